@@ -1,0 +1,51 @@
+using System;
+using System.Collections.Generic;
+
+namespace StripeIntercom.Stripe
+{
+    /// <summary>
+    /// Everything a support agent needs to know about one Stripe customer, read in bulk and computed once.
+    /// Money is in major units (12.34, not 1234) of <see cref="Currency"/>.
+    /// </summary>
+    public sealed class CustomerProfile
+    {
+        public string Id { get; set; } = "";
+        public string? Email { get; set; }
+        public string? Name { get; set; }
+        public DateTimeOffset Created { get; set; }
+        public bool Livemode { get; set; }
+        public bool Deleted { get; set; }
+
+        /// <summary>Customer balance in major units: positive is owed by the customer, negative is credit.</summary>
+        public decimal Balance { get; set; }
+        public string? Currency { get; set; }
+        public bool Delinquent { get; set; }
+
+        public IReadOnlyList<SubscriptionSummary> Subscriptions { get; set; } = Array.Empty<SubscriptionSummary>();
+
+        /// <summary>The subscription the summary fields describe; see <c>PrimarySubscriptionRule</c>.</summary>
+        public SubscriptionSummary? PrimarySubscription { get; set; }
+
+        /// <summary>Monthly recurring revenue over active and past_due subscriptions, in <see cref="MrrCurrency"/>.</summary>
+        public decimal Mrr { get; set; }
+        public string? MrrCurrency { get; set; }
+
+        public InvoiceSummary? LatestInvoice { get; set; }
+
+        /// <summary>True when the latest invoice is open and unpaid after at least one failed attempt.</summary>
+        public bool PaymentFailing { get; set; }
+        public DateTimeOffset? PaymentFailingSince { get; set; }
+
+        public CardSummary? DefaultCard { get; set; }
+        public string DashboardUrl { get; set; } = "";
+
+        public IReadOnlyDictionary<string, string> Metadata { get; set; } = new Dictionary<string, string>();
+
+        /// <summary>Status of the primary subscription, or "none".</summary>
+        public string SubscriptionStatus => PrimarySubscription?.Status ?? "none";
+        public string? Plan => PrimarySubscription?.PlanName;
+        public DateTimeOffset? CurrentPeriodEnd => PrimarySubscription?.CurrentPeriodEnd;
+
+        public override string ToString() => Id;
+    }
+}

@@ -1,0 +1,23 @@
+using System;
+using System.Collections.Generic;
+
+namespace StripeIntercom.Sync
+{
+    /// <summary>What happened (or, under -WhatIf, would happen) to one Stripe customer's Intercom contact.</summary>
+    public sealed class SyncResult
+    {
+        public string CustomerId { get; set; } = "";
+        public string? Email { get; set; }
+        public string? ContactId { get; set; }
+        public SyncAction Action { get; set; }
+        /// <summary>True when nothing was written because the run was a -WhatIf.</summary>
+        public bool WhatIf { get; set; }
+        public IReadOnlyList<AttributeChange> Changes { get; set; } = Array.Empty<AttributeChange>();
+        /// <summary>For Conflict: the ids of the contacts that could each be this customer.</summary>
+        public IReadOnlyList<string> Candidates { get; set; } = Array.Empty<string>();
+        public string? Error { get; set; }
+        public Exception? Exception { get; set; }
+
+        public override string ToString() => $"{CustomerId} {Action}";
+    }
+}

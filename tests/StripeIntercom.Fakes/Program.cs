@@ -1,0 +1,31 @@
+using System.Text.Json;
+using StripeIntercom.Fakes.Intercom;
+using StripeIntercom.Fakes.Stripe;
+
+// Standalone fakes for the Pester tests and the demo: starts fake Stripe and fake Intercom on loopback,
+// prints one JSON line with their base URLs and credentials, and runs until stdin closes or Ctrl+C.
+// Options (all optional): --customers N --seed N --latency-ms N --stripe-key K --intercom-token T
+var stripe = await FakeStripeServer.StartAsync(FakeStripeOptions.FromArgs(args));
+var intercom = await FakeIntercomServer.StartAsync(FakeIntercomOptions.FromArgs(args));
+
+Console.WriteLine(JsonSerializer.Serialize(new
+{
+    stripe = stripe.BaseUrl.ToString(),
+    intercom = intercom.BaseUrl.ToString(),
+    stripeKey = stripe.Options.ApiKey,
+    intercomToken = intercom.Options.AccessToken,
+}));
+Console.Out.Flush();
+
+var stop = new TaskCompletionSource();
+Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.TrySetResult(); };
+AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.TrySetResult();
+_ = Task.Run(() =>
+{
+    // The parent closes our stdin (or dies) when it is done with us.
+    try { while (Console.In.ReadLine() is not null) { } } catch { }
+    stop.TrySetResult();
+});
+await stop.Task;
+await intercom.DisposeAsync();
+await stripe.DisposeAsync();
