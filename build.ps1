@@ -1,0 +1,162 @@
+#requires -Version 7.2
+<#
+.SYNOPSIS
+    Builds, tests, benchmarks and demonstrates the StripeIntercom module.
+.DESCRIPTION
+    One entry point for every task. Run it through the PowerShell pinned as a local dotnet tool:
+
+        dotnet tool restore
+        dotnet pwsh ./build.ps1 -Task Test
+
+    Build lays out a module folder under out/StripeIntercom that Import-Module takes as it is.
+.PARAMETER Task
+    Clean, Build, Test, Bench, Demo or Package. Test, Bench, Demo and Package build first.
+.PARAMETER Configuration
+    The dotnet build configuration. Release by default.
+.EXAMPLE
+    dotnet pwsh ./build.ps1 -Task Demo
+#>
+[CmdletBinding()]
+param(
+    [ValidateSet('Clean', 'Build', 'Test', 'Bench', 'Demo', 'Package')]
+    [string] $Task = 'Build',
+
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Release'
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+
+$root = $PSScriptRoot
+$out = Join-Path $root 'out'
+$moduleOut = Join-Path $out 'StripeIntercom'
+$fakesOut = Join-Path $out 'fakes'
+$testResults = Join-Path $out 'test-results'
+
+function Invoke-Dotnet {
+    param([Parameter(ValueFromRemainingArguments)] [string[]] $Arguments)
+    & dotnet @Arguments
+    if ($LASTEXITCODE -ne 0) { throw "dotnet $($Arguments -join ' ') failed with exit code $LASTEXITCODE." }
+}
+
+function Invoke-Clean {
+    if (Test-Path $out) { Remove-Item $out -Recurse -Force }
+    Invoke-Dotnet clean (Join-Path $root 'StripeIntercom.sln') -c $Configuration --nologo -v quiet
+}
+
+function Get-ModuleVersion {
+    $props = [xml](Get-Content (Join-Path $root 'Directory.Build.props') -Raw)
+    return @($props.Project.PropertyGroup.Version | Where-Object { $_ })[0]
+}
+
+function Invoke-Build {
+    $publish = Join-Path $out 'publish'
+    if (Test-Path $moduleOut) { Remove-Item $moduleOut -Recurse -Force }
+    if (Test-Path $publish) { Remove-Item $publish -Recurse -Force }
+
+    Invoke-Dotnet build (Join-Path $root 'StripeIntercom.sln') -c $Configuration --nologo -v quiet
+    Invoke-Dotnet publish (Join-Path $root 'src/StripeIntercom.PowerShell') -c $Configuration --no-build --nologo -v quiet -o $publish
+    Invoke-Dotnet publish (Join-Path $root 'tests/StripeIntercom.Fakes') -c $Configuration --no-build --nologo -v quiet -o $fakesOut
+
+    # Our own assemblies sit beside the manifest; every third-party assembly goes under dependencies/,
+    # where the module's resolver finds it, so it cannot clash with what the host or other modules loaded.
+    $own = 'StripeIntercom.PowerShell.dll', 'StripeIntercom.dll'
+    $dependencies = Join-Path $moduleOut 'dependencies'
+    New-Item -ItemType Directory -Path $dependencies -Force | Out-Null
+    foreach ($file in Get-ChildItem $publish -Filter '*.dll') {
+        if ($file.Name -eq 'System.Management.Automation.dll') { continue }
+        $target = if ($own -contains $file.Name) { $moduleOut } else { $dependencies }
+        Copy-Item $file.FullName $target
+    }
+
+    $version = Get-ModuleVersion
+    $manifest = Get-Content (Join-Path $root 'module/StripeIntercom.psd1') -Raw
+    Set-Content (Join-Path $moduleOut 'StripeIntercom.psd1') ($manifest -replace "ModuleVersion\s*=\s*'[^']*'", "ModuleVersion = '$version'") -NoNewline
+    Copy-Item (Join-Path $root 'module/StripeIntercom.format.ps1xml') $moduleOut
+
+    $helpOut = Join-Path $moduleOut 'en-US'
+    New-Item -ItemType Directory -Path $helpOut -Force | Out-Null
+    # A child process: producing the help imports the module, and this session should not hold its types.
+    & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $root 'tools/ConvertTo-MamlHelp.ps1') -ModulePath $moduleOut `
+        -SourcePath (Join-Path $root 'module/help') -OutputPath (Join-Path $helpOut 'StripeIntercom.PowerShell.dll-Help.xml')
+    if ($LASTEXITCODE -ne 0) { throw 'Building the help failed.' }
+    Copy-Item (Join-Path $root 'module/help/about_StripeIntercom.help.txt') $helpOut
+
+    Write-Host "Module laid out in $moduleOut (version $version)."
+}
+
+function Get-PesterModulePath {
+    $pesterProject = Join-Path $root 'tests/tools/Pester.proj'
+    Invoke-Dotnet restore $pesterProject --nologo -v quiet
+    $props = [xml](Get-Content (Join-Path $root 'Directory.Packages.props') -Raw)
+    $version = @($props.Project.PropertyGroup.PesterVersion | Where-Object { $_ })[0]
+    $packages = (& dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', ''
+    $path = Join-Path $packages.Trim() "pester/$version/tools/Pester.psd1"
+    if (-not (Test-Path $path)) { throw "Pester $version was restored but $path is missing." }
+    return $path
+}
+
+function Invoke-Test {
+    New-Item -ItemType Directory -Path $testResults -Force | Out-Null
+    Get-ChildItem $testResults -File | Remove-Item -Force
+
+    $xunitTrx = Join-Path $testResults 'xunit.trx'
+    & dotnet test (Join-Path $root 'tests/StripeIntercom.Tests') -c $Configuration --no-build --nologo `
+        --logger "trx;LogFileName=$xunitTrx" --logger 'console;verbosity=normal' --results-directory $testResults
+    $xunitExit = $LASTEXITCODE
+    $xunit = @{ Passed = 0; Failed = 0 }
+    if (Test-Path $xunitTrx) {
+        $counters = ([xml](Get-Content $xunitTrx -Raw)).TestRun.ResultSummary.Counters
+        $xunit.Passed = [int]$counters.passed
+        $xunit.Failed = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
+    }
+    if ($xunitExit -ne 0 -and $xunit.Failed -eq 0) { $xunit.Failed = 1 }
+
+    $pesterSummary = Join-Path $testResults 'pester.json'
+    $pesterModule = Get-PesterModulePath
+    # A child process, so the tests load the laid-out module and not types this session already holds.
+    & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $root 'tests/module/Invoke-ModuleTests.ps1') `
+        -PesterModule $pesterModule -ModulePath $moduleOut -FakesPath $fakesOut -SummaryPath $pesterSummary
+    $pesterExit = $LASTEXITCODE
+    $pester = @{ Passed = 0; Failed = 0 }
+    if (Test-Path $pesterSummary) {
+        $counts = Get-Content $pesterSummary -Raw | ConvertFrom-Json
+        $pester.Passed = [int]$counts.Passed
+        $pester.Failed = [int]$counts.Failed
+    }
+    if ($pesterExit -ne 0 -and $pester.Failed -eq 0) { $pester.Failed = 1 }
+
+    $passed = $xunit.Passed + $pester.Passed
+    $failed = $xunit.Failed + $pester.Failed
+    Write-Host "xunit: $($xunit.Passed) passed, $($xunit.Failed) failed; Pester: $($pester.Passed) passed, $($pester.Failed) failed"
+    Write-Host "Tests: $passed passed, $failed failed"
+    if ($failed -gt 0 -or ($passed -eq 0)) { exit 1 }
+}
+
+function Invoke-Bench {
+    & dotnet run --project (Join-Path $root 'tests/StripeIntercom.Benchmarks') -c $Configuration --nologo -- @args
+    if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
+}
+
+function Invoke-Demo {
+    & dotnet pwsh -NoProfile -File (Join-Path $root 'tools/Start-Demo.ps1') -ModulePath $moduleOut -FakesPath $fakesOut
+    if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
+}
+
+function Invoke-Package {
+    $version = Get-ModuleVersion
+    $zip = Join-Path $out "StripeIntercom-$version.zip"
+    if (Test-Path $zip) { Remove-Item $zip }
+    Compress-Archive -Path $moduleOut -DestinationPath $zip
+    Write-Host "Packaged $zip"
+}
+
+switch ($Task) {
+    'Clean' { Invoke-Clean }
+    'Build' { Invoke-Build }
+    'Test' { Invoke-Build; Invoke-Test }
+    'Bench' { Invoke-Build; Invoke-Bench }
+    'Demo' { Invoke-Build; Invoke-Demo }
+    'Package' { Invoke-Build; Invoke-Package }
+}

@@ -1,0 +1,31 @@
+@{
+    RootModule           = 'StripeIntercom.PowerShell.dll'
+    # Stamped from Directory.Build.props when the build lays out the module.
+    ModuleVersion        = '0.0.0'
+    GUID                 = '5d0f7f0e-3c1b-4f4e-9a57-3d2a8c1e9b61'
+    Author               = 'StripeIntercom contributors'
+    CompanyName          = 'StripeIntercom'
+    Copyright            = '(c) StripeIntercom contributors. All rights reserved.'
+    Description          = 'Gives a support team Stripe billing context inside Intercom: every Stripe customer becomes or updates an Intercom contact whose custom attributes carry subscription status, plan, MRR, balance, invoices and payment health.'
+    PowerShellVersion    = '5.1'
+    CompatiblePSEditions = @('Desktop', 'Core')
+    FormatsToProcess     = @('StripeIntercom.format.ps1xml')
+    CmdletsToExport      = @(
+        'Connect-StripeIntercom'
+        'Disconnect-StripeIntercom'
+        'Get-StripeCustomerProfile'
+        'Get-IntercomContact'
+        'Initialize-IntercomDataAttribute'
+        'Sync-IntercomContact'
+        'Invoke-StripeIntercomSync'
+    )
+    FunctionsToExport    = @()
+    AliasesToExport      = @()
+    VariablesToExport    = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags       = @('Stripe', 'Intercom', 'Sync', 'Billing', 'Support')
+            ProjectUri = ''
+        }
+    }
+}

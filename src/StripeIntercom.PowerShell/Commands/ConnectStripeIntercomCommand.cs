@@ -1,0 +1,72 @@
+using System;
+using System.Management.Automation;
+using System.Security;
+using StripeIntercom.Connection;
+using StripeIntercom.Intercom;
+using StripeIntercom.PowerShell.Internal;
+
+namespace StripeIntercom.PowerShell.Commands
+{
+    /// <summary>Checks the Stripe key and the Intercom token, then keeps the connection for the session.</summary>
+    [Cmdlet(VerbsCommunications.Connect, "StripeIntercom")]
+    [OutputType(typeof(ConnectionInfo))]
+    public sealed class ConnectStripeIntercomCommand : AsyncCmdlet
+    {
+        [Parameter]
+        public SecureString? StripeApiKey { get; set; }
+
+        [Parameter]
+        public SecureString? IntercomAccessToken { get; set; }
+
+        [Parameter]
+        public IntercomRegion IntercomRegion { get; set; }
+
+        [Parameter]
+        public Uri? StripeApiBase { get; set; }
+
+        [Parameter]
+        public Uri? IntercomApiBase { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? EnvFile { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            ConnectionOptions options;
+            try
+            {
+                options = new ConnectionOptions
+                {
+                    StripeApiKey = StripeApiKey.ToPlainText(),
+                    IntercomAccessToken = IntercomAccessToken.ToPlainText(),
+                    StripeApiBase = StripeApiBase,
+                    IntercomApiBase = IntercomApiBase,
+                    IntercomRegion = MyInvocation.BoundParameters.ContainsKey(nameof(IntercomRegion)) ? IntercomRegion : (IntercomRegion?)null,
+                }.WithDefaultsFrom(
+                    Environment.GetEnvironmentVariables(),
+                    EnvFile is null ? null : GetUnresolvedProviderPathFromPSPath(EnvFile),
+                    SessionState.Path.CurrentFileSystemLocation.ProviderPath);
+            }
+            catch (Exception ex) when (ex is FormatException || ex is System.IO.IOException)
+            {
+                ThrowTerminatingError(new ErrorRecord(ex, "InvalidConnectionSettings", ErrorCategory.InvalidArgument, EnvFile));
+                return;
+            }
+
+            ServiceConnection? connection = null;
+            try
+            {
+                Run(async token => connection = await ServiceConnection.OpenAsync(options, new CmdletLogger(this), token).ConfigureAwait(false));
+            }
+            catch (ConnectionFailedException ex)
+            {
+                ModuleSession.Current = null;
+                ThrowTerminatingError(new ErrorRecord(ex, "ConnectionFailed." + ex.Service.Replace(" and ", "And"), ErrorCategory.AuthenticationError, ex.Service));
+            }
+
+            ModuleSession.Current = connection;
+            WriteObject(connection!.Info);
+        }
+    }
+}

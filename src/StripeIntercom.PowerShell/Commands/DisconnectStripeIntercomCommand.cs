@@ -1,0 +1,13 @@
+using System.Management.Automation;
+using StripeIntercom.PowerShell.Internal;
+
+namespace StripeIntercom.PowerShell.Commands
+{
+    /// <summary>Forgets the session's connection; later cmdlets need Connect-StripeIntercom again.</summary>
+    [Cmdlet(VerbsCommunications.Disconnect, "StripeIntercom")]
+    [OutputType(typeof(void))]
+    public sealed class DisconnectStripeIntercomCommand : PSCmdlet
+    {
+        protected override void ProcessRecord() => ModuleSession.Current = null;
+    }
+}

@@ -1,0 +1,48 @@
+using System;
+using Microsoft.Extensions.Logging;
+
+namespace StripeIntercom.PowerShell.Internal
+{
+    /// <summary>
+    /// Carries the library's log lines to PowerShell's streams: Debug and Trace to Write-Debug, Information to
+    /// Write-Verbose (each API call's method, path, status and duration), Warning and above to Write-Warning.
+    /// Errors that concern one customer reach the user as that customer's error record, not as a log line.
+    /// </summary>
+    internal sealed class CmdletLogger : ILogger
+    {
+        private readonly AsyncCmdlet _cmdlet;
+
+        public CmdletLogger(AsyncCmdlet cmdlet) => _cmdlet = cmdlet;
+
+        public IDisposable BeginScope<TState>(TState state) where TState : notnull => NullScope.Instance;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel != LogLevel.None;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            var message = formatter(state, exception);
+            switch (logLevel)
+            {
+                case LogLevel.Trace:
+                case LogLevel.Debug:
+                    _cmdlet.Post(c => c.WriteDebug(message));
+                    break;
+                case LogLevel.Information:
+                    _cmdlet.Post(c => c.WriteVerbose(message));
+                    break;
+                default:
+                    _cmdlet.Post(c => c.WriteWarning(message));
+                    break;
+            }
+        }
+
+        private sealed class NullScope : IDisposable
+        {
+            public static readonly NullScope Instance = new NullScope();
+
+            public void Dispose()
+            {
+            }
+        }
+    }
+}
