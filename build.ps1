@@ -97,7 +97,20 @@ function Get-PesterModulePath {
     return $path
 }
 
+function Install-ContractProxy {
+    # Prism checks the tests' Intercom traffic against Intercom's published API description.
+    $contract = Join-Path $root 'tests/contract'
+    if (Test-Path (Join-Path $contract 'node_modules/@stoplight/prism-cli')) { return }
+    Push-Location $contract
+    try {
+        & npm ci --no-audit --no-fund --loglevel=error
+        if ($LASTEXITCODE -ne 0) { throw "npm ci in tests/contract failed with exit code $LASTEXITCODE." }
+    }
+    finally { Pop-Location }
+}
+
 function Invoke-Test {
+    Install-ContractProxy
     New-Item -ItemType Directory -Path $testResults -Force | Out-Null
     Get-ChildItem $testResults -File | Remove-Item -Force
 

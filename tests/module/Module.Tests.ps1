@@ -1,3 +1,7 @@
+BeforeDiscovery {
+    Import-Module $env:STRIPEINTERCOM_TEST_MODULE -Force
+}
+
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     $module = Import-Module (Get-TestModulePath) -PassThru -Force
@@ -12,8 +16,7 @@ Describe 'The laid-out module' {
     }
 
     It 'keeps third-party assemblies under dependencies/' {
-        $folder = Split-Path (Get-TestModulePath) -Parent | Join-Path -ChildPath 'StripeIntercom'
-        if (-not (Test-Path (Join-Path $folder 'StripeIntercom.psd1'))) { $folder = Get-TestModulePath }
+        $folder = Get-TestModulePath
         Test-Path (Join-Path $folder 'dependencies/Stripe.net.dll') | Should -BeTrue
         Test-Path (Join-Path $folder 'Stripe.net.dll') | Should -BeFalse
     }

@@ -23,6 +23,8 @@ namespace StripeIntercom.PowerShell.Internal
 
         protected CancellationToken CancellationToken => _cancellation.Token;
 
+        internal CancellationToken RunCancellationToken => _cancellation.Token;
+
         protected override void BeginProcessing() => _pipelineThreadId = Thread.CurrentThread.ManagedThreadId;
 
         protected override void StopProcessing() => _cancellation.Cancel();
@@ -48,7 +50,7 @@ namespace StripeIntercom.PowerShell.Internal
         /// If a write throws (the pipeline is stopping: Ctrl+C, Select-Object -First, an error downstream),
         /// the work is cancelled and allowed to finish, so nothing is left half-written, and the exception goes on.
         /// </summary>
-        protected void PumpUntil(Task task)
+        protected internal void PumpUntil(Task task)
         {
             _ = task.ContinueWith(_ => _writes.TryAdd(Wake), TaskScheduler.Default);
             try
@@ -68,6 +70,19 @@ namespace StripeIntercom.PowerShell.Internal
                 _cancellation.Cancel();
                 DrainUntilQuiet(task);
                 throw;
+            }
+        }
+
+        /// <summary>Waits for the next posted write and carries it out.</summary>
+        protected internal void PumpOnce()
+        {
+            try
+            {
+                _writes.Take(_cancellation.Token)();
+            }
+            catch (OperationCanceledException)
+            {
+                throw new PipelineStoppedException();
             }
         }
 

@@ -1,0 +1,137 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using System.Management.Automation.Language;
+using StripeIntercom.Intercom;
+using StripeIntercom.Stripe;
+using StripeIntercom.Sync;
+
+namespace StripeIntercom.PowerShell.Internal
+{
+    /// <summary>
+    /// Turns the mapping parameters shared by the sync cmdlets into an <see cref="AttributeMap"/>:
+    /// -Attribute picks a subset of the catalog, -AttributeMap renames (a hashtable, or a .psd1 or .json
+    /// file with Attributes and Rename), -ComputedAttribute adds scriptblocks over the profile ($_).
+    /// </summary>
+    internal static class AttributeMapParameters
+    {
+        public static AttributeMap Build(PSCmdlet cmdlet, string[]? attributes, object? attributeMap, IDictionary? computed)
+        {
+            var map = AttributeMap.Default;
+            switch (attributeMap is PSObject wrapped ? wrapped.BaseObject : attributeMap)
+            {
+                case null:
+                    break;
+                case IDictionary renames:
+                    map = ApplyPowerShellMap(map, new Hashtable { ["Rename"] = renames }, "-AttributeMap");
+                    break;
+                case string path:
+                    var fullPath = cmdlet.GetUnresolvedProviderPathFromPSPath(path);
+                    map = string.Equals(Path.GetExtension(fullPath), ".psd1", StringComparison.OrdinalIgnoreCase)
+                        ? ApplyPowerShellMap(map, ReadDataFile(fullPath), fullPath)
+                        : AttributeMapFile.Load(fullPath, map);
+                    break;
+                default:
+                    throw new ArgumentException("-AttributeMap takes a hashtable of renames (catalog name = new name) or the path of a .psd1 or .json map file.");
+            }
+
+            if (attributes is { Length: > 0 })
+            {
+                map = map.Select(attributes);
+            }
+
+            if (computed is not null)
+            {
+                foreach (DictionaryEntry entry in computed)
+                {
+                    map = AddComputed(map, entry);
+                }
+            }
+
+            return map;
+        }
+
+        private static AttributeMap ApplyPowerShellMap(AttributeMap map, IDictionary data, string source)
+        {
+            foreach (var key in data.Keys.Cast<object>().Select(k => k.ToString()))
+            {
+                if (!string.Equals(key, "Attributes", StringComparison.OrdinalIgnoreCase) && !string.Equals(key, "Rename", StringComparison.OrdinalIgnoreCase))
+                {
+                    throw new FormatException($"The attribute map {source} has an unknown key '{key}' (expected Attributes and Rename).");
+                }
+            }
+
+            if (Lookup(data, "Attributes") is { } selected)
+            {
+                map = map.Select(LanguagePrimitives.ConvertTo<string[]>(selected));
+            }
+
+            if (Lookup(data, "Rename") is IDictionary renames)
+            {
+                var pairs = new Dictionary<string, string>(StringComparer.Ordinal);
+                foreach (DictionaryEntry pair in renames)
+                {
+                    pairs[pair.Key.ToString()!] = pair.Value?.ToString() ?? throw new FormatException($"The new name for '{pair.Key}' in {source} is empty.");
+                }
+
+                map = map.Rename(pairs);
+            }
+
+            return map;
+        }
+
+        private static object? Lookup(IDictionary data, string key) =>
+            data.Keys.Cast<object>().Where(k => string.Equals(k.ToString(), key, StringComparison.OrdinalIgnoreCase)).Select(k => data[k]).FirstOrDefault();
+
+        /// <summary>Reads a .psd1 as data only, as Import-PowerShellDataFile does: no code in it runs.</summary>
+        private static IDictionary ReadDataFile(string path)
+        {
+            var ast = Parser.ParseFile(path, out _, out var errors);
+            if (errors.Length > 0)
+            {
+                throw new FormatException($"The attribute map '{path}' does not parse: {errors[0].Message}");
+            }
+
+            var hashtable = ast.Find(a => a is HashtableAst, searchNestedScriptBlocks: false) as HashtableAst
+                ?? throw new FormatException($"The attribute map '{path}' holds no hashtable.");
+            return (IDictionary)hashtable.SafeGetValue();
+        }
+
+        private static AttributeMap AddComputed(AttributeMap map, DictionaryEntry entry)
+        {
+            var name = entry.Key.ToString()!;
+            var value = entry.Value is PSObject wrapped ? wrapped.BaseObject : entry.Value;
+            IntercomDataType? type = null;
+            string? description = null;
+            ScriptBlock? expression = value as ScriptBlock;
+            if (value is IDictionary spec)
+            {
+                expression = Lookup(spec, "Expression") as ScriptBlock;
+                description = Lookup(spec, "Description")?.ToString();
+                if (Lookup(spec, "Type") is { } typeName)
+                {
+                    type = IntercomDataTypes.FromWireName(typeName.ToString())
+                        ?? throw new ArgumentException($"Computed attribute '{name}' has Type '{typeName}'; use string, integer, float, boolean or date.");
+                }
+            }
+
+            if (expression is null)
+            {
+                throw new ArgumentException($"Computed attribute '{name}' needs a scriptblock, or a hashtable with Expression (and optionally Type and Description).");
+            }
+
+            return map.WithComputed(name, type, profile => Invoke(expression, profile), description);
+        }
+
+        /// <summary>Runs on the pipeline thread: the synchronizer builds drafts there for this reason.</summary>
+        private static object? Invoke(ScriptBlock expression, CustomerProfile profile)
+        {
+            var output = expression.InvokeWithContext(null, new List<PSVariable> { new PSVariable("_", profile), new PSVariable("PSItem", profile) }, profile);
+            var last = output.LastOrDefault(o => o is not null);
+            return last?.BaseObject;
+        }
+    }
+}

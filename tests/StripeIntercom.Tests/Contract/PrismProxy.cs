@@ -1,0 +1,116 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Collections.Concurrent;
+
+namespace StripeIntercom.Tests.Contract;
+
+/// <summary>
+/// Prism in proxy mode in front of the fake Intercom: each request is checked against Intercom's published
+/// API description before it is forwarded. With --errors a request that breaks the contract is answered 422
+/// instead of reaching the fake, so the client under test sees the failure; every violation Prism logs
+/// (request or response) is also kept for assertions.
+/// </summary>
+public sealed class PrismProxy : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _log = new();
+
+    private PrismProxy(Process process, Uri baseUrl)
+    {
+        _process = process;
+        BaseUrl = baseUrl;
+        _process.OutputDataReceived += (_, e) => { if (e.Data is not null) _log.Enqueue(e.Data); };
+        _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) _log.Enqueue(e.Data); };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public Uri BaseUrl { get; }
+
+    public IReadOnlyList<string> RequestViolations =>
+        _log.Where(line => line.Contains("Violation: request", StringComparison.Ordinal) || line.Contains("Invalid request", StringComparison.Ordinal)).ToList();
+
+    public IReadOnlyList<string> ResponseViolations =>
+        _log.Where(line => line.Contains("Violation: response", StringComparison.Ordinal)).ToList();
+
+    public static async Task<PrismProxy> StartAsync(Uri upstream)
+    {
+        if (!File.Exists(RepositoryPaths.PrismEntryPoint))
+        {
+            throw new InvalidOperationException(
+                $"Prism is not installed at {RepositoryPaths.PrismEntryPoint}. Run 'npm ci' in tests/contract (./build.ps1 -Task Test does it).");
+        }
+
+        if (!File.Exists(RepositoryPaths.IntercomSpec))
+        {
+            throw new InvalidOperationException($"Intercom's API description is missing at {RepositoryPaths.IntercomSpec} (../shared beside the repository).");
+        }
+
+        var port = FreePort();
+        var start = new ProcessStartInfo("node")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in new[]
+                 {
+                     RepositoryPaths.PrismEntryPoint, "proxy", RepositoryPaths.IntercomSpec, upstream.ToString().TrimEnd('/'),
+                     "--errors", "--host", "127.0.0.1", "--port", port.ToString(), "--verboseLevel", "warn",
+                 })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("node could not be started.");
+        var proxy = new PrismProxy(process, new Uri($"http://127.0.0.1:{port}/"));
+        await proxy.WaitUntilListeningAsync(port);
+        return proxy;
+    }
+
+    private async Task WaitUntilListeningAsync(int port)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException("Prism exited while starting:\n" + string.Join("\n", _log));
+            }
+
+            try
+            {
+                using var client = new TcpClient();
+                await client.ConnectAsync(IPAddress.Loopback, port);
+                return;
+            }
+            catch (SocketException)
+            {
+                await Task.Delay(100);
+            }
+        }
+
+        throw new TimeoutException("Prism did not start listening within 60 seconds:\n" + string.Join("\n", _log));
+    }
+
+    private static int FreePort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+}
