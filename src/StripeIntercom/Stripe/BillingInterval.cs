@@ -21,6 +21,30 @@ namespace StripeIntercom.Stripe
             }
         }
 
-        public static decimal ToMonthly(decimal amount, string? interval, long intervalCount) => amount * MonthlyFactor(interval, intervalCount);
+        // Divides last: multiplying by a rounded 1/12 would turn 240 a year into 19.999... a month.
+        public static decimal ToMonthly(decimal amount, string? interval, long intervalCount)
+        {
+            var count = Math.Max(1, intervalCount);
+            switch (interval)
+            {
+                case "year": return amount / (12m * count);
+                case "week": return amount * 52m / (12m * count);
+                case "day": return amount * 365m / (12m * count);
+                default: return amount / count;
+            }
+        }
+
+        /// <summary>The inverse of <see cref="ToMonthly"/>: what a monthly amount comes to per (interval x count).</summary>
+        public static decimal FromMonthly(decimal monthly, string? interval, long intervalCount)
+        {
+            var count = Math.Max(1, intervalCount);
+            switch (interval)
+            {
+                case "year": return monthly * 12m * count;
+                case "week": return monthly * 12m * count / 52m;
+                case "day": return monthly * 12m * count / 365m;
+                default: return monthly * count;
+            }
+        }
     }
 }

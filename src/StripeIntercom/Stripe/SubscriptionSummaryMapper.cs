@@ -46,10 +46,9 @@ namespace StripeIntercom.Stripe
         {
             if (items.Count == 0) return 0m;
             var first = items[0];
-            var factor = BillingInterval.MonthlyFactor(first.Interval, first.IntervalCount);
             return items.Sum(i => i.Interval == first.Interval && i.IntervalCount == first.IntervalCount
                 ? i.UnitAmount * i.Quantity
-                : ItemMonthly(i) / factor);
+                : BillingInterval.FromMonthly(ItemMonthly(i), first.Interval, first.IntervalCount));
         }
 
         /// <summary>Price nickname, else product name, of the item with the largest monthly amount (the first such item on a tie).</summary>
