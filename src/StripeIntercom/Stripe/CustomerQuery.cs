@@ -24,6 +24,7 @@ namespace StripeIntercom.Stripe
         /// </summary>
         public bool IncludeDeleted { get; set; }
 
-        public static CustomerQuery All { get; } = new CustomerQuery();
+        /// <summary>Every live customer; a fresh instance each time, so callers cannot change it for others.</summary>
+        public static CustomerQuery All => new CustomerQuery();
     }
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Linq;
 using System.Net;
@@ -17,7 +18,8 @@ namespace StripeIntercom.Stripe
     {
         private readonly ProductService _products;
         private readonly Func<Func<Task>, Task> _call;
-        private readonly Dictionary<string, string?> _names = new Dictionary<string, string?>(StringComparer.Ordinal);
+        // Concurrent: GetAsync calls may map profiles on several threads while one of them fills the catalog.
+        private readonly ConcurrentDictionary<string, string?> _names = new ConcurrentDictionary<string, string?>(StringComparer.Ordinal);
         private readonly SemaphoreSlim _gate = new SemaphoreSlim(1, 1);
         private bool _listed;
 

@@ -256,6 +256,24 @@ public sealed class FakeStripeServerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Embedded_subscriptions_stop_at_ten_with_has_more_and_latency_delays_requests()
+    {
+        await using var server = await FakeStripeServer.StartAsync(new FakeStripeOptions { CustomerCount = 1500, RequestsPerSecond = 0 });
+        using var client = new FakeStripeClient(server);
+        var many = server.State.LiveCustomers().First(c => server.State.SubscriptionsOf(c.Id).Count(FakeStripeJson.IsCurrent) > 10);
+        var customer = await client.GetOkAsync($"/v1/customers/{many.Id}?expand%5B0%5D=subscriptions");
+        Assert.Equal(10, customer["subscriptions"]!["data"]!.AsArray().Count);
+        Assert.True((bool)customer["subscriptions"]!["has_more"]!);
+        var all = await client.GetOkAsync($"/v1/subscriptions?customer={many.Id}&limit=100");
+        Assert.Equal(server.State.SubscriptionsOf(many.Id).Count(FakeStripeJson.IsCurrent), all["data"]!.AsArray().Count);
+
+        server.Options.LatencyMs = 150;
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        await client.GetOkAsync("/v1/products");
+        Assert.True(watch.ElapsedMilliseconds >= 140, $"{watch.ElapsedMilliseconds} ms");
+    }
+
+    [Fact]
     public void Options_read_their_flags_and_ignore_other_fakes_flags()
     {
         var options = FakeStripeOptions.FromArgs(["--intercom-token", "t", "--customers", "2000", "--seed", "9", "--stripe-latency-ms", "15", "--stripe-key", "sk_test_x", "--stripe-rps", "0", "--latency-ms", "3"]);
