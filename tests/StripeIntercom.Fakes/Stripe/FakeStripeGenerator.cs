@@ -269,7 +269,10 @@ public static class FakeStripeGenerator
                 MarkFailing(invoice, 4, finalized, null);
                 break;
             case "active" when random.NextDouble() < 0.05:
+                // Drafts get their number at finalization.
                 invoice.Status = "draft";
+                invoice.Number = null;
+                customer.NextInvoiceSequence--;
                 invoice.Created = now - 3600;
                 invoice.AmountRemaining = amount;
                 break;
