@@ -15,6 +15,10 @@ namespace StripeIntercom.Stripe
         public long AttemptCount { get; set; }
         public DateTimeOffset? NextPaymentAttempt { get; set; }
         public string? HostedInvoiceUrl { get; set; }
+        /// <summary>When the invoice was finalized; automatic collection makes its first payment attempt then.</summary>
+        public DateTimeOffset? FinalizedAt { get; set; }
+        /// <summary>The subscription the invoice bills (parent.subscription_details.subscription).</summary>
+        public string? SubscriptionId { get; set; }
 
         public override string ToString() => $"{Id} {Status} {AmountDue} {Currency}";
     }

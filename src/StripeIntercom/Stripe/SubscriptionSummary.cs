@@ -8,9 +8,12 @@ namespace StripeIntercom.Stripe
         public string Id { get; set; } = "";
         /// <summary>Stripe status: trialing, active, past_due, unpaid, canceled, incomplete, incomplete_expired, paused.</summary>
         public string Status { get; set; } = "";
-        /// <summary>Human plan name: the price nickname, else the product name, of the first item.</summary>
+        /// <summary>Human plan name: the price nickname, else the product name, of the item with the largest monthly amount.</summary>
         public string? PlanName { get; set; }
-        /// <summary>Recurring amount per <see cref="Interval"/> over all items and quantities, in major units.</summary>
+        /// <summary>
+        /// Recurring amount per <see cref="Interval"/> x <see cref="IntervalCount"/> (the first item's) over all items and quantities,
+        /// in major units; items billed on another interval are converted through their monthly amount.
+        /// </summary>
         public decimal Amount { get; set; }
         public string Currency { get; set; } = "";
         public string? Interval { get; set; }
@@ -27,6 +30,8 @@ namespace StripeIntercom.Stripe
         public DateTimeOffset? CanceledAt { get; set; }
         public DateTimeOffset? TrialEnd { get; set; }
         public IReadOnlyList<SubscriptionItemSummary> Items { get; set; } = Array.Empty<SubscriptionItemSummary>();
+        public InvoiceSummary? LatestInvoice { get; set; }
+        public CardSummary? DefaultCard { get; set; }
 
         public override string ToString() => $"{Id} {Status} {PlanName}";
     }

@@ -1,0 +1,41 @@
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Linq;
+using System.Net.Http;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace StripeIntercom.Stripe
+{
+    /// <summary>
+    /// Counts HTTP requests actually sent, in total and per route ("GET /v1/customers/{id}"), thread-safely.
+    /// Ids in paths (every second segment after /v1) become {id} so routes group like the API reference.
+    /// </summary>
+    internal sealed class ApiCallCountingHandler : DelegatingHandler
+    {
+        private readonly ConcurrentDictionary<string, long> _byRoute = new ConcurrentDictionary<string, long>();
+        private long _total;
+
+        public ApiCallCountingHandler(HttpMessageHandler innerHandler) : base(innerHandler) { }
+
+        public ApiCallCountingHandler() { }
+
+        public long Total => Interlocked.Read(ref _total);
+
+        public IReadOnlyDictionary<string, long> ByRoute => _byRoute.ToDictionary(p => p.Key, p => p.Value);
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _total);
+            _byRoute.AddOrUpdate(RouteOf(request), 1, (_, n) => n + 1);
+            return base.SendAsync(request, cancellationToken);
+        }
+
+        internal static string RouteOf(HttpRequestMessage request)
+        {
+            var segments = (request.RequestUri?.AbsolutePath ?? "").Trim('/').Split('/');
+            for (var i = 2; i < segments.Length; i += 2) segments[i] = "{id}";
+            return request.Method.Method + " /" + string.Join("/", segments);
+        }
+    }
+}

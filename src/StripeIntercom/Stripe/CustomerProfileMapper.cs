@@ -1,0 +1,91 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using global::Stripe;
+
+namespace StripeIntercom.Stripe
+{
+    /// <summary>Stripe customer plus its subscriptions to a <see cref="CustomerProfile"/>. Each derived field's rule is one method here.</summary>
+    internal static class CustomerProfileMapper
+    {
+        /// <summary>Statuses that count towards MRR: money is (or should be) coming in. Trials, pauses, unpaid and canceled do not.</summary>
+        public static readonly IReadOnlyCollection<string> MrrStatuses = new[] { "active", "past_due" };
+
+        public static CustomerProfile Map(Customer customer, IReadOnlyList<Subscription> subscriptions, ProductCatalog catalog)
+        {
+            var summaries = subscriptions.Select(s => SubscriptionSummaryMapper.Map(s, catalog)).ToList();
+            var primary = PrimarySubscriptionRule.Pick(summaries);
+            var latestInvoice = LatestInvoice(primary, summaries);
+            var (mrr, mrrCurrency) = Mrr(summaries, primary, customer.Currency);
+            return new CustomerProfile
+            {
+                Id = customer.Id,
+                Email = customer.Email,
+                Name = customer.Name,
+                Created = StripeTime.At(customer.Created),
+                Livemode = customer.Livemode,
+                Deleted = customer.Deleted == true,
+                Balance = StripeMoney.ToMajorUnits(customer.Balance, customer.Currency),
+                Currency = customer.Currency,
+                Delinquent = customer.Delinquent == true,
+                Subscriptions = summaries,
+                PrimarySubscription = primary,
+                Mrr = mrr,
+                MrrCurrency = mrrCurrency,
+                LatestInvoice = latestInvoice,
+                PaymentFailing = IsPaymentFailing(latestInvoice),
+                PaymentFailingSince = IsPaymentFailing(latestInvoice) ? latestInvoice!.FinalizedAt ?? latestInvoice.Created : (DateTimeOffset?)null,
+                DefaultCard = DefaultCard(customer, primary, summaries),
+                DashboardUrl = DashboardUrl(customer.Id, customer.Livemode),
+                Metadata = customer.Metadata ?? new Dictionary<string, string>(),
+            };
+        }
+
+        /// <summary>A deleted customer as far as we know it (from GET {"deleted":true} or a customer.deleted event's snapshot).</summary>
+        public static CustomerProfile Deleted(Customer customer, bool livemode) => new CustomerProfile
+        {
+            Id = customer.Id,
+            Email = customer.Email,
+            Name = customer.Name,
+            Created = customer.Created > StripeTime.UnixEpoch ? StripeTime.At(customer.Created) : default,
+            Livemode = livemode,
+            Deleted = true,
+            Currency = customer.Currency,
+            DashboardUrl = DashboardUrl(customer.Id, livemode),
+            Metadata = customer.Metadata ?? new Dictionary<string, string>(),
+        };
+
+        /// <summary>
+        /// Sum of <see cref="SubscriptionSummary.MonthlyAmount"/> over active and past_due subscriptions. Amounts in different
+        /// currencies cannot be added: the currency is the primary subscription's (which is one of the counted ones whenever any
+        /// is counted, by the primary rule) and only subscriptions in it count. With nothing counted MRR is 0 in the customer's currency.
+        /// </summary>
+        public static (decimal Mrr, string? Currency) Mrr(IReadOnlyList<SubscriptionSummary> subscriptions, SubscriptionSummary? primary, string? customerCurrency)
+        {
+            var counted = subscriptions.Where(s => MrrStatuses.Contains(s.Status)).ToList();
+            if (counted.Count == 0) return (0m, primary?.Currency ?? customerCurrency);
+            var currency = primary != null && MrrStatuses.Contains(primary.Status) ? primary.Currency : counted[0].Currency;
+            return (counted.Where(s => string.Equals(s.Currency, currency, StringComparison.OrdinalIgnoreCase)).Sum(s => s.MonthlyAmount), currency);
+        }
+
+        /// <summary>The primary subscription's latest invoice; without one, the newest latest invoice over all subscriptions.</summary>
+        public static InvoiceSummary? LatestInvoice(SubscriptionSummary? primary, IReadOnlyList<SubscriptionSummary> subscriptions) =>
+            primary?.LatestInvoice
+            ?? subscriptions.Where(s => s.LatestInvoice != null).Select(s => s.LatestInvoice!).OrderByDescending(i => i.Created).FirstOrDefault();
+
+        /// <summary>
+        /// Failing = the latest invoice is open and at least one payment attempt was made. Since = when it was finalized: automatic
+        /// collection makes the first attempt at finalization, and the exact attempt times would cost a call per invoice.
+        /// </summary>
+        public static bool IsPaymentFailing(InvoiceSummary? invoice) => invoice != null && invoice.Status == "open" && invoice.AttemptCount > 0;
+
+        /// <summary>The customer's invoice_settings.default_payment_method card, else the primary subscription's, else any subscription's.</summary>
+        public static CardSummary? DefaultCard(Customer customer, SubscriptionSummary? primary, IReadOnlyList<SubscriptionSummary> subscriptions) =>
+            SubscriptionSummaryMapper.MapCard(customer.InvoiceSettings?.DefaultPaymentMethod)
+            ?? primary?.DefaultCard
+            ?? subscriptions.Select(s => s.DefaultCard).FirstOrDefault(c => c != null);
+
+        public static string DashboardUrl(string customerId, bool livemode) =>
+            livemode ? $"https://dashboard.stripe.com/customers/{customerId}" : $"https://dashboard.stripe.com/test/customers/{customerId}";
+    }
+}

@@ -1,0 +1,247 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Net;
+using System.Net.Http;
+using System.Runtime.CompilerServices;
+using System.Threading;
+using System.Threading.Tasks;
+using global::Stripe;
+
+namespace StripeIntercom.Stripe
+{
+    /// <summary>
+    /// Reads Stripe customers as <see cref="CustomerProfile"/>s in bulk, at a cost of a few calls per 100 customers:
+    /// one customers page of 100 carries each customer's subscriptions (with their latest invoice and default payment
+    /// method) and default payment method through expansion; only a customer whose embedded subscriptions list is cut
+    /// (has_more, more than 10) costs a separate subscriptions call; product names come from a catalog read once.
+    /// Stripe.net's own retries are off: retries and pacing belong to the handlers given in <see cref="StripeSettings.InnerHandler"/>.
+    /// </summary>
+    public sealed class StripeCustomerReader : IDisposable
+    {
+        public const int PageSize = 100;
+
+        /// <summary>Stripe keeps events for 30 days, so deleted customers are only known that far back.</summary>
+        public static readonly TimeSpan EventRetention = TimeSpan.FromDays(30);
+
+        // Expansion paths from a customers list; Stripe's depth limit is 4, so items.price.product is out of reach.
+        private static readonly string[] ListExpansions =
+        {
+            "data.subscriptions",
+            "data.subscriptions.data.latest_invoice",
+            "data.subscriptions.data.default_payment_method",
+            "data.invoice_settings.default_payment_method",
+        };
+
+        private static readonly string[] SubscriptionExpansions = { "data.latest_invoice", "data.default_payment_method" };
+
+        private readonly HttpClient _httpClient;
+        private readonly ApiCallCountingHandler _counter;
+        private readonly CustomerService _customers;
+        private readonly SubscriptionService _subscriptions;
+        private readonly EventService _events;
+        private readonly ProductCatalog _catalog;
+        private readonly bool _livemodeKey;
+
+        public StripeCustomerReader(StripeSettings settings)
+        {
+            if (settings == null) throw new ArgumentNullException(nameof(settings));
+            if (string.IsNullOrWhiteSpace(settings.ApiKey)) throw new ArgumentException("A Stripe API key is required.", nameof(settings));
+
+            _counter = new ApiCallCountingHandler();
+            _httpClient = new HttpClient(BuildPipeline(settings.InnerHandler, _counter), disposeHandler: true);
+            var client = new StripeClient(new StripeClientOptions
+            {
+                ApiKey = settings.ApiKey,
+                ApiBase = settings.ApiBase?.GetLeftPart(UriPartial.Path).TrimEnd('/'),
+                HttpClient = new SystemNetHttpClient(_httpClient, maxNetworkRetries: 0),
+            });
+            _customers = new CustomerService(client);
+            _subscriptions = new SubscriptionService(client);
+            _events = new EventService(client);
+            _catalog = new ProductCatalog(new ProductService(client), SendAsync);
+            _livemodeKey = settings.ApiKey.StartsWith("sk_live_", StringComparison.Ordinal) || settings.ApiKey.StartsWith("rk_live_", StringComparison.Ordinal);
+        }
+
+        /// <summary>HTTP requests actually sent to Stripe (each retry counts).</summary>
+        public long ApiCalls => _counter.Total;
+
+        /// <summary>Requests sent per route, e.g. "GET /v1/customers" or "GET /v1/products/{id}".</summary>
+        public IReadOnlyDictionary<string, long> ApiCallsByRoute => _counter.ByRoute;
+
+        /// <summary>One cheap call (a customers page of one).</summary>
+        /// <exception cref="StripeCredentialsException">Stripe rejected the key.</exception>
+        public Task VerifyCredentialsAsync(CancellationToken cancellationToken = default) =>
+            SendAsync(() => _customers.ListAsync(new CustomerListOptions { Limit = 1 }, null, cancellationToken));
+
+        /// <summary>
+        /// Streams profiles page by page (100 customers a page, newest first): each page is mapped and yielded before the next is
+        /// requested. Deleted customers follow the live ones when <see cref="CustomerQuery.IncludeDeleted"/>.
+        /// </summary>
+        /// <exception cref="StripeCredentialsException">Stripe rejected the key.</exception>
+        public async IAsyncEnumerable<CustomerProfile> ReadAsync(CustomerQuery? query = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            query = query ?? CustomerQuery.All;
+            var yielded = 0;
+            var liveIds = query.IncludeDeleted ? new HashSet<string>(StringComparer.Ordinal) : null;
+            var options = new CustomerListOptions
+            {
+                Email = query.Email,
+                Created = CreatedRange(query),
+                Expand = ListExpansions.ToList(),
+            };
+            while (true)
+            {
+                var remaining = Remaining(query, yielded);
+                if (remaining == 0) yield break;
+                options.Limit = Math.Min(PageSize, remaining);
+                var page = await SendAsync(() => _customers.ListAsync(options, null, cancellationToken)).ConfigureAwait(false);
+                var subscriptionsByCustomer = await SubscriptionsOfPageAsync(page.Data, cancellationToken).ConfigureAwait(false);
+                foreach (var customer in page.Data)
+                {
+                    liveIds?.Add(customer.Id);
+                    yield return CustomerProfileMapper.Map(customer, subscriptionsByCustomer[customer.Id], _catalog);
+                    if (++yielded == query.First) yield break;
+                }
+                if (!page.HasMore || page.Data.Count == 0) break;
+                options.StartingAfter = page.Data[page.Data.Count - 1].Id;
+            }
+
+            if (liveIds == null) yield break;
+            await foreach (var deleted in ReadDeletedAsync(query, cancellationToken).ConfigureAwait(false))
+            {
+                if (!liveIds.Add(deleted.Id)) continue;
+                yield return deleted;
+                if (++yielded == query.First) yield break;
+            }
+        }
+
+        /// <returns>The profile; for a deleted customer one with <see cref="CustomerProfile.Deleted"/> set; null for an unknown id.</returns>
+        /// <exception cref="StripeCredentialsException">Stripe rejected the key.</exception>
+        public async Task<CustomerProfile?> GetAsync(string customerId, CancellationToken cancellationToken = default)
+        {
+            if (string.IsNullOrEmpty(customerId)) throw new ArgumentException("A customer id is required.", nameof(customerId));
+            Customer customer;
+            try
+            {
+                var options = new CustomerGetOptions { Expand = ListExpansions.Select(p => p.Substring("data.".Length)).ToList() };
+                customer = await SendAsync(() => _customers.GetAsync(customerId, options, null, cancellationToken)).ConfigureAwait(false);
+            }
+            catch (StripeException e) when (e.HttpStatusCode == HttpStatusCode.NotFound)
+            {
+                return null;
+            }
+            if (customer.Deleted == true) return CustomerProfileMapper.Deleted(customer, _livemodeKey);
+            var subscriptions = await SubscriptionsOfPageAsync(new[] { customer }, cancellationToken).ConfigureAwait(false);
+            return CustomerProfileMapper.Map(customer, subscriptions[customer.Id], _catalog);
+        }
+
+        public void Dispose() => _httpClient.Dispose();
+
+        /// <summary>
+        /// Each customer's subscriptions: the embedded list, or, where Stripe cut it (has_more), a full subscriptions listing for
+        /// that customer. Then makes sure every product named is in the catalog, so mapping needs no further calls.
+        /// </summary>
+        private async Task<Dictionary<string, IReadOnlyList<Subscription>>> SubscriptionsOfPageAsync(IEnumerable<Customer> customers, CancellationToken cancellationToken)
+        {
+            var result = new Dictionary<string, IReadOnlyList<Subscription>>(StringComparer.Ordinal);
+            foreach (var customer in customers)
+            {
+                var embedded = customer.Subscriptions;
+                result[customer.Id] = embedded == null || embedded.HasMore
+                    ? await ListSubscriptionsAsync(customer.Id, cancellationToken).ConfigureAwait(false)
+                    : (IReadOnlyList<Subscription>)embedded.Data;
+            }
+            var productIds = result.Values.SelectMany(s => s)
+                .SelectMany(s => s.Items?.Data ?? new List<SubscriptionItem>())
+                .Select(i => i.Price?.ProductId)
+                .Where(id => id != null)
+                .Select(id => id!);
+            await _catalog.EnsureAsync(productIds, cancellationToken).ConfigureAwait(false);
+            return result;
+        }
+
+        private async Task<IReadOnlyList<Subscription>> ListSubscriptionsAsync(string customerId, CancellationToken cancellationToken)
+        {
+            var all = new List<Subscription>();
+            var options = new SubscriptionListOptions { Customer = customerId, Limit = PageSize, Expand = SubscriptionExpansions.ToList() };
+            while (true)
+            {
+                var page = await SendAsync(() => _subscriptions.ListAsync(options, null, cancellationToken)).ConfigureAwait(false);
+                all.AddRange(page.Data);
+                if (!page.HasMore || page.Data.Count == 0) return all;
+                options.StartingAfter = page.Data[page.Data.Count - 1].Id;
+            }
+        }
+
+        private async IAsyncEnumerable<CustomerProfile> ReadDeletedAsync(CustomerQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            var options = new EventListOptions
+            {
+                Types = new List<string> { "customer.deleted" },
+                Created = new DateRangeOptions { GreaterThanOrEqual = DateTime.UtcNow - EventRetention },
+                Limit = PageSize,
+            };
+            while (true)
+            {
+                var page = await SendAsync(() => _events.ListAsync(options, null, cancellationToken)).ConfigureAwait(false);
+                foreach (var stripeEvent in page.Data)
+                {
+                    if (!(stripeEvent.Data?.Object is Customer customer)) continue;
+                    var profile = CustomerProfileMapper.Deleted(customer, stripeEvent.Livemode);
+                    if (Matches(query, profile)) yield return profile;
+                }
+                if (!page.HasMore || page.Data.Count == 0) yield break;
+                options.StartingAfter = page.Data[page.Data.Count - 1].Id;
+            }
+        }
+
+        private static bool Matches(CustomerQuery query, CustomerProfile profile) =>
+            (query.Email == null || string.Equals(query.Email, profile.Email, StringComparison.Ordinal))
+            && (query.CreatedAfter == null || profile.Created > query.CreatedAfter)
+            && (query.CreatedBefore == null || profile.Created < query.CreatedBefore);
+
+        private static int Remaining(CustomerQuery query, int yielded) =>
+            query.First == null ? int.MaxValue : Math.Max(0, query.First.Value - yielded);
+
+        private static AnyOf<DateTime?, DateRangeOptions>? CreatedRange(CustomerQuery query)
+        {
+            if (query.CreatedAfter == null && query.CreatedBefore == null) return null;
+            return new DateRangeOptions { GreaterThan = query.CreatedAfter?.UtcDateTime, LessThan = query.CreatedBefore?.UtcDateTime };
+        }
+
+        private static HttpMessageHandler BuildPipeline(HttpMessageHandler? inner, ApiCallCountingHandler counter)
+        {
+            if (inner == null)
+            {
+                counter.InnerHandler = new HttpClientHandler();
+                return counter;
+            }
+            var last = inner as DelegatingHandler;
+            while (last?.InnerHandler is DelegatingHandler next) last = next;
+            if (last != null && last.InnerHandler == null)
+            {
+                counter.InnerHandler = new HttpClientHandler();
+                last.InnerHandler = counter;
+                return inner;
+            }
+            counter.InnerHandler = inner;
+            return counter;
+        }
+
+        private async Task SendAsync(Func<Task> call) => await SendAsync(async () => { await call().ConfigureAwait(false); return true; }).ConfigureAwait(false);
+
+        /// <summary>Turns Stripe's 401 into <see cref="StripeCredentialsException"/>, dropping Stripe's message: it quotes the masked key.</summary>
+        private static async Task<T> SendAsync<T>(Func<Task<T>> call)
+        {
+            try
+            {
+                return await call().ConfigureAwait(false);
+            }
+            catch (StripeException e) when (e.HttpStatusCode == HttpStatusCode.Unauthorized)
+            {
+                throw new StripeCredentialsException { RequestId = e.StripeResponse?.RequestId };
+            }
+        }
+    }
+}

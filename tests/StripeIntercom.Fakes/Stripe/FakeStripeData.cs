@@ -1,0 +1,36 @@
+namespace StripeIntercom.Fakes.Stripe;
+
+/// <summary>
+/// Every Stripe object the fake holds. Lists are kept in creation order (oldest first); Stripe lists newest first,
+/// so the endpoints read them backwards. Not thread-safe: <see cref="FakeStripeState"/> guards it.
+/// </summary>
+public sealed class FakeStripeData
+{
+    public List<FakeCustomer> Customers { get; } = new();
+    public List<FakeSubscription> Subscriptions { get; } = new();
+    public List<FakeInvoice> Invoices { get; } = new();
+    public List<FakeProduct> Products { get; } = new();
+    public List<FakePrice> Prices { get; } = new();
+    public List<FakePaymentMethod> PaymentMethods { get; } = new();
+    public List<FakeEvent> Events { get; } = new();
+
+    private readonly Dictionary<string, object> _byId = new(StringComparer.Ordinal);
+
+    public void Add(FakeCustomer customer) { Customers.Add(customer); _byId[customer.Id] = customer; }
+    public void Add(FakeSubscription subscription) { Subscriptions.Add(subscription); _byId[subscription.Id] = subscription; }
+    public void Add(FakeInvoice invoice) { Invoices.Add(invoice); _byId[invoice.Id] = invoice; }
+    public void Add(FakeProduct product) { Products.Add(product); _byId[product.Id] = product; }
+    public void Add(FakePrice price) { Prices.Add(price); _byId[price.Id] = price; }
+    public void Add(FakePaymentMethod paymentMethod) { PaymentMethods.Add(paymentMethod); _byId[paymentMethod.Id] = paymentMethod; }
+    public void Add(FakeEvent stripeEvent) { Events.Add(stripeEvent); _byId[stripeEvent.Id] = stripeEvent; }
+
+    public T? Find<T>(string? id) where T : class =>
+        id is not null && _byId.TryGetValue(id, out var found) ? found as T : null;
+
+    public object? Find(string id) => _byId.TryGetValue(id, out var found) ? found : null;
+
+    public bool Contains(string id) => _byId.ContainsKey(id);
+
+    public IEnumerable<FakeSubscription> SubscriptionsOf(string customerId) =>
+        Subscriptions.Where(s => s.Customer == customerId);
+}

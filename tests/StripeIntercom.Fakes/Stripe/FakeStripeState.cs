@@ -1,0 +1,248 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+
+namespace StripeIntercom.Fakes.Stripe;
+
+/// <summary>
+/// The fake's live state and the changes tests make to it. Every change emits the events Stripe would
+/// (customer.created/updated/deleted, customer.subscription.created/updated/deleted, invoice.payment_failed, invoice.paid).
+/// Take <see cref="Sync"/> to read <see cref="Data"/> directly.
+/// </summary>
+public sealed class FakeStripeState
+{
+    private readonly Random _random;
+    private readonly StripeIdFactory _ids;
+    private readonly long _anchor;
+    private readonly long _startedAt = Stopwatch.GetTimestamp();
+
+    public FakeStripeState(FakeStripeOptions options)
+    {
+        Options = options;
+        var now = options.Now ?? DateTimeOffset.UtcNow;
+        _anchor = now.ToUnixTimeSeconds();
+        Data = FakeStripeGenerator.Generate(options.Seed, options.CustomerCount, now);
+        _random = new Random(unchecked(options.Seed * 31 + 7));
+        _ids = new StripeIdFactory(_random, Data.Contains);
+        RateLimiter = new FakeStripeRateLimiter(() => Options.RequestsPerSecond);
+    }
+
+    public object Sync { get; } = new();
+    public FakeStripeData Data { get; }
+    public FakeStripeOptions Options { get; }
+    public FakeStripeCounters Counters { get; } = new();
+    public FakeStripeFaults Faults { get; } = new();
+    public FakeStripeRateLimiter RateLimiter { get; }
+
+    /// <summary>The fake's clock: the generator's "now" plus the time the server has been running.</summary>
+    public long Now => _anchor + (long)Stopwatch.GetElapsedTime(_startedAt).TotalSeconds;
+
+    public IReadOnlyList<FakeCustomer> LiveCustomers() { lock (Sync) return Data.Customers.Where(c => !c.Deleted).ToList(); }
+
+    public IReadOnlyList<FakeCustomer> DeletedCustomers() { lock (Sync) return Data.Customers.Where(c => c.Deleted).ToList(); }
+
+    public FakeCustomer? Customer(string id) { lock (Sync) return Data.Find<FakeCustomer>(id); }
+
+    public IReadOnlyList<FakeSubscription> SubscriptionsOf(string customerId) { lock (Sync) return Data.SubscriptionsOf(customerId).ToList(); }
+
+    public T? Find<T>(string? id) where T : class { lock (Sync) return Data.Find<T>(id); }
+
+    /// <summary>Everything the fake holds about one customer, fully expanded, including canceled subscriptions.</summary>
+    public JsonObject RawCustomer(string id)
+    {
+        lock (Sync)
+        {
+            var customer = Data.Find<FakeCustomer>(id) ?? throw StripeApiException.NoSuch("customer", id);
+            var subscriptions = Data.SubscriptionsOf(id).Reverse().Select(s => (JsonNode)FakeStripeJson.Subscription(s, Data)).ToList();
+            var node = new JsonObject
+            {
+                ["customer"] = FakeStripeJson.Customer(customer),
+                ["deleted"] = customer.Deleted,
+                ["subscriptions"] = new JsonArray(subscriptions.ToArray()),
+                ["invoices"] = new JsonArray(Data.Invoices.Where(i => i.Customer == id).Reverse().Select(i => (JsonNode)FakeStripeJson.Invoice(i)).ToArray()),
+                ["payment_methods"] = new JsonArray(Data.PaymentMethods.Where(p => p.Customer == id).Select(p => (JsonNode)FakeStripeJson.PaymentMethod(p)).ToArray()),
+            };
+            return node;
+        }
+    }
+
+    public FakeCustomer CreateCustomer(FakeCustomerChange draft)
+    {
+        lock (Sync)
+        {
+            var now = Now;
+            var customer = new FakeCustomer
+            {
+                Id = _ids.Next("cus_"), Created = Math.Max(now, Data.Customers.Count == 0 ? now : Data.Customers[^1].Created + 1),
+                Email = draft.Email, Name = draft.Name, Balance = draft.Balance ?? 0, InvoicePrefix = $"N{Data.Customers.Count:X6}",
+            };
+            Data.Add(customer);
+            Emit("customer.created", FakeStripeJson.Customer(customer));
+            if (draft.TouchesSubscription) CreateSubscription(customer, draft, now);
+            return customer;
+        }
+    }
+
+    /// <returns>The types of the events emitted, in order.</returns>
+    public IReadOnlyList<string> ChangeCustomer(string id, FakeCustomerChange change)
+    {
+        lock (Sync)
+        {
+            var customer = LiveCustomer(id);
+            var emitted = new List<string>();
+            var previous = new JsonObject();
+            if (change.Email is not null && change.Email != customer.Email) { previous["email"] = customer.Email; customer.Email = change.Email; }
+            if (change.Name is not null && change.Name != customer.Name) { previous["name"] = customer.Name; customer.Name = change.Name; }
+            if (change.Balance is not null && change.Balance != customer.Balance) { previous["balance"] = customer.Balance; customer.Balance = change.Balance.Value; }
+            if (previous.Count > 0) emitted.Add(Emit("customer.updated", FakeStripeJson.Customer(customer), previous));
+            if (change.TouchesSubscription) emitted.AddRange(ChangeSubscription(customer, change));
+            return emitted;
+        }
+    }
+
+    public void DeleteCustomer(string id)
+    {
+        lock (Sync)
+        {
+            var customer = LiveCustomer(id);
+            var now = Now;
+            foreach (var subscription in Data.SubscriptionsOf(id).Where(FakeStripeJson.IsCurrent))
+            {
+                subscription.Status = "canceled";
+                subscription.CanceledAt = subscription.EndedAt = now;
+                Emit("customer.subscription.deleted", FakeStripeJson.Subscription(subscription, Data));
+            }
+            var snapshot = FakeStripeJson.Customer(customer);
+            customer.Deleted = true;
+            Emit("customer.deleted", snapshot);
+        }
+    }
+
+    /// <summary>Applies one random change (email, name, balance, status, cancel at period end, price) to each of <paramref name="count"/> live customers.</summary>
+    /// <returns>The ids of the customers changed.</returns>
+    public IReadOnlyList<string> ChangeRandom(int count, int seed)
+    {
+        lock (Sync)
+        {
+            var random = new Random(seed);
+            var live = Data.Customers.Where(c => !c.Deleted).ToList();
+            var changed = new List<string>();
+            for (var n = 0; n < count && live.Count > 0; n++)
+            {
+                var pick = random.Next(live.Count);
+                var customer = live[pick];
+                live.RemoveAt(pick);
+                var current = Data.SubscriptionsOf(customer.Id).Where(FakeStripeJson.IsCurrent).LastOrDefault();
+                var change = random.Next(6) switch
+                {
+                    0 => new FakeCustomerChange { Email = $"changed.{seed}.{n}.{customer.Id.ToLowerInvariant()}@example.com" },
+                    1 => new FakeCustomerChange { Name = (customer.Name ?? "Anonymous") + " Jr." },
+                    2 => new FakeCustomerChange { Balance = customer.Balance == 0 ? -random.NextInt64(100, 10_000) : 0 },
+                    3 => new FakeCustomerChange { SubscriptionStatus = current?.Status == "active" ? "past_due" : "active" },
+                    4 when current is not null => new FakeCustomerChange { CancelAtPeriodEnd = !current.CancelAtPeriodEnd },
+                    5 when current is not null => new FakeCustomerChange { Price = OtherPlanPrice(current, random)?.Id, Quantity = random.Next(1, 10) },
+                    _ => new FakeCustomerChange { Name = (customer.Name ?? "Anonymous") + " II" },
+                };
+                ChangeCustomer(customer.Id, change);
+                changed.Add(customer.Id);
+            }
+            return changed;
+        }
+    }
+
+    private FakePrice? OtherPlanPrice(FakeSubscription subscription, Random random)
+    {
+        var currentPrice = subscription.Items[0].PriceId;
+        var plans = Data.Prices.Where(p => p.Currency == subscription.Currency && p.Id != currentPrice && Data.Products.IndexOf(Data.Find<FakeProduct>(p.Product)!) < 4).ToList();
+        return plans.Count == 0 ? null : plans[random.Next(plans.Count)];
+    }
+
+    private FakeCustomer LiveCustomer(string id)
+    {
+        var customer = Data.Find<FakeCustomer>(id);
+        if (customer is null || customer.Deleted) throw StripeApiException.NoSuch("customer", id);
+        return customer;
+    }
+
+    private List<string> ChangeSubscription(FakeCustomer customer, FakeCustomerChange change)
+    {
+        var now = Now;
+        var subscription = change.SubscriptionId is not null
+            ? Data.Find<FakeSubscription>(change.SubscriptionId) is { } s && s.Customer == customer.Id ? s : throw StripeApiException.NoSuch("subscription", change.SubscriptionId)
+            : Data.SubscriptionsOf(customer.Id).Where(FakeStripeJson.IsCurrent).LastOrDefault();
+        if (subscription is null) return CreateSubscription(customer, change, now);
+
+        var emitted = new List<string>();
+        var previous = new JsonObject();
+        if (change.Price is not null || change.Quantity is not null)
+        {
+            previous["items"] = FakeStripeJson.Subscription(subscription, Data)["items"]!.DeepClone();
+            if (change.Price is not null)
+            {
+                var price = Data.Find<FakePrice>(change.Price) ?? throw StripeApiException.NoSuch("price", change.Price);
+                subscription.Items[0].PriceId = price.Id;
+            }
+            if (change.Quantity is not null) subscription.Items[0].Quantity = change.Quantity.Value;
+        }
+        if (change.CancelAtPeriodEnd is not null && change.CancelAtPeriodEnd != subscription.CancelAtPeriodEnd)
+        {
+            previous["cancel_at_period_end"] = subscription.CancelAtPeriodEnd;
+            previous["cancel_at"] = subscription.CancelAt;
+            subscription.CancelAtPeriodEnd = change.CancelAtPeriodEnd.Value;
+            subscription.CancelAt = subscription.CancelAtPeriodEnd ? subscription.Items.Min(i => i.CurrentPeriodEnd) : null;
+            subscription.CanceledAt = subscription.CancelAtPeriodEnd ? now : null;
+        }
+        var newStatus = change.SubscriptionStatus;
+        if (newStatus is not null && newStatus != subscription.Status)
+        {
+            previous["status"] = subscription.Status;
+            subscription.Status = newStatus;
+            switch (newStatus)
+            {
+                case "past_due" or "unpaid":
+                    var invoice = FakeStripeGenerator.BuildLatestInvoice(Data, _ids, _random, customer, subscription, now, issuedAt: now);
+                    subscription.LatestInvoice = invoice.Id;
+                    emitted.Add("invoice.payment_failed");
+                    break;
+                case "active" when Data.Find<FakeInvoice>(subscription.LatestInvoice) is { Status: "open" } open:
+                    open.Status = "paid";
+                    open.AmountPaid = open.AmountDue;
+                    open.AmountRemaining = 0;
+                    open.NextPaymentAttempt = null;
+                    open.StatusTransitions.PaidAt = now;
+                    emitted.Add(Emit("invoice.paid", FakeStripeJson.Invoice(open)));
+                    break;
+                case "canceled":
+                    subscription.CanceledAt = subscription.EndedAt = now;
+                    break;
+            }
+            customer.Delinquent = Data.SubscriptionsOf(customer.Id).Any(s => s.Status is "past_due" or "unpaid");
+        }
+        if (previous.Count > 0)
+        {
+            var type = subscription.Status == "canceled" ? "customer.subscription.deleted" : "customer.subscription.updated";
+            emitted.Insert(0, Emit(type, FakeStripeJson.Subscription(subscription, Data), previous));
+        }
+        return emitted;
+    }
+
+    private List<string> CreateSubscription(FakeCustomer customer, FakeCustomerChange change, long now)
+    {
+        var price = change.Price is null ? null : Data.Find<FakePrice>(change.Price) ?? throw StripeApiException.NoSuch("price", change.Price);
+        var currency = price?.Currency ?? customer.Currency ?? "usd";
+        var status = change.SubscriptionStatus ?? "active";
+        var subscription = FakeStripeGenerator.BuildSubscription(Data, _ids, _random, customer, currency, status, now, createdAt: now);
+        if (price is not null) subscription.Items[0].PriceId = price.Id;
+        if (change.Quantity is not null) subscription.Items[0].Quantity = change.Quantity.Value;
+        customer.Currency ??= currency;
+        customer.Delinquent = Data.SubscriptionsOf(customer.Id).Any(s => s.Status is "past_due" or "unpaid");
+        var emitted = new List<string> { Emit("customer.subscription.created", FakeStripeJson.Subscription(subscription, Data)) };
+        if (status is "past_due" or "unpaid") emitted.Add("invoice.payment_failed");
+        return emitted;
+    }
+
+    private string Emit(string type, JsonNode dataObject, JsonNode? previous = null)
+    {
+        Data.Add(FakeStripeGenerator.NewEvent(_ids, type, Now, dataObject, previous));
+        return type;
+    }
+}

@@ -1,0 +1,51 @@
+using System.Net;
+using StripeIntercom.Fakes.Stripe;
+using StripeIntercom.Stripe;
+using Xunit;
+
+namespace StripeIntercom.Tests.Stripe;
+
+public sealed class StripeCustomerReaderPipelineTests
+{
+    private sealed class RecordingHandler : DelegatingHandler
+    {
+        public List<Uri> Requests { get; } = new();
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            lock (Requests) Requests.Add(request.RequestUri!);
+            return base.SendAsync(request, cancellationToken);
+        }
+    }
+
+    [Fact]
+    public async Task An_open_handler_chain_sits_in_front_of_the_counted_network_calls_and_sees_stripe_nets_form_encoding()
+    {
+        await using var server = await FakeStripeServer.StartAsync(new FakeStripeOptions { CustomerCount = 30, RequestsPerSecond = 0 });
+        var recorder = new RecordingHandler();
+        using var reader = new StripeCustomerReader(new StripeSettings { ApiKey = server.Options.ApiKey, ApiBase = server.BaseUrl, InnerHandler = recorder });
+        var after = DateTimeOffset.FromUnixTimeSeconds(server.State.LiveCustomers()[3].Created);
+
+        var profiles = await reader.ReadAsync(new CustomerQuery { CreatedAfter = after }).ToListAsync();
+
+        Assert.NotEmpty(profiles);
+        var query = WebUtility.UrlDecode(recorder.Requests.First(u => u.AbsolutePath == "/v1/customers").Query);
+        Assert.Contains("expand[0]=data.subscriptions", query);
+        Assert.Contains($"created[gt]={after.ToUnixTimeSeconds()}", query);
+        Assert.Contains("limit=100", query);
+        Assert.Equal(recorder.Requests.Count, reader.ApiCalls);
+        Assert.Equal(server.Counters.Total, reader.ApiCalls);
+    }
+
+    [Fact]
+    public async Task Server_errors_surface_as_stripe_exceptions_without_retries()
+    {
+        await using var server = await FakeStripeServer.StartAsync(new FakeStripeOptions { CustomerCount = 5, RequestsPerSecond = 0 });
+        using var reader = FakeStripeFixture.ReaderFor(server);
+        server.Faults.Inject(1, status: 503);
+        await Assert.ThrowsAsync<global::Stripe.StripeException>(() => reader.VerifyCredentialsAsync());
+        Assert.Equal(1, server.Counters.Total);
+        await reader.VerifyCredentialsAsync();
+        Assert.Equal(2, reader.ApiCalls);
+    }
+}
