@@ -57,5 +57,5 @@ public static class ProfileBuilder
         };
     }
 
-    public static List<CustomerProfile> Build(int count, int start = 0) => Enumerable.Range(start, count).Select(i => Build(i)).ToList();
+    public static List<CustomerProfile> BuildMany(int count, int start = 0) => Enumerable.Range(start, count).Select(i => Build(i)).ToList();
 }
