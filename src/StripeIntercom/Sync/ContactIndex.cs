@@ -37,6 +37,17 @@ namespace StripeIntercom.Sync
             }
         }
 
+        /// <summary>Forgets a contact that no longer exists (merged away).</summary>
+        public void Remove(string id)
+        {
+            lock (_gate)
+            {
+                if (!_byId.TryGetValue(id, out var contact)) return;
+                Unlink(contact);
+                _byId.Remove(id);
+            }
+        }
+
         public IntercomContact? FindByExternalId(string externalId)
         {
             lock (_gate)
@@ -51,12 +62,7 @@ namespace StripeIntercom.Sync
 
         private void Put(IntercomContact contact)
         {
-            if (_byId.TryGetValue(contact.Id, out var previous))
-            {
-                if (previous.ExternalId != null && _idByExternalId.TryGetValue(previous.ExternalId, out var holder) && holder == previous.Id)
-                    _idByExternalId.Remove(previous.ExternalId);
-                if (previous.Email != null && _idsByEmail.TryGetValue(previous.Email, out var ids)) ids.Remove(previous.Id);
-            }
+            if (_byId.TryGetValue(contact.Id, out var previous)) Unlink(previous);
             _byId[contact.Id] = contact;
             if (contact.ExternalId != null) _idByExternalId[contact.ExternalId] = contact.Id;
             if (contact.Email != null)
@@ -64,6 +70,13 @@ namespace StripeIntercom.Sync
                 if (!_idsByEmail.TryGetValue(contact.Email, out var ids)) _idsByEmail[contact.Email] = ids = new HashSet<string>(StringComparer.Ordinal);
                 ids.Add(contact.Id);
             }
+        }
+
+        private void Unlink(IntercomContact contact)
+        {
+            if (contact.ExternalId != null && _idByExternalId.TryGetValue(contact.ExternalId, out var holder) && holder == contact.Id)
+                _idByExternalId.Remove(contact.ExternalId);
+            if (contact.Email != null && _idsByEmail.TryGetValue(contact.Email, out var ids)) ids.Remove(contact.Id);
         }
     }
 }

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Linq;
+using System.Net;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
@@ -261,8 +262,37 @@ namespace StripeIntercom.Sync
             if (_options.WhatIf) return;
 
             await EnsureAttributesAsync(draft, cancellationToken).ConfigureAwait(false);
-            var updated = await _client.UpdateContactAsync(contact.Id, write, cancellationToken).ConfigureAwait(false);
+            IntercomContact updated;
+            try
+            {
+                updated = await _client.UpdateContactAsync(contact.Id, write, cancellationToken).ConfigureAwait(false);
+            }
+            catch (IntercomApiException refused) when (contact.IsLead && write.Role != null && refused.Field == "role"
+                && (refused.StatusCode == HttpStatusCode.BadRequest || (int)refused.StatusCode == 422))
+            {
+                // The workspace will not turn this lead into a user by an update: create the user and merge the lead
+                // into it, which is the documented way (from must be a lead, into a user) and keeps the lead's history.
+                updated = await ConvertLeadByMergeAsync(contact, draft, cancellationToken).ConfigureAwait(false);
+                result.ContactId = updated.Id;
+            }
             _index.RecordOwnWrite(updated);
+        }
+
+        private async Task<IntercomContact> ConvertLeadByMergeAsync(IntercomContact lead, ContactDraft draft, CancellationToken cancellationToken)
+        {
+            var user = await _client.CreateContactAsync(new IntercomContactWrite
+            {
+                Role = draft.Role,
+                ExternalId = draft.ExternalId,
+                Email = draft.Email,
+                Name = draft.Name,
+                CustomAttributes = draft.CustomAttributes.Where(p => p.Value != null).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal),
+            }, cancellationToken).ConfigureAwait(false);
+            _index.RecordOwnWrite(user);
+            var merged = await _client.MergeContactsAsync(lead.Id, user.Id, cancellationToken).ConfigureAwait(false);
+            _index.Remove(lead.Id);
+            _logger.LogInformation("Merged lead {LeadId} into new user {UserId} for customer {CustomerId}", lead.Id, merged.Id, draft.CustomerId);
+            return merged;
         }
 
         /// <summary>The fields that differ, as a minimal update and as a report.</summary>
@@ -272,7 +302,8 @@ namespace StripeIntercom.Sync
             var changes = new List<AttributeChange>();
             if (contact.Role != draft.Role)
             {
-                // A lead becomes a user by an update (update_contact_request accepts role); no merge is needed.
+                // A lead becomes a user by an update (update_contact_request accepts role); where a workspace refuses,
+                // UpdateAsync falls back to creating the user and merging the lead into it.
                 write.Role = draft.Role;
                 changes.Add(new AttributeChange("role", contact.Role, draft.Role));
             }

@@ -11,7 +11,7 @@ namespace StripeIntercom.Fakes.Intercom;
 /// </summary>
 internal static class FakeIntercomControl
 {
-    public static void Map(WebApplication app, FakeIntercomState state)
+    public static void Map(WebApplication app, FakeIntercomState state, FakeIntercomOptions options)
     {
         app.MapGet("/__control/counters", Handle(_ => Task.FromResult<JsonNode>(state.Counters.ToJson())));
 
@@ -55,6 +55,25 @@ internal static class FakeIntercomControl
             var count = (int)(FakeIntercomState.OptionalLong(body, "count") ?? 1);
             state.ArmFault(kind, count, FakeIntercomState.OptionalString(body, "route"));
             return new JsonObject { ["armed"] = kind.ToString(), ["count"] = count, ["route"] = FakeIntercomState.OptionalString(body, "route") };
+        }));
+
+        // Body: any of {"window_limit", "latency_ms", "latency_jitter_ms", "search_lag_seconds", "max_custom_attributes",
+        // "allow_lead_to_user_update"}; answers with the options now in force.
+        app.MapPost("/__control/options", Handle(async context =>
+        {
+            var body = await ReadObject(context);
+            if (FakeIntercomState.OptionalLong(body, "window_limit") is { } limit) options.WindowLimit = (int)limit;
+            if (FakeIntercomState.OptionalLong(body, "latency_ms") is { } latency) options.LatencyMs = (int)latency;
+            if (FakeIntercomState.OptionalLong(body, "latency_jitter_ms") is { } jitter) options.LatencyJitterMs = (int)jitter;
+            if (body["search_lag_seconds"] is JsonValue lag) options.SearchLagSeconds = lag.GetValue<double>();
+            if (FakeIntercomState.OptionalLong(body, "max_custom_attributes") is { } max) options.MaxCustomAttributes = (int)max;
+            if (body["allow_lead_to_user_update"] is JsonValue allow) options.AllowLeadToUserUpdate = allow.GetValue<bool>();
+            return new JsonObject
+            {
+                ["window_limit"] = options.WindowLimit, ["latency_ms"] = options.LatencyMs, ["latency_jitter_ms"] = options.LatencyJitterMs,
+                ["search_lag_seconds"] = options.SearchLagSeconds, ["max_custom_attributes"] = options.MaxCustomAttributes,
+                ["allow_lead_to_user_update"] = options.AllowLeadToUserUpdate,
+            };
         }));
 
         app.MapPost("/__control/reset", Handle(_ =>

@@ -20,6 +20,12 @@ public sealed class FakeIntercomOptions
 
     public int MaxCustomAttributes { get; set; } = 250;
 
+    /// <summary>
+    /// Whether PUT role=user turns a lead into a user (the 2.14 update request accepts role). Off, the fake refuses
+    /// it with a 400 on "role", so a client's merge fallback can be tested.
+    /// </summary>
+    public bool AllowLeadToUserUpdate { get; set; } = true;
+
     /// <summary>Reads the --intercom-* flags and ignores everything else, because the fake Stripe shares argv.</summary>
     public static FakeIntercomOptions FromArgs(string[] args)
     {
@@ -30,6 +36,7 @@ public sealed class FakeIntercomOptions
             switch (args[i])
             {
                 case "--intercom-latency-ms": options.LatencyMs = int.Parse(value, CultureInfo.InvariantCulture); i++; break;
+                case "--intercom-latency-jitter-ms": options.LatencyJitterMs = int.Parse(value, CultureInfo.InvariantCulture); i++; break;
                 case "--intercom-window-limit": options.WindowLimit = int.Parse(value, CultureInfo.InvariantCulture); i++; break;
                 case "--intercom-token": options.AccessToken = value; i++; break;
                 case "--search-lag-seconds": options.SearchLagSeconds = double.Parse(value, CultureInfo.InvariantCulture); i++; break;

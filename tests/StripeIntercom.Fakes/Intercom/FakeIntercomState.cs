@@ -168,6 +168,8 @@ public sealed class FakeIntercomState
                 if (role is not ("user" or "lead")) throw FakeIntercomError.Invalid($"role must be user or lead, not '{role}'", "role");
                 // Intercom converts a lead into a user, never a user back into a lead.
                 if (contact.IsUser && role == "lead") throw FakeIntercomError.Invalid("A user cannot be converted to a lead", "role");
+                if (!contact.IsUser && role == "user" && !_options.AllowLeadToUserUpdate)
+                    throw FakeIntercomError.Invalid("A lead cannot be converted to a user by an update; merge it into a user", "role");
                 contact.Role = role;
             }
             if (body.ContainsKey("external_id"))

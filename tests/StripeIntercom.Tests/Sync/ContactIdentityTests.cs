@@ -85,6 +85,26 @@ public class ContactIdentityTests
     }
 
     [Fact]
+    public async Task Where_a_lead_cannot_be_updated_into_a_user_it_is_merged_into_a_new_user()
+    {
+        await using var server = await IntercomTestServer.StartAsync(o => o.AllowLeadToUserUpdate = false);
+        var lead = server.State.Seed("lead", null, "customer1@example.test", "From The Lead");
+        var sync = Synchronizer(server, ContactLookupMode.Bulk);
+
+        var result = await sync.SyncAsync(sync.BuildDraft(ProfileBuilder.Build(1)));
+        var again = await sync.SyncAsync(sync.BuildDraft(ProfileBuilder.Build(1)));
+
+        Assert.Equal(SyncAction.Updated, result.Action);
+        Assert.NotEqual(lead.Id, result.ContactId);
+        Assert.Equal(1, server.State.Counters["POST /contacts/merge"]);
+        var user = Assert.Single(server.State.Contacts, c => c.IsVisible);
+        Assert.Equal(result.ContactId, user.Id);
+        Assert.Equal("cus_000001", user.ExternalId);
+        Assert.True(server.State.Contacts.Single(c => c.Id == lead.Id).MergedInto);
+        Assert.Equal(SyncAction.Unchanged, again.Action);
+    }
+
+    [Fact]
     public async Task A_409_on_create_adopts_the_contact_it_names()
     {
         // Search lags, so a user created a moment ago without external_id is not found by email; the 409 names it.

@@ -281,15 +281,32 @@ public class FakeIntercomServerTests
     }
 
     [Fact]
+    public async Task Control_surface_changes_options_while_running()
+    {
+        await using var server = await IntercomTestServer.StartAsync();
+        using var control = server.CreateRawClient(authenticated: false);
+
+        var (status, body, _) = await SendAsync(control, HttpMethod.Post, "__control/options",
+            new { window_limit = 5, search_lag_seconds = 0.25, allow_lead_to_user_update = false });
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(5, server.Fake.Options.WindowLimit);
+        Assert.Equal(0.25, server.Fake.Options.SearchLagSeconds);
+        Assert.False(server.Fake.Options.AllowLeadToUserUpdate);
+        Assert.Equal(5, (int)body!["window_limit"]!);
+    }
+
+    [Fact]
     public void Options_come_from_the_shared_command_line_and_ignore_the_stripe_flags()
     {
         var options = FakeIntercomOptions.FromArgs(["--customers", "50", "--intercom-latency-ms", "25", "--intercom-window-limit", "0",
-            "--intercom-token", "tok", "--search-lag-seconds", "0.5", "--seed", "7"]);
+            "--intercom-token", "tok", "--search-lag-seconds", "0.5", "--seed", "7", "--intercom-latency-jitter-ms", "3"]);
 
         Assert.Equal(25, options.LatencyMs);
         Assert.Equal(0, options.WindowLimit);
         Assert.Equal("tok", options.AccessToken);
         Assert.Equal(0.5, options.SearchLagSeconds);
+        Assert.Equal(3, options.LatencyJitterMs);
         Assert.Equal(250, new FakeIntercomOptions().MaxCustomAttributes);
         Assert.Equal(1666, new FakeIntercomOptions().WindowLimit);
     }
