@@ -38,19 +38,19 @@ internal static class FakeIntercomApi
         }));
 
         app.MapGet("/contacts/{id}", Handle(context =>
-            Task.FromResult<JsonNode>(state.GetContact((string)context.Request.RouteValues["id"]!).ToJson())));
+            Task.FromResult<JsonNode>(state.Snapshot(state.GetContact((string)context.Request.RouteValues["id"]!)))));
 
         app.MapGet("/contacts/find_by_external_id/{external_id}", Handle(context =>
-            Task.FromResult<JsonNode>(state.FindByExternalId((string)context.Request.RouteValues["external_id"]!).ToJson())));
+            Task.FromResult<JsonNode>(state.Snapshot(state.FindByExternalId((string)context.Request.RouteValues["external_id"]!)))));
 
-        app.MapPost("/contacts", Handle(async context => state.CreateContact(await ReadObject(context)).ToJson()));
+        app.MapPost("/contacts", Handle(async context => state.Snapshot(state.CreateContact(await ReadObject(context)))));
 
         app.MapPut("/contacts/{id}", Handle(async context =>
-            state.UpdateContact((string)context.Request.RouteValues["id"]!, await ReadObject(context)).ToJson()));
+            state.Snapshot(state.UpdateContact((string)context.Request.RouteValues["id"]!, await ReadObject(context)))));
 
         app.MapPost("/contacts/search", Handle(async context => state.Search(await ReadObject(context))));
 
-        app.MapPost("/contacts/merge", Handle(async context => state.Merge(await ReadObject(context)).ToJson()));
+        app.MapPost("/contacts/merge", Handle(async context => state.Snapshot(state.Merge(await ReadObject(context)))));
 
         app.MapPost("/contacts/{id}/archive", Handle(context =>
         {

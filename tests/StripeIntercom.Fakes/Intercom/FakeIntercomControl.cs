@@ -27,7 +27,7 @@ internal static class FakeIntercomControl
             var data = new JsonArray();
             foreach (var contact in state.Contacts.Where(c => !c.MergedInto))
             {
-                var json = contact.ToJson();
+                var json = state.Snapshot(contact);
                 json["archived"] = contact.Archived;
                 data.Add(json);
             }
@@ -40,7 +40,7 @@ internal static class FakeIntercomControl
             var body = await ReadObject(context);
             var seeded = new JsonArray();
             var items = body["contacts"] is JsonArray many ? many.OfType<JsonObject>().ToList() : [body];
-            foreach (var item in items) seeded.Add(state.Seed(item).ToJson());
+            foreach (var item in items) seeded.Add(state.Snapshot(state.Seed(item)));
             return new JsonObject { ["type"] = "list", ["data"] = seeded };
         }));
 

@@ -15,7 +15,10 @@ public sealed class FakeIntercomOptions
     /// <summary>Random extra latency in [0, LatencyJitterMs].</summary>
     public int LatencyJitterMs { get; set; }
 
-    /// <summary>Seconds after a create or update before search sees the contact (real Intercom: up to minutes).</summary>
+    /// <summary>
+    /// Seconds after a create or update before search sees the contact (real Intercom: up to minutes). An updated
+    /// contact drops out of search for that long, which is stricter than Intercom (it would show the old values).
+    /// </summary>
     public double SearchLagSeconds { get; set; } = 2;
 
     public int MaxCustomAttributes { get; set; } = 250;

@@ -62,6 +62,12 @@ public sealed class FakeIntercomState
         }
     }
 
+    /// <summary>The contact's JSON, taken under the lock so a concurrent write cannot tear it.</summary>
+    public JsonObject Snapshot(FakeContact contact)
+    {
+        lock (_gate) return contact.ToJson();
+    }
+
     public void ClearRequestLog() => _requests.Clear();
 
     internal void Record(FakeRecordedRequest request)
