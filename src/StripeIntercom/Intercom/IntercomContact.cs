@@ -1,0 +1,27 @@
+using System.Collections.Generic;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace StripeIntercom.Intercom
+{
+    /// <summary>The parts of Intercom's contact object the sync reads.</summary>
+    public sealed class IntercomContact
+    {
+        [JsonPropertyName("id")] public string Id { get; set; } = "";
+        [JsonPropertyName("external_id")] public string? ExternalId { get; set; }
+        /// <summary>"user" or "lead".</summary>
+        [JsonPropertyName("role")] public string? Role { get; set; }
+        [JsonPropertyName("email")] public string? Email { get; set; }
+        [JsonPropertyName("name")] public string? Name { get; set; }
+        [JsonPropertyName("phone")] public string? Phone { get; set; }
+        [JsonPropertyName("created_at")] public long CreatedAt { get; set; }
+        [JsonPropertyName("updated_at")] public long UpdatedAt { get; set; }
+        [JsonPropertyName("signed_up_at")] public long? SignedUpAt { get; set; }
+        [JsonPropertyName("custom_attributes")] public Dictionary<string, JsonElement> CustomAttributes { get; set; } = new Dictionary<string, JsonElement>();
+
+        [JsonIgnore] public bool IsUser => Role == "user";
+        [JsonIgnore] public bool IsLead => Role == "lead";
+
+        public override string ToString() => $"{Id} {Role} {ExternalId} {Email}";
+    }
+}

@@ -1,0 +1,103 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using StripeIntercom.Intercom;
+using StripeIntercom.Stripe;
+
+namespace StripeIntercom.Sync
+{
+    /// <summary>Which custom attributes a contact carries and how each is computed. Immutable: operations return a new map.</summary>
+    public sealed class AttributeMap
+    {
+        private static readonly Lazy<AttributeMap> DefaultMap = new Lazy<AttributeMap>(BuildDefault);
+
+        public AttributeMap(IEnumerable<AttributeDefinition> attributes)
+        {
+            var list = attributes.ToList();
+            var duplicate = list.GroupBy(a => a.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+            if (duplicate != null) throw new ArgumentException($"The attribute map names '{duplicate.Key}' more than once.");
+            Attributes = list;
+        }
+
+        public IReadOnlyList<AttributeDefinition> Attributes { get; }
+
+        public IEnumerable<string> Names => Attributes.Select(a => a.Name);
+
+        /// <summary>The stripe_* catalog.</summary>
+        public static AttributeMap Default => DefaultMap.Value;
+
+        public AttributeDefinition? Find(string name) => Attributes.FirstOrDefault(a => a.Name == name);
+
+        /// <summary>Only the named attributes, in the order given.</summary>
+        public AttributeMap Select(IEnumerable<string> names)
+        {
+            if (names == null) throw new ArgumentNullException(nameof(names));
+            return new AttributeMap(names.Select(name => Find(name) ?? throw Unknown(name, nameof(names))));
+        }
+
+        /// <summary>Renames attributes: keys are current names, values the names Intercom should see.</summary>
+        public AttributeMap Rename(IDictionary<string, string> renames)
+        {
+            if (renames == null) throw new ArgumentNullException(nameof(renames));
+            foreach (var source in renames.Keys)
+                if (Find(source) == null) throw Unknown(source, nameof(renames));
+            return new AttributeMap(Attributes.Select(a => renames.TryGetValue(a.Name, out var to) ? a.WithName(to) : a));
+        }
+
+        /// <summary>
+        /// Adds an attribute computed by <paramref name="value"/>, replacing one of the same name. With a null
+        /// <paramref name="type"/> the type is taken from the first non-null value (see <see cref="AttributeDefinition.InferType"/>).
+        /// </summary>
+        public AttributeMap WithComputed(string name, IntercomDataType? type, Func<CustomerProfile, object?> value, string? description = null)
+        {
+            var computed = new AttributeDefinition(name, type, description ?? "Computed by StripeIntercom", value);
+            return new AttributeMap(Attributes.Where(a => a.Name != name).Concat(new[] { computed }));
+        }
+
+        /// <summary>Every attribute's normalised value for one profile, in map order.</summary>
+        public IReadOnlyDictionary<string, object?> Evaluate(CustomerProfile profile)
+        {
+            var values = new Dictionary<string, object?>(StringComparer.Ordinal);
+            foreach (var attribute in Attributes) values[attribute.Name] = attribute.Evaluate(profile);
+            return values;
+        }
+
+        private ArgumentException Unknown(string name, string parameter) =>
+            new ArgumentException($"The attribute map has no attribute named '{name}'. Known: {string.Join(", ", Names)}.", parameter);
+
+        private static AttributeMap BuildDefault()
+        {
+            AttributeDefinition A(string name, IntercomDataType type, string description, Func<CustomerProfile, object?> value) =>
+                new AttributeDefinition(name, type, description, value);
+            string? NullIfEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
+
+            return new AttributeMap(new[]
+            {
+                A("stripe_customer_id", IntercomDataType.String, "Stripe customer id", p => p.Id),
+                A("stripe_balance", IntercomDataType.Float, "Customer balance in major units: positive is owed, negative is credit", p => p.Balance),
+                A("stripe_currency", IntercomDataType.String, "Customer currency", p => p.Currency),
+                A("stripe_delinquent", IntercomDataType.Boolean, "Stripe marks the customer delinquent", p => p.Delinquent),
+                A("stripe_livemode", IntercomDataType.Boolean, "Live (not test) Stripe data", p => p.Livemode),
+                A("stripe_created_at", IntercomDataType.Date, "When the Stripe customer was created", p => p.Created),
+                A("stripe_subscription_status", IntercomDataType.String, "Status of the primary subscription, or none", p => p.SubscriptionStatus),
+                A("stripe_subscription_id", IntercomDataType.String, "Primary subscription id", p => p.PrimarySubscription?.Id),
+                A("stripe_plan_name", IntercomDataType.String, "Plan name of the primary subscription", p => p.Plan),
+                A("stripe_plan_interval", IntercomDataType.String, "Billing interval of the primary subscription", p => p.PrimarySubscription?.Interval),
+                A("stripe_plan_amount", IntercomDataType.Float, "Recurring amount of the primary subscription per interval", p => p.PrimarySubscription?.Amount),
+                A("stripe_mrr", IntercomDataType.Float, "Monthly recurring revenue over active and past_due subscriptions", p => p.Mrr),
+                A("stripe_subscription_count", IntercomDataType.Integer, "Number of subscriptions", p => p.Subscriptions.Count),
+                A("stripe_current_period_end_at", IntercomDataType.Date, "End of the current billing period", p => p.CurrentPeriodEnd),
+                A("stripe_cancel_at_period_end", IntercomDataType.Boolean, "The subscription ends at the period end", p => p.PrimarySubscription?.CancelAtPeriodEnd),
+                A("stripe_trial_end_at", IntercomDataType.Date, "End of the trial", p => p.PrimarySubscription?.TrialEnd),
+                A("stripe_latest_invoice_status", IntercomDataType.String, "Status of the latest invoice", p => p.LatestInvoice?.Status),
+                A("stripe_latest_invoice_amount", IntercomDataType.Float, "Amount due on the latest invoice", p => p.LatestInvoice?.AmountDue),
+                A("stripe_latest_invoice_at", IntercomDataType.Date, "When the latest invoice was created", p => p.LatestInvoice?.Created),
+                A("stripe_payment_failing", IntercomDataType.Boolean, "The latest invoice is open after a failed payment", p => p.PaymentFailing),
+                A("stripe_card_brand", IntercomDataType.String, "Brand of the default card", p => p.DefaultCard?.Brand),
+                A("stripe_card_expiry", IntercomDataType.String, "Expiry of the default card (MM/YYYY)", p => p.DefaultCard?.Expiry),
+                A("stripe_dashboard_url", IntercomDataType.String, "The customer in the Stripe dashboard", p => NullIfEmpty(p.DashboardUrl)),
+                A("stripe_deleted", IntercomDataType.Boolean, "The Stripe customer was deleted", p => p.Deleted),
+            });
+        }
+    }
+}

@@ -1,0 +1,28 @@
+using System;
+using System.Collections.Generic;
+
+namespace StripeIntercom.Sync
+{
+    /// <summary>What Intercom should hold for one Stripe customer: a user whose external_id is the customer id.</summary>
+    public sealed class ContactDraft
+    {
+        public ContactDraft(string externalId, string? email, string? name, IReadOnlyDictionary<string, object?> customAttributes)
+        {
+            if (string.IsNullOrEmpty(externalId)) throw new ArgumentException("A draft needs the Stripe customer id as external_id.", nameof(externalId));
+            ExternalId = externalId;
+            Email = string.IsNullOrWhiteSpace(email) ? null : email!.Trim();
+            Name = string.IsNullOrWhiteSpace(name) ? null : name;
+            CustomAttributes = customAttributes ?? throw new ArgumentNullException(nameof(customAttributes));
+        }
+
+        public string Role => "user";
+        public string ExternalId { get; }
+        public string CustomerId => ExternalId;
+        public string? Email { get; }
+        public string? Name { get; }
+        /// <summary>Normalised values (long, decimal, bool, string or null), keyed by Intercom attribute name.</summary>
+        public IReadOnlyDictionary<string, object?> CustomAttributes { get; }
+
+        public override string ToString() => $"{ExternalId} {Email}";
+    }
+}

@@ -1,0 +1,402 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Linq;
+using System.Net;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using StripeIntercom.Intercom;
+using StripeIntercom.Stripe;
+
+namespace StripeIntercom.Sync
+{
+    /// <summary>
+    /// Makes one Intercom user per Stripe customer hold what the customer's draft says, writing only what differs.
+    /// Safe to call concurrently.
+    /// <para>
+    /// Identity is resolved without ever creating a duplicate: the user with external_id = customer id; else the
+    /// single contact with the same email and no external_id (a lead is converted to a user by the update); else a
+    /// create, where a 409 names the contact to adopt. When several contacts could be the customer, nothing is
+    /// written and the result is a Conflict listing them. Search lags behind writes, so it is only used to find
+    /// contacts that existed before the run, never to find one we created.
+    /// </para>
+    /// <para>
+    /// Lookup cost (<see cref="ContactLookupMode.Auto"/>): the first list page (150 contacts) is read once; its
+    /// total_count says how many pages a bulk read takes (P). Customers are then looked up one by one until the
+    /// lookups spent reach P, at which point the rest of the list is read once into an index and every later
+    /// customer is resolved from memory. An empty or small workspace is therefore fully indexed by one call.
+    /// </para>
+    /// </summary>
+    public sealed class ContactSynchronizer
+    {
+        private readonly IntercomClient _client;
+        private readonly AttributeMap _map;
+        private readonly SyncOptions _options;
+        private readonly ILogger _logger;
+        private readonly ContactIndex _index = new ContactIndex();
+        private readonly SemaphoreSlim _indexGate = new SemaphoreSlim(1, 1);
+        private readonly SemaphoreSlim _attributeGate = new SemaphoreSlim(1, 1);
+        private readonly ConcurrentDictionary<string, bool> _ensuredAttributes = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+        private volatile bool _attributesEnsuredOnce;
+        private volatile bool _indexComplete;
+        private bool _firstPageRead;
+        private string? _nextPageCursor;
+        private int _bulkPages = int.MaxValue;
+        private int _lookups;
+
+        public ContactSynchronizer(IntercomClient client, AttributeMap map, SyncOptions? options = null, ILogger? logger = null)
+        {
+            _client = client ?? throw new ArgumentNullException(nameof(client));
+            _map = map ?? throw new ArgumentNullException(nameof(map));
+            _options = options ?? new SyncOptions();
+            _logger = logger ?? NullLogger.Instance;
+            AttributeInitializer = new DataAttributeInitializer(client, _logger);
+        }
+
+        public AttributeMap Map => _map;
+        public SyncOptions Options => _options;
+        public DataAttributeInitializer AttributeInitializer { get; }
+
+        /// <summary>What the attribute check found before the first write; empty until then.</summary>
+        public IReadOnlyList<DataAttributeResult> AttributeResults { get; private set; } = Array.Empty<DataAttributeResult>();
+
+        /// <summary>Per-customer lookup calls made (find_by_external_id and email searches).</summary>
+        public int LookupsSpent => Volatile.Read(ref _lookups);
+
+        /// <summary>True once every contact has been read into the index.</summary>
+        public bool IsIndexComplete => _indexComplete;
+
+        /// <summary>
+        /// What Intercom should hold for this profile. Synchronous on purpose: computed attributes may be PowerShell
+        /// scriptblocks that must run on the pipeline thread.
+        /// </summary>
+        public ContactDraft BuildDraft(CustomerProfile profile)
+        {
+            if (profile == null) throw new ArgumentNullException(nameof(profile));
+            return new ContactDraft(profile.Id, profile.Email, profile.Name, _map.Evaluate(profile));
+        }
+
+        /// <summary>
+        /// Creates or updates the customer's contact. Failures are returned as <see cref="SyncAction.Failed"/>, except a
+        /// rejected token (<see cref="IntercomAuthenticationException"/>) and cancellation, which stop the run.
+        /// </summary>
+        public async Task<SyncResult> SyncAsync(ContactDraft draft, CancellationToken cancellationToken = default)
+        {
+            if (draft == null) throw new ArgumentNullException(nameof(draft));
+            var result = new SyncResult { CustomerId = draft.CustomerId, Email = draft.Email, WhatIf = _options.WhatIf };
+            try
+            {
+                var match = await ResolveAsync(draft, cancellationToken).ConfigureAwait(false);
+                if (match.Candidates != null)
+                    MarkConflict(result, draft, match.Candidates);
+                else if (match.Contact == null)
+                    await CreateAsync(draft, result, cancellationToken).ConfigureAwait(false);
+                else
+                    await UpdateAsync(match.Contact, draft, result, cancellationToken).ConfigureAwait(false);
+            }
+            catch (IntercomAuthenticationException)
+            {
+                throw;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (Exception e)
+            {
+                result.Action = SyncAction.Failed;
+                result.Exception = e;
+                result.Error = Describe(draft, e);
+                _logger.LogWarning("{Error}", result.Error);
+            }
+            _logger.LogDebug("{CustomerId} {Action} {ContactId}", result.CustomerId, result.Action, result.ContactId);
+            return result;
+        }
+
+        public Task<SyncResult> SyncAsync(CustomerProfile profile, CancellationToken cancellationToken = default) =>
+            SyncAsync(BuildDraft(profile), cancellationToken);
+
+        // ---- identity ----
+
+        private async Task<ContactMatch> ResolveAsync(ContactDraft draft, CancellationToken cancellationToken)
+        {
+            if (await IsIndexUsableAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var indexed = _index.FindByExternalId(draft.ExternalId);
+                if (indexed != null) return ContactMatch.Existing(indexed);
+                return draft.Email == null ? ContactMatch.None : MatchByEmail(draft, _index.FindByEmail(draft.Email));
+            }
+
+            Interlocked.Increment(ref _lookups);
+            var byExternalId = await _client.FindContactByExternalIdAsync(draft.ExternalId, cancellationToken).ConfigureAwait(false);
+            if (byExternalId != null) return ContactMatch.Existing(byExternalId);
+            if (draft.Email == null) return ContactMatch.None;
+
+            // Search lags, so this only finds contacts that existed before; one we just created carries our
+            // external_id and was found above, and a create that collides anyway gets a 409 naming it.
+            Interlocked.Increment(ref _lookups);
+            var found = await _client.SearchContactsAsync(IntercomSearchQuery.Field("email", "=", draft.Email), IntercomClient.MaxPageSize, null, cancellationToken).ConfigureAwait(false);
+            return MatchByEmail(draft, found.Contacts);
+        }
+
+        private static ContactMatch MatchByEmail(ContactDraft draft, IEnumerable<IntercomContact> contacts)
+        {
+            var candidates = contacts.Where(c => string.Equals(c.Email, draft.Email, StringComparison.OrdinalIgnoreCase)).ToList();
+            var ours = candidates.FirstOrDefault(c => c.ExternalId == draft.ExternalId);
+            if (ours != null) return ContactMatch.Existing(ours);
+            if (candidates.Count == 0) return ContactMatch.None;
+            if (candidates.Count == 1 && candidates[0].ExternalId == null) return ContactMatch.Existing(candidates[0]);
+            // Two anonymous contacts share the email, or it belongs to another customer's user: guessing could
+            // merge two people's histories, so a human decides.
+            return ContactMatch.Conflict(candidates.Select(c => c.Id).ToList());
+        }
+
+        private async Task<bool> IsIndexUsableAsync(CancellationToken cancellationToken)
+        {
+            switch (_options.LookupMode)
+            {
+                case ContactLookupMode.PerCustomer:
+                    return false;
+                case ContactLookupMode.Bulk:
+                    if (!_indexComplete) await ReadIndexAsync(firstPageOnly: false, cancellationToken).ConfigureAwait(false);
+                    return true;
+                default:
+                    if (_indexComplete) return true;
+                    if (!_firstPageRead) await ReadIndexAsync(firstPageOnly: true, cancellationToken).ConfigureAwait(false);
+                    if (_indexComplete) return true;
+                    if (Volatile.Read(ref _lookups) < Volatile.Read(ref _bulkPages)) return false;
+                    await ReadIndexAsync(firstPageOnly: false, cancellationToken).ConfigureAwait(false);
+                    return true;
+            }
+        }
+
+        private async Task ReadIndexAsync(bool firstPageOnly, CancellationToken cancellationToken)
+        {
+            await _indexGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                if (_indexComplete) return;
+                if (!_firstPageRead)
+                {
+                    var first = await _client.ListContactsPageAsync(IntercomClient.MaxPageSize, null, cancellationToken).ConfigureAwait(false);
+                    foreach (var contact in first.Contacts) _index.AddListed(contact);
+                    _nextPageCursor = first.NextCursor;
+                    Volatile.Write(ref _bulkPages, Math.Max(1, (first.TotalCount + IntercomClient.MaxPageSize - 1) / IntercomClient.MaxPageSize));
+                    _firstPageRead = true;
+                    if (_nextPageCursor == null) { _indexComplete = true; return; }
+                }
+                if (firstPageOnly) return;
+                // The cursor survives a cancelled read, so a later call resumes instead of starting over.
+                while (_nextPageCursor != null)
+                {
+                    var page = await _client.ListContactsPageAsync(IntercomClient.MaxPageSize, _nextPageCursor, cancellationToken).ConfigureAwait(false);
+                    foreach (var contact in page.Contacts) _index.AddListed(contact);
+                    _nextPageCursor = page.NextCursor;
+                }
+                _indexComplete = true;
+                _logger.LogInformation("Indexed {Count} Intercom contacts", _index.Count);
+            }
+            finally
+            {
+                _indexGate.Release();
+            }
+        }
+
+        // ---- writes ----
+
+        private async Task CreateAsync(ContactDraft draft, SyncResult result, CancellationToken cancellationToken)
+        {
+            var write = new IntercomContactWrite
+            {
+                Role = draft.Role,
+                ExternalId = draft.ExternalId,
+                Email = draft.Email,
+                Name = draft.Name,
+                CustomAttributes = draft.CustomAttributes.Where(p => p.Value != null).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal),
+            };
+            var changes = new List<AttributeChange> { new AttributeChange("role", null, draft.Role), new AttributeChange("external_id", null, draft.ExternalId) };
+            if (draft.Email != null) changes.Add(new AttributeChange("email", null, draft.Email));
+            if (draft.Name != null) changes.Add(new AttributeChange("name", null, draft.Name));
+            changes.AddRange(write.CustomAttributes.Select(p => new AttributeChange(p.Key, null, p.Value)));
+            result.Changes = changes;
+            result.Action = SyncAction.Created;
+            if (_options.WhatIf) return;
+
+            await EnsureAttributesAsync(draft, cancellationToken).ConfigureAwait(false);
+            IntercomContact created;
+            try
+            {
+                created = await _client.CreateContactAsync(write, cancellationToken).ConfigureAwait(false);
+            }
+            catch (IntercomConflictException conflict) when (conflict.ExistingContactId != null)
+            {
+                var existing = await _client.GetContactAsync(conflict.ExistingContactId, cancellationToken).ConfigureAwait(false);
+                if (existing.ExternalId != null && existing.ExternalId != draft.ExternalId)
+                {
+                    MarkConflict(result, draft, new[] { existing.Id });
+                    result.Error += $" Intercom refused the create: contact {existing.Id} (external_id {existing.ExternalId}) holds these details.";
+                    return;
+                }
+                await UpdateAsync(existing, draft, result, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            _index.RecordOwnWrite(created);
+            result.ContactId = created.Id;
+        }
+
+        private async Task UpdateAsync(IntercomContact contact, ContactDraft draft, SyncResult result, CancellationToken cancellationToken)
+        {
+            var (write, changes) = Diff(contact, draft);
+            result.ContactId = contact.Id;
+            result.Changes = changes;
+            if (changes.Count == 0 && !_options.Force)
+            {
+                result.Action = SyncAction.Unchanged;
+                return;
+            }
+            if (_options.Force) write = FullWrite(contact, draft);
+            result.Action = SyncAction.Updated;
+            if (_options.WhatIf) return;
+
+            await EnsureAttributesAsync(draft, cancellationToken).ConfigureAwait(false);
+            IntercomContact updated;
+            try
+            {
+                updated = await _client.UpdateContactAsync(contact.Id, write, cancellationToken).ConfigureAwait(false);
+            }
+            catch (IntercomApiException refused) when (contact.IsLead && write.Role != null && refused.Field == "role"
+                && (refused.StatusCode == HttpStatusCode.BadRequest || (int)refused.StatusCode == 422))
+            {
+                // The workspace will not turn this lead into a user by an update: create the user and merge the lead
+                // into it, which is the documented way (from must be a lead, into a user) and keeps the lead's history.
+                updated = await ConvertLeadByMergeAsync(contact, draft, cancellationToken).ConfigureAwait(false);
+                result.ContactId = updated.Id;
+            }
+            _index.RecordOwnWrite(updated);
+        }
+
+        private async Task<IntercomContact> ConvertLeadByMergeAsync(IntercomContact lead, ContactDraft draft, CancellationToken cancellationToken)
+        {
+            var user = await _client.CreateContactAsync(new IntercomContactWrite
+            {
+                Role = draft.Role,
+                ExternalId = draft.ExternalId,
+                Email = draft.Email,
+                Name = draft.Name,
+                CustomAttributes = draft.CustomAttributes.Where(p => p.Value != null).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal),
+            }, cancellationToken).ConfigureAwait(false);
+            _index.RecordOwnWrite(user);
+            var merged = await _client.MergeContactsAsync(lead.Id, user.Id, cancellationToken).ConfigureAwait(false);
+            _index.Remove(lead.Id);
+            _logger.LogInformation("Merged lead {LeadId} into new user {UserId} for customer {CustomerId}", lead.Id, merged.Id, draft.CustomerId);
+            return merged;
+        }
+
+        /// <summary>The fields that differ, as a minimal update and as a report.</summary>
+        private static (IntercomContactWrite Write, List<AttributeChange> Changes) Diff(IntercomContact contact, ContactDraft draft)
+        {
+            var write = new IntercomContactWrite();
+            var changes = new List<AttributeChange>();
+            if (contact.Role != draft.Role)
+            {
+                // A lead becomes a user by an update (update_contact_request accepts role); where a workspace refuses,
+                // UpdateAsync falls back to creating the user and merging the lead into it.
+                write.Role = draft.Role;
+                changes.Add(new AttributeChange("role", contact.Role, draft.Role));
+            }
+            if (contact.ExternalId != draft.ExternalId)
+            {
+                write.ExternalId = draft.ExternalId;
+                changes.Add(new AttributeChange("external_id", contact.ExternalId, draft.ExternalId));
+            }
+            if (draft.Email != null && !string.Equals(contact.Email, draft.Email, StringComparison.OrdinalIgnoreCase))
+            {
+                write.Email = draft.Email;
+                changes.Add(new AttributeChange("email", contact.Email, draft.Email));
+            }
+            if (draft.Name != null && !string.Equals(contact.Name, draft.Name, StringComparison.Ordinal))
+            {
+                write.Name = draft.Name;
+                changes.Add(new AttributeChange("name", contact.Name, draft.Name));
+            }
+            foreach (var pair in draft.CustomAttributes)
+            {
+                JsonElement? current = contact.CustomAttributes.TryGetValue(pair.Key, out var element) ? element : (JsonElement?)null;
+                if (IntercomValueComparer.AreEqual(current, pair.Value)) continue;
+                write.CustomAttributes ??= new Dictionary<string, object?>(StringComparer.Ordinal);
+                write.CustomAttributes[pair.Key] = pair.Value;
+                changes.Add(new AttributeChange(pair.Key, IntercomValueComparer.ToPlain(current), pair.Value));
+            }
+            return (write, changes);
+        }
+
+        private static IntercomContactWrite FullWrite(IntercomContact contact, ContactDraft draft) => new IntercomContactWrite
+        {
+            Role = draft.Role,
+            ExternalId = draft.ExternalId,
+            Email = draft.Email,
+            Name = draft.Name,
+            // A null goes only where the contact holds the attribute: an attribute never created cannot be cleared.
+            CustomAttributes = draft.CustomAttributes
+                .Where(p => p.Value != null || contact.CustomAttributes.ContainsKey(p.Key))
+                .ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal),
+        };
+
+        private async Task EnsureAttributesAsync(ContactDraft draft, CancellationToken cancellationToken)
+        {
+            if (!_options.InitializeAttributes || _options.WhatIf) return;
+            if (_attributesEnsuredOnce && AllEnsured(draft)) return;
+            await _attributeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                if (_attributesEnsuredOnce && AllEnsured(draft)) return;
+                var results = await AttributeInitializer.EnsureAsync(_map, whatIf: false, cancellationToken).ConfigureAwait(false);
+                foreach (var r in results.Where(r => r.Action != DataAttributeAction.Deferred)) _ensuredAttributes[r.Name] = true;
+                AttributeResults = results;
+                _attributesEnsuredOnce = true;
+            }
+            finally
+            {
+                _attributeGate.Release();
+            }
+        }
+
+        // A computed attribute whose type was unknown at the first check is created once a value shows up.
+        private bool AllEnsured(ContactDraft draft) => draft.CustomAttributes.All(p => p.Value == null || _ensuredAttributes.ContainsKey(p.Key));
+
+        private static void MarkConflict(SyncResult result, ContactDraft draft, IReadOnlyList<string> candidates)
+        {
+            result.Action = SyncAction.Conflict;
+            result.Candidates = candidates;
+            result.Changes = Array.Empty<AttributeChange>();
+            result.Error = $"Customer {draft.CustomerId}: {candidates.Count} Intercom contact(s) could be this customer " +
+                           $"(email {draft.Email ?? "(none)"}): {string.Join(", ", candidates)}. Nothing was written.";
+        }
+
+        private static string Describe(ContactDraft draft, Exception e)
+        {
+            var field = (e as IntercomApiException)?.Field;
+            return $"Customer {draft.CustomerId}: " + (field == null ? "" : $"field '{field}': ") + e.Message;
+        }
+
+        private sealed class ContactMatch
+        {
+            public static readonly ContactMatch None = new ContactMatch(null, null);
+
+            private ContactMatch(IntercomContact? contact, IReadOnlyList<string>? candidates)
+            {
+                Contact = contact;
+                Candidates = candidates;
+            }
+
+            public IntercomContact? Contact { get; }
+            public IReadOnlyList<string>? Candidates { get; }
+
+            public static ContactMatch Existing(IntercomContact contact) => new ContactMatch(contact, null);
+            public static ContactMatch Conflict(IReadOnlyList<string> candidates) => new ContactMatch(null, candidates);
+        }
+    }
+}

@@ -1,0 +1,83 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using StripeIntercom.Intercom;
+
+namespace StripeIntercom.Sync
+{
+    /// <summary>Makes sure every attribute of a map exists in the workspace with the right type before contacts carry it.</summary>
+    public sealed class DataAttributeInitializer
+    {
+        private readonly IntercomClient _client;
+        private readonly ILogger _logger;
+
+        public DataAttributeInitializer(IntercomClient client, ILogger? logger = null)
+        {
+            _client = client ?? throw new ArgumentNullException(nameof(client));
+            _logger = logger ?? NullLogger.Instance;
+        }
+
+        /// <summary>Intercom's limit of custom attributes per workspace.</summary>
+        public int MaxCustomAttributes { get; set; } = 250;
+
+        /// <summary>
+        /// One list call, then creates only what is missing. Every check (type clashes, room in the workspace)
+        /// runs before the first create, so a failure leaves the workspace as it was.
+        /// </summary>
+        public async Task<IReadOnlyList<DataAttributeResult>> EnsureAsync(AttributeMap map, bool whatIf, CancellationToken cancellationToken = default)
+        {
+            if (map == null) throw new ArgumentNullException(nameof(map));
+            var existing = (await _client.ListDataAttributesAsync("contact", cancellationToken).ConfigureAwait(false))
+                .Where(a => !a.Archived)
+                .GroupBy(a => a.Name, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+
+            var results = new List<DataAttributeResult>();
+            var missing = new List<AttributeDefinition>();
+            foreach (var attribute in map.Attributes)
+            {
+                var wanted = attribute.DataType;
+                if (existing.TryGetValue(attribute.Name, out var found))
+                {
+                    if (!found.Custom)
+                        throw new DataAttributeConflictException(attribute.Name, "a standard (non-custom) attribute", wanted?.ToWireName() ?? "a custom attribute");
+                    if (wanted != null && found.Type != wanted)
+                        throw new DataAttributeConflictException(attribute.Name, found.DataType, wanted.Value.ToWireName());
+                    results.Add(new DataAttributeResult(attribute.Name, found.Type, DataAttributeAction.Exists));
+                }
+                else if (wanted == null)
+                {
+                    results.Add(new DataAttributeResult(attribute.Name, null, DataAttributeAction.Deferred));
+                }
+                else
+                {
+                    missing.Add(attribute);
+                }
+            }
+
+            var customCount = existing.Values.Count(a => a.Custom);
+            if (customCount + missing.Count > MaxCustomAttributes)
+                throw new DataAttributeLimitException(customCount, missing.Select(a => a.Name).ToList(), MaxCustomAttributes);
+
+            foreach (var attribute in missing)
+            {
+                if (whatIf)
+                {
+                    results.Add(new DataAttributeResult(attribute.Name, attribute.DataType, DataAttributeAction.WouldCreate));
+                    continue;
+                }
+                await _client.CreateDataAttributeAsync(attribute.Name, attribute.DataType!.Value, attribute.Description, "contact", cancellationToken).ConfigureAwait(false);
+                _logger.LogInformation("Created Intercom attribute {Name} ({DataType})", attribute.Name, attribute.DataType.Value.ToWireName());
+                results.Add(new DataAttributeResult(attribute.Name, attribute.DataType, DataAttributeAction.Created));
+            }
+
+            // Report in map order, whatever order the work happened in.
+            var order = map.Attributes.Select((a, i) => (a.Name, i)).ToDictionary(p => p.Name, p => p.i, StringComparer.Ordinal);
+            return results.OrderBy(r => order[r.Name]).ToList();
+        }
+    }
+}

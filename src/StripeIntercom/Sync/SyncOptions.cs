@@ -1,0 +1,16 @@
+namespace StripeIntercom.Sync
+{
+    public sealed class SyncOptions
+    {
+        /// <summary>Write nothing; results still say what would be created or changed.</summary>
+        public bool WhatIf { get; set; }
+
+        /// <summary>Write every field even when Intercom already holds the same values.</summary>
+        public bool Force { get; set; }
+
+        public ContactLookupMode LookupMode { get; set; } = ContactLookupMode.Auto;
+
+        /// <summary>Create missing data attributes before the first write.</summary>
+        public bool InitializeAttributes { get; set; } = true;
+    }
+}

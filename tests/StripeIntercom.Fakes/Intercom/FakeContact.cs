@@ -1,0 +1,77 @@
+using System.Text.Json.Nodes;
+
+namespace StripeIntercom.Fakes.Intercom;
+
+/// <summary>One contact as the fake stores it.</summary>
+public sealed class FakeContact
+{
+    /// <summary>Insertion order; list cursors point at it so pages stay stable while contacts are added.</summary>
+    public long Sequence { get; init; }
+    public string Id { get; init; } = "";
+    public string Role { get; set; } = "user";
+    public string? ExternalId { get; set; }
+    public string? Email { get; set; }
+    public string? Name { get; set; }
+    public string? Phone { get; set; }
+    public long CreatedAt { get; set; }
+    public long UpdatedAt { get; set; }
+    public long? SignedUpAt { get; set; }
+    public bool Archived { get; set; }
+    /// <summary>Merged away: gone from every API view, kept only for the control surface.</summary>
+    public bool MergedInto { get; set; }
+    public DateTimeOffset SearchableFrom { get; set; }
+    public Dictionary<string, JsonNode?> CustomAttributes { get; } = new(StringComparer.Ordinal);
+
+    public bool IsUser => Role == "user";
+    public bool IsVisible => !Archived && !MergedInto;
+
+    /// <summary>The 2.14 contact object.</summary>
+    public JsonObject ToJson()
+    {
+        var custom = new JsonObject();
+        foreach (var (key, value) in CustomAttributes) custom[key] = value?.DeepClone();
+        return new JsonObject
+        {
+            ["type"] = "contact",
+            ["id"] = Id,
+            ["workspace_id"] = FakeIntercomState.WorkspaceId,
+            ["external_id"] = ExternalId,
+            ["role"] = Role,
+            ["email"] = Email,
+            ["email_domain"] = Email is { } e && e.Contains('@') ? e[(e.IndexOf('@') + 1)..] : null,
+            ["phone"] = Phone,
+            ["name"] = Name,
+            ["avatar"] = null,
+            ["owner_id"] = null,
+            ["social_profiles"] = new JsonObject { ["type"] = "list", ["data"] = new JsonArray() },
+            ["has_hard_bounced"] = false,
+            ["marked_email_as_spam"] = false,
+            ["unsubscribed_from_emails"] = false,
+            ["created_at"] = CreatedAt,
+            ["updated_at"] = UpdatedAt,
+            ["signed_up_at"] = SignedUpAt,
+            ["last_seen_at"] = null,
+            ["last_replied_at"] = null,
+            ["last_contacted_at"] = null,
+            ["last_email_opened_at"] = null,
+            ["last_email_clicked_at"] = null,
+            ["language_override"] = null,
+            ["browser"] = null,
+            ["os"] = null,
+            ["custom_attributes"] = custom,
+            ["tags"] = ListRef("tags"),
+            ["notes"] = ListRef("notes"),
+            ["companies"] = ListRef("companies"),
+            ["location"] = new JsonObject { ["type"] = "location", ["country"] = null, ["region"] = null, ["city"] = null },
+        };
+    }
+
+    private JsonObject ListRef(string what) => new()
+    {
+        ["type"] = "list",
+        ["data"] = new JsonArray(),
+        ["url"] = $"/contacts/{Id}/{what}",
+        ["total_count"] = 0,
+        ["has_more"] = false,
+    };
+}

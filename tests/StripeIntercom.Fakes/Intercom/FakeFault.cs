@@ -1,0 +1,30 @@
+namespace StripeIntercom.Fakes.Intercom;
+
+public enum FakeFaultKind
+{
+    ServerError500,
+    ServiceUnavailable503,
+    /// <summary>The connection is reset before any response.</summary>
+    Abort,
+    /// <summary>The request is fully processed (a create is stored) and then the connection is reset.</summary>
+    LoseResponse,
+}
+
+/// <summary>An armed fault: the next <see cref="Remaining"/> matching requests fail this way.</summary>
+public sealed class FakeFault
+{
+    public FakeFaultKind Kind { get; init; }
+    public int Remaining { get; set; } = 1;
+    /// <summary>Route template such as "POST /contacts"; null matches every API route.</summary>
+    public string? Route { get; init; }
+
+    /// <summary>Parses the names the control surface accepts: 500, 503, abort, lose_response.</summary>
+    public static FakeFaultKind ParseKind(string text) => text.ToLowerInvariant() switch
+    {
+        "500" or "servererror500" => FakeFaultKind.ServerError500,
+        "503" or "serviceunavailable503" => FakeFaultKind.ServiceUnavailable503,
+        "abort" or "reset" => FakeFaultKind.Abort,
+        "lose_response" or "loseresponse" => FakeFaultKind.LoseResponse,
+        _ => throw new ArgumentException($"Unknown fault kind '{text}' (use 500, 503, abort or lose_response)."),
+    };
+}

@@ -1,0 +1,90 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text.Json;
+using StripeIntercom.Stripe;
+using StripeIntercom.Sync;
+using StripeIntercom.Tests.Intercom;
+using Xunit;
+using Xunit.Abstractions;
+using static StripeIntercom.Tests.Sync.SyncTestContext;
+
+namespace StripeIntercom.Tests.Sync;
+
+public class BulkSyncTests(ITestOutputHelper output)
+{
+    private const int Customers = 2_000;
+
+    private static async Task<List<SyncResult>> SyncAllAsync(ContactSynchronizer sync, IEnumerable<ContactDraft> drafts)
+    {
+        var results = new ConcurrentBag<SyncResult>();
+        await Parallel.ForEachAsync(drafts, new ParallelOptions { MaxDegreeOfParallelism = 8 },
+            async (draft, ct) => results.Add(await sync.SyncAsync(draft, ct)));
+        return results.ToList();
+    }
+
+    private void Report(string run, IntercomTestServer server, Stopwatch watch)
+    {
+        var perCustomer = (double)server.State.Counters.Total / Customers;
+        output.WriteLine($"{run}: {server.State.Counters.Total} Intercom calls ({server.State.Counters.Writes} writes) for {Customers} customers = {perCustomer:0.0000} per customer, {watch.ElapsedMilliseconds} ms");
+        foreach (var (route, count) in server.State.Counters.ByRoute.OrderBy(p => p.Key)) output.WriteLine($"    {route}: {count}");
+    }
+
+    [Fact]
+    public async Task Two_thousand_customers_sync_once_without_duplicates_and_then_cost_nothing()
+    {
+        await using var server = await IntercomTestServer.StartAsync();
+        var profiles = ProfileBuilder.BuildMany(Customers);
+
+        // First run into an empty workspace.
+        var watch = Stopwatch.StartNew();
+        var sync = Synchronizer(server);
+        var drafts = profiles.Select(sync.BuildDraft).ToList();
+        var first = await SyncAllAsync(sync, drafts);
+        Report("first sync", server, watch);
+
+        Assert.All(first, r => Assert.Equal(SyncAction.Created, r.Action));
+        var contacts = server.State.Contacts;
+        Assert.Equal(Customers, contacts.Count);
+        Assert.Equal(Customers, contacts.Select(c => c.ExternalId).Distinct().Count());
+        Assert.Equal(Customers, contacts.Select(c => c.Email!.ToLowerInvariant()).Distinct().Count());
+        var byExternalId = drafts.ToDictionary(d => d.ExternalId);
+        foreach (var contact in contacts)
+        {
+            var draft = byExternalId[contact.ExternalId!];
+            Assert.Equal("user", contact.Role);
+            Assert.Equal(draft.Email, contact.Email);
+            Assert.Equal(draft.Name, contact.Name);
+            foreach (var (name, value) in draft.CustomAttributes)
+            {
+                JsonElement? held = contact.CustomAttributes.TryGetValue(name, out var node) ? JsonSerializer.SerializeToElement(node) : null;
+                Assert.True(IntercomValueComparer.AreEqual(held, value), $"{contact.ExternalId} {name}: Intercom holds {node?.ToJsonString() ?? "(none)"}, draft says {value ?? "(null)"}");
+            }
+        }
+        Assert.True((double)server.State.Counters.Total / Customers <= 1.05);
+
+        // Re-run with nothing changed: a fresh synchronizer, as a new PowerShell session would have.
+        server.State.Counters.Reset();
+        watch.Restart();
+        var rerun = Synchronizer(server);
+        var second = await SyncAllAsync(rerun, profiles.Select(rerun.BuildDraft));
+        Report("unchanged re-run", server, watch);
+
+        Assert.All(second, r => Assert.Equal(SyncAction.Unchanged, r.Action));
+        Assert.Equal(0, server.State.Counters.Writes);
+        Assert.True((double)server.State.Counters.Total / Customers <= 0.02);
+
+        // Change 20 customers.
+        foreach (var profile in profiles.Where((_, i) => i % 100 == 7)) profile.Balance += 5m;
+        server.State.Counters.Reset();
+        watch.Restart();
+        var third = Synchronizer(server);
+        var changed = await SyncAllAsync(third, profiles.Select(third.BuildDraft));
+        Report("20 changed", server, watch);
+
+        Assert.Equal(20, changed.Count(r => r.Action == SyncAction.Updated));
+        Assert.Equal(Customers - 20, changed.Count(r => r.Action == SyncAction.Unchanged));
+        Assert.Equal(20, server.State.Counters.Writes);
+        Assert.Equal(20, server.State.Counters["PUT /contacts/{id}"]);
+        Assert.Equal(Customers, server.State.Contacts.Count);
+    }
+}

@@ -1,0 +1,24 @@
+using StripeIntercom.Intercom;
+using StripeIntercom.Sync;
+using StripeIntercom.Tests.Intercom;
+
+namespace StripeIntercom.Tests.Sync;
+
+internal static class SyncTestContext
+{
+    public static ContactSynchronizer Synchronizer(IntercomTestServer server, ContactLookupMode mode = ContactLookupMode.Auto,
+        bool whatIf = false, bool force = false, AttributeMap? map = null, bool initializeAttributes = true) =>
+        new(server.CreateClient(), map ?? AttributeMap.Default,
+            new SyncOptions { LookupMode = mode, WhatIf = whatIf, Force = force, InitializeAttributes = initializeAttributes });
+
+    /// <summary>Writes to contacts only; attribute creation is left out so tests can talk about contacts.</summary>
+    public static int ContactWrites(IntercomTestServer server) =>
+        server.State.Counters.ByRoute.Where(p => p.Key.Contains("/contacts") && !p.Key.StartsWith("GET ") && p.Key != "POST /contacts/search").Sum(p => p.Value);
+
+    public static async Task PrepareAttributesAsync(IntercomTestServer server, AttributeMap? map = null)
+    {
+        await new DataAttributeInitializer(server.CreateClient()).EnsureAsync(map ?? AttributeMap.Default, whatIf: false);
+        server.State.Counters.Reset();
+        server.State.ClearRequestLog();
+    }
+}
