@@ -35,14 +35,14 @@ $fakesOut = Join-Path $out 'fakes'
 $testResults = Join-Path $out 'test-results'
 
 function Invoke-Dotnet {
-    param([Parameter(ValueFromRemainingArguments)] [string[]] $Arguments)
+    param([Parameter(Mandatory)] [string[]] $Arguments)
     & dotnet @Arguments
     if ($LASTEXITCODE -ne 0) { throw "dotnet $($Arguments -join ' ') failed with exit code $LASTEXITCODE." }
 }
 
 function Invoke-Clean {
     if (Test-Path $out) { Remove-Item $out -Recurse -Force }
-    Invoke-Dotnet clean (Join-Path $root 'StripeIntercom.sln') -c $Configuration --nologo -v quiet
+    Invoke-Dotnet @('clean', (Join-Path $root 'StripeIntercom.sln'), '-c', $Configuration, '--nologo', '--verbosity', 'quiet')
 }
 
 function Get-ModuleVersion {
@@ -55,9 +55,9 @@ function Invoke-Build {
     if (Test-Path $moduleOut) { Remove-Item $moduleOut -Recurse -Force }
     if (Test-Path $publish) { Remove-Item $publish -Recurse -Force }
 
-    Invoke-Dotnet build (Join-Path $root 'StripeIntercom.sln') -c $Configuration --nologo -v quiet
-    Invoke-Dotnet publish (Join-Path $root 'src/StripeIntercom.PowerShell') -c $Configuration --no-build --nologo -v quiet -o $publish
-    Invoke-Dotnet publish (Join-Path $root 'tests/StripeIntercom.Fakes') -c $Configuration --no-build --nologo -v quiet -o $fakesOut
+    Invoke-Dotnet @('build', (Join-Path $root 'StripeIntercom.sln'), '-c', $Configuration, '--nologo', '--verbosity', 'quiet')
+    Invoke-Dotnet @('publish', (Join-Path $root 'src/StripeIntercom.PowerShell'), '-c', $Configuration, '--no-build', '--nologo', '--verbosity', 'quiet', '-o', $publish)
+    Invoke-Dotnet @('publish', (Join-Path $root 'tests/StripeIntercom.Fakes'), '-c', $Configuration, '--no-build', '--nologo', '--verbosity', 'quiet', '-o', $fakesOut)
 
     # Our own assemblies sit beside the manifest; every third-party assembly goes under dependencies/,
     # where the module's resolver finds it, so it cannot clash with what the host or other modules loaded.
@@ -88,7 +88,7 @@ function Invoke-Build {
 
 function Get-PesterModulePath {
     $pesterProject = Join-Path $root 'tests/tools/Pester.proj'
-    Invoke-Dotnet restore $pesterProject --nologo -v quiet
+    Invoke-Dotnet @('restore', $pesterProject, '--nologo', '--verbosity', 'quiet')
     $props = [xml](Get-Content (Join-Path $root 'Directory.Packages.props') -Raw)
     $version = @($props.Project.PropertyGroup.PesterVersion | Where-Object { $_ })[0]
     $packages = (& dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', ''

@@ -36,7 +36,7 @@ function Read-HelpSource {
             'SYNOPSIS' { $doc.Synopsis = $text }
             'DESCRIPTION' { $doc.Description = $text }
             'NOTES' { $doc.Notes = $text }
-            'RELATED LINKS' { $doc.Links = @($text -split "`n" | Where-Object { $_.Trim() } | ForEach-Object { $_.Trim('- ', ' ') }) }
+            'RELATED LINKS' { $doc.Links = @($text -split "`n" | Where-Object { $_.Trim() } | ForEach-Object { $_.Trim().TrimStart([char]'-').Trim() }) }
             'EXAMPLES' { if ($current) { $current.Remarks = $text } }
             'PARAMETERS' { if ($current) { $doc.Parameters[$current] = $text } }
             'INPUTS' { if ($current) { $doc.Inputs += [pscustomobject]@{ Type = $current; Description = $text } } }

@@ -1,5 +1,6 @@
 using System;
 using System.Management.Automation;
+using StripeIntercom.Connection;
 using StripeIntercom.PowerShell.Internal;
 using StripeIntercom.Stripe;
 

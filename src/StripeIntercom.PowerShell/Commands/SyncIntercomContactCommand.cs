@@ -1,6 +1,7 @@
 using System;
 using System.Management.Automation;
 using StripeIntercom.Intercom;
+using StripeIntercom.Connection;
 using StripeIntercom.PowerShell.Internal;
 using StripeIntercom.Stripe;
 using StripeIntercom.Sync;

@@ -17,7 +17,7 @@ namespace StripeIntercom.PowerShell.Internal
         private readonly int _activityId;
         private readonly string _activity;
         private readonly Stopwatch _elapsed = Stopwatch.StartNew();
-        private TimeSpan _lastUpdate = TimeSpan.MinValue;
+        private TimeSpan? _lastUpdate;
 
         public ProgressTracker(AsyncCmdlet cmdlet, int activityId, string activity)
         {
@@ -30,7 +30,7 @@ namespace StripeIntercom.PowerShell.Internal
         public void Report(long done, long? total, Func<string>? detail = null)
         {
             var now = _elapsed.Elapsed;
-            if (now - _lastUpdate < UpdateInterval)
+            if (_lastUpdate is { } last && now - last < UpdateInterval)
             {
                 return;
             }

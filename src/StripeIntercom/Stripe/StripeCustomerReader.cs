@@ -7,6 +7,7 @@ using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
 using global::Stripe;
+using Microsoft.Extensions.Logging;
 
 namespace StripeIntercom.Stripe
 {
@@ -43,12 +44,12 @@ namespace StripeIntercom.Stripe
         private readonly ProductCatalog _catalog;
         private readonly bool _livemodeKey;
 
-        public StripeCustomerReader(StripeSettings settings)
+        public StripeCustomerReader(StripeSettings settings, ILogger? logger = null)
         {
             if (settings == null) throw new ArgumentNullException(nameof(settings));
             if (string.IsNullOrWhiteSpace(settings.ApiKey)) throw new ArgumentException("A Stripe API key is required.", nameof(settings));
 
-            _counter = new ApiCallCountingHandler();
+            _counter = new ApiCallCountingHandler(logger);
             _httpClient = new HttpClient(BuildPipeline(settings.InnerHandler, _counter), disposeHandler: true);
             var client = new StripeClient(new StripeClientOptions
             {
