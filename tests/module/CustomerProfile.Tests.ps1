@@ -26,9 +26,9 @@ Describe 'Get-StripeCustomerProfile' {
     }
 
     It 'shows a readable table and every field in a list' {
-        $table = Get-StripeCustomerProfile -First 3 | Format-Table | Out-String
+        $table = Get-StripeCustomerProfile -First 3 | Format-Table | Out-String -Width 200
         $table | Should -Match 'Id\s+Email\s+Plan\s+Status\s+MRR\s+PeriodEnd'
-        $list = Get-StripeCustomerProfile -First 1 | Format-List | Out-String
+        $list = Get-StripeCustomerProfile -First 1 | Format-List | Out-String -Width 200
         foreach ($field in 'Balance', 'Delinquent', 'Subscriptions', 'PrimarySubscription', 'Mrr', 'LatestInvoice', 'PaymentFailing', 'DefaultCard', 'DashboardUrl') {
             $list | Should -Match "$field\s*:"
         }

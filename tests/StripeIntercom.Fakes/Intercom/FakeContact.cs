@@ -70,7 +70,8 @@ public sealed class FakeContact
     {
         ["type"] = "list",
         ["data"] = new JsonArray(),
-        ["url"] = $"/contacts/{Id}/{what}",
+        // Real Intercom answers with a path here; the published description says "uri", so the fake gives a whole URL.
+        ["url"] = $"https://api.intercom.io/contacts/{Id}/{what}",
         ["total_count"] = 0,
         ["has_more"] = false,
     };

@@ -15,7 +15,7 @@ public sealed class FakeDataAttribute
     public JsonObject ToJson() => new()
     {
         ["type"] = "data_attribute",
-        ["id"] = Custom ? Id : null,
+        ["id"] = Id,
         ["model"] = Model,
         ["name"] = Name,
         ["full_name"] = Custom ? "custom_attributes." + Name : Name,

@@ -58,7 +58,7 @@ public sealed class FakeIntercomState
             Counters.Reset();
             _windowCount = 0;
             foreach (var name in StandardAttributes)
-                _attributes.Add(new FakeDataAttribute { Name = name, DataType = name.EndsWith("_at") ? "date" : "string", Custom = false, CreatedAt = Now() });
+                _attributes.Add(new FakeDataAttribute { Id = Interlocked.Increment(ref _sequence), Name = name, DataType = name.EndsWith("_at") ? "date" : "string", Custom = false, CreatedAt = Now() });
         }
     }
 
