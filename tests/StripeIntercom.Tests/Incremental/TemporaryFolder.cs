@@ -1,4 +1,4 @@
-namespace StripeIntercom.Tests;
+namespace StripeIntercom.Tests.Incremental;
 
 /// <summary>A fresh folder per test, deleted afterwards.</summary>
 internal sealed class TemporaryFolder : IDisposable
