@@ -140,10 +140,22 @@ namespace StripeIntercom.Webhooks
                 _processor.Enqueue(delivery);
                 await RespondAsync(response, 200, "ok").ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is HttpListenerException || ex is IOException || ex is ObjectDisposedException || ex is InvalidOperationException)
+            catch (Exception ex) when (ex is HttpListenerException || ex is IOException || ex is ObjectDisposedException)
             {
                 // The client went away or the listener is stopping; Stripe retries what it did not see acknowledged.
                 response.Abort();
+            }
+            catch (Exception)
+            {
+                // A bug must not leave Stripe waiting for its timeout or end the accept loop; a 500 makes Stripe retry.
+                try
+                {
+                    await RespondAsync(response, 500, "The delivery could not be handled.").ConfigureAwait(false);
+                }
+                catch (Exception)
+                {
+                    response.Abort();
+                }
             }
         }
 
