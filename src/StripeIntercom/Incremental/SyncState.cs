@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Text.Json.Serialization;
 
 namespace StripeIntercom.Incremental
@@ -20,6 +21,10 @@ namespace StripeIntercom.Incremental
 
         [JsonPropertyName("lastCompletedRunAt")]
         public DateTimeOffset? LastCompletedRunAt { get; set; }
+
+        /// <summary>Customers whose last sync failed: the next run syncs them again whatever the events say.</summary>
+        [JsonPropertyName("retryCustomerIds")]
+        public List<string> RetryCustomerIds { get; set; } = new List<string>();
 
         /// <summary>Null when no full sync is in progress or was ever interrupted.</summary>
         [JsonPropertyName("fullSync")]
@@ -56,8 +61,8 @@ namespace StripeIntercom.Incremental
         }
 
         /// <summary>
-        /// An incremental run finished. Call it only when every changed customer synced; otherwise keep the
-        /// old cursor so the failures are retried next run (re-syncing the others is harmless).
+        /// An incremental run finished. The customers that failed go in <see cref="RetryCustomerIds"/>, so the
+        /// cursor can move on without losing them and one customer with bad data cannot hold every run back.
         /// </summary>
         public void CompleteIncremental(EventCursor newCursor, DateTimeOffset now)
         {

@@ -24,6 +24,9 @@ namespace StripeIntercom.Stripe
         /// </summary>
         public bool IncludeDeleted { get; set; }
 
+        /// <summary>Continue after this customer id (Stripe lists newest first): how a checkpointed full sync resumes.</summary>
+        public string? StartingAfter { get; set; }
+
         /// <summary>Every live customer; a fresh instance each time, so callers cannot change it for others.</summary>
         public static CustomerQuery All => new CustomerQuery();
     }

@@ -37,6 +37,7 @@ namespace StripeIntercom.Stripe
         private static readonly string[] SubscriptionExpansions = { "data.latest_invoice", "data.default_payment_method" };
 
         private readonly HttpClient _httpClient;
+        private readonly StripeClient _stripeClient;
         private readonly ApiCallCountingHandler _counter;
         private readonly CustomerService _customers;
         private readonly SubscriptionService _subscriptions;
@@ -51,7 +52,7 @@ namespace StripeIntercom.Stripe
 
             _counter = new ApiCallCountingHandler(logger);
             _httpClient = new HttpClient(BuildPipeline(settings.InnerHandler, _counter), disposeHandler: true);
-            var client = new StripeClient(new StripeClientOptions
+            var client = _stripeClient = new StripeClient(new StripeClientOptions
             {
                 ApiKey = settings.ApiKey,
                 ApiBase = settings.ApiBase?.GetLeftPart(UriPartial.Path).TrimEnd('/'),
@@ -90,6 +91,7 @@ namespace StripeIntercom.Stripe
                 Email = query.Email,
                 Created = CreatedRange(query),
                 Expand = ListExpansions.ToList(),
+                StartingAfter = query.StartingAfter,
             };
             while (true)
             {
@@ -136,6 +138,9 @@ namespace StripeIntercom.Stripe
             var subscriptions = await SubscriptionsOfPageAsync(new[] { customer }, cancellationToken).ConfigureAwait(false);
             return CustomerProfileMapper.Map(customer, subscriptions[customer.Id], _catalog);
         }
+
+        /// <summary>A feed of changed customers over this reader's client, so its calls are counted with the rest.</summary>
+        public Incremental.ChangedCustomerFeed CreateChangeFeed() => new Incremental.ChangedCustomerFeed(_stripeClient);
 
         public void Dispose() => _httpClient.Dispose();
 

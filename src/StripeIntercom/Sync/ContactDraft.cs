@@ -23,6 +23,9 @@ namespace StripeIntercom.Sync
         /// <summary>Normalised values (long, decimal, bool, string or null), keyed by Intercom attribute name.</summary>
         public IReadOnlyDictionary<string, object?> CustomAttributes { get; }
 
+        /// <summary>The customer was deleted in Stripe: see <see cref="SyncOptions.DeletedCustomerAction"/>.</summary>
+        public bool Deleted { get; set; }
+
         public override string ToString() => $"{ExternalId} {Email}";
     }
 }

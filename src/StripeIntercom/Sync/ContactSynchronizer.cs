@@ -76,7 +76,7 @@ namespace StripeIntercom.Sync
         public ContactDraft BuildDraft(CustomerProfile profile)
         {
             if (profile == null) throw new ArgumentNullException(nameof(profile));
-            return new ContactDraft(profile.Id, profile.Email, profile.Name, _map.Evaluate(profile));
+            return new ContactDraft(profile.Id, profile.Email, profile.Name, _map.Evaluate(profile)) { Deleted = profile.Deleted };
         }
 
         /// <summary>
@@ -89,6 +89,12 @@ namespace StripeIntercom.Sync
             var result = new SyncResult { CustomerId = draft.CustomerId, Email = draft.Email, WhatIf = _options.WhatIf };
             try
             {
+                if (draft.Deleted)
+                {
+                    await SyncDeletedAsync(draft, result, cancellationToken).ConfigureAwait(false);
+                    return result;
+                }
+
                 var match = await ResolveAsync(draft, cancellationToken).ConfigureAwait(false);
                 if (match.Candidates != null)
                     MarkConflict(result, draft, match.Candidates);
@@ -118,6 +124,40 @@ namespace StripeIntercom.Sync
 
         public Task<SyncResult> SyncAsync(CustomerProfile profile, CancellationToken cancellationToken = default) =>
             SyncAsync(BuildDraft(profile), cancellationToken);
+
+        /// <summary>
+        /// A deleted customer never gets a new contact. Its existing one (found by external_id only: Stripe keeps no
+        /// email for a deleted customer) is marked, archived or left alone as <see cref="SyncOptions.DeletedCustomerAction"/> says.
+        /// </summary>
+        private async Task SyncDeletedAsync(ContactDraft draft, SyncResult result, CancellationToken cancellationToken)
+        {
+            if (_options.DeletedCustomerAction == DeletedCustomerAction.Ignore)
+            {
+                result.Action = SyncAction.Skipped;
+                result.Error = $"Stripe customer {draft.CustomerId} was deleted; left alone (DeletedCustomerAction Ignore).";
+                return;
+            }
+
+            var match = await ResolveAsync(draft, cancellationToken).ConfigureAwait(false);
+            if (match.Contact == null || match.Contact.ExternalId != draft.ExternalId)
+            {
+                result.Action = SyncAction.Skipped;
+                result.Error = $"Stripe customer {draft.CustomerId} was deleted and has no Intercom contact; none is created.";
+                return;
+            }
+
+            if (_options.DeletedCustomerAction == DeletedCustomerAction.Mark)
+            {
+                await UpdateAsync(match.Contact, draft, result, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            result.ContactId = match.Contact.Id;
+            result.Action = SyncAction.Archived;
+            if (_options.WhatIf) return;
+            await _client.ArchiveContactAsync(match.Contact.Id, cancellationToken).ConfigureAwait(false);
+            _index.Remove(match.Contact.Id);
+        }
 
         // ---- identity ----
 

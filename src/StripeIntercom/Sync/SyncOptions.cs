@@ -12,5 +12,8 @@ namespace StripeIntercom.Sync
 
         /// <summary>Create missing data attributes before the first write.</summary>
         public bool InitializeAttributes { get; set; } = true;
+
+        /// <summary>What happens to the contact of a customer deleted in Stripe.</summary>
+        public DeletedCustomerAction DeletedCustomerAction { get; set; } = DeletedCustomerAction.Mark;
     }
 }
