@@ -232,9 +232,8 @@ public sealed class ResilientHttpHandler : DelegatingHandler
         var now = DateTimeOffset.UtcNow;
         var headers = RateLimitHeaders.Read(response, now);
         if (headers.RetryAfter is TimeSpan retryAfter) return retryAfter;
-        if ((int)response.StatusCode != OutcomeClassifier.TooManyRequests || !(headers.Reset is DateTimeOffset reset)) return null;
+        if ((int)response.StatusCode != OutcomeClassifier.TooManyRequests || !(headers.UntilReset is TimeSpan untilReset)) return null;
 
-        var untilReset = reset > now ? reset - now : TimeSpan.Zero;
         if (untilReset > _options.MaxDelay) untilReset = _options.MaxDelay;
         return untilReset + Jitter.UpTo(_options.RateLimitResetJitter);
     }
