@@ -142,7 +142,7 @@ public sealed class RateLimitBudget
     // After the reset the old count says nothing; the first response of the new window will report it.
     private void ForgetPassedServerWindow(TimeSpan now)
     {
-        if (_serverResetUnixSeconds != null && now >= _serverResetAt) _serverResetUnixSeconds = null;
+        if (_serverResetUnixSeconds != null && now >= _serverResetAt + _safetyMargin) _serverResetUnixSeconds = null;
     }
 
     private RateLimitPermit Grant(TimeSpan now, TimeSpan waited)
