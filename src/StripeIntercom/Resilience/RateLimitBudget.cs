@@ -49,7 +49,7 @@ public sealed class RateLimitBudget
         ReserveFraction = reserveFraction;
         _recentGrants = new TimeSpan[maxRequestsPerWindow];
         // Requests granted a window apart can still reach the server closer together when latencies differ.
-        _safetyMargin = TimeSpan.FromTicks(Math.Min(window.Ticks / 20, TimeSpan.FromMilliseconds(250).Ticks));
+        _safetyMargin = TimeSpan.FromTicks(Math.Min(window.Ticks / 10, TimeSpan.FromMilliseconds(500).Ticks));
     }
 
     public int MaxRequestsPerWindow { get; }

@@ -23,8 +23,24 @@ public static class ResilientHandlerFactory
     {
         if (options is null) throw new ArgumentNullException(nameof(options));
         if (counters is null) throw new ArgumentNullException(nameof(counters));
-        var transport = innermost ?? new HttpClientHandler();
+        var transport = innermost ?? CreateTransport();
         var paced = budget is null ? transport : new RateLimitPacingHandler(budget, counters, transport);
         return new ResilientHttpHandler(options, counters, logger, paced);
+    }
+
+    private static HttpClientHandler CreateTransport()
+    {
+        var handler = new HttpClientHandler();
+        try
+        {
+            // .NET Framework (Windows PowerShell) allows 2 connections per host by default, which would queue
+            // concurrent writers behind each other after the budget had already let them go.
+            handler.MaxConnectionsPerServer = 64;
+        }
+        catch (PlatformNotSupportedException)
+        {
+            // Older .NET Framework: the process-wide ServicePointManager setting applies instead.
+        }
+        return handler;
     }
 }

@@ -2,13 +2,14 @@ using System.Diagnostics;
 using System.Net;
 using StripeIntercom.Resilience;
 using Xunit;
+using Xunit.Abstractions;
 using static StripeIntercom.Tests.Resilience.ResilienceTestSetup;
 
 namespace StripeIntercom.Tests.Resilience;
 
 // Timing-sensitive: these run one after another, not alongside each other.
 [Collection(nameof(RateLimitPacingTests))]
-public sealed class RateLimitPacingTests
+public sealed class RateLimitPacingTests(ITestOutputHelper output)
 {
     private const int Workers = 16;
     private static readonly TimeSpan OneSecond = TimeSpan.FromSeconds(1);
@@ -21,6 +22,7 @@ public sealed class RateLimitPacingTests
         using var client = Client(server.BaseUrl, RateLimitedOptions(), counters, new RateLimitBudget(20, OneSecond));
 
         var statuses = await RunWorkersAsync(client, requestsPerWorker: 5);
+        Report(server, counters);
 
         Assert.All(statuses, status => Assert.Equal(HttpStatusCode.OK, status));
         Assert.Equal(Workers * 5, server.Accepted);
@@ -36,6 +38,7 @@ public sealed class RateLimitPacingTests
         using var client = Client(server.BaseUrl, RateLimitedOptions(), counters, budget: null);
 
         var statuses = await RunWorkersAsync(client, requestsPerWorker: 5);
+        Report(server, counters);
 
         Assert.True(server.Throttled > 0, "the server never throttled: this load cannot tell pacing from luck");
         Assert.Equal(server.Throttled, counters.ThrottledResponses);
@@ -51,6 +54,7 @@ public sealed class RateLimitPacingTests
         using var client = Client(server.BaseUrl, RateLimitedOptions(), counters, new RateLimitBudget(1000, OneSecond));
 
         var statuses = await RunWorkersAsync(client, requestsPerWorker: 4);
+        Report(server, counters);
 
         Assert.All(statuses, status => Assert.Equal(HttpStatusCode.OK, status));
         Assert.True(server.Throttled <= 1, $"{server.Throttled} requests were throttled");
@@ -64,6 +68,7 @@ public sealed class RateLimitPacingTests
         using var client = Client(server.BaseUrl, RateLimitedOptions(), counters, new RateLimitBudget(10, OneSecond));
 
         var statuses = await RunWorkersAsync(client, requestsPerWorker: 2);
+        Report(server, counters);
 
         Assert.All(statuses, status => Assert.Equal(HttpStatusCode.OK, status));
         Assert.True(server.BusiestWindow <= 10, $"{server.BusiestWindow} requests reached the server in one window");
@@ -83,6 +88,9 @@ public sealed class RateLimitPacingTests
 
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"cancellation took {clock.ElapsedMilliseconds} ms");
     }
+
+    private void Report(WindowedRateLimitServer server, ResilienceCounters counters) =>
+        output.WriteLine($"server: accepted {server.Accepted}, throttled {server.Throttled}, busiest window {server.BusiestWindow}; client: {counters.Snapshot()}");
 
     private static ResilienceOptions RateLimitedOptions()
     {

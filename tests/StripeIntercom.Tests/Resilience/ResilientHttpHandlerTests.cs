@@ -252,6 +252,35 @@ public sealed class ResilientHttpHandlerTests
         Assert.DoesNotContain("ada@example.com", warning);
     }
 
+    [Fact]
+    public async Task A_failed_response_is_disposed_before_the_retry()
+    {
+        await using var server = await ScriptedServer.StartAsync(Respond.Status(503, "busy"), Respond.Ok());
+        var transport = new RecordingHandler(new HttpClientHandler());
+        using var client = new HttpClient(ResilientHandlerFactory.Create(FastOptions(), null, new ResilienceCounters(), null, transport))
+        {
+            BaseAddress = server.BaseUrl,
+        };
+
+        using var response = await client.GetAsync("contacts");
+
+        Assert.Equal(2, transport.Responses.Count);
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => transport.Responses[0].Content.ReadAsStringAsync());
+        Assert.Equal("{\"ok\":true}", await response.Content.ReadAsStringAsync());
+    }
+
+    private sealed class RecordingHandler(HttpMessageHandler inner) : DelegatingHandler(inner)
+    {
+        public List<HttpResponseMessage> Responses { get; } = new();
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var response = await base.SendAsync(request, cancellationToken);
+            Responses.Add(response);
+            return response;
+        }
+    }
+
     private static async Task WaitUntil(Func<bool> condition)
     {
         var clock = Stopwatch.StartNew();
