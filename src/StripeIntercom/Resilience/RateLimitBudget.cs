@@ -10,9 +10,11 @@ namespace StripeIntercom.Resilience;
 /// How many requests one service may still take, shared by every concurrent request to that service in the run.
 /// Two limits apply before each send:
 /// <list type="bullet">
-/// <item>a local ceiling: at most <see cref="MaxRequestsPerWindow"/> sends in any interval of <see cref="Window"/>
-/// (a sliding log, so it also holds for the server's fixed windows however they are aligned), which protects even
-/// when the server sends no rate-limit headers (Stripe) or before the first response arrives;</item>
+/// <item>a local ceiling of <see cref="MaxRequestsPerWindow"/> slots: a slot is reused only a full
+/// <see cref="Window"/> after its previous request completed. The moment a request reaches the server lies somewhere
+/// between its send and its response, so this is what guarantees at most that many arrivals in any server window
+/// however latencies vary; it protects even when the server sends no rate-limit headers (Stripe) or before the first
+/// response arrives;</item>
 /// <item>the server's own count: after each response X-RateLimit-Limit, -Remaining and -Reset are read; below the
 /// reserve the remaining requests are spread until the reset, at zero (or after a 429) sends wait for the reset.</item>
 /// </list>
@@ -20,13 +22,14 @@ namespace StripeIntercom.Resilience;
 public sealed class RateLimitBudget
 {
     private static readonly TimeSpan MinimumSleep = TimeSpan.FromMilliseconds(1);
+    private static readonly TimeSpan InFlight = TimeSpan.MaxValue;
 
     private readonly object _gate = new object();
     private readonly Stopwatch _clock = Stopwatch.StartNew();
-    private readonly TimeSpan[] _recentGrants;
-    private readonly TimeSpan _safetyMargin;
-    private int _oldestGrantSlot;
-    private long _grantCount;
+    private readonly TimeSpan[] _slotFreeAt;
+    private readonly TimeSpan _resetMargin;
+    private readonly TimeSpan _inFlightPollInterval;
+    private int _inFlight;
     private TimeSpan _lastGrantAt;
     private TimeSpan _blockedUntil;
 
@@ -36,7 +39,7 @@ public sealed class RateLimitBudget
     private int _serverLimit;
     private int _estimatedRemaining;
 
-    /// <param name="maxRequestsPerWindow">Local ceiling: sends allowed in any interval of <paramref name="window"/>.</param>
+    /// <param name="maxRequestsPerWindow">Local ceiling: requests allowed to reach the server within any interval of <paramref name="window"/>.</param>
     /// <param name="window">Length of the service's rate-limit window (Intercom 10 s, Stripe 1 s).</param>
     /// <param name="reserveFraction">Share of the server's limit below which remaining requests are spread until the reset.</param>
     public RateLimitBudget(int maxRequestsPerWindow, TimeSpan window, double reserveFraction = 0.1)
@@ -47,9 +50,10 @@ public sealed class RateLimitBudget
         MaxRequestsPerWindow = maxRequestsPerWindow;
         Window = window;
         ReserveFraction = reserveFraction;
-        _recentGrants = new TimeSpan[maxRequestsPerWindow];
-        // Requests granted a window apart can still reach the server closer together when latencies differ.
-        _safetyMargin = TimeSpan.FromTicks(Math.Min(window.Ticks / 10, TimeSpan.FromMilliseconds(500).Ticks));
+        _slotFreeAt = new TimeSpan[maxRequestsPerWindow];
+        // Reset is reported in whole seconds and clocks are read at slightly different moments.
+        _resetMargin = TimeSpan.FromTicks(Math.Min(window.Ticks / 20, TimeSpan.FromMilliseconds(250).Ticks));
+        _inFlightPollInterval = TimeSpan.FromTicks(Math.Min(window.Ticks / 20, TimeSpan.FromMilliseconds(50).Ticks));
     }
 
     public int MaxRequestsPerWindow { get; }
@@ -65,7 +69,7 @@ public sealed class RateLimitBudget
     /// <summary>Stripe allows 100 requests a second live and 25 in test mode; stay a little below either.</summary>
     public static RateLimitBudget ForStripe(bool testMode) => new RateLimitBudget(testMode ? 20 : 80, TimeSpan.FromSeconds(1));
 
-    /// <summary>Waits until one more request may be sent, then counts it as sent.</summary>
+    /// <summary>Waits until one more request may be sent and takes a slot for it; pass the permit to <see cref="Complete"/>.</summary>
     internal async Task<RateLimitPermit> AcquireAsync(CancellationToken cancellationToken)
     {
         var started = _clock.Elapsed;
@@ -77,58 +81,77 @@ public sealed class RateLimitBudget
             {
                 var now = _clock.Elapsed;
                 ForgetPassedServerWindow(now);
-                wait = WaitNeeded(now);
-                if (wait <= TimeSpan.Zero) return Grant(now, now - started);
+                var slot = EarliestFreeSlot();
+                wait = WaitNeeded(now, slot);
+                if (wait <= TimeSpan.Zero) return Grant(now, slot, now - started);
             }
             await Task.Delay(wait < MinimumSleep ? MinimumSleep : wait, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    /// <summary>Learns from a response what the server says is left of its window.</summary>
-    internal void Observe(RateLimitPermit permit, HttpResponseMessage response)
+    /// <summary>
+    /// Frees the permit's slot a window from now and learns from the response, if any, what the server says is left
+    /// of its window. Call exactly once per permit, also when the send failed.
+    /// </summary>
+    internal void Complete(RateLimitPermit permit, HttpResponseMessage? response)
     {
-        var headers = RateLimitHeaders.Read(response, DateTimeOffset.UtcNow);
-        var throttled = (int)response.StatusCode == OutcomeClassifier.TooManyRequests;
+        var headers = response is null ? null : RateLimitHeaders.Read(response, DateTimeOffset.UtcNow);
         lock (_gate)
         {
             var now = _clock.Elapsed;
-            if (throttled)
-            {
-                var wait = headers.RetryAfter ?? ClampToWindow(headers.UntilReset) ?? Window;
-                if (now + wait > _blockedUntil) _blockedUntil = now + wait;
-            }
-
-            if (!(headers.Limit is int limit) || !(headers.Remaining is int remaining) || !(headers.ResetUnixSeconds is long reset)) return;
-            // Requests granted after this one may not have reached the server when it counted.
-            var notYetCounted = (int)Math.Min(int.MaxValue, _grantCount - permit.Sequence);
-            var estimate = (throttled ? 0 : remaining) - notYetCounted;
-            if (_serverResetUnixSeconds is null || reset > _serverResetUnixSeconds)
-            {
-                _serverResetUnixSeconds = reset;
-                _serverResetAt = now + (ClampToWindow(headers.UntilReset) ?? TimeSpan.Zero);
-                _serverLimit = limit;
-                _estimatedRemaining = estimate;
-            }
-            else if (reset == _serverResetUnixSeconds && estimate < _estimatedRemaining)
-            {
-                _estimatedRemaining = estimate;
-            }
-            // An older reset is a late answer from a window that has already passed.
+            _slotFreeAt[permit.Slot] = now + Window;
+            _inFlight--;
+            if (response != null && headers != null) Observe(now, response, headers);
         }
     }
 
-    private TimeSpan WaitNeeded(TimeSpan now)
+    private void Observe(TimeSpan now, HttpResponseMessage response, RateLimitHeaders headers)
+    {
+        var throttled = (int)response.StatusCode == OutcomeClassifier.TooManyRequests;
+        if (throttled)
+        {
+            var wait = headers.RetryAfter ?? ClampToWindow(headers.UntilReset) ?? Window;
+            if (now + wait > _blockedUntil) _blockedUntil = now + wait;
+        }
+
+        if (!(headers.Limit is int limit) || !(headers.Remaining is int remaining) || !(headers.ResetUnixSeconds is long reset)) return;
+        // Any request still in flight may have reached the server after it counted for this response (arrival order
+        // is not grant order over parallel connections); assuming none did costs a little throughput, not a 429.
+        var estimate = (throttled ? 0 : remaining) - _inFlight;
+        if (_serverResetUnixSeconds is null || reset > _serverResetUnixSeconds)
+        {
+            _serverResetUnixSeconds = reset;
+            _serverResetAt = now + (ClampToWindow(headers.UntilReset) ?? TimeSpan.Zero);
+            _serverLimit = limit;
+            _estimatedRemaining = estimate;
+        }
+        else if (reset == _serverResetUnixSeconds && estimate < _estimatedRemaining)
+        {
+            _estimatedRemaining = estimate;
+        }
+        // An older reset is a late answer from a window that has already passed.
+    }
+
+    private int EarliestFreeSlot()
+    {
+        var earliest = 0;
+        for (var i = 1; i < _slotFreeAt.Length; i++)
+        {
+            if (_slotFreeAt[i] < _slotFreeAt[earliest]) earliest = i;
+        }
+        return earliest;
+    }
+
+    private TimeSpan WaitNeeded(TimeSpan now, int slot)
     {
         var wait = _blockedUntil - now;
 
-        if (_grantCount >= _recentGrants.Length)
-        {
-            var ceilingFreesAt = _recentGrants[_oldestGrantSlot] + Window + _safetyMargin;
-            wait = Max(wait, ceilingFreesAt - now);
-        }
+        var slotFreeAt = _slotFreeAt[slot];
+        // Every slot's request is still in flight: its window starts only when it completes.
+        wait = Max(wait, slotFreeAt == InFlight ? _inFlightPollInterval : slotFreeAt - now);
 
         if (_serverResetUnixSeconds is null) return wait;
-        if (_estimatedRemaining <= 0) return Max(wait, _serverResetAt + _safetyMargin - now);
+        if (_estimatedRemaining <= 0) return Max(wait, _serverResetAt + _resetMargin - now);
 
         var reserve = Math.Max(1, (int)Math.Ceiling(_serverLimit * ReserveFraction));
         if (_estimatedRemaining <= reserve)
@@ -142,17 +165,16 @@ public sealed class RateLimitBudget
     // After the reset the old count says nothing; the first response of the new window will report it.
     private void ForgetPassedServerWindow(TimeSpan now)
     {
-        if (_serverResetUnixSeconds != null && now >= _serverResetAt + _safetyMargin) _serverResetUnixSeconds = null;
+        if (_serverResetUnixSeconds != null && now >= _serverResetAt + _resetMargin) _serverResetUnixSeconds = null;
     }
 
-    private RateLimitPermit Grant(TimeSpan now, TimeSpan waited)
+    private RateLimitPermit Grant(TimeSpan now, int slot, TimeSpan waited)
     {
-        _recentGrants[_oldestGrantSlot] = now;
-        _oldestGrantSlot = (_oldestGrantSlot + 1) % _recentGrants.Length;
-        _grantCount++;
+        _slotFreeAt[slot] = InFlight;
+        _inFlight++;
         _lastGrantAt = now;
         if (_serverResetUnixSeconds != null) _estimatedRemaining--;
-        return new RateLimitPermit(_grantCount, waited);
+        return new RateLimitPermit(slot, waited);
     }
 
     // A reset is never more than a window away; anything further is clock trouble, not a reason to stall.

@@ -28,10 +28,20 @@ public sealed class RateLimitPacingHandler : DelegatingHandler
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
+        var attempts = RequestAttempts.Of(request);
+        if (attempts != null) attempts.ReachedTransport = false;
         var permit = await _budget.AcquireAsync(cancellationToken).ConfigureAwait(false);
+        if (attempts != null) attempts.ReachedTransport = true;
         if (permit.Waited > TimeSpan.Zero) _counters.RecordPacingDelay(permit.Waited);
-        var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        _budget.Observe(permit, response);
-        return response;
+        HttpResponseMessage? response = null;
+        try
+        {
+            response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            return response;
+        }
+        finally
+        {
+            _budget.Complete(permit, response);
+        }
     }
 }

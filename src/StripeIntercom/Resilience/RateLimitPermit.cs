@@ -5,14 +5,14 @@ namespace StripeIntercom.Resilience;
 /// <summary>Permission from a <see cref="RateLimitBudget"/> to send one request.</summary>
 internal readonly struct RateLimitPermit
 {
-    public RateLimitPermit(long sequence, TimeSpan waited)
+    public RateLimitPermit(int slot, TimeSpan waited)
     {
-        Sequence = sequence;
+        Slot = slot;
         Waited = waited;
     }
 
-    /// <summary>Order in which permits were granted; tells which later requests a response cannot have counted yet.</summary>
-    public long Sequence { get; }
+    /// <summary>Which of the budget's ceiling slots this request occupies until it completes.</summary>
+    public int Slot { get; }
 
     /// <summary>How long the request was held back before it got the permit.</summary>
     public TimeSpan Waited { get; }

@@ -49,6 +49,7 @@ public sealed class ResilientHttpHandler : DelegatingHandler
     {
         var body = await RequestBodySnapshot.CaptureAsync(request.Content).ConfigureAwait(false);
         var attempts = new RequestAttempts(request, body, cancellationToken);
+        attempts.AttachTo(request);
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         context.Properties.Set(AttemptsKey, attempts);
         try
@@ -66,15 +67,17 @@ public sealed class ResilientHttpHandler : DelegatingHandler
         catch (TimeoutRejectedException timeout) when (!cancellationToken.IsCancellationRequested)
         {
             // Callers should not need Polly to recognise a timeout.
-            var within = timeout.Timeout == _options.AttemptTimeout
-                ? $"within {Format.Duration(_options.AttemptTimeout)} per attempt"
-                : $"within {Format.Duration(_options.OverallTimeout)}";
+            var overall = timeout.Timeout != _options.AttemptTimeout || attempts.LastFailure is null;
+            var reason = overall
+                ? $"no result within {Format.Duration(_options.OverallTimeout)} overall{(attempts.LastFailure is string last ? $" (last: {last})" : "")}"
+                : attempts.LastFailure;
             throw new TimeoutException(
-                $"{_options.ServiceName} did not answer {request.Method} {LogSafePath.Of(request.RequestUri)} {within} ({attempts.Count} attempt{(attempts.Count == 1 ? "" : "s")}).",
+                $"{_options.ServiceName} {request.Method} {LogSafePath.Of(request.RequestUri)} timed out: {reason}; {attempts.Count} attempt{(attempts.Count == 1 ? "" : "s")}.",
                 timeout);
         }
         finally
         {
+            RequestAttempts.DetachFrom(request);
             ResilienceContextPool.Shared.Return(context);
         }
     }
@@ -82,6 +85,7 @@ public sealed class ResilientHttpHandler : DelegatingHandler
     private async ValueTask<HttpResponseMessage> SendAttemptAsync(RequestAttempts attempts, CancellationToken attemptToken)
     {
         attempts.Count++;
+        attempts.ReachedTransport = true;
         if (attempts.Count > 1 && attempts.Body is RequestBodySnapshot body)
         {
             attempts.Request.Content = body.CreateContent();
@@ -183,7 +187,7 @@ public sealed class ResilientHttpHandler : DelegatingHandler
                 SamplingDuration = _options.SamplingDuration,
                 MinimumThroughput = _options.MinimumThroughput,
                 BreakDuration = _options.BreakDuration,
-                ShouldHandle = args => new ValueTask<bool>(OutcomeClassifier.IsServiceFailure(args.Outcome)),
+                ShouldHandle = args => new ValueTask<bool>(OutcomeClassifier.IsServiceFailure(args.Outcome) && !HeldBackByBudget(args.Outcome, args.Context)),
                 OnOpened = args =>
                 {
                     _counters.RecordCircuitBreak();
@@ -200,14 +204,25 @@ public sealed class ResilientHttpHandler : DelegatingHandler
             OnTimeout = args =>
             {
                 _counters.RecordTimeout();
-                var description = $"no answer within {Format.Duration(args.Timeout)}";
-                _lastServiceFailure = description;
-                if (args.Context.Properties.TryGetValue(AttemptsKey, out var attempts)) attempts.LastFailure = description;
+                if (!args.Context.Properties.TryGetValue(AttemptsKey, out var attempts)) return default;
+                if (attempts.ReachedTransport)
+                {
+                    RecordServiceFailure(attempts, $"no answer within {Format.Duration(args.Timeout)}");
+                }
+                else
+                {
+                    attempts.LastFailure = $"held back by the rate-limit budget for {Format.Duration(args.Timeout)}";
+                }
                 return default;
             },
         });
         return builder.Build();
     }
+
+    private static bool HeldBackByBudget(Outcome<HttpResponseMessage> outcome, ResilienceContext context) =>
+        outcome.Exception is TimeoutRejectedException
+        && context.Properties.TryGetValue(AttemptsKey, out var attempts)
+        && !attempts.ReachedTransport;
 
     private bool ShouldRetry(Outcome<HttpResponseMessage> outcome, ResilienceContext context)
     {
@@ -243,7 +258,7 @@ public sealed class ResilientHttpHandler : DelegatingHandler
         _counters.RecordRetry();
         if (!_logger.IsEnabled(LogLevel.Warning) || !args.Context.Properties.TryGetValue(AttemptsKey, out var attempts)) return;
         var failure = args.Outcome.Exception is Exception exception
-            ? OutcomeClassifier.Describe(exception)
+            ? attempts.LastFailure ?? OutcomeClassifier.Describe(exception)
             : OutcomeClassifier.Describe(args.Outcome.Result!);
         _logger.LogWarning(
             "{Service} {Failure} on {Method} {Path}; retry {Retry} of {MaxRetries} in {Delay}",

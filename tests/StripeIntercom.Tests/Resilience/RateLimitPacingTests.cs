@@ -89,6 +89,31 @@ public sealed class RateLimitPacingTests(ITestOutputHelper output)
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"cancellation took {clock.ElapsedMilliseconds} ms");
     }
 
+    [Fact]
+    public async Task Attempts_that_time_out_while_held_back_by_the_budget_do_not_open_the_circuit()
+    {
+        await using var server = await ScriptedServer.StartAsync(Respond.Ok());
+        var budget = new RateLimitBudget(1, TimeSpan.FromSeconds(30));
+        await budget.AcquireAsync(CancellationToken.None);
+        var counters = new ResilienceCounters();
+        var options = FastOptions();
+        options.MaxRetries = 2;
+        options.AttemptTimeout = TimeSpan.FromMilliseconds(100);
+        options.MinimumThroughput = 2;
+        options.SamplingDuration = TimeSpan.FromSeconds(10);
+        using var client = Client(server, options, counters, budget);
+
+        for (var i = 0; i < 2; i++)
+        {
+            var timeout = await Assert.ThrowsAsync<TimeoutException>(() => client.GetAsync("contacts"));
+            Assert.Contains("rate-limit budget", timeout.Message);
+        }
+
+        Assert.Equal(0, server.Hits);
+        Assert.Equal(6, counters.Timeouts);
+        Assert.Equal(0, counters.CircuitBreaks);
+    }
+
     private void Report(WindowedRateLimitServer server, ResilienceCounters counters) =>
         output.WriteLine($"server: accepted {server.Accepted}, throttled {server.Throttled}, busiest window {server.BusiestWindow}; client: {counters.Snapshot()}");
 
