@@ -1,0 +1,301 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using StripeIntercom.Resilience;
+using Xunit;
+using static StripeIntercom.Tests.Resilience.ResilienceTestSetup;
+
+namespace StripeIntercom.Tests.Resilience;
+
+public sealed class ResilientHttpHandlerTests
+{
+    [Fact]
+    public async Task A_429_with_Retry_After_is_retried_after_the_requested_wait()
+    {
+        await using var server = await ScriptedServer.StartAsync(Respond.Status(429, headers: ("Retry-After", "1")), Respond.Ok());
+        var counters = new ResilienceCounters();
+        using var client = Client(server, FastOptions(), counters);
+
+        using var response = await client.GetAsync("contacts/1");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(2, server.Hits);
+        var gap = server.Requests[1].ArrivedAt - server.Requests[0].ArrivedAt;
+        Assert.True(gap >= TimeSpan.FromMilliseconds(900), $"retried after {gap.TotalMilliseconds} ms despite Retry-After: 1");
+        Assert.Equal(1, counters.Retries);
+        Assert.Equal(1, counters.ThrottledResponses);
+    }
+
+    [Fact]
+    public async Task A_429_with_only_X_RateLimit_Reset_waits_for_the_reset()
+    {
+        long resetUnixSeconds = 0;
+        await using var server = await ScriptedServer.StartAsync(
+            context =>
+            {
+                resetUnixSeconds = DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 1;
+                return Respond.Status(429, "{\"type\":\"error.list\"}",
+                    ("X-RateLimit-Limit", "10"), ("X-RateLimit-Remaining", "0"), ("X-RateLimit-Reset", resetUnixSeconds.ToString()))(context);
+            },
+            Respond.Ok());
+        var counters = new ResilienceCounters();
+        var options = FastOptions();
+        // Reset waits are capped at MaxDelay; the reset here is up to 2 s away.
+        options.MaxDelay = TimeSpan.FromSeconds(3);
+        using var client = Client(server, options, counters);
+
+        using var response = await client.GetAsync("contacts");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(2, server.Hits);
+        var reset = DateTimeOffset.FromUnixTimeSeconds(resetUnixSeconds);
+        // Loosely: not before the reset (a little clock slack), and not much after it.
+        Assert.True(server.Requests[1].ArrivedAt >= reset - TimeSpan.FromMilliseconds(50), $"retried at {server.Requests[1].ArrivedAt:O}, before reset {reset:O}");
+        Assert.True(server.Requests[1].ArrivedAt < reset + TimeSpan.FromSeconds(1), "waited far longer than the reset asked");
+    }
+
+    [Fact]
+    public async Task A_429_without_headers_is_retried_with_backoff()
+    {
+        await using var server = await ScriptedServer.StartAsync(Respond.Status(429), Respond.Ok());
+        var counters = new ResilienceCounters();
+        using var client = Client(server, FastOptions(), counters);
+
+        using var response = await client.GetAsync("contacts");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(2, server.Hits);
+        Assert.Equal(1, counters.Retries);
+        Assert.Equal(1, counters.ThrottledResponses);
+    }
+
+    [Fact]
+    public async Task A_storm_of_503s_is_ridden_out()
+    {
+        var unavailable = Respond.Status(503);
+        await using var server = await ScriptedServer.StartAsync(unavailable, unavailable, unavailable, Respond.Ok());
+        var counters = new ResilienceCounters();
+        using var client = Client(server, FastOptions(), counters);
+
+        using var response = await client.GetAsync("contacts");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(4, server.Hits);
+        Assert.Equal(3, counters.Retries);
+    }
+
+    [Fact]
+    public async Task A_reset_connection_is_retried()
+    {
+        await using var server = await ScriptedServer.StartAsync(Respond.ResetConnection(), Respond.Ok());
+        var counters = new ResilienceCounters();
+        using var client = Client(server, FastOptions(), counters);
+
+        using var response = await client.GetAsync("contacts");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(2, server.Hits);
+        Assert.Equal(1, counters.ConnectionFailures);
+        Assert.Equal(1, counters.Retries);
+    }
+
+    // The server may well have created the contact before the client gave up on the first attempt; the retry then
+    // meets a 409 and the sync engine adopts the existing contact. Here we only prove the retry resends the same body.
+    [Fact]
+    public async Task A_create_that_times_out_is_sent_again_with_the_same_body()
+    {
+        await using var server = await ScriptedServer.StartAsync(Respond.After(TimeSpan.FromSeconds(3), Respond.Ok()), Respond.Status(200, "{\"id\":\"c1\"}"));
+        var counters = new ResilienceCounters();
+        var options = FastOptions();
+        options.AttemptTimeout = TimeSpan.FromMilliseconds(300);
+        using var client = Client(server, options, counters);
+        const string json = "{\"role\":\"user\",\"external_id\":\"cus_123\",\"email\":\"ada@example.com\"}";
+
+        using var response = await client.PostAsync("contacts", new StringContent(json, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(2, server.Hits);
+        Assert.All(server.Requests, request =>
+        {
+            Assert.Equal("POST", request.Method);
+            Assert.Equal(json, request.Body);
+            Assert.StartsWith("application/json", request.ContentType);
+        });
+        Assert.Equal(1, counters.Timeouts);
+        Assert.Equal(1, counters.Retries);
+    }
+
+    [Theory]
+    [InlineData(400)]
+    [InlineData(401)]
+    [InlineData(403)]
+    [InlineData(404)]
+    [InlineData(409)]
+    [InlineData(422)]
+    public async Task Client_errors_are_not_retried(int status)
+    {
+        await using var server = await ScriptedServer.StartAsync(Respond.Status(status, "{\"type\":\"error.list\"}"), Respond.Ok());
+        var counters = new ResilienceCounters();
+        using var client = Client(server, FastOptions(), counters);
+
+        using var response = await client.PutAsync("contacts/abc123", new StringContent("{}"));
+
+        Assert.Equal(status, (int)response.StatusCode);
+        Assert.Equal(1, server.Hits);
+        Assert.Equal(0, counters.Retries);
+    }
+
+    [Fact]
+    public async Task When_retries_run_out_the_last_response_is_returned()
+    {
+        await using var server = await ScriptedServer.StartAsync((context, index) => Respond.Status(503, $"attempt {index + 1}")(context));
+        var counters = new ResilienceCounters();
+        var options = FastOptions();
+        options.MaxRetries = 2;
+        using var client = Client(server, options, counters);
+
+        using var response = await client.GetAsync("contacts");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("attempt 3", await response.Content.ReadAsStringAsync());
+        Assert.Equal(3, server.Hits);
+        Assert.Equal(2, counters.Retries);
+    }
+
+    [Fact]
+    public async Task Persistent_failure_opens_the_circuit_and_later_requests_fail_fast()
+    {
+        await using var server = await ScriptedServer.StartAsync(Respond.Status(503));
+        var counters = new ResilienceCounters();
+        var options = FastOptions();
+        options.MaxRetries = 2;
+        options.MinimumThroughput = 4;
+        options.SamplingDuration = TimeSpan.FromSeconds(10);
+        options.BreakDuration = TimeSpan.FromSeconds(5);
+        using var client = Client(server, options, counters);
+
+        using (var first = await client.GetAsync("contacts"))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, first.StatusCode);
+        }
+        var opened = await Assert.ThrowsAsync<ServiceUnavailableException>(() => client.GetAsync("contacts"));
+        var hitsWhenOpened = server.Hits;
+
+        var clock = Stopwatch.StartNew();
+        var rejected = await Assert.ThrowsAsync<ServiceUnavailableException>(() => client.GetAsync("contacts"));
+        clock.Stop();
+
+        Assert.Equal(4, hitsWhenOpened);
+        Assert.Equal(hitsWhenOpened, server.Hits);
+        Assert.True(clock.Elapsed < TimeSpan.FromMilliseconds(500), $"open circuit took {clock.ElapsedMilliseconds} ms to fail");
+        Assert.Contains("Intercom", opened.Message);
+        Assert.Contains("503 Service Unavailable", opened.Message);
+        Assert.Equal(1, opened.Attempts);
+        Assert.Equal(0, rejected.Attempts);
+        Assert.Contains("503 Service Unavailable", rejected.Message);
+        await WaitUntil(() => counters.CircuitBreaks == 1);
+    }
+
+    [Fact]
+    public async Task Caller_cancellation_stops_promptly_without_retrying()
+    {
+        using var cancellation = new CancellationTokenSource();
+        var cancelledAt = new TaskCompletionSource<TimeSpan>();
+        var clock = Stopwatch.StartNew();
+        // The caller gives up while the server is working on the request.
+        await using var server = await ScriptedServer.StartAsync(context =>
+        {
+            cancellation.CancelAfter(TimeSpan.FromMilliseconds(100));
+            cancellation.Token.Register(() => cancelledAt.TrySetResult(clock.Elapsed));
+            return Respond.After(TimeSpan.FromSeconds(10), Respond.Ok())(context);
+        });
+        var counters = new ResilienceCounters();
+        using var client = Client(server, FastOptions(), counters);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.GetAsync("contacts", cancellation.Token));
+        var stoppedAt = clock.Elapsed;
+
+        var reaction = stoppedAt - await cancelledAt.Task;
+        Assert.True(reaction < TimeSpan.FromSeconds(1), $"cancellation took {reaction.TotalMilliseconds} ms to stop the request");
+        Assert.Equal(1, server.Hits);
+        Assert.Equal(0, counters.Retries);
+        Assert.Equal(0, counters.Timeouts);
+    }
+
+    [Fact]
+    public async Task The_overall_timeout_ends_the_request_with_a_TimeoutException_naming_the_service()
+    {
+        await using var server = await ScriptedServer.StartAsync(Respond.After(TimeSpan.FromSeconds(10), Respond.Ok()));
+        var counters = new ResilienceCounters();
+        var options = FastOptions("Stripe");
+        options.AttemptTimeout = TimeSpan.FromMilliseconds(200);
+        options.OverallTimeout = TimeSpan.FromMilliseconds(700);
+        using var client = Client(server, options, counters);
+
+        var timeout = await Assert.ThrowsAsync<TimeoutException>(() => client.GetAsync("v1/customers/cus_9Xa1"));
+
+        Assert.Contains("Stripe", timeout.Message);
+        Assert.DoesNotContain("cus_9Xa1", timeout.Message);
+        Assert.InRange(server.Hits, 2, 4);
+    }
+
+    [Fact]
+    public async Task Retries_are_logged_with_ids_replaced_and_without_credentials()
+    {
+        await using var server = await ScriptedServer.StartAsync(Respond.Status(503), Respond.Ok());
+        var logger = new TestLogger();
+        using var client = Client(server, FastOptions(), new ResilienceCounters(), logger: logger);
+        using var request = new HttpRequestMessage(HttpMethod.Put, "contacts/6543abc21?email=ada@example.com")
+        {
+            Content = new StringContent("{}"),
+        };
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "tok_secret");
+
+        using var response = await client.SendAsync(request);
+
+        var warning = Assert.Single(logger.Entries, e => e.Level == LogLevel.Warning).Message;
+        Assert.StartsWith("Intercom 503 Service Unavailable on PUT /contacts/{id}; retry 1 of 6 in ", warning);
+        Assert.DoesNotContain("tok_secret", warning);
+        Assert.DoesNotContain("ada@example.com", warning);
+    }
+
+    [Fact]
+    public async Task A_failed_response_is_disposed_before_the_retry()
+    {
+        await using var server = await ScriptedServer.StartAsync(Respond.Status(503, "busy"), Respond.Ok());
+        var transport = new RecordingHandler(new HttpClientHandler());
+        using var client = new HttpClient(ResilientHandlerFactory.Create(FastOptions(), null, new ResilienceCounters(), null, transport))
+        {
+            BaseAddress = server.BaseUrl,
+        };
+
+        using var response = await client.GetAsync("contacts");
+
+        Assert.Equal(2, transport.Responses.Count);
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => transport.Responses[0].Content.ReadAsStringAsync());
+        Assert.Equal("{\"ok\":true}", await response.Content.ReadAsStringAsync());
+    }
+
+    private sealed class RecordingHandler(HttpMessageHandler inner) : DelegatingHandler(inner)
+    {
+        public List<HttpResponseMessage> Responses { get; } = new();
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var response = await base.SendAsync(request, cancellationToken);
+            Responses.Add(response);
+            return response;
+        }
+    }
+
+    private static async Task WaitUntil(Func<bool> condition)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), "condition not met within 2 s");
+            await Task.Delay(10);
+        }
+    }
+}
