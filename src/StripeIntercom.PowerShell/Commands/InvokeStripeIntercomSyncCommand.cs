@@ -1,25 +1,44 @@
 using System;
 using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
 using System.Management.Automation;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
 using StripeIntercom.Connection;
+using StripeIntercom.Incremental;
 using StripeIntercom.Intercom;
 using StripeIntercom.PowerShell.Internal;
+using StripeIntercom.Resilience;
 using StripeIntercom.Stripe;
 using StripeIntercom.Sync;
 
 namespace StripeIntercom.PowerShell.Commands
 {
     /// <summary>The whole job in one command for runbooks: connect, initialise attributes, read, sync, summarise.</summary>
-    [Cmdlet(VerbsLifecycle.Invoke, "StripeIntercomSync", SupportsShouldProcess = true)]
+    [Cmdlet(VerbsLifecycle.Invoke, "StripeIntercomSync", SupportsShouldProcess = true, DefaultParameterSetName = FullSet)]
     [OutputType(typeof(SyncSummary), typeof(SyncResult))]
     public sealed class InvokeStripeIntercomSyncCommand : SyncCmdlet
     {
+        private const string FullSet = "Full";
+        private const string IncrementalSet = "Incremental";
         private const int ProfilesAhead = 256;
+        private static readonly TimeSpan CheckpointInterval = TimeSpan.FromSeconds(2);
+
+        [Parameter(ParameterSetName = FullSet)]
+        public DateTime? CreatedAfter { get; set; }
+
+        [Parameter(Mandatory = true, ParameterSetName = IncrementalSet)]
+        public SwitchParameter Incremental { get; set; }
+
+        [Parameter(Mandatory = true, ParameterSetName = IncrementalSet)]
+        [ValidateNotNullOrEmpty]
+        public string StatePath { get; set; } = "";
 
         [Parameter]
-        public DateTime? CreatedAfter { get; set; }
+        public DeletedCustomerAction DeletedCustomerAction { get; set; } = DeletedCustomerAction.Mark;
 
         [Parameter]
         public SwitchParameter PassThru { get; set; }
@@ -29,14 +48,25 @@ namespace StripeIntercom.PowerShell.Commands
             var connection = ModuleSession.Current ?? ConnectFromEnvironment();
             var map = BuildAttributeMap();
             var logger = new CmdletLogger(this);
-            using var stripe = connection.CreateStripeReader(logger);
-            using var intercom = connection.CreateIntercomClient(logger);
-            using var run = new SyncRun(this, intercom, map, BuildSyncOptions(LookupMode == ContactLookupMode.Auto ? ContactLookupMode.Bulk : LookupMode), ThrottleLimit, PassThru.IsPresent);
+            var counters = new ResilienceCounters();
+            var options = BuildSyncOptions(LookupMode == ContactLookupMode.Auto && !Incremental ? ContactLookupMode.Bulk : LookupMode);
+            options.DeletedCustomerAction = DeletedCustomerAction;
+            using var stripe = connection.CreateStripeReader(logger, counters);
+            using var intercom = connection.CreateIntercomClient(logger, counters, IntercomBudgetOverride);
+            using var run = new SyncRun(this, intercom, counters, map, options, ThrottleLimit, PassThru.IsPresent);
 
             try
             {
                 InitializeAttributes(run);
-                SyncAll(stripe, run);
+                if (Incremental)
+                {
+                    RunIncremental(stripe, run);
+                }
+                else
+                {
+                    var query = new CustomerQuery { CreatedAfter = CreatedAfter is null ? (DateTimeOffset?)null : new DateTimeOffset(CreatedAfter.Value) };
+                    SyncProfiles(token => stripe.ReadAsync(query, token), run);
+                }
             }
             catch (IntercomAuthenticationException ex)
             {
@@ -50,8 +80,159 @@ namespace StripeIntercom.PowerShell.Commands
                     new InvalidOperationException("Stripe rejected the secret key (401); the run was stopped.", ex),
                     "StripeKeyRejected", ErrorCategory.AuthenticationError, null));
             }
+            catch (ServiceUnavailableException ex)
+            {
+                ThrowTerminatingError(new ErrorRecord(ex, "ServiceUnavailable." + ex.ServiceName, ErrorCategory.ResourceUnavailable, ex.ServiceName));
+            }
 
             WriteObject(run.Complete(stripe.ApiCalls));
+        }
+
+        /// <summary>
+        /// Reads the state, then syncs what changed since its cursor, or everything (resuming an interrupted
+        /// full sync from its checkpoint) when there is no usable cursor. The state is saved as the run goes, so a
+        /// crash loses at most the last few seconds of work, and never under -WhatIf.
+        /// </summary>
+        private void RunIncremental(StripeCustomerReader stripe, SyncRun run)
+        {
+            var statePath = GetUnresolvedProviderPathFromPSPath(StatePath);
+            SyncStateLock stateLock;
+            try
+            {
+                stateLock = SyncStateStore.AcquireLock(statePath);
+            }
+            catch (SyncAlreadyRunningException ex)
+            {
+                ThrowTerminatingError(new ErrorRecord(ex, "SyncAlreadyRunning", ErrorCategory.ResourceBusy, statePath));
+                return;
+            }
+
+            using (stateLock)
+            {
+                var loaded = SyncStateStore.Load(statePath);
+                var feed = stripe.CreateChangeFeed();
+                var plan = IncrementalRunPlanner.Decide(loaded, feed.IsTooOld);
+                var state = loaded.State ?? new SyncState();
+                var persist = !IsWhatIf;
+                run.Summary.Note = plan.Reason;
+                if (plan.Mode == IncrementalRunMode.Incremental)
+                {
+                    WriteVerbose(plan.Reason);
+                    SyncChanges(stripe, feed, plan, state, run);
+                    if (persist)
+                    {
+                        SyncStateStore.Save(statePath, state);
+                    }
+
+                    return;
+                }
+
+                WriteWarning(plan.Reason);
+                SyncEverything(stripe, feed, plan, state, run, persist ? () => SyncStateStore.Save(statePath, state) : (Action)(() => { }));
+            }
+        }
+
+        private void SyncChanges(StripeCustomerReader stripe, ChangedCustomerFeed feed, IncrementalRunPlan plan, SyncState state, SyncRun run)
+        {
+            run.Summary.Mode = "Incremental";
+            var changes = RunFor(token => feed.ReadSinceAsync(plan.Cursor!, token));
+            var ids = changes.Customers.Select(c => c.Id).Concat(state.RetryCustomerIds).Distinct(StringComparer.Ordinal).ToList();
+            WriteVerbose($"{changes.EventsRead} Stripe events since the cursor name {changes.Customers.Count} customers; {state.RetryCustomerIds.Count} more are retried.");
+            var failed = new List<string>();
+            run.ExpectedCustomers = ids.Count;
+            run.ResultObserver = result =>
+            {
+                if (result.Action == SyncAction.Failed)
+                {
+                    failed.Add(result.CustomerId);
+                }
+            };
+            SyncProfiles(token => ReadByIds(stripe, ids, token), run);
+            state.CompleteIncremental(changes.NewCursor, DateTimeOffset.UtcNow);
+            state.RetryCustomerIds = failed;
+        }
+
+        private void SyncEverything(StripeCustomerReader stripe, ChangedCustomerFeed feed, IncrementalRunPlan plan, SyncState state, SyncRun run, Action save)
+        {
+            var resuming = plan.Mode == IncrementalRunMode.ResumeFullSync;
+            run.Summary.Mode = resuming ? "Resumed" : "Full";
+            if (!resuming)
+            {
+                var cursor = RunFor(token => feed.CaptureCursorAsync(token));
+                state.BeginFullSync(cursor, DateTimeOffset.UtcNow);
+                state.RetryCustomerIds = new List<string>();
+                save();
+            }
+
+            // Results arrive in input order, so the last live customer reported is a safe resume point. Deleted
+            // customers come after every live one and are not resume points (Stripe cannot list after them).
+            var deleted = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+            var done = state.FullSync!.CustomersDone;
+            var sinceSave = Stopwatch.StartNew();
+            run.ResultObserver = result =>
+            {
+                if (result.Action == SyncAction.Failed && !state.RetryCustomerIds.Contains(result.CustomerId))
+                {
+                    state.RetryCustomerIds.Add(result.CustomerId);
+                }
+
+                if (!deleted.ContainsKey(result.CustomerId))
+                {
+                    state.RecordFullSyncProgress(result.CustomerId, ++done);
+                }
+
+                if (sinceSave.Elapsed >= CheckpointInterval)
+                {
+                    save();
+                    sinceSave.Restart();
+                }
+            };
+
+            var query = new CustomerQuery { IncludeDeleted = true, StartingAfter = plan.ResumeAfterCustomerId };
+            try
+            {
+                SyncProfiles(token => Tracked(stripe.ReadAsync(query, token), deleted), run);
+                state.CompleteFullSync(DateTimeOffset.UtcNow);
+            }
+            finally
+            {
+                save();
+            }
+        }
+
+        private static async IAsyncEnumerable<CustomerProfile> Tracked(IAsyncEnumerable<CustomerProfile> profiles, ConcurrentDictionary<string, bool> deleted)
+        {
+            await foreach (var profile in profiles.ConfigureAwait(false))
+            {
+                if (profile.Deleted)
+                {
+                    deleted[profile.Id] = true;
+                }
+
+                yield return profile;
+            }
+        }
+
+        private async IAsyncEnumerable<CustomerProfile> ReadByIds(StripeCustomerReader stripe, IReadOnlyList<string> ids, [EnumeratorCancellation] CancellationToken token)
+        {
+            foreach (var id in ids)
+            {
+                var profile = await stripe.GetAsync(id, token).ConfigureAwait(false);
+                if (profile is null)
+                {
+                    Post(c => c.WriteVerbose($"Stripe customer {id} no longer exists; skipped."));
+                    continue;
+                }
+
+                yield return profile;
+            }
+        }
+
+        private T RunFor<T>(Func<CancellationToken, Task<T>> work)
+        {
+            T result = default!;
+            Run(async token => result = await work(token).ConfigureAwait(false));
+            return result;
         }
 
         private void InitializeAttributes(SyncRun run)
@@ -77,30 +258,21 @@ namespace StripeIntercom.PowerShell.Commands
         }
 
         /// <summary>
-        /// Reads Stripe on a worker while this thread builds drafts (computed attributes are scriptblocks) and
+        /// Reads profiles on a worker while this thread builds drafts (computed attributes are scriptblocks) and
         /// hands them to the dispatcher; at most <see cref="ProfilesAhead"/> profiles wait between the two.
         /// </summary>
-        private void SyncAll(StripeCustomerReader stripe, SyncRun run)
+        private void SyncProfiles(Func<CancellationToken, IAsyncEnumerable<CustomerProfile>> source, SyncRun run)
         {
-            var query = new CustomerQuery { CreatedAfter = CreatedAfter is null ? (DateTimeOffset?)null : new DateTimeOffset(CreatedAfter.Value) };
             var waiting = new ConcurrentQueue<CustomerProfile>();
             using var room = new SemaphoreSlim(ProfilesAhead, ProfilesAhead);
             var token = RunCancellationToken;
             var reading = Task.Run(async () =>
             {
-                var profiles = stripe.ReadAsync(query, token).GetAsyncEnumerator(token);
-                try
+                await foreach (var profile in source(token).WithCancellation(token).ConfigureAwait(false))
                 {
-                    while (await profiles.MoveNextAsync().ConfigureAwait(false))
-                    {
-                        await room.WaitAsync(token).ConfigureAwait(false);
-                        waiting.Enqueue(profiles.Current);
-                        Post(_ => { });
-                    }
-                }
-                finally
-                {
-                    await profiles.DisposeAsync().ConfigureAwait(false);
+                    await room.WaitAsync(token).ConfigureAwait(false);
+                    waiting.Enqueue(profile);
+                    Post(_ => { });
                 }
             }, token);
             _ = reading.ContinueWith(_ => Post(__ => { }), TaskScheduler.Default);
@@ -123,10 +295,12 @@ namespace StripeIntercom.PowerShell.Commands
                 PumpOnce();
             }
 
-            if (reading.IsFaulted)
+            if (reading.IsFaulted || reading.IsCanceled)
             {
                 reading.GetAwaiter().GetResult();
             }
+
+            run.Drain();
         }
 
         private ServiceConnection ConnectFromEnvironment()

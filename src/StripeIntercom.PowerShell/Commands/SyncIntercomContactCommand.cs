@@ -3,6 +3,7 @@ using System.Management.Automation;
 using StripeIntercom.Intercom;
 using StripeIntercom.Connection;
 using StripeIntercom.PowerShell.Internal;
+using StripeIntercom.Resilience;
 using StripeIntercom.Stripe;
 using StripeIntercom.Sync;
 
@@ -34,8 +35,9 @@ namespace StripeIntercom.PowerShell.Commands
             _connection = ModuleSession.Require(this);
             var map = BuildAttributeMap();
             var logger = new CmdletLogger(this);
-            _stripe = _connection.CreateStripeReader(logger);
-            _run = new SyncRun(this, _connection.CreateIntercomClient(logger), map, BuildSyncOptions(), ThrottleLimit, writeResults: true);
+            var counters = new ResilienceCounters();
+            _stripe = _connection.CreateStripeReader(logger, counters);
+            _run = new SyncRun(this, _connection.CreateIntercomClient(logger, counters, IntercomBudgetOverride), counters, map, BuildSyncOptions(), ThrottleLimit, writeResults: true);
         }
 
         protected override void ProcessRecord()

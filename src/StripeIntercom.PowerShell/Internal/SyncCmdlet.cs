@@ -31,6 +31,14 @@ namespace StripeIntercom.PowerShell.Internal
         [Parameter]
         public ContactLookupMode LookupMode { get; set; } = ContactLookupMode.Auto;
 
+        [Parameter]
+        [ValidateRange(1, 100000)]
+        public int? MaxRequestsPerWindow { get; set; }
+
+        /// <summary>The run's Intercom budget: the connection's, or a tighter one for a workspace shared with other apps.</summary>
+        protected StripeIntercom.Resilience.RateLimitBudget? IntercomBudgetOverride =>
+            MaxRequestsPerWindow is { } limit ? new StripeIntercom.Resilience.RateLimitBudget(limit, System.TimeSpan.FromSeconds(10)) : null;
+
         /// <summary>True under -WhatIf, whether given to this cmdlet or through $WhatIfPreference.</summary>
         protected bool IsWhatIf =>
             MyInvocation.BoundParameters.TryGetValue("WhatIf", out var value)

@@ -2,6 +2,7 @@ using System;
 using System.Diagnostics;
 using System.Management.Automation;
 using StripeIntercom.Intercom;
+using StripeIntercom.Resilience;
 using StripeIntercom.Stripe;
 using StripeIntercom.Sync;
 
@@ -23,8 +24,9 @@ namespace StripeIntercom.PowerShell.Internal
         private readonly ProgressTracker _progress;
         private readonly Stopwatch _elapsed = Stopwatch.StartNew();
 
-        public SyncRun(AsyncCmdlet cmdlet, IntercomClient intercom, AttributeMap map, SyncOptions options, int throttleLimit, bool writeResults)
+        public SyncRun(AsyncCmdlet cmdlet, IntercomClient intercom, ResilienceCounters counters, AttributeMap map, SyncOptions options, int throttleLimit, bool writeResults)
         {
+            Counters = counters;
             _cmdlet = cmdlet;
             _writeResults = writeResults;
             _whatIf = options.WhatIf;
@@ -36,9 +38,14 @@ namespace StripeIntercom.PowerShell.Internal
         }
 
         public IntercomClient Intercom { get; }
+        /// <summary>Retries, 429s and pacing waits of both services during this run.</summary>
+        public ResilienceCounters Counters { get; }
         public ContactSynchronizer Synchronizer { get; }
         public SyncSummary Summary { get; }
         public long? ExpectedCustomers { get; set; }
+
+        /// <summary>Called on the pipeline thread for each result, in input order (checkpoints hang off it).</summary>
+        public Action<SyncResult>? ResultObserver { get; set; }
 
         /// <summary>Pipeline thread: queues a customer, waiting while every writer is busy.</summary>
         public void Submit(CustomerProfile profile) => _dispatcher.Submit(profile);
@@ -48,11 +55,14 @@ namespace StripeIntercom.PowerShell.Internal
             OnResult(new SyncResult { CustomerId = profile.Id, Email = profile.Email, Action = SyncAction.Skipped, Error = reason });
 
         /// <summary>Pipeline thread: waits for the syncs in flight and completes the summary.</summary>
+        /// <summary>Pipeline thread: waits until every customer submitted so far is done and reported.</summary>
+        public void Drain() => _dispatcher.Complete();
+
         public SyncSummary Complete(long stripeCalls)
         {
             try
             {
-                _dispatcher.Complete();
+                Drain();
             }
             finally
             {
@@ -63,12 +73,15 @@ namespace StripeIntercom.PowerShell.Internal
             Summary.StripeCalls = stripeCalls;
             Summary.IntercomCalls = Intercom.ApiCalls.Total;
             Summary.IntercomWrites = Intercom.ApiCalls.Writes;
+            Summary.Retries = Counters.Retries;
+            Summary.ThrottledResponses = Counters.ThrottledResponses;
             return Summary;
         }
 
         private void OnResult(SyncResult result)
         {
             Summary.Add(result);
+            ResultObserver?.Invoke(result);
             if (result.WhatIf)
             {
                 // Under -WhatIf ShouldProcess only prints, so the line can say exactly what would change.

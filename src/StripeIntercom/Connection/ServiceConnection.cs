@@ -3,30 +3,64 @@ using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
 using StripeIntercom.Intercom;
+using StripeIntercom.Resilience;
 using StripeIntercom.Stripe;
 
 namespace StripeIntercom.Connection
 {
     /// <summary>
     /// Checked credentials and endpoints for both services. It holds settings, not clients: each operation
-    /// makes its own Stripe reader and Intercom client with its own logger and call counters.
+    /// makes its own Stripe reader and Intercom client with its own logger and counters, each behind the
+    /// retry and pacing handlers. The rate-limit budgets live here, once per connection, so every operation
+    /// of the session shares them as the services' limits are shared.
     /// </summary>
     public sealed class ServiceConnection
     {
+        // Below the 100 s HttpClient timeout of both clients, which would otherwise look like a cancellation.
+        private static readonly TimeSpan OverallTimeout = TimeSpan.FromSeconds(90);
+
         private ServiceConnection(StripeSettings stripe, IntercomSettings intercom, ConnectionInfo info)
         {
             Stripe = stripe;
             Intercom = intercom;
             Info = info;
+            StripeBudget = RateLimitBudget.ForStripe(testMode: info.StripeMode != "Live");
+            IntercomBudget = RateLimitBudget.ForIntercom();
         }
 
         public StripeSettings Stripe { get; }
         public IntercomSettings Intercom { get; }
         public ConnectionInfo Info { get; }
+        public RateLimitBudget StripeBudget { get; }
+        public RateLimitBudget IntercomBudget { get; }
 
-        public StripeCustomerReader CreateStripeReader(ILogger? logger) => new StripeCustomerReader(Stripe, logger);
+        public StripeCustomerReader CreateStripeReader(ILogger? logger, ResilienceCounters? counters = null)
+        {
+            var options = ResilienceOptions.ForStripe();
+            options.OverallTimeout = OverallTimeout;
+            var settings = new StripeSettings
+            {
+                ApiKey = Stripe.ApiKey,
+                ApiBase = Stripe.ApiBase,
+                InnerHandler = ResilientHandlerFactory.Create(options, StripeBudget, counters ?? new ResilienceCounters(), logger),
+            };
+            return new StripeCustomerReader(settings, logger);
+        }
 
-        public IntercomClient CreateIntercomClient(ILogger? logger) => new IntercomClient(Intercom, logger);
+        /// <param name="budget">A tighter budget for this operation (-MaxRequestsPerWindow); the connection's by default.</param>
+        public IntercomClient CreateIntercomClient(ILogger? logger, ResilienceCounters? counters = null, RateLimitBudget? budget = null)
+        {
+            var options = ResilienceOptions.ForIntercom();
+            options.OverallTimeout = OverallTimeout;
+            var settings = new IntercomSettings
+            {
+                AccessToken = Intercom.AccessToken,
+                Region = Intercom.Region,
+                ApiBase = Intercom.ApiBase,
+                InnerHandler = ResilientHandlerFactory.Create(options, budget ?? IntercomBudget, counters ?? new ResilienceCounters(), logger),
+            };
+            return new IntercomClient(settings, logger);
+        }
 
         /// <summary>Checks both credentials with one cheap call each, at the same time, and says which failed.</summary>
         public static async Task<ServiceConnection> OpenAsync(ConnectionOptions options, ILogger? logger, CancellationToken cancellationToken)
