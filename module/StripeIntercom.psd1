@@ -18,6 +18,8 @@
         'Initialize-IntercomDataAttribute'
         'Sync-IntercomContact'
         'Invoke-StripeIntercomSync'
+        'Receive-StripeWebhook'
+        'Start-StripeWebhookListener'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

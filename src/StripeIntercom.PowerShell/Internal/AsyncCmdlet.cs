@@ -105,6 +105,24 @@ namespace StripeIntercom.PowerShell.Internal
             }
         }
 
+        /// <summary>Runs <paramref name="work"/> on the pipeline thread (it must be pumping) and awaits its result.</summary>
+        protected internal Task<T> OnPipelineThread<T>(Func<T> work)
+        {
+            var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+            Post(_ =>
+            {
+                try
+                {
+                    done.SetResult(work());
+                }
+                catch (Exception ex)
+                {
+                    done.SetException(ex);
+                }
+            });
+            return done.Task;
+        }
+
         protected void PostObject(object item) => Post(cmdlet => cmdlet.WriteObject(item));
 
         protected void PostError(ErrorRecord error) => Post(cmdlet => cmdlet.WriteError(error));

@@ -1,0 +1,115 @@
+using System;
+using System.Management.Automation;
+using System.Security;
+using System.Threading;
+using System.Threading.Tasks;
+using StripeIntercom.PowerShell.Internal;
+using StripeIntercom.Resilience;
+using StripeIntercom.Sync;
+using StripeIntercom.Webhooks;
+
+namespace StripeIntercom.PowerShell.Commands
+{
+    /// <summary>
+    /// Listens for Stripe webhooks, acknowledges each delivery at once and syncs the customers they concern in
+    /// the background: duplicates dropped by event id, bursts for one customer coalesced, each customer re-read
+    /// from Stripe when its turn comes. Runs until Ctrl+C or -Duration.
+    /// </summary>
+    [Cmdlet(VerbsLifecycle.Start, "StripeWebhookListener", SupportsShouldProcess = true)]
+    [OutputType(typeof(WebhookActivity))]
+    public sealed class StartStripeWebhookListenerCommand : SyncCmdlet
+    {
+        private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(30);
+
+        [Parameter(Position = 0)]
+        [ValidateNotNullOrEmpty]
+        public string Prefix { get; set; } = "http://127.0.0.1:8080/";
+
+        [Parameter]
+        public SecureString? Secret { get; set; }
+
+        [Parameter]
+        [ValidateRange(1, 3600)]
+        public int ToleranceSeconds { get; set; } = 300;
+
+        [Parameter]
+        public TimeSpan? Duration { get; set; }
+
+        [Parameter]
+        public DeletedCustomerAction DeletedCustomerAction { get; set; } = DeletedCustomerAction.Mark;
+
+        protected override void ProcessRecord()
+        {
+            var connection = ModuleSession.Require(this);
+            var verifier = new StripeWebhookVerifier(WebhookSecret.Resolve(this, Secret), TimeSpan.FromSeconds(ToleranceSeconds));
+            var logger = new CmdletLogger(this);
+            var counters = new ResilienceCounters();
+            var options = BuildSyncOptions(ContactLookupMode.PerCustomer);
+            options.DeletedCustomerAction = DeletedCustomerAction;
+            using var stripe = connection.CreateStripeReader(logger, counters);
+            using var intercom = connection.CreateIntercomClient(logger, counters, IntercomBudgetOverride);
+            var synchronizer = new ContactSynchronizer(intercom, BuildAttributeMap(), options, logger);
+
+            async Task<SyncResult> SyncCustomer(string customerId, CancellationToken token)
+            {
+                var profile = await stripe.GetAsync(customerId, token).ConfigureAwait(false);
+                if (profile is null)
+                {
+                    return new SyncResult { CustomerId = customerId, Action = SyncAction.Skipped, Error = $"Stripe customer {customerId} no longer exists." };
+                }
+
+                // Computed attributes are scriptblocks: the draft is built on the pipeline thread, which is pumping below.
+                var draft = await OnPipelineThread(() => synchronizer.BuildDraft(profile)).ConfigureAwait(false);
+                return await synchronizer.SyncAsync(draft, token).ConfigureAwait(false);
+            }
+
+            void Report(WebhookActivity activity) => Post(c => WriteActivity(activity));
+
+            using var processor = new WebhookProcessor(SyncCustomer, Report, new WebhookProcessorOptions { MaxConcurrency = ThrottleLimit });
+            var listener = new WebhookListener(Prefix, verifier, processor, Report);
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(RunCancellationToken);
+            if (Duration is { } duration)
+            {
+                stop.CancelAfter(duration);
+            }
+
+            WriteVerbose($"Listening for Stripe webhooks on {Prefix}; Ctrl+C stops.");
+            var listening = Task.Run(async () =>
+            {
+                try
+                {
+                    await listener.RunAsync(stop.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                {
+                }
+
+                using var drain = new CancellationTokenSource(DrainTimeout);
+                await processor.StopAsync(drain.Token).ConfigureAwait(false);
+            });
+            PumpUntil(listening);
+            listening.GetAwaiter().GetResult();
+            if (RunCancellationToken.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
+            }
+        }
+
+        private void WriteActivity(WebhookActivity activity)
+        {
+            switch (activity.Kind)
+            {
+                case WebhookActivityKind.Received:
+                    WriteVerbose(activity.ToString());
+                    return;
+                case WebhookActivityKind.Failed:
+                case WebhookActivityKind.Dropped:
+                case WebhookActivityKind.Rejected:
+                    WriteWarning(activity.ToString());
+                    break;
+            }
+
+            WriteObject(activity);
+        }
+    }
+}
