@@ -53,7 +53,7 @@ namespace StripeIntercom.Incremental
         /// <remarks>
         /// <c>created[gte]</c>, not <c>gt</c>: Stripe times are whole seconds and one change often raises
         /// several events in the same second, some of which may not have been listed by the previous run.
-        /// Re-reading a customer is harmless; missing one is not. Only the cursor's own event is skipped.
+        /// The events of that second the previous run did process are skipped by id.
         /// </remarks>
         public async Task<ChangedCustomers> ReadSinceAsync(EventCursor cursor, CancellationToken cancellationToken = default)
         {
@@ -78,12 +78,18 @@ namespace StripeIntercom.Incremental
                 foreach (var stripeEvent in page.Data)
                 {
                     // Stripe lists newest first, so the first event of the first page is the new cursor.
+                    var created = ToUnixSeconds(stripeEvent.Created);
                     if (newest == null)
                     {
-                        newest = new EventCursor(ToUnixSeconds(stripeEvent.Created), stripeEvent.Id);
+                        newest = new EventCursor(created, stripeEvent.Id);
                     }
 
-                    if (stripeEvent.Id == cursor.EventId)
+                    if (created == newest.Created)
+                    {
+                        newest.EventIdsAtCreated.Add(stripeEvent.Id);
+                    }
+
+                    if (cursor.Covers(stripeEvent.Id))
                     {
                         continue;
                     }
@@ -103,6 +109,12 @@ namespace StripeIntercom.Incremental
                 options.StartingAfter = page.Data[page.Data.Count - 1].Id;
             }
 
+            if (newest != null && newest.Created == cursor.Created)
+            {
+                // Nothing newer than the cursor's second: keep what it already covered.
+                newest.EventIdsAtCreated.AddRange(cursor.EventIdsAtCreated.Where(id => !newest.EventIdsAtCreated.Contains(id)));
+            }
+
             return new ChangedCustomers(reducer.Customers(), newest ?? cursor, eventsRead, cursorTooOld: false);
         }
 
@@ -112,11 +124,13 @@ namespace StripeIntercom.Incremental
         /// </summary>
         public async Task<EventCursor> CaptureCursorAsync(CancellationToken cancellationToken = default)
         {
-            var page = await _events.ListAsync(new EventListOptions { Limit = 1 }, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var page = await _events.ListAsync(new EventListOptions { Limit = PageSize }, cancellationToken: cancellationToken).ConfigureAwait(false);
             var newest = page.Data.FirstOrDefault();
             if (newest != null)
             {
-                return new EventCursor(ToUnixSeconds(newest.Created), newest.Id);
+                var cursor = new EventCursor(ToUnixSeconds(newest.Created), newest.Id);
+                cursor.EventIdsAtCreated.AddRange(page.Data.Where(e => ToUnixSeconds(e.Created) == cursor.Created).Select(e => e.Id));
+                return cursor;
             }
 
             // No event at all: fall back to our clock, set back a little in case it runs ahead of Stripe's.

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Text.Json.Serialization;
 
 namespace StripeIntercom.Incremental
@@ -25,6 +26,15 @@ namespace StripeIntercom.Incremental
 
         [JsonPropertyName("eventId")]
         public string? EventId { get; set; }
+
+        /// <summary>
+        /// Every processed event of the cursor's own second. Stripe times are whole seconds, so the next run
+        /// lists that second again (created[gte]) and skips exactly these.
+        /// </summary>
+        [JsonPropertyName("eventIdsAtCreated")]
+        public List<string> EventIdsAtCreated { get; set; } = new List<string>();
+
+        internal bool Covers(string eventId) => eventId == EventId || EventIdsAtCreated.Contains(eventId);
 
         [JsonIgnore]
         public DateTimeOffset CreatedAt => DateTimeOffset.FromUnixTimeSeconds(Created);

@@ -143,6 +143,26 @@ public class ChangedCustomerFeedTests
 
         Assert.Equal("evt_2", cursor.EventId);
         Assert.Equal(T0 + 2, cursor.Created);
-        Assert.Equal("1", (string?)Assert.Single(server.Queries)["limit"]);
+        Assert.Equal(new[] { "evt_2" }, cursor.EventIdsAtCreated);
+        Assert.Single(server.Queries);
+    }
+
+    [Fact]
+    public async Task Events_of_the_cursor_second_already_processed_are_not_read_again()
+    {
+        await using var server = await StartAsync(
+            Event("evt_3", "customer.updated", T0 + 5, Customer("cus_c")),
+            Event("evt_2", "customer.updated", T0 + 5, Customer("cus_b")),
+            Event("evt_1", "customer.updated", T0 + 5, Customer("cus_a")));
+        var feed = Feed(server);
+        var first = await feed.ReadSinceAsync(new EventCursor(T0 + 1, null));
+        Assert.Equal(3, first.Customers.Count);
+        Assert.Equal(new[] { "evt_3", "evt_2", "evt_1" }, first.NewCursor.EventIdsAtCreated);
+
+        var second = await feed.ReadSinceAsync(first.NewCursor);
+
+        Assert.Empty(second.Customers);
+        Assert.Equal(0, second.EventsRead);
+        Assert.Equal(first.NewCursor.EventIdsAtCreated, second.NewCursor.EventIdsAtCreated);
     }
 }

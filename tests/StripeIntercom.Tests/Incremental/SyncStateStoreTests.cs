@@ -66,7 +66,7 @@ public class SyncStateStoreTests
 
         using var document = System.Text.Json.JsonDocument.Parse(json);
         var names = document.RootElement.EnumerateObject().Select(p => p.Name).OrderBy(n => n);
-        Assert.Equal(new[] { "cursor", "formatVersion", "fullSync", "lastCompletedRunAt" }, names);
+        Assert.Equal(new[] { "cursor", "formatVersion", "fullSync", "lastCompletedRunAt", "retryCustomerIds" }, names);
         Assert.DoesNotContain("sk_", json);
     }
 
