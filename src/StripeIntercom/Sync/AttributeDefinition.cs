@@ -78,9 +78,15 @@ namespace StripeIntercom.Sync
             return Normalize(raw, type.Value, Name);
         }
 
+        /// <summary>
+        /// A fact about a live customer (balance, card, invoices) that a deleted customer's contact keeps as it
+        /// was: Stripe no longer reports it, and "unknown" is not "none".
+        /// </summary>
+        public bool KeptWhenDeleted { get; set; }
+
         public AttributeDefinition WithName(string name)
         {
-            var copy = new AttributeDefinition(name, _declaredType, Description, Value);
+            var copy = new AttributeDefinition(name, _declaredType, Description, Value) { KeptWhenDeleted = KeptWhenDeleted };
             copy._inferredType = Volatile.Read(ref _inferredType);
             return copy;
         }

@@ -54,11 +54,18 @@ namespace StripeIntercom.Sync
             return new AttributeMap(Attributes.Where(a => a.Name != name).Concat(new[] { computed }));
         }
 
-        /// <summary>Every attribute's normalised value for one profile, in map order.</summary>
+        /// <summary>
+        /// Every attribute's normalised value for one profile, in map order. For a deleted customer the attributes
+        /// <see cref="AttributeDefinition.KeptWhenDeleted"/> are left out, so the contact keeps them as they were.
+        /// </summary>
         public IReadOnlyDictionary<string, object?> Evaluate(CustomerProfile profile)
         {
             var values = new Dictionary<string, object?>(StringComparer.Ordinal);
-            foreach (var attribute in Attributes) values[attribute.Name] = attribute.Evaluate(profile);
+            foreach (var attribute in Attributes)
+            {
+                if (profile.Deleted && attribute.KeptWhenDeleted) continue;
+                values[attribute.Name] = attribute.Evaluate(profile);
+            }
             return values;
         }
 
@@ -69,16 +76,18 @@ namespace StripeIntercom.Sync
         {
             AttributeDefinition A(string name, IntercomDataType type, string description, Func<CustomerProfile, object?> value) =>
                 new AttributeDefinition(name, type, description, value);
+            AttributeDefinition Kept(string name, IntercomDataType type, string description, Func<CustomerProfile, object?> value) =>
+                new AttributeDefinition(name, type, description, value) { KeptWhenDeleted = true };
             string? NullIfEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
 
             return new AttributeMap(new[]
             {
                 A("stripe_customer_id", IntercomDataType.String, "Stripe customer id", p => p.Id),
-                A("stripe_balance", IntercomDataType.Float, "Customer balance in major units: positive is owed, negative is credit", p => p.Balance),
-                A("stripe_currency", IntercomDataType.String, "Customer currency", p => p.Currency),
-                A("stripe_delinquent", IntercomDataType.Boolean, "Stripe marks the customer delinquent", p => p.Delinquent),
+                Kept("stripe_balance", IntercomDataType.Float, "Customer balance in major units: positive is owed, negative is credit", p => p.Balance),
+                Kept("stripe_currency", IntercomDataType.String, "Customer currency", p => p.Currency),
+                Kept("stripe_delinquent", IntercomDataType.Boolean, "Stripe marks the customer delinquent", p => p.Delinquent),
                 A("stripe_livemode", IntercomDataType.Boolean, "Live (not test) Stripe data", p => p.Livemode),
-                A("stripe_created_at", IntercomDataType.Date, "When the Stripe customer was created", p => p.Created),
+                Kept("stripe_created_at", IntercomDataType.Date, "When the Stripe customer was created", p => p.Created),
                 A("stripe_subscription_status", IntercomDataType.String, "Status of the primary subscription, or none", p => p.SubscriptionStatus),
                 A("stripe_subscription_id", IntercomDataType.String, "Primary subscription id", p => p.PrimarySubscription?.Id),
                 A("stripe_plan_name", IntercomDataType.String, "Plan name of the primary subscription", p => p.Plan),
@@ -89,12 +98,12 @@ namespace StripeIntercom.Sync
                 A("stripe_current_period_end_at", IntercomDataType.Date, "End of the current billing period", p => p.CurrentPeriodEnd),
                 A("stripe_cancel_at_period_end", IntercomDataType.Boolean, "The subscription ends at the period end", p => p.PrimarySubscription?.CancelAtPeriodEnd),
                 A("stripe_trial_end_at", IntercomDataType.Date, "End of the trial", p => p.PrimarySubscription?.TrialEnd),
-                A("stripe_latest_invoice_status", IntercomDataType.String, "Status of the latest invoice", p => p.LatestInvoice?.Status),
-                A("stripe_latest_invoice_amount", IntercomDataType.Float, "Amount due on the latest invoice", p => p.LatestInvoice?.AmountDue),
-                A("stripe_latest_invoice_at", IntercomDataType.Date, "When the latest invoice was created", p => p.LatestInvoice?.Created),
+                Kept("stripe_latest_invoice_status", IntercomDataType.String, "Status of the latest invoice", p => p.LatestInvoice?.Status),
+                Kept("stripe_latest_invoice_amount", IntercomDataType.Float, "Amount due on the latest invoice", p => p.LatestInvoice?.AmountDue),
+                Kept("stripe_latest_invoice_at", IntercomDataType.Date, "When the latest invoice was created", p => p.LatestInvoice?.Created),
                 A("stripe_payment_failing", IntercomDataType.Boolean, "The latest invoice is open after a failed payment", p => p.PaymentFailing),
-                A("stripe_card_brand", IntercomDataType.String, "Brand of the default card", p => p.DefaultCard?.Brand),
-                A("stripe_card_expiry", IntercomDataType.String, "Expiry of the default card (MM/YYYY)", p => p.DefaultCard?.Expiry),
+                Kept("stripe_card_brand", IntercomDataType.String, "Brand of the default card", p => p.DefaultCard?.Brand),
+                Kept("stripe_card_expiry", IntercomDataType.String, "Expiry of the default card (MM/YYYY)", p => p.DefaultCard?.Expiry),
                 A("stripe_dashboard_url", IntercomDataType.String, "The customer in the Stripe dashboard", p => NullIfEmpty(p.DashboardUrl)),
                 A("stripe_deleted", IntercomDataType.Boolean, "The Stripe customer was deleted", p => p.Deleted),
             });
