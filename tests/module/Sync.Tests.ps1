@@ -1,7 +1,7 @@
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     Import-Module (Get-TestModulePath) -Force
-    $servers = Start-FakeServers -FakesPath (Get-TestFakesPath) -Arguments @('--customers', '40')
+    $servers = Start-FakeServers -FakesPath (Get-TestFakesPath) -Arguments @('--customers', '40', '--search-lag-seconds', '0')
     Connect-TestFakes $servers | Out-Null
 }
 
@@ -68,5 +68,55 @@ Describe 'Sync-IntercomContact and Invoke-StripeIntercomSync' {
         $again = Invoke-StripeIntercomSync
         $again.Unchanged | Should -Be $live
         $again.IntercomWrites | Should -Be 0
+    }
+
+    It 'fails only the customer whose data is bad, naming it, and goes on' {
+        $profiles = @(Get-StripeCustomerProfile -First 4)
+        $bad = $profiles[1].Id
+        $errors = $null
+        $results = $profiles | Sync-IntercomContact -ComputedAttribute @{ stripe_segment = @{ Type = 'string'; Expression = { if ($_.Id -eq $bad) { throw 'no segment for this one' } ; 'standard' } } } -ErrorVariable errors -ErrorAction SilentlyContinue
+        $results.Count | Should -Be 4
+        ($results | Where-Object CustomerId -EQ $bad).Action | Should -Be 'Failed'
+        @($results | Where-Object Action -EQ 'Failed').Count | Should -Be 1
+        $errors.Count | Should -Be 1
+        $errors[0].FullyQualifiedErrorId | Should -BeLike 'SyncFailed,*'
+        $errors[0].TargetObject | Should -Be $bad
+        "$errors" | Should -Match $bad
+    }
+
+    It 'shows each API call in the verbose stream, without secrets' {
+        $verbose = Get-StripeCustomerProfile -First 2 | Sync-IntercomContact -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
+        ($verbose.Message -join "`n") | Should -Match 'GET /contacts\S* -> 200 in \d+ ms'
+        $stripeVerbose = Get-StripeCustomerProfile -First 2 -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
+        ($stripeVerbose.Message -join "`n") | Should -Match 'Stripe GET /v1/customers -> 200 in \d+ ms'
+        ($stripeVerbose.Message -join "`n") | Should -Not -Match ([regex]::Escape($servers.StripeKey))
+        ($verbose.Message -join "`n") | Should -Not -Match ([regex]::Escape($servers.IntercomToken))
+    }
+}
+
+Describe 'Get-IntercomContact and Initialize-IntercomDataAttribute' {
+    It 'reads a synced contact back by external id, id and email' {
+        $profile = Get-StripeCustomerProfile | Where-Object Email | Select-Object -First 1
+        $result = $profile | Sync-IntercomContact
+        (Get-IntercomContact -ExternalId $profile.Id).Id | Should -Be $result.ContactId
+        (Get-IntercomContact -Id $result.ContactId).ExternalId | Should -Be $profile.Id
+        $byEmail = Get-IntercomContact -Email $profile.Email
+        $byEmail.Id | Should -Contain $result.ContactId
+    }
+
+    It 'reports a contact that does not exist as ContactNotFound' {
+        $errors = $null
+        Get-IntercomContact -ExternalId 'cus_nobody' -ErrorVariable errors -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $errors[0].FullyQualifiedErrorId | Should -BeLike 'ContactNotFound,*'
+    }
+
+    It 'plans with -WhatIf, then creates only the missing attributes, idempotently' {
+        $plan = Initialize-IntercomDataAttribute -ComputedAttribute @{ stripe_tier = @{ Type = 'string'; Expression = { 'gold' } } } -WhatIf
+        ($plan | Where-Object Name -EQ 'stripe_tier').Action | Should -Be 'WouldCreate'
+        ($plan | Where-Object Name -EQ 'stripe_mrr').Action | Should -Be 'Exists'
+        $created = Initialize-IntercomDataAttribute -ComputedAttribute @{ stripe_tier = @{ Type = 'string'; Expression = { 'gold' } } } -Confirm:$false
+        ($created | Where-Object Name -EQ 'stripe_tier').Action | Should -Be 'Created'
+        $again = Initialize-IntercomDataAttribute -ComputedAttribute @{ stripe_tier = @{ Type = 'string'; Expression = { 'gold' } } }
+        @($again | Where-Object Action -NE 'Exists').Count | Should -Be 0
     }
 }
