@@ -54,19 +54,7 @@ namespace StripeIntercom.PowerShell.Commands
                 return;
             }
 
-            ServiceConnection? connection = null;
-            try
-            {
-                Run(async token => connection = await ServiceConnection.OpenAsync(options, new CmdletLogger(this), token).ConfigureAwait(false));
-            }
-            catch (ConnectionFailedException ex)
-            {
-                ModuleSession.Current = null;
-                ThrowTerminatingError(new ErrorRecord(ex, "ConnectionFailed." + ex.Service.Replace(" and ", "And"), ErrorCategory.AuthenticationError, ex.Service));
-            }
-
-            ModuleSession.Current = connection;
-            WriteObject(connection!.Info);
+            WriteObject(ModuleSession.Open(this, options).Info);
         }
     }
 }

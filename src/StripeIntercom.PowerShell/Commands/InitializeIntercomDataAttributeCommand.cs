@@ -8,33 +8,12 @@ namespace StripeIntercom.PowerShell.Commands
     /// <summary>Creates the custom data attributes the attribute map needs that the workspace does not have yet.</summary>
     [Cmdlet(VerbsData.Initialize, "IntercomDataAttribute", SupportsShouldProcess = true)]
     [OutputType(typeof(DataAttributeResult))]
-    public sealed class InitializeIntercomDataAttributeCommand : AsyncCmdlet
+    public sealed class InitializeIntercomDataAttributeCommand : MappingCmdlet
     {
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string[]? Attribute { get; set; }
-
-        [Parameter]
-        [ValidateNotNull]
-        public object? AttributeMap { get; set; }
-
-        [Parameter]
-        [ValidateNotNull]
-        public System.Collections.IDictionary? ComputedAttribute { get; set; }
-
         protected override void ProcessRecord()
         {
             var connection = ModuleSession.Require(this);
-            AttributeMap map;
-            try
-            {
-                map = AttributeMapParameters.Build(this, Attribute, AttributeMap, ComputedAttribute);
-            }
-            catch (Exception ex) when (ex is ArgumentException || ex is FormatException || ex is System.IO.IOException)
-            {
-                ThrowTerminatingError(new ErrorRecord(ex, "InvalidAttributeMap", ErrorCategory.InvalidArgument, AttributeMap ?? Attribute));
-                return;
-            }
+            var map = BuildAttributeMap();
 
             // Ask once for the whole set: the planned creations are known only after reading the workspace.
             System.Collections.Generic.IReadOnlyList<DataAttributeResult>? plan = null;

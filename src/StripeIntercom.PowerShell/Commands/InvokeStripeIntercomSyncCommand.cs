@@ -38,9 +38,6 @@ namespace StripeIntercom.PowerShell.Commands
         public string StatePath { get; set; } = "";
 
         [Parameter]
-        public DeletedCustomerAction DeletedCustomerAction { get; set; } = DeletedCustomerAction.Mark;
-
-        [Parameter]
         public SwitchParameter PassThru { get; set; }
 
         protected override void ProcessRecord()
@@ -50,7 +47,6 @@ namespace StripeIntercom.PowerShell.Commands
             var logger = new CmdletLogger(this);
             var counters = new ResilienceCounters();
             var options = BuildSyncOptions(LookupMode == ContactLookupMode.Auto && !Incremental ? ContactLookupMode.Bulk : LookupMode);
-            options.DeletedCustomerAction = DeletedCustomerAction;
             using var stripe = connection.CreateStripeReader(logger, counters);
             using var intercom = connection.CreateIntercomClient(logger, counters, IntercomBudgetOverride);
             using var run = new SyncRun(this, intercom, counters, map, options, ThrottleLimit, PassThru.IsPresent);
@@ -68,21 +64,9 @@ namespace StripeIntercom.PowerShell.Commands
                     SyncProfiles(token => stripe.ReadAsync(query, token), run);
                 }
             }
-            catch (IntercomAuthenticationException ex)
+            catch (Exception ex) when (StopsTheRun(ex))
             {
-                ThrowTerminatingError(new ErrorRecord(
-                    new InvalidOperationException("Intercom rejected the access token (401); the run was stopped.", ex),
-                    "IntercomTokenRejected", ErrorCategory.AuthenticationError, null));
-            }
-            catch (StripeCredentialsException ex)
-            {
-                ThrowTerminatingError(new ErrorRecord(
-                    new InvalidOperationException("Stripe rejected the secret key (401); the run was stopped.", ex),
-                    "StripeKeyRejected", ErrorCategory.AuthenticationError, null));
-            }
-            catch (ServiceUnavailableException ex)
-            {
-                ThrowTerminatingError(new ErrorRecord(ex, "ServiceUnavailable." + ex.ServiceName, ErrorCategory.ResourceUnavailable, ex.ServiceName));
+                StopRun(ex);
             }
 
             WriteObject(run.Complete(stripe.ApiCalls));
@@ -303,22 +287,8 @@ namespace StripeIntercom.PowerShell.Commands
             run.Drain();
         }
 
-        private ServiceConnection ConnectFromEnvironment()
-        {
-            var options = new ConnectionOptions().WithDefaultsFrom(
-                Environment.GetEnvironmentVariables(), null, SessionState.Path.CurrentFileSystemLocation.ProviderPath);
-            ServiceConnection? connection = null;
-            try
-            {
-                Run(async token => connection = await ServiceConnection.OpenAsync(options, new CmdletLogger(this), token).ConfigureAwait(false));
-            }
-            catch (ConnectionFailedException ex)
-            {
-                ThrowTerminatingError(new ErrorRecord(ex, "ConnectionFailed." + ex.Service.Replace(" and ", "And"), ErrorCategory.AuthenticationError, ex.Service));
-            }
-
-            ModuleSession.Current = connection;
-            return connection!;
-        }
+        private ServiceConnection ConnectFromEnvironment() =>
+            ModuleSession.Open(this, new ConnectionOptions().WithDefaultsFrom(
+                Environment.GetEnvironmentVariables(), null, SessionState.Path.CurrentFileSystemLocation.ProviderPath));
     }
 }

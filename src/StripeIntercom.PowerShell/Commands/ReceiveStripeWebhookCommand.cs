@@ -16,7 +16,7 @@ namespace StripeIntercom.PowerShell.Commands
     /// </summary>
     [Cmdlet(VerbsCommunications.Receive, "StripeWebhook", SupportsShouldProcess = true)]
     [OutputType(typeof(SyncResult))]
-    public sealed class ReceiveStripeWebhookCommand : SyncCmdlet
+    public sealed class ReceiveStripeWebhookCommand : WebhookCmdlet
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("Body")]
@@ -28,20 +28,10 @@ namespace StripeIntercom.PowerShell.Commands
         [ValidateNotNullOrEmpty]
         public string Signature { get; set; } = "";
 
-        [Parameter]
-        public SecureString? Secret { get; set; }
-
-        [Parameter]
-        [ValidateRange(1, 3600)]
-        public int ToleranceSeconds { get; set; } = 300;
-
-        [Parameter]
-        public DeletedCustomerAction DeletedCustomerAction { get; set; } = DeletedCustomerAction.Mark;
-
         protected override void ProcessRecord()
         {
             var connection = ModuleSession.Require(this);
-            var verifier = new StripeWebhookVerifier(WebhookSecret.Resolve(this, Secret), TimeSpan.FromSeconds(ToleranceSeconds));
+            var verifier = CreateVerifier();
             WebhookDelivery delivery;
             try
             {
@@ -69,9 +59,7 @@ namespace StripeIntercom.PowerShell.Commands
             var counters = new ResilienceCounters();
             using var stripe = connection.CreateStripeReader(logger, counters);
             using var intercom = connection.CreateIntercomClient(logger, counters, IntercomBudgetOverride);
-            var options = BuildSyncOptions();
-            options.DeletedCustomerAction = DeletedCustomerAction;
-            using var run = new SyncRun(this, intercom, counters, BuildAttributeMap(), options, 1, writeResults: true);
+            using var run = new SyncRun(this, intercom, counters, BuildAttributeMap(), BuildSyncOptions(), 1, writeResults: true);
             CustomerProfile? profile = null;
             Run(async token => profile = await stripe.GetAsync(delivery.CustomerId, token).ConfigureAwait(false));
             if (profile is null)
@@ -86,10 +74,9 @@ namespace StripeIntercom.PowerShell.Commands
                 run.Submit(profile);
                 run.Complete(stripe.ApiCalls);
             }
-            catch (IntercomAuthenticationException ex)
+            catch (Exception ex) when (StopsTheRun(ex))
             {
-                ThrowTerminatingError(new ErrorRecord(
-                    new InvalidOperationException("Intercom rejected the access token (401).", ex), "IntercomTokenRejected", ErrorCategory.AuthenticationError, null));
+                StopRun(ex);
             }
         }
     }

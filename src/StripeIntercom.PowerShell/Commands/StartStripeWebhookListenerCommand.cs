@@ -17,7 +17,7 @@ namespace StripeIntercom.PowerShell.Commands
     /// </summary>
     [Cmdlet(VerbsLifecycle.Start, "StripeWebhookListener", SupportsShouldProcess = true)]
     [OutputType(typeof(WebhookActivity))]
-    public sealed class StartStripeWebhookListenerCommand : SyncCmdlet
+    public sealed class StartStripeWebhookListenerCommand : WebhookCmdlet
     {
         private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(30);
 
@@ -26,26 +26,15 @@ namespace StripeIntercom.PowerShell.Commands
         public string Prefix { get; set; } = "http://127.0.0.1:8080/";
 
         [Parameter]
-        public SecureString? Secret { get; set; }
-
-        [Parameter]
-        [ValidateRange(1, 3600)]
-        public int ToleranceSeconds { get; set; } = 300;
-
-        [Parameter]
         public TimeSpan? Duration { get; set; }
-
-        [Parameter]
-        public DeletedCustomerAction DeletedCustomerAction { get; set; } = DeletedCustomerAction.Mark;
 
         protected override void ProcessRecord()
         {
             var connection = ModuleSession.Require(this);
-            var verifier = new StripeWebhookVerifier(WebhookSecret.Resolve(this, Secret), TimeSpan.FromSeconds(ToleranceSeconds));
+            var verifier = CreateVerifier();
             var logger = new CmdletLogger(this);
             var counters = new ResilienceCounters();
             var options = BuildSyncOptions(ContactLookupMode.PerCustomer);
-            options.DeletedCustomerAction = DeletedCustomerAction;
             using var stripe = connection.CreateStripeReader(logger, counters);
             using var intercom = connection.CreateIntercomClient(logger, counters, IntercomBudgetOverride);
             var synchronizer = new ContactSynchronizer(intercom, BuildAttributeMap(), options, logger);

@@ -67,9 +67,9 @@ namespace StripeIntercom.PowerShell.Commands
                     }
                 }
             }
-            catch (IntercomAuthenticationException ex)
+            catch (Exception ex) when (StopsTheRun(ex))
             {
-                StopOnRejectedToken(ex);
+                StopRun(ex);
             }
         }
 
@@ -79,9 +79,9 @@ namespace StripeIntercom.PowerShell.Commands
             {
                 _run!.Complete(_stripe!.ApiCalls);
             }
-            catch (IntercomAuthenticationException ex)
+            catch (Exception ex) when (StopsTheRun(ex))
             {
-                StopOnRejectedToken(ex);
+                StopRun(ex);
             }
             finally
             {
@@ -102,9 +102,5 @@ namespace StripeIntercom.PowerShell.Commands
             _run!.Submit(profile);
         }
 
-        private void StopOnRejectedToken(IntercomAuthenticationException ex) =>
-            ThrowTerminatingError(new ErrorRecord(
-                new InvalidOperationException("Intercom rejected the access token (401); the run was stopped. Check the token and run Connect-StripeIntercom again.", ex),
-                "IntercomTokenRejected", ErrorCategory.AuthenticationError, null));
     }
 }

@@ -30,7 +30,7 @@ namespace StripeIntercom.PowerShell.Internal
         protected override void StopProcessing() => _cancellation.Cancel();
 
         /// <summary>Runs <paramref name="work"/> off the pipeline thread, carrying out its posted writes here.</summary>
-        protected void Run(Func<CancellationToken, Task> work)
+        protected internal void Run(Func<CancellationToken, Task> work)
         {
             var token = _cancellation.Token;
             var task = Task.Run(() => work(token), token);

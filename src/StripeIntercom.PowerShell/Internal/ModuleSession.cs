@@ -15,6 +15,24 @@ namespace StripeIntercom.PowerShell.Internal
             set => _current = value;
         }
 
+        /// <summary>Checks the credentials, keeps the connection, and stops the cmdlet with one clear error if either is rejected.</summary>
+        public static ServiceConnection Open(AsyncCmdlet cmdlet, ConnectionOptions options)
+        {
+            ServiceConnection? connection = null;
+            try
+            {
+                cmdlet.Run(async token => connection = await ServiceConnection.OpenAsync(options, new CmdletLogger(cmdlet), token).ConfigureAwait(false));
+            }
+            catch (ConnectionFailedException ex)
+            {
+                _current = null;
+                cmdlet.ThrowTerminatingError(new ErrorRecord(ex, "ConnectionFailed." + ex.Service.Replace(" and ", "And"), ErrorCategory.AuthenticationError, ex.Service));
+            }
+
+            _current = connection;
+            return connection!;
+        }
+
         public static ServiceConnection Require(PSCmdlet cmdlet)
         {
             var connection = _current;

@@ -1,25 +1,16 @@
-using System.Collections;
+using System;
 using System.Management.Automation;
+using StripeIntercom.Intercom;
+using StripeIntercom.Resilience;
+using StripeIntercom.Stripe;
 using StripeIntercom.Sync;
 
 namespace StripeIntercom.PowerShell.Internal
 {
-    /// <summary>The parameters every syncing cmdlet takes, and the map and options they make.</summary>
-    public abstract class SyncCmdlet : AsyncCmdlet
+    /// <summary>The parameters every syncing cmdlet takes, the options they make, and the errors that stop a run.</summary>
+    public abstract class SyncCmdlet : MappingCmdlet
     {
         protected const int DefaultThrottleLimit = 8;
-
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string[]? Attribute { get; set; }
-
-        [Parameter]
-        [ValidateNotNull]
-        public object? AttributeMap { get; set; }
-
-        [Parameter]
-        [ValidateNotNull]
-        public IDictionary? ComputedAttribute { get; set; }
 
         [Parameter]
         public SwitchParameter Force { get; set; }
@@ -35,9 +26,8 @@ namespace StripeIntercom.PowerShell.Internal
         [ValidateRange(1, 100000)]
         public int? MaxRequestsPerWindow { get; set; }
 
-        /// <summary>The run's Intercom budget: the connection's, or a tighter one for a workspace shared with other apps.</summary>
-        protected StripeIntercom.Resilience.RateLimitBudget? IntercomBudgetOverride =>
-            MaxRequestsPerWindow is { } limit ? new StripeIntercom.Resilience.RateLimitBudget(limit, System.TimeSpan.FromSeconds(10)) : null;
+        [Parameter]
+        public DeletedCustomerAction DeletedCustomerAction { get; set; } = DeletedCustomerAction.Mark;
 
         /// <summary>True under -WhatIf, whether given to this cmdlet or through $WhatIfPreference.</summary>
         protected bool IsWhatIf =>
@@ -45,24 +35,41 @@ namespace StripeIntercom.PowerShell.Internal
                 ? ((SwitchParameter)value).IsPresent
                 : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
 
-        protected AttributeMap BuildAttributeMap()
-        {
-            try
-            {
-                return AttributeMapParameters.Build(this, Attribute, AttributeMap, ComputedAttribute);
-            }
-            catch (System.Exception ex) when (ex is System.ArgumentException || ex is System.FormatException || ex is System.IO.IOException)
-            {
-                ThrowTerminatingError(new ErrorRecord(ex, "InvalidAttributeMap", ErrorCategory.InvalidArgument, AttributeMap ?? Attribute));
-                throw;
-            }
-        }
+        /// <summary>The run's Intercom budget: the connection's, or a tighter one for a workspace shared with other apps.</summary>
+        protected RateLimitBudget? IntercomBudgetOverride =>
+            MaxRequestsPerWindow is { } limit ? new RateLimitBudget(limit, TimeSpan.FromSeconds(10)) : null;
 
         protected SyncOptions BuildSyncOptions(ContactLookupMode? lookupMode = null) => new SyncOptions
         {
             WhatIf = IsWhatIf,
             Force = Force.IsPresent,
             LookupMode = lookupMode ?? LookupMode,
+            DeletedCustomerAction = DeletedCustomerAction,
         };
+
+        /// <summary>Stops the whole run for the failures that no later customer could get past.</summary>
+        protected void StopRun(Exception error)
+        {
+            switch (error)
+            {
+                case IntercomAuthenticationException _:
+                    ThrowTerminatingError(new ErrorRecord(
+                        new InvalidOperationException("Intercom rejected the access token (401); the run was stopped. Check the token and connect again.", error),
+                        "IntercomTokenRejected", ErrorCategory.AuthenticationError, null));
+                    break;
+                case StripeCredentialsException _:
+                    ThrowTerminatingError(new ErrorRecord(
+                        new InvalidOperationException("Stripe rejected the secret key (401); the run was stopped. Check the key and connect again.", error),
+                        "StripeKeyRejected", ErrorCategory.AuthenticationError, null));
+                    break;
+                case ServiceUnavailableException unavailable:
+                    ThrowTerminatingError(new ErrorRecord(unavailable, "ServiceUnavailable." + unavailable.ServiceName, ErrorCategory.ResourceUnavailable, unavailable.ServiceName));
+                    break;
+            }
+        }
+
+        /// <summary>The failures <see cref="StopRun"/> handles.</summary>
+        protected static bool StopsTheRun(Exception error) =>
+            error is IntercomAuthenticationException || error is StripeCredentialsException || error is ServiceUnavailableException;
     }
 }
