@@ -48,11 +48,15 @@ internal sealed class RateLimitHeaders
             var reset = DateTimeOffset.FromUnixTimeSeconds(seconds);
             untilReset = reset > serverNow ? reset - serverNow : TimeSpan.Zero;
         }
+        // A limit of zero or less describes no budget anyone could use (a proxy or a test server with limits off):
+        // read it as no rate-limit information rather than as "nothing left", which would stall every request.
+        var limit = ReadInteger(response, "X-RateLimit-Limit");
+        var known = limit is null || limit > 0;
         return new RateLimitHeaders(
-            ReadInteger(response, "X-RateLimit-Limit"),
-            ReadInteger(response, "X-RateLimit-Remaining"),
-            resetUnixSeconds,
-            untilReset,
+            known ? limit : null,
+            known ? ReadInteger(response, "X-RateLimit-Remaining") : null,
+            known ? resetUnixSeconds : null,
+            known ? untilReset : null,
             ReadRetryAfter(response, now));
     }
 

@@ -56,4 +56,19 @@ public sealed class RateLimitHeadersTests
         Assert.Null(headers.UntilReset);
         Assert.Null(headers.RetryAfter);
     }
+
+    [Fact]
+    public void A_limit_of_zero_reads_as_no_rate_limit_information()
+    {
+        using var response = new HttpResponseMessage(HttpStatusCode.OK);
+        response.Headers.TryAddWithoutValidation("X-RateLimit-Limit", "0");
+        response.Headers.TryAddWithoutValidation("X-RateLimit-Remaining", "0");
+        response.Headers.TryAddWithoutValidation("X-RateLimit-Reset", Now.AddSeconds(8).ToUnixTimeSeconds().ToString());
+
+        var headers = RateLimitHeaders.Read(response, Now);
+
+        Assert.Null(headers.Limit);
+        Assert.Null(headers.Remaining);
+        Assert.Null(headers.UntilReset);
+    }
 }
