@@ -116,7 +116,7 @@ function Invoke-Test {
 
     $xunitTrx = Join-Path $testResults 'xunit.trx'
     & dotnet test (Join-Path $root 'tests/StripeIntercom.Tests') -c $Configuration --no-build --nologo `
-        --logger "trx;LogFileName=$xunitTrx" --logger 'console;verbosity=normal' --results-directory $testResults
+        --logger "trx;LogFileName=$xunitTrx" --logger 'console;verbosity=detailed' --results-directory $testResults
     $xunitExit = $LASTEXITCODE
     $xunit = @{ Passed = 0; Failed = 0 }
     if (Test-Path $xunitTrx) {
