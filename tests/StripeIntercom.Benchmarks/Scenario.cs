@@ -144,9 +144,9 @@ internal sealed class Scenario
 
 /// <summary>
 /// Arms faults on both fakes while the measured sync runs: Intercom faults at ~5 % of the requests the fake has
-/// counted so far (rotating 500, 503, connection abort, and lose_response on creates), a 429 burst every 15 s (the
+/// counted so far (rotating 500, 503, connection abort, and lose_response on creates), a 429 burst every 12 s (the
 /// window limit dropped to 1/10 for 1.5 s, which also throttles every request for the rest of that server window),
-/// and a Stripe 503 or connection reset every 2 s.
+/// and a Stripe 503 pair or connection reset every 2 s once the previous ones have had requests to hit.
 /// </summary>
 internal static class FaultInjector
 {
@@ -170,7 +170,8 @@ internal static class FaultInjector
         var report = new Report();
         var armed = 0;
         var tick = 0;
-        var burstEvery = TimeSpan.FromSeconds(15);
+        long stripeArmedAt = -1, stripeLastCount = 0;
+        var burstEvery = TimeSpan.FromSeconds(12);
         var nextBurst = Stopwatch.StartNew();
         try
         {
@@ -189,11 +190,16 @@ internal static class FaultInjector
                 }
                 if (due > 0) armed += due;
 
-                if (tick % 4 == 0)
+                // Stripe is read in bursts (a page when the writers need more), so a fault is armed only once the
+                // previous ones had requests to fire on: queued faults must not pile up into one long outage.
+                var stripeTotal = (long)(await fakes.StripeAsync("counters"))["total"]!;
+                if (tick % 4 == 0 && stripeTotal > stripeArmedAt + stripeLastCount)
                 {
                     var reset = tick % 8 == 0;
                     await fakes.StripeAsync("faults", reset ? new { count = 1, reset = true } : (object)new { count = 2, status = 503 });
-                    report.StripeArmed += reset ? 1 : 2;
+                    stripeLastCount = reset ? 1 : 2;
+                    stripeArmedAt = stripeTotal;
+                    report.StripeArmed += (int)stripeLastCount;
                 }
 
                 if (windowLimit > 0 && nextBurst.Elapsed >= burstEvery)
