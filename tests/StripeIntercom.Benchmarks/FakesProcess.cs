@@ -43,7 +43,7 @@ internal sealed class FakesProcess : IAsyncDisposable
         start.ArgumentList.Add(dll);
         foreach (var flag in flags) start.ArgumentList.Add(flag);
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the fakes.");
-        var line = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromMinutes(2))
+        var line = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromMinutes(10))
             ?? throw new InvalidOperationException("The fakes exited before printing their URLs.");
         var json = JsonNode.Parse(line)!.AsObject();
         return new FakesProcess(process,

@@ -12,6 +12,13 @@ internal sealed class Scenario
     public int LatencyMs { get; init; } = 80;
     public int JitterMs { get; init; } = 70;
     public int WindowLimit { get; init; } = 1666;
+    /// <summary>
+    /// For "limit off": the fake's 0 means no limit but still sends X-RateLimit-Limit 0 / Remaining 0, which the
+    /// budget rightly reads as "nothing left until the reset" (real Intercom never says that). So the memory run
+    /// gives the fake a limit it never reaches and the client a budget wide enough not to pace.
+    /// </summary>
+    public int? UnreachedFakeLimit { get; init; }
+    public int? ClientBudgetLimit { get; init; }
     /// <summary>Runs an unmeasured first sync first (in its own child process) so the measured run is a re-run.</summary>
     public bool Prepopulate { get; init; }
     /// <summary>Stripe customers changed (change-random) between the preparation and the measured run.</summary>
@@ -28,7 +35,7 @@ internal sealed class Scenario
             new() { Name = "unchanged", Customers = n, Prepopulate = true, Description = $"re-run of {n:N0} customers, nothing changed" },
             new() { Name = "changed", Customers = n, Prepopulate = true, ChangeCount = Math.Max(1, n / 100), Description = $"re-run of {n:N0} customers, 1% changed in Stripe" },
             new() { Name = "faults", Customers = n, InjectFaults = true, Description = $"first sync of {n:N0} with ~5% Intercom faults (500/503/abort/lose_response), 429 bursts and Stripe 503s/resets" },
-            new() { Name = "memory", Customers = big, LatencyMs = 0, JitterMs = 0, WindowLimit = 0, Description = $"first sync of {big:N0} customers, no latency, rate limit off, for memory" },
+            new() { Name = "memory", Customers = big, LatencyMs = 0, JitterMs = 0, WindowLimit = 0, UnreachedFakeLimit = 1_000_000, ClientBudgetLimit = 20_000, Description = $"first sync of {big:N0} customers, no latency, rate limit off (fake 1,000,000/10 s, client budget 20,000/10 s), for memory" },
         ];
     }
 
@@ -38,7 +45,7 @@ internal sealed class Scenario
         [
             "--customers", Inv(Customers), "--seed", "42", "--stripe-rps", Inv(o.StripeRps),
             "--intercom-latency-ms", Inv(LatencyMs), "--intercom-latency-jitter-ms", Inv(JitterMs),
-            "--intercom-window-limit", Inv(WindowLimit), "--search-lag-seconds", "2",
+            "--intercom-window-limit", Inv(UnreachedFakeLimit ?? WindowLimit), "--search-lag-seconds", "2",
         ];
         await using var fakes = await FakesProcess.StartAsync(o.Fakes!, flags);
         var row = new Row { Scenario = Name, Customers = Customers, WindowLimit = WindowLimit };
@@ -46,7 +53,7 @@ internal sealed class Scenario
         if (Prepopulate)
         {
             Console.WriteLine("   preparing: unmeasured first sync");
-            var setup = await RunChildAsync(o, fakes);
+            var setup = await RunChildAsync(o, fakes, ClientBudgetLimit);
             if (setup.FailedFinal > 0) row.Notes.Add($"preparation left {setup.FailedFinal} failed");
         }
         if (ChangeCount > 0)
@@ -62,7 +69,7 @@ internal sealed class Scenario
         SyncRunResult result;
         try
         {
-            result = await RunChildAsync(o, fakes);
+            result = await RunChildAsync(o, fakes, ClientBudgetLimit);
         }
         finally
         {
@@ -115,7 +122,7 @@ internal sealed class Scenario
     private static string Inv(int value) => value.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>Runs the sync in a fresh process of this program and reads its RESULT line.</summary>
-    private static async Task<SyncRunResult> RunChildAsync(Options o, FakesProcess fakes)
+    private static async Task<SyncRunResult> RunChildAsync(Options o, FakesProcess fakes, int? budgetLimit)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, UseShellExecute = false };
         start.ArgumentList.Add(typeof(Scenario).Assembly.Location);
@@ -123,7 +130,7 @@ internal sealed class Scenario
                  {
                      "--child", "--stripe-url", fakes.StripeUrl.ToString(), "--stripe-key", fakes.StripeKey,
                      "--intercom-url", fakes.IntercomUrl.ToString(), "--intercom-token", fakes.IntercomToken,
-                     "--writers", Inv(o.Writers), "--budget", o.Budget, "--budget-limit", Inv(o.BudgetLimit),
+                     "--writers", Inv(o.Writers), "--budget", budgetLimit is null ? o.Budget : "fake", "--budget-limit", Inv(budgetLimit ?? o.BudgetLimit),
                  })
             start.ArgumentList.Add(arg);
         start.Environment["DOTNET_gcServer"] = "0";
