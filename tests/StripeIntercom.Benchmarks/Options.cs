@@ -44,6 +44,8 @@ internal sealed class Options
                 case "--memory-customers": o.MemoryCustomers = NextInt(); break;
                 case "--results": o.ResultsFile = Next(); break;
                 case "--child": o.Child = true; break;
+                // build.ps1 runs `dotnet run ... --nologo -- ...`; the SDK forwards --nologo to the program.
+                case "--nologo": break;
                 case "--stripe-url": o.StripeUrl = Next(); break;
                 case "--stripe-key": o.StripeKey = Next(); break;
                 case "--intercom-url": o.IntercomUrl = Next(); break;
