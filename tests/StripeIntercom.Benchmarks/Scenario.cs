@@ -107,7 +107,7 @@ internal sealed class Scenario
         row.Customers = result.Profiles;
         row.Notes.Add($"fake Stripe generated {Customers:N0} customers, {result.Profiles:N0} live (the reader yielded them, each synced)");
         if (census.WithoutExternalId > 0) row.Notes.Add($"{census.WithoutExternalId} contacts without external_id");
-        row.Notes.Add($"client-side counts: Intercom {result.IntercomClientCalls} requests (with retries), Stripe {result.StripeClientCalls}; Intercom connection failures {result.IntercomConnectionFailures}");
+        row.Notes.Add($"client-side logical calls (the clients count above the retry handler, so retries excluded): Intercom {result.IntercomClientCalls}, Stripe {result.StripeClientCalls}; Intercom connection failures {result.IntercomConnectionFailures}");
         if (result.FailedFirstPass > 0)
             row.Notes.Add($"{result.FailedFirstPass} customers failed after the handlers' retries and were re-run once; {result.FailedFinal} still failed. Samples: {string.Join(" | ", result.FailureSamples)}");
 
