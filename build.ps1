@@ -148,7 +148,7 @@ function Invoke-Test {
 }
 
 function Invoke-Bench {
-    & dotnet run --project (Join-Path $root 'tests/StripeIntercom.Benchmarks') -c $Configuration --nologo -- @args
+    & dotnet run --project (Join-Path $root 'tests/StripeIntercom.Benchmarks') -c $Configuration --nologo -- --fakes (Join-Path $root 'out/fakes') @args
     if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
 }
 

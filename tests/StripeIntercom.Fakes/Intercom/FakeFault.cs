@@ -8,6 +8,12 @@ public enum FakeFaultKind
     Abort,
     /// <summary>The request is fully processed (a create is stored) and then the connection is reset.</summary>
     LoseResponse,
+    /// <summary>401 as for a revoked token (the request is not processed).</summary>
+    Unauthorized401,
+    /// <summary>429 with the X-RateLimit-* headers, Remaining 0 and Reset at the next second.</summary>
+    TooManyRequests429,
+    /// <summary>429 without any rate-limit header, as a proxy in front of the API might send.</summary>
+    TooManyRequests429NoHeaders,
 }
 
 /// <summary>An armed fault: the next <see cref="Remaining"/> matching requests fail this way.</summary>
@@ -18,13 +24,16 @@ public sealed class FakeFault
     /// <summary>Route template such as "POST /contacts"; null matches every API route.</summary>
     public string? Route { get; init; }
 
-    /// <summary>Parses the names the control surface accepts: 500, 503, abort, lose_response.</summary>
+    /// <summary>Parses the names the control surface accepts: 500, 503, abort, lose_response, 401, 429, 429_no_headers.</summary>
     public static FakeFaultKind ParseKind(string text) => text.ToLowerInvariant() switch
     {
         "500" or "servererror500" => FakeFaultKind.ServerError500,
         "503" or "serviceunavailable503" => FakeFaultKind.ServiceUnavailable503,
         "abort" or "reset" => FakeFaultKind.Abort,
         "lose_response" or "loseresponse" => FakeFaultKind.LoseResponse,
-        _ => throw new ArgumentException($"Unknown fault kind '{text}' (use 500, 503, abort or lose_response)."),
+        "401" or "unauthorized401" => FakeFaultKind.Unauthorized401,
+        "429" or "toomanyrequests429" => FakeFaultKind.TooManyRequests429,
+        "429_no_headers" or "toomanyrequests429noheaders" => FakeFaultKind.TooManyRequests429NoHeaders,
+        _ => throw new ArgumentException($"Unknown fault kind '{text}' (use 500, 503, abort, lose_response, 401, 429 or 429_no_headers)."),
     };
 }

@@ -44,7 +44,7 @@ internal static class FakeIntercomControl
             return new JsonObject { ["type"] = "list", ["data"] = seeded };
         }));
 
-        // Body: {"kind": "500"|"503"|"abort"|"lose_response", "count": 1, "route": "POST /contacts" (optional)}.
+        // Body: {"kind": "500"|"503"|"abort"|"lose_response"|"401"|"429"|"429_no_headers", "count": 1, "route": "POST /contacts" (optional)}.
         app.MapPost("/__control/faults", Handle(async context =>
         {
             var body = await ReadObject(context);

@@ -92,6 +92,21 @@ public sealed class FakeIntercomServer : IAsyncDisposable
                 case FakeFaultKind.Abort:
                     context.Abort();
                     return;
+                case FakeFaultKind.Unauthorized401:
+                    await Write(context, 401, FakeIntercomError.Body("unauthorized", "Access Token Invalid"));
+                    return;
+                case FakeFaultKind.TooManyRequests429:
+                    context.Response.Headers["X-RateLimit-Limit"] = Math.Max(1, limit).ToString(CultureInfo.InvariantCulture);
+                    context.Response.Headers["X-RateLimit-Remaining"] = "0";
+                    context.Response.Headers["X-RateLimit-Reset"] = (FakeIntercomState.Now() + 1).ToString(CultureInfo.InvariantCulture);
+                    await Write(context, 429, FakeIntercomError.Body("rate_limit_exceeded", "Too many requests"));
+                    return;
+                case FakeFaultKind.TooManyRequests429NoHeaders:
+                    context.Response.Headers.Remove("X-RateLimit-Limit");
+                    context.Response.Headers.Remove("X-RateLimit-Remaining");
+                    context.Response.Headers.Remove("X-RateLimit-Reset");
+                    await Write(context, 429, FakeIntercomError.Body("rate_limit_exceeded", "Too many requests"));
+                    return;
                 case FakeFaultKind.LoseResponse:
                     // Let the request do its work, then drop the answer on the floor.
                     context.Response.Body = Stream.Null;

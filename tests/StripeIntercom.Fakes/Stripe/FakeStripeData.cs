@@ -15,9 +15,18 @@ public sealed class FakeStripeData
     public List<FakeEvent> Events { get; } = new();
 
     private readonly Dictionary<string, object> _byId = new(StringComparer.Ordinal);
+    // Subscriptions per customer in creation order, so SubscriptionsOf is not a scan of every subscription
+    // (which made generating and serving 100,000 customers quadratic).
+    private readonly Dictionary<string, List<FakeSubscription>> _subscriptionsByCustomer = new(StringComparer.Ordinal);
 
     public void Add(FakeCustomer customer) { Customers.Add(customer); _byId[customer.Id] = customer; }
-    public void Add(FakeSubscription subscription) { Subscriptions.Add(subscription); _byId[subscription.Id] = subscription; }
+    public void Add(FakeSubscription subscription)
+    {
+        Subscriptions.Add(subscription);
+        _byId[subscription.Id] = subscription;
+        if (!_subscriptionsByCustomer.TryGetValue(subscription.Customer, out var list)) _subscriptionsByCustomer[subscription.Customer] = list = new();
+        list.Add(subscription);
+    }
     public void Add(FakeInvoice invoice) { Invoices.Add(invoice); _byId[invoice.Id] = invoice; }
     public void Add(FakeProduct product) { Products.Add(product); _byId[product.Id] = product; }
     public void Add(FakePrice price) { Prices.Add(price); _byId[price.Id] = price; }
@@ -32,5 +41,5 @@ public sealed class FakeStripeData
     public bool Contains(string id) => _byId.ContainsKey(id);
 
     public IEnumerable<FakeSubscription> SubscriptionsOf(string customerId) =>
-        Subscriptions.Where(s => s.Customer == customerId);
+        _subscriptionsByCustomer.TryGetValue(customerId, out var list) ? list : Enumerable.Empty<FakeSubscription>();
 }

@@ -1,0 +1,128 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using StripeIntercom.Benchmarks;
+
+// Benchmarks of the Stripe -> Intercom sync against the fakes run as a separate process. The orchestrator (this
+// process without --child) starts fresh fakes per scenario, prepares them, injects faults, and reads the fakes'
+// counters and contacts; the sync itself runs in a child process of this program (--child) so its wall time,
+// client counters and peak working set are the sync's alone.
+var options = Options.Parse(args);
+if (options.Child) return await SyncRun.MainAsync(options);
+
+options.Fakes ??= Path.Combine(FindRepoRoot(), "out", "fakes");
+var scenarios = Scenario.All(options);
+if (options.Scenario is not null)
+{
+    scenarios = scenarios.Where(s => s.Name.Equals(options.Scenario, StringComparison.OrdinalIgnoreCase)).ToList();
+    if (scenarios.Count == 0) { Console.Error.WriteLine($"Unknown scenario {options.Scenario}.\n{Options.Usage}"); return 2; }
+}
+
+Console.WriteLine($"Fakes: {options.Fakes}; writers {options.Writers}; Intercom budget {(options.Budget == "fake" ? $"RateLimitBudget({options.BudgetLimit}, 10 s)" : "RateLimitBudget.ForIntercom() 1500/10 s")}; fake Stripe limit {options.StripeRps} rps");
+var rows = new List<Row>();
+foreach (var scenario in scenarios)
+{
+    Console.WriteLine($"== {scenario.Name}: {scenario.Description}");
+    var row = await scenario.RunAsync(options);
+    rows.Add(row);
+    Console.WriteLine(Table.Render([row]));
+}
+
+var report = Table.Report(rows, options);
+Console.WriteLine();
+Console.WriteLine(report);
+if (options.ResultsFile is not null) await File.WriteAllTextAsync(options.ResultsFile, report);
+return rows.All(r => r.Passed) ? 0 : 1;
+
+static string FindRepoRoot()
+{
+    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        if (File.Exists(Path.Combine(dir.FullName, "StripeIntercom.sln"))) return dir.FullName;
+    return Directory.GetCurrentDirectory();
+}
+
+namespace StripeIntercom.Benchmarks
+{
+    internal sealed class Row
+    {
+        public string Scenario { get; set; } = "";
+        public int Customers { get; set; }
+        public double WallSeconds { get; set; }
+        public long StripeCalls { get; set; }
+        public long IntercomCalls { get; set; }
+        public long IntercomWrites { get; set; }
+        public int WindowLimit { get; set; }
+        public long Throttled { get; set; }
+        public long StripeThrottled { get; set; }
+        public long Retries { get; set; }
+        public long StripeRetries { get; set; }
+        public int Failed { get; set; }
+        public int FailedFirstPass { get; set; }
+        public int Contacts { get; set; }
+        public int Duplicates { get; set; }
+        public long PeakWorkingSet { get; set; }
+        public long SampledPeak { get; set; }
+        public string Budget { get; set; } = "";
+        public string Actions { get; set; } = "";
+        public List<string> Notes { get; set; } = new();
+        public bool Passed { get; set; } = true;
+
+        public double CallsPer10s => IntercomCalls / (WallSeconds / 10);
+        public double PercentOfLimit => WindowLimit > 0 ? 100 * CallsPer10s / WindowLimit : double.NaN;
+    }
+
+    internal static class Table
+    {
+        private static readonly string[] Headers =
+        [
+            "Scenario", "Customers", "Wall (s)", "Stripe calls/cust", "Intercom calls/cust", "Intercom calls/10 s", "% of window limit",
+            "429s (Intercom/Stripe)", "Retries (Intercom/Stripe)", "Failed (final; 1st pass)", "Contacts", "Duplicate external_ids", "Peak WS (MB)",
+        ];
+
+        public static string Render(IReadOnlyList<Row> rows)
+        {
+            var sb = new StringBuilder();
+            sb.AppendLine("| " + string.Join(" | ", Headers) + " |");
+            sb.AppendLine("|" + string.Concat(Headers.Select(_ => "---|")));
+            foreach (var r in rows)
+            {
+                string[] cells =
+                [
+                    r.Scenario, N(r.Customers), F(r.WallSeconds, 1), F((double)r.StripeCalls / r.Customers, 3), F((double)r.IntercomCalls / r.Customers, 3),
+                    F(r.CallsPer10s, 0), r.WindowLimit > 0 ? F(r.PercentOfLimit, 1) + " % of " + r.WindowLimit : "limit off",
+                    $"{r.Throttled}/{r.StripeThrottled}", $"{r.Retries}/{r.StripeRetries}", $"{r.Failed}; {r.FailedFirstPass}",
+                    N(r.Contacts), N(r.Duplicates), F(r.PeakWorkingSet / 1048576.0, 0),
+                ];
+                sb.AppendLine("| " + string.Join(" | ", cells) + " |");
+            }
+            return sb.ToString();
+        }
+
+        public static string Report(IReadOnlyList<Row> rows, Options o)
+        {
+            var sb = new StringBuilder();
+            sb.AppendLine($"Run {DateTimeOffset.Now:yyyy-MM-dd HH:mm zzz} on {Environment.MachineName}: {Environment.ProcessorCount} cores, " +
+                          $"{GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 1073741824.0:0} GB, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}" +
+                          (o.Quick ? " (--quick)" : ""));
+            sb.AppendLine();
+            sb.Append(Render(rows));
+            sb.AppendLine();
+            foreach (var r in rows)
+            {
+                sb.AppendLine($"- {r.Scenario}: budget {r.Budget}; actions {r.Actions}; Intercom writes {N((int)r.IntercomWrites)}; sampled peak WS {F(r.SampledPeak / 1048576.0, 0)} MB" +
+                              (r.Passed ? "" : "; TARGET NOT MET"));
+                foreach (var note in r.Notes) sb.AppendLine("  - " + note);
+            }
+            var first = rows.FirstOrDefault(r => r.Scenario == "first");
+            var memory = rows.FirstOrDefault(r => r.Scenario == "memory");
+            if (first is not null && memory is not null)
+                sb.AppendLine($"- memory growth: {N(first.Customers)} -> {N(memory.Customers)} customers, peak WS {F(first.PeakWorkingSet / 1048576.0, 0)} -> {F(memory.PeakWorkingSet / 1048576.0, 0)} MB " +
+                              $"(+{F((memory.PeakWorkingSet - first.PeakWorkingSet) / 1048576.0, 0)} MB, {F((double)memory.PeakWorkingSet / first.PeakWorkingSet, 2)}x)");
+            return sb.ToString();
+        }
+
+        public static string F(double value, int decimals) => double.IsNaN(value) ? "n/a" : value.ToString("N" + decimals, CultureInfo.InvariantCulture);
+        public static string N(int value) => value.ToString("N0", CultureInfo.InvariantCulture);
+    }
+}

@@ -1,0 +1,227 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+
+namespace StripeIntercom.Benchmarks;
+
+internal sealed class Scenario
+{
+    public required string Name { get; init; }
+    public required string Description { get; init; }
+    public required int Customers { get; init; }
+    public int LatencyMs { get; init; } = 80;
+    public int JitterMs { get; init; } = 70;
+    public int WindowLimit { get; init; } = 1666;
+    /// <summary>
+    /// For "limit off": the fake's 0 means no limit but still sends X-RateLimit-Limit 0 / Remaining 0, which the
+    /// budget rightly reads as "nothing left until the reset" (real Intercom never says that). So the memory run
+    /// gives the fake a limit it never reaches and the client a budget wide enough not to pace.
+    /// </summary>
+    public int? UnreachedFakeLimit { get; init; }
+    public int? ClientBudgetLimit { get; init; }
+    /// <summary>Runs an unmeasured first sync first (in its own child process) so the measured run is a re-run.</summary>
+    public bool Prepopulate { get; init; }
+    /// <summary>Stripe customers changed (change-random) between the preparation and the measured run.</summary>
+    public int ChangeCount { get; init; }
+    public bool InjectFaults { get; init; }
+
+    public static List<Scenario> All(Options o)
+    {
+        var n = o.Customers ?? (o.Quick ? 1_000 : 10_000);
+        var big = o.MemoryCustomers ?? (o.Quick ? 10_000 : 100_000);
+        return
+        [
+            new() { Name = "first", Customers = n, Description = $"first sync of {n:N0} customers into an empty workspace" },
+            new() { Name = "unchanged", Customers = n, Prepopulate = true, Description = $"re-run of {n:N0} customers, nothing changed" },
+            new() { Name = "changed", Customers = n, Prepopulate = true, ChangeCount = Math.Max(1, n / 100), Description = $"re-run of {n:N0} customers, 1% changed in Stripe" },
+            new() { Name = "faults", Customers = n, InjectFaults = true, Description = $"first sync of {n:N0} with ~5% Intercom faults (500/503/abort/lose_response), 429 bursts and Stripe 503s/resets" },
+            new() { Name = "memory", Customers = big, LatencyMs = 0, JitterMs = 0, WindowLimit = 0, UnreachedFakeLimit = 1_000_000, ClientBudgetLimit = 20_000, Description = $"first sync of {big:N0} customers, no latency, rate limit off (fake 1,000,000/10 s, client budget 20,000/10 s), for memory" },
+        ];
+    }
+
+    public async Task<Row> RunAsync(Options o)
+    {
+        string[] flags =
+        [
+            "--customers", Inv(Customers), "--seed", "42", "--stripe-rps", Inv(o.StripeRps),
+            "--intercom-latency-ms", Inv(LatencyMs), "--intercom-latency-jitter-ms", Inv(JitterMs),
+            "--intercom-window-limit", Inv(UnreachedFakeLimit ?? WindowLimit), "--search-lag-seconds", "2",
+        ];
+        await using var fakes = await FakesProcess.StartAsync(o.Fakes!, flags);
+        var row = new Row { Scenario = Name, Customers = Customers, WindowLimit = WindowLimit };
+
+        if (Prepopulate)
+        {
+            Console.WriteLine("   preparing: unmeasured first sync");
+            var setup = await RunChildAsync(o, fakes, ClientBudgetLimit);
+            if (setup.FailedFinal > 0) row.Notes.Add($"preparation left {setup.FailedFinal} failed");
+        }
+        if (ChangeCount > 0)
+        {
+            var changed = await fakes.StripeAsync("change-random", new { count = ChangeCount, seed = 7 });
+            row.Notes.Add($"changed {changed["changed"]!.AsArray().Count} Stripe customers (change-random count {ChangeCount}, seed 7)");
+        }
+        await fakes.IntercomAsync("counters/reset", new { });
+        await fakes.StripeAsync("counters/reset", new { });
+
+        using var stopFaults = new CancellationTokenSource();
+        var injector = InjectFaults ? FaultInjector.RunAsync(fakes, WindowLimit, stopFaults.Token) : Task.FromResult(new FaultInjector.Report());
+        SyncRunResult result;
+        try
+        {
+            result = await RunChildAsync(o, fakes, ClientBudgetLimit);
+        }
+        finally
+        {
+            stopFaults.Cancel();
+        }
+        var injected = await injector;
+        if (InjectFaults)
+        {
+            // Faults still armed when the run ended never fired; count only those that did.
+            await fakes.IntercomAsync("options", new { window_limit = WindowLimit });
+            row.Notes.Add(injected.Describe());
+        }
+
+        var intercom = await fakes.IntercomAsync("counters");
+        var stripe = await fakes.StripeAsync("counters");
+        var census = await fakes.ContactCensusAsync();
+
+        row.WallSeconds = result.WallMs / 1000.0;
+        row.StripeCalls = (long)stripe["total"]!;
+        row.IntercomCalls = (long)intercom["total"]!;
+        row.IntercomWrites = (long)intercom["writes"]!;
+        row.Throttled = result.IntercomThrottled;
+        row.StripeThrottled = result.StripeThrottled;
+        row.Retries = result.IntercomRetries;
+        row.StripeRetries = result.StripeRetries;
+        row.Failed = result.FailedFinal;
+        row.FailedFirstPass = result.FailedFirstPass;
+        row.Contacts = census.Contacts;
+        row.Duplicates = census.DuplicateExternalIds;
+        row.PeakWorkingSet = result.PeakWorkingSet;
+        row.SampledPeak = result.SampledPeakWorkingSet;
+        row.Budget = result.Budget + $", {result.Writers} writers";
+        row.Actions = string.Join(", ", result.Actions.Select(p => $"{p.Key} {p.Value}"));
+        // The generator deletes a few of the customers it makes; the live ones are what a sync must cover.
+        row.Customers = result.Profiles;
+        row.Notes.Add($"fake Stripe generated {Customers:N0} customers, {result.Profiles:N0} live (the reader yielded them, each synced)");
+        if (census.WithoutExternalId > 0) row.Notes.Add($"{census.WithoutExternalId} contacts without external_id");
+        row.Notes.Add($"client-side logical calls (the clients count above the retry handler, so retries excluded): Intercom {result.IntercomClientCalls}, Stripe {result.StripeClientCalls}; Intercom connection failures {result.IntercomConnectionFailures}");
+        if (result.FailedFirstPass > 0)
+            row.Notes.Add($"{result.FailedFirstPass} customers failed after the handlers' retries and were re-run once; {result.FailedFinal} still failed. Samples: {string.Join(" | ", result.FailureSamples)}");
+
+        // Targets: no failures and no duplicates anywhere, one contact per customer; >= 90 % of the window on the
+        // first sync; < 400 MB for the memory run.
+        row.Passed = row.Failed == 0 && row.Duplicates == 0 && row.Contacts == row.Customers
+                     && (Name != "first" || row.PercentOfLimit >= 90)
+                     && (Name != "memory" || row.PeakWorkingSet < 400L * 1024 * 1024);
+        return row;
+    }
+
+    private static string Inv(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Runs the sync in a fresh process of this program and reads its RESULT line.</summary>
+    private static async Task<SyncRunResult> RunChildAsync(Options o, FakesProcess fakes, int? budgetLimit)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, UseShellExecute = false };
+        start.ArgumentList.Add(typeof(Scenario).Assembly.Location);
+        foreach (var arg in new[]
+                 {
+                     "--child", "--stripe-url", fakes.StripeUrl.ToString(), "--stripe-key", fakes.StripeKey,
+                     "--intercom-url", fakes.IntercomUrl.ToString(), "--intercom-token", fakes.IntercomToken,
+                     "--writers", Inv(o.Writers), "--budget", budgetLimit is null ? o.Budget : "fake", "--budget-limit", Inv(budgetLimit ?? o.BudgetLimit),
+                 })
+            start.ArgumentList.Add(arg);
+        start.Environment["DOTNET_gcServer"] = "0";
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the sync process.");
+        SyncRunResult? result = null;
+        while (await process.StandardOutput.ReadLineAsync() is { } line)
+        {
+            if (line.StartsWith(SyncRun.ResultPrefix, StringComparison.Ordinal))
+                result = JsonSerializer.Deserialize<SyncRunResult>(line[SyncRun.ResultPrefix.Length..]);
+            else
+                Console.WriteLine("   | " + line);
+        }
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0 || result is null) throw new InvalidOperationException($"The sync process failed (exit code {process.ExitCode}).");
+        return result;
+    }
+}
+
+/// <summary>
+/// Arms faults on both fakes while the measured sync runs: Intercom faults at ~5 % of the requests the fake has
+/// counted so far (rotating 500, 503, connection abort, and lose_response on creates), a 429 burst every 12 s (the
+/// window limit dropped to 1/10 for 1.5 s, which also throttles every request for the rest of that server window),
+/// and a Stripe 503 pair or connection reset every 2 s once the previous ones have had requests to hit.
+/// </summary>
+internal static class FaultInjector
+{
+    internal sealed class Report
+    {
+        public Dictionary<string, int> IntercomArmed { get; } = new();
+        public int Bursts { get; set; }
+        public int StripeArmed { get; set; }
+        public long IntercomRequestsSeen { get; set; }
+
+        public string Describe() =>
+            $"armed Intercom faults {string.Join(", ", IntercomArmed.Select(p => $"{p.Key} {p.Value}"))} " +
+            $"(total {IntercomArmed.Values.Sum()}, {100.0 * IntercomArmed.Values.Sum() / Math.Max(1, IntercomRequestsSeen):0.0} % of {IntercomRequestsSeen} requests counted while armed); " +
+            $"{Bursts} 429 bursts (window limit cut to 1/10 for 1.5 s); Stripe faults armed {StripeArmed} (503 and connection resets)";
+    }
+
+    private static readonly (string Kind, string? Route)[] Kinds = [("500", null), ("503", null), ("abort", null), ("lose_response", "POST /contacts")];
+
+    public static async Task<Report> RunAsync(FakesProcess fakes, int windowLimit, CancellationToken stop)
+    {
+        var report = new Report();
+        var armed = 0;
+        var tick = 0;
+        long stripeArmedAt = -1, stripeLastCount = 0;
+        var burstEvery = TimeSpan.FromSeconds(12);
+        var nextBurst = Stopwatch.StartNew();
+        try
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                await Task.Delay(500, stop);
+                tick++;
+                var total = (long)(await fakes.IntercomAsync("counters"))["total"]!;
+                report.IntercomRequestsSeen = total;
+                var due = (int)(total * 0.05) - armed;
+                for (var i = 0; i < due; i++)
+                {
+                    var (kind, route) = Kinds[(armed + i) % Kinds.Length];
+                    await fakes.IntercomAsync("faults", route is null ? new { kind, count = 1 } : (object)new { kind, count = 1, route });
+                    report.IntercomArmed[kind] = report.IntercomArmed.GetValueOrDefault(kind) + 1;
+                }
+                if (due > 0) armed += due;
+
+                // Stripe is read in bursts (a page when the writers need more), so a fault is armed only once the
+                // previous ones had requests to fire on: queued faults must not pile up into one long outage.
+                var stripeTotal = (long)(await fakes.StripeAsync("counters"))["total"]!;
+                if (tick % 4 == 0 && stripeTotal > stripeArmedAt + stripeLastCount)
+                {
+                    var reset = tick % 8 == 0;
+                    await fakes.StripeAsync("faults", reset ? new { count = 1, reset = true } : (object)new { count = 2, status = 503 });
+                    stripeLastCount = reset ? 1 : 2;
+                    stripeArmedAt = stripeTotal;
+                    report.StripeArmed += (int)stripeLastCount;
+                }
+
+                if (windowLimit > 0 && nextBurst.Elapsed >= burstEvery)
+                {
+                    nextBurst.Restart();
+                    report.Bursts++;
+                    await fakes.IntercomAsync("options", new { window_limit = Math.Max(1, windowLimit / 10) });
+                    await Task.Delay(1500, CancellationToken.None);
+                    await fakes.IntercomAsync("options", new { window_limit = windowLimit });
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+        }
+        return report;
+    }
+}

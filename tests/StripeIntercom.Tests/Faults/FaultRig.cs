@@ -1,0 +1,104 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using StripeIntercom.Fakes.Intercom;
+using StripeIntercom.Intercom;
+using StripeIntercom.Resilience;
+using StripeIntercom.Stripe;
+using StripeIntercom.Sync;
+using StripeIntercom.Tests.Sync;
+using Xunit;
+
+namespace StripeIntercom.Tests.Faults;
+
+/// <summary>
+/// The in-process fake Intercom plus clients built the product's way (behind ResilientHandlerFactory) but with
+/// millisecond delays, and helpers to sync profiles concurrently and to check what Intercom ends up holding.
+/// </summary>
+internal sealed class FaultRig : IAsyncDisposable
+{
+    private readonly List<IDisposable> _owned = new();
+
+    private FaultRig(FakeIntercomServer fake) => Fake = fake;
+
+    public FakeIntercomServer Fake { get; }
+    public FakeIntercomState State => Fake.State;
+    public ResilienceCounters Counters { get; } = new();
+
+    public static async Task<FaultRig> StartAsync(int latencyMs = 0) =>
+        new(await FakeIntercomServer.StartAsync(new FakeIntercomOptions { WindowLimit = 0, SearchLagSeconds = 2, LatencyMs = latencyMs }));
+
+    /// <summary>Production behaviour with millisecond timings; the circuit breaker stays on as in production.</summary>
+    public static ResilienceOptions FastOptions(int maxRetries = 8) => new()
+    {
+        ServiceName = "Intercom",
+        MaxRetries = maxRetries,
+        BaseDelay = TimeSpan.FromMilliseconds(2),
+        MaxDelay = TimeSpan.FromMilliseconds(30),
+        RateLimitResetJitter = TimeSpan.FromMilliseconds(5),
+        AttemptTimeout = TimeSpan.FromSeconds(5),
+        OverallTimeout = TimeSpan.FromSeconds(20),
+        // Sampling over 0.6 s with a 0.9 ratio: a storm that is mostly failures would still open it, this one does not.
+        SamplingDuration = TimeSpan.FromMilliseconds(600),
+        BreakDuration = TimeSpan.FromMilliseconds(500),
+    };
+
+    public ContactSynchronizer Synchronizer(ResilienceOptions? options = null, RateLimitBudget? budget = null)
+    {
+        var client = new IntercomClient(new IntercomSettings
+        {
+            AccessToken = Fake.Options.AccessToken,
+            ApiBase = Fake.BaseUrl,
+            InnerHandler = ResilientHandlerFactory.Create(options ?? FastOptions(), budget, Counters, null),
+        });
+        _owned.Add(client);
+        return new ContactSynchronizer(client, AttributeMap.Default, new SyncOptions { LookupMode = ContactLookupMode.Bulk });
+    }
+
+    public static async Task<List<SyncResult>> SyncAllAsync(ContactSynchronizer sync, IEnumerable<CustomerProfile> profiles,
+        int writers = 8, CancellationToken cancellationToken = default)
+    {
+        var results = new ConcurrentBag<SyncResult>();
+        await Parallel.ForEachAsync(profiles, new ParallelOptions { MaxDegreeOfParallelism = writers, CancellationToken = cancellationToken },
+            async (profile, ct) => results.Add(await sync.SyncAsync(sync.BuildDraft(profile), ct)));
+        return results.ToList();
+    }
+
+    /// <summary>Live user contacts (not merged, not archived).</summary>
+    public List<FakeContact> LiveContacts() => State.Contacts.Where(c => !c.MergedInto && !c.Archived).ToList();
+
+    /// <summary>Every contact there is holds exactly the attributes its customer's draft says: nothing half-written.</summary>
+    public void AssertContactsComplete(ContactSynchronizer sync, IEnumerable<CustomerProfile> profiles)
+    {
+        var drafts = profiles.Select(sync.BuildDraft).ToDictionary(d => d.ExternalId);
+        foreach (var contact in LiveContacts())
+        {
+            Assert.NotNull(contact.ExternalId);
+            var draft = drafts[contact.ExternalId!];
+            Assert.Equal("user", contact.Role);
+            Assert.Equal(draft.Email, contact.Email);
+            Assert.Equal(draft.Name, contact.Name);
+            foreach (var (name, value) in draft.CustomAttributes)
+            {
+                JsonElement? held = contact.CustomAttributes.TryGetValue(name, out var node) ? JsonSerializer.SerializeToElement(node) : null;
+                Assert.True(IntercomValueComparer.AreEqual(held, value),
+                    $"{contact.ExternalId} {name}: Intercom holds {node?.ToJsonString() ?? "(none)"}, draft says {value ?? "(null)"}");
+            }
+        }
+    }
+
+    /// <summary>One live contact per profile, none without external_id, none sharing one.</summary>
+    public void AssertExactlyOnce(IReadOnlyCollection<CustomerProfile> profiles)
+    {
+        var contacts = LiveContacts();
+        var duplicates = contacts.GroupBy(c => c.ExternalId).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+        Assert.True(duplicates.Count == 0, "duplicate external_ids: " + string.Join(", ", duplicates));
+        Assert.Equal(profiles.Count, contacts.Count);
+        Assert.Equal(profiles.Select(p => p.Id).OrderBy(x => x), contacts.Select(c => c.ExternalId!).OrderBy(x => x));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var d in _owned) d.Dispose();
+        await Fake.DisposeAsync();
+    }
+}

@@ -1,0 +1,188 @@
+using StripeIntercom.Fakes.Intercom;
+using StripeIntercom.Intercom;
+using StripeIntercom.Sync;
+using StripeIntercom.Tests.Sync;
+using Xunit;
+
+namespace StripeIntercom.Tests.Faults;
+
+/// <summary>
+/// Sync outcomes under Intercom faults, over real HTTP against the fake, with the clients behind the product's
+/// resilience chain (millisecond delays). These assert what Intercom ends up holding, never how long it took.
+/// </summary>
+public class IntercomFaultTests
+{
+    private const int Profiles = 200;
+
+    [Fact]
+    public async Task Storm_of_5xx_resets_and_429s_ends_with_every_customer_synced_exactly_once()
+    {
+        await using var rig = await FaultRig.StartAsync();
+        var profiles = ProfileBuilder.BuildMany(Profiles);
+        var sync = rig.Synchronizer();
+
+        // Keep about one request in four faulted while the run lasts, rotating through every kind, so that each
+        // sync meets several faults but no request meets more than its retries allow.
+        FakeFaultKind[] kinds =
+        [
+            FakeFaultKind.ServerError500, FakeFaultKind.ServiceUnavailable503, FakeFaultKind.Abort,
+            FakeFaultKind.TooManyRequests429, FakeFaultKind.TooManyRequests429NoHeaders, FakeFaultKind.LoseResponse,
+        ];
+        var armed = new Dictionary<FakeFaultKind, int>();
+        using var done = new CancellationTokenSource();
+        var storm = Task.Run(async () =>
+        {
+            var n = 0;
+            while (!done.IsCancellationRequested)
+            {
+                if (n < rig.State.Counters.Total / 4)
+                {
+                    var kind = kinds[n++ % kinds.Length];
+                    rig.State.ArmFault(kind, 1, kind == FakeFaultKind.LoseResponse ? "POST /contacts" : null);
+                    armed[kind] = armed.GetValueOrDefault(kind) + 1;
+                }
+                else
+                {
+                    await Task.Delay(1);
+                }
+            }
+        });
+
+        var results = await FaultRig.SyncAllAsync(sync, profiles);
+        done.Cancel();
+        await storm;
+
+        Assert.Empty(results.Where(r => r.Action == SyncAction.Failed).Select(r => r.Error));
+        Assert.Equal(Profiles, results.Count);
+        Assert.All(results, r => Assert.Contains(r.Action, new[] { SyncAction.Created, SyncAction.Updated, SyncAction.Unchanged }));
+        rig.AssertExactlyOnce(profiles);
+        rig.AssertContactsComplete(sync, profiles);
+
+        // The storm really happened: every kind was armed, and the client saw throttling, resets and retries.
+        Assert.All(kinds, k => Assert.True(armed.GetValueOrDefault(k) >= 5, $"{k} armed {armed.GetValueOrDefault(k)} times"));
+        var statuses = rig.State.Requests.GroupBy(r => r.Status).ToDictionary(g => g.Key, g => g.Count());
+        Assert.True(statuses.GetValueOrDefault(429) >= 10, "429s answered: " + statuses.GetValueOrDefault(429));
+        Assert.True(statuses.GetValueOrDefault(500) + statuses.GetValueOrDefault(503) >= 10);
+        Assert.True(rig.Counters.ThrottledResponses >= 10);
+        Assert.True(rig.Counters.ConnectionFailures >= 5);
+        Assert.True(rig.Counters.Retries >= 40);
+    }
+
+    [Fact]
+    public async Task A_create_whose_response_is_lost_is_retried_and_adopts_the_contact_instead_of_making_a_second()
+    {
+        await using var rig = await FaultRig.StartAsync();
+        var profile = ProfileBuilder.Build(1);
+        var sync = rig.Synchronizer();
+        rig.State.ArmFault(FakeFaultKind.LoseResponse, 1, "POST /contacts");
+
+        var result = await sync.SyncAsync(sync.BuildDraft(profile));
+
+        Assert.NotEqual(SyncAction.Failed, result.Action);
+        var contact = Assert.Single(rig.LiveContacts());
+        Assert.Equal(profile.Id, contact.ExternalId);
+        Assert.Equal(contact.Id, result.ContactId);
+        // The first create was stored and its answer lost; the retry met the 409 and adopted the contact.
+        var creates = rig.State.Requests.Where(r => r.Route == "POST /contacts").ToList();
+        Assert.Equal(2, creates.Count);
+        Assert.Equal(409, creates[1].Status);
+        Assert.Equal(1, rig.Counters.ConnectionFailures);
+        rig.AssertContactsComplete(sync, [profile]);
+    }
+
+    [Fact]
+    public async Task A_fault_that_outlives_the_retries_fails_that_customer_only_and_a_rerun_picks_it_up()
+    {
+        await using var rig = await FaultRig.StartAsync();
+        var profiles = ProfileBuilder.BuildMany(Profiles);
+        var options = FaultRig.FastOptions(maxRetries: 2);
+        var sync = rig.Synchronizer(options);
+        // Three 503s in a row on creates: the first create's attempt and both its retries. One writer, so the
+        // three land on the same customer (the first one read).
+        rig.State.ArmFault(FakeFaultKind.ServiceUnavailable503, options.MaxRetries + 1, "POST /contacts");
+
+        var results = await FaultRig.SyncAllAsync(sync, profiles, writers: 1);
+
+        var failed = Assert.Single(results, r => r.Action == SyncAction.Failed);
+        Assert.Equal(profiles[0].Id, failed.CustomerId);
+        Assert.Contains(profiles[0].Id, failed.Error);
+        Assert.Equal(Profiles - 1, results.Count(r => r.Action == SyncAction.Created));
+        Assert.DoesNotContain(rig.LiveContacts(), c => c.ExternalId == profiles[0].Id);
+
+        // A re-run (fresh synchronizer, as a new session) creates the missing one and leaves the rest alone.
+        var rerun = rig.Synchronizer(options);
+        var second = await FaultRig.SyncAllAsync(rerun, profiles);
+        Assert.Equal(profiles[0].Id, Assert.Single(second, r => r.Action == SyncAction.Created).CustomerId);
+        Assert.Equal(Profiles - 1, second.Count(r => r.Action == SyncAction.Unchanged));
+        rig.AssertExactlyOnce(profiles);
+        rig.AssertContactsComplete(rerun, profiles);
+    }
+
+    [Fact]
+    public async Task A_401_mid_run_stops_the_run_with_IntercomAuthenticationException_and_no_further_writes()
+    {
+        await using var rig = await FaultRig.StartAsync(latencyMs: 5);
+        var profiles = ProfileBuilder.BuildMany(Profiles);
+        var sync = rig.Synchronizer();
+        const int writers = 8;
+
+        // The token is revoked once 50 contacts exist: from then on every request is refused.
+        var revoke = Task.Run(async () =>
+        {
+            while (rig.State.Contacts.Count < 50) await Task.Delay(1);
+            rig.State.ArmFault(FakeFaultKind.Unauthorized401, 100_000);
+        });
+
+        await Assert.ThrowsAsync<IntercomAuthenticationException>(() => FaultRig.SyncAllAsync(sync, profiles, writers));
+        await revoke;
+
+        var contactsAtStop = rig.State.Contacts.Count;
+        var requestsAtStop = rig.State.Counters.Total;
+        await Task.Delay(300);
+        Assert.Equal(contactsAtStop, rig.State.Contacts.Count);
+        Assert.Equal(requestsAtStop, rig.State.Counters.Total);
+        Assert.True(contactsAtStop < Profiles, $"{contactsAtStop} contacts: the run went on");
+        // Only the requests already in flight when the first 401 came back met one; no customer started after it.
+        var refused = rig.State.Requests.Count(r => r.Status == 401);
+        Assert.InRange(refused, 1, writers);
+        rig.AssertContactsComplete(sync, profiles);
+    }
+
+    [Fact]
+    public async Task Cancellation_mid_run_stops_promptly_and_leaves_nothing_half_written()
+    {
+        await using var rig = await FaultRig.StartAsync(latencyMs: 20);
+        var profiles = ProfileBuilder.BuildMany(Profiles);
+        var sync = rig.Synchronizer();
+        const int writers = 8;
+        using var cancel = new CancellationTokenSource();
+        var requestsAtCancel = 0;
+        var trigger = Task.Run(async () =>
+        {
+            while (rig.State.Contacts.Count < 40) await Task.Delay(1);
+            requestsAtCancel = rig.State.Counters.Total;
+            cancel.Cancel();
+        });
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => FaultRig.SyncAllAsync(sync, profiles, writers, cancel.Token));
+        await trigger;
+        var requestsAtStop = rig.State.Counters.Total;
+        var contactsAtStop = rig.LiveContacts().Count;
+        await Task.Delay(300);
+
+        // Promptly: at most the requests already in flight (one per writer) reached Intercom after the cancel, and
+        // nothing arrives later.
+        Assert.InRange(requestsAtStop - requestsAtCancel, 0, writers);
+        Assert.Equal(requestsAtStop, rig.State.Counters.Total);
+        Assert.Equal(contactsAtStop, rig.LiveContacts().Count);
+        Assert.InRange(contactsAtStop, 40, Profiles - 1);
+        // Every contact that exists holds all its attributes (creates carry them all in one request).
+        rig.AssertContactsComplete(sync, profiles);
+
+        // And a re-run completes the job without duplicates.
+        var rerun = rig.Synchronizer();
+        var second = await FaultRig.SyncAllAsync(rerun, profiles);
+        Assert.DoesNotContain(second, r => r.Action == SyncAction.Failed);
+        rig.AssertExactlyOnce(profiles);
+    }
+}
