@@ -17,7 +17,7 @@ namespace StripeIntercom.Intercom
         [JsonPropertyName("created_at")] public long CreatedAt { get; set; }
         [JsonPropertyName("updated_at")] public long UpdatedAt { get; set; }
         [JsonPropertyName("signed_up_at")] public long? SignedUpAt { get; set; }
-        [JsonPropertyName("custom_attributes")] public Dictionary<string, JsonElement> CustomAttributes { get; set; } = new Dictionary<string, JsonElement>();
+        [JsonPropertyName("custom_attributes")] public IntercomCustomAttributes CustomAttributes { get; set; } = IntercomCustomAttributes.Empty;
 
         [JsonIgnore] public bool IsUser => Role == "user";
         [JsonIgnore] public bool IsLead => Role == "lead";
