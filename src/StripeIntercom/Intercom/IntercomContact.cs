@@ -19,7 +19,17 @@ namespace StripeIntercom.Intercom
         [JsonPropertyName("signed_up_at")] public long? SignedUpAt { get; set; }
         [JsonPropertyName("custom_attributes")] public IntercomCustomAttributes CustomAttributes { get; set; } = IntercomCustomAttributes.Empty;
 
+        /// <summary>True for a copy that keeps only who the contact is, not its attributes (see <see cref="WithoutAttributes"/>).</summary>
+        [JsonIgnore] public bool IsIdentityOnly { get; private set; }
+
         [JsonIgnore] public bool IsUser => Role == "user";
+
+        /// <summary>A copy without custom attributes: what an index needs to recognise the contact, at a fraction of the memory.</summary>
+        public IntercomContact WithoutAttributes() => new IntercomContact
+        {
+            Id = Id, ExternalId = ExternalId, Role = Role, Email = Email, Name = Name, Phone = Phone,
+            CreatedAt = CreatedAt, UpdatedAt = UpdatedAt, SignedUpAt = SignedUpAt, IsIdentityOnly = true,
+        };
         [JsonIgnore] public bool IsLead => Role == "lead";
 
         public override string ToString() => $"{Id} {Role} {ExternalId} {Email}";

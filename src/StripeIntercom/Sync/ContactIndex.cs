@@ -7,7 +7,9 @@ namespace StripeIntercom.Sync
 {
     /// <summary>
     /// Contacts by id, external_id and email, read in bulk and kept current with our own writes. A listed copy never
-    /// replaces one we wrote ourselves: the list may have been read before our write landed.
+    /// replaces one we wrote ourselves: the list may have been read before our write landed. Contacts this run has
+    /// already written or checked are kept without their attributes (a customer rarely comes round twice in a run,
+    /// and the synchronizer re-reads one that does), so memory follows the contacts still to check, not all of them.
     /// </summary>
     internal sealed class ContactIndex
     {
@@ -33,7 +35,16 @@ namespace StripeIntercom.Sync
             lock (_gate)
             {
                 _ownWrites.Add(contact.Id);
-                Put(contact);
+                Put(contact.WithoutAttributes());
+            }
+        }
+
+        /// <summary>A contact found unchanged: keep knowing it, drop its attributes.</summary>
+        public void RecordChecked(IntercomContact contact)
+        {
+            lock (_gate)
+            {
+                if (_byId.TryGetValue(contact.Id, out var held) && ReferenceEquals(held, contact)) _byId[contact.Id] = contact.WithoutAttributes();
             }
         }
 

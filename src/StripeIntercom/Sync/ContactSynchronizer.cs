@@ -166,8 +166,10 @@ namespace StripeIntercom.Sync
             if (await IsIndexUsableAsync(cancellationToken).ConfigureAwait(false))
             {
                 var indexed = _index.FindByExternalId(draft.ExternalId);
-                if (indexed != null) return ContactMatch.Existing(indexed);
-                return draft.Email == null ? ContactMatch.None : MatchByEmail(draft, _index.FindByEmail(draft.Email));
+                if (indexed != null) return ContactMatch.Existing(await WithAttributesAsync(indexed, cancellationToken).ConfigureAwait(false));
+                if (draft.Email == null) return ContactMatch.None;
+                var match = MatchByEmail(draft, _index.FindByEmail(draft.Email));
+                return match.Contact == null ? match : ContactMatch.Existing(await WithAttributesAsync(match.Contact, cancellationToken).ConfigureAwait(false));
             }
 
             Interlocked.Increment(ref _lookups);
@@ -180,6 +182,14 @@ namespace StripeIntercom.Sync
             Interlocked.Increment(ref _lookups);
             var found = await _client.SearchContactsAsync(IntercomSearchQuery.Field("email", "=", draft.Email), IntercomClient.MaxPageSize, null, cancellationToken).ConfigureAwait(false);
             return MatchByEmail(draft, found.Contacts);
+        }
+
+        /// <summary>The index keeps contacts it has seen written or checked without attributes; diffing needs them back.</summary>
+        private async Task<IntercomContact> WithAttributesAsync(IntercomContact contact, CancellationToken cancellationToken)
+        {
+            if (!contact.IsIdentityOnly) return contact;
+            Interlocked.Increment(ref _lookups);
+            return await _client.GetContactAsync(contact.Id, cancellationToken).ConfigureAwait(false);
         }
 
         private static ContactMatch MatchByEmail(ContactDraft draft, IEnumerable<IntercomContact> contacts)
@@ -295,6 +305,7 @@ namespace StripeIntercom.Sync
             if (changes.Count == 0 && !_options.Force)
             {
                 result.Action = SyncAction.Unchanged;
+                _index.RecordChecked(contact);
                 return;
             }
             if (_options.Force) write = FullWrite(contact, draft);
