@@ -90,6 +90,21 @@ function Write-Paragraphs {
     $Writer.WriteEndElement()
 }
 
+function Write-TypeList {
+    <# INPUTS and OUTPUTS: a list of types, each with its description. #>
+    param([System.Xml.XmlWriter] $Writer, [string] $ListElement, [string] $ItemElement, $Entries)
+    $Writer.WriteStartElement('command', $ListElement, $command)
+    foreach ($entry in $Entries) {
+        $Writer.WriteStartElement('command', $ItemElement, $command)
+        $Writer.WriteStartElement('dev', 'type', $dev)
+        $Writer.WriteElementString('maml', 'name', $maml, $entry.Type)
+        $Writer.WriteEndElement()
+        Write-Paragraphs $Writer $entry.Description
+        $Writer.WriteEndElement()
+    }
+    $Writer.WriteEndElement()
+}
+
 function Get-PipelineInputText {
     param($Parameter)
     $kinds = @()
@@ -114,16 +129,19 @@ function Write-Parameter {
     $Writer.WriteAttributeString('aliases', $aliases)
     $Writer.WriteElementString('maml', 'name', $maml, $Parameter.Name)
     Write-Paragraphs $Writer $Description
-    $isSwitch = $Parameter.ParameterType -eq [System.Management.Automation.SwitchParameter]
+    # int? reads as Int32 in help, as PowerShell users know it.
+    $type = [Nullable]::GetUnderlyingType($Parameter.ParameterType)
+    if (-not $type) { $type = $Parameter.ParameterType }
+    $isSwitch = $type -eq [System.Management.Automation.SwitchParameter]
     if (-not $isSwitch) {
         $Writer.WriteStartElement('command', 'parameterValue', $command)
         $Writer.WriteAttributeString('required', 'true')
         $Writer.WriteAttributeString('variableLength', 'false')
-        $Writer.WriteString($Parameter.ParameterType.Name)
+        $Writer.WriteString($type.Name)
         $Writer.WriteEndElement()
     }
     $Writer.WriteStartElement('dev', 'type', $dev)
-    $Writer.WriteElementString('maml', 'name', $maml, $Parameter.ParameterType.FullName)
+    $Writer.WriteElementString('maml', 'name', $maml, $type.FullName)
     $Writer.WriteEndElement()
     $Writer.WriteEndElement()
 }
@@ -195,27 +213,8 @@ foreach ($cmd in Get-Command -Module $module.Name -CommandType Cmdlet | Sort-Obj
     }
     $writer.WriteEndElement()
 
-    $writer.WriteStartElement('command', 'inputTypes', $command)
-    foreach ($input in $doc.Inputs) {
-        $writer.WriteStartElement('command', 'inputType', $command)
-        $writer.WriteStartElement('dev', 'type', $dev)
-        $writer.WriteElementString('maml', 'name', $maml, $input.Type)
-        $writer.WriteEndElement()
-        Write-Paragraphs $writer $input.Description
-        $writer.WriteEndElement()
-    }
-    $writer.WriteEndElement()
-
-    $writer.WriteStartElement('command', 'returnValues', $command)
-    foreach ($output in $doc.Outputs) {
-        $writer.WriteStartElement('command', 'returnValue', $command)
-        $writer.WriteStartElement('dev', 'type', $dev)
-        $writer.WriteElementString('maml', 'name', $maml, $output.Type)
-        $writer.WriteEndElement()
-        Write-Paragraphs $writer $output.Description
-        $writer.WriteEndElement()
-    }
-    $writer.WriteEndElement()
+    Write-TypeList $writer 'inputTypes' 'inputType' $doc.Inputs
+    Write-TypeList $writer 'returnValues' 'returnValue' $doc.Outputs
 
     if ($doc.Notes) {
         $writer.WriteStartElement('maml', 'alertSet', $maml)

@@ -26,7 +26,8 @@ namespace StripeIntercom.PowerShell.Internal
             catch (ConnectionFailedException ex)
             {
                 _current = null;
-                cmdlet.ThrowTerminatingError(new ErrorRecord(ex, "ConnectionFailed." + ex.Service.Replace(" and ", "And"), ErrorCategory.AuthenticationError, ex.Service));
+                var category = ex.CredentialsRejected ? ErrorCategory.AuthenticationError : ErrorCategory.ConnectionError;
+                cmdlet.ThrowTerminatingError(new ErrorRecord(ex, "ConnectionFailed." + ex.Service.Replace(" and ", "And"), category, ex.Service));
             }
 
             _current = connection;

@@ -89,17 +89,18 @@ namespace StripeIntercom.Connection
 
             if (stripeError is not null && intercomError is not null)
             {
-                throw new ConnectionFailedException("Stripe and Intercom", stripeError.Message + " " + intercomError.Message, stripeError);
+                throw new ConnectionFailedException("Stripe and Intercom", stripeError.Message + " " + intercomError.Message, stripeError,
+                    Rejected(stripeError) || Rejected(intercomError));
             }
 
             if (stripeError is not null)
             {
-                throw new ConnectionFailedException("Stripe", stripeError.Message, stripeError);
+                throw new ConnectionFailedException("Stripe", stripeError.Message, stripeError, Rejected(stripeError));
             }
 
             if (intercomError is not null)
             {
-                throw new ConnectionFailedException("Intercom", intercomError.Message, intercomError);
+                throw new ConnectionFailedException("Intercom", intercomError.Message, intercomError, Rejected(intercomError));
             }
 
             var info = new ConnectionInfo
@@ -151,6 +152,9 @@ namespace StripeIntercom.Connection
                 return (null, new Exception($"Intercom could not be reached at {settings.ResolveApiBase()}: {ex.Message}", ex));
             }
         }
+
+        private static bool Rejected(Exception checkError) =>
+            checkError.InnerException is StripeCredentialsException || checkError.InnerException is IntercomAuthenticationException;
 
         private static string MissingCredentialMessage(ConnectionOptions options)
         {
