@@ -64,7 +64,7 @@ Describe 'Start-StripeWebhookListener' {
         try {
             $child = Start-ModuleChildProcess -Servers $servers -WorkingDirectory $TestDrive -Script @"
 Connect-StripeIntercom | Out-Null
-Start-StripeWebhookListener -Prefix '$prefix' -Duration (New-TimeSpan -Seconds 12) | Select-Object @{ n = 'Kind'; e = { [string]`$_.Kind } }, CustomerId, EventId | ConvertTo-Json | Set-Content '$activityFile'
+Start-StripeWebhookListener -Prefix '$prefix' -Duration (New-TimeSpan -Seconds 20) | Select-Object @{ n = 'Kind'; e = { [string]`$_.Kind } }, CustomerId, EventId | ConvertTo-Json | Set-Content '$activityFile'
 "@
         }
         finally { Remove-Item env:STRIPE_WEBHOOK_SECRET }
