@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Specialized;
 using System.Management.Automation;
-using System.Text.Json;
 using StripeIntercom.Intercom;
 using StripeIntercom.PowerShell.Internal;
 
@@ -106,7 +105,7 @@ namespace StripeIntercom.PowerShell.Commands
             var attributes = new OrderedDictionary(StringComparer.Ordinal);
             foreach (var pair in contact.CustomAttributes)
             {
-                attributes[pair.Key] = ToPlainValue(pair.Value);
+                attributes[pair.Key] = IntercomCustomAttributes.ToPlain(pair.Value);
             }
 
             var output = PSObject.AsPSObject(contact);
@@ -114,18 +113,5 @@ namespace StripeIntercom.PowerShell.Commands
             return output;
         }
 
-        private static object? ToPlainValue(JsonElement value)
-        {
-            switch (value.ValueKind)
-            {
-                case JsonValueKind.String: return value.GetString();
-                case JsonValueKind.True: return true;
-                case JsonValueKind.False: return false;
-                case JsonValueKind.Number: return value.TryGetInt64(out var whole) ? whole : (object)value.GetDouble();
-                case JsonValueKind.Null:
-                case JsonValueKind.Undefined: return null;
-                default: return value.GetRawText();
-            }
-        }
     }
 }

@@ -29,8 +29,10 @@ namespace StripeIntercom.PowerShell.Internal
         [Parameter]
         public DeletedCustomerAction DeletedCustomerAction { get; set; } = DeletedCustomerAction.Mark;
 
-        /// <summary>True under -WhatIf, whether given to this cmdlet or through $WhatIfPreference.</summary>
-        protected bool IsWhatIf =>
+        private bool? _isWhatIf;
+
+        /// <summary>True under -WhatIf, whether given to this cmdlet or through $WhatIfPreference (read once: it is asked per customer).</summary>
+        protected bool IsWhatIf => _isWhatIf ??=
             MyInvocation.BoundParameters.TryGetValue("WhatIf", out var value)
                 ? ((SwitchParameter)value).IsPresent
                 : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));

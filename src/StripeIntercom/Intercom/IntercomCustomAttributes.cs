@@ -32,6 +32,23 @@ namespace StripeIntercom.Intercom
 
         public bool ContainsKey(string key) => TryGetValue(key, out _);
 
+        /// <summary>A JSON value as a plain .NET value (string, bool, long, decimal or null), for reports and PowerShell.</summary>
+        public static object? ToPlain(JsonElement? value)
+        {
+            if (value == null) return null;
+            var element = value.Value;
+            switch (element.ValueKind)
+            {
+                case JsonValueKind.String: return element.GetString();
+                case JsonValueKind.True: return true;
+                case JsonValueKind.False: return false;
+                case JsonValueKind.Number: return element.TryGetInt64(out var whole) ? (object)whole : element.GetDecimal();
+                case JsonValueKind.Null:
+                case JsonValueKind.Undefined: return null;
+                default: return element.GetRawText();
+            }
+        }
+
         public bool TryGetValue(string key, out JsonElement value)
         {
             if (_object is { } element && element.TryGetProperty(key, out value))

@@ -379,7 +379,7 @@ namespace StripeIntercom.Sync
                 if (IntercomValueComparer.AreEqual(current, pair.Value)) continue;
                 write.CustomAttributes ??= new Dictionary<string, object?>(StringComparer.Ordinal);
                 write.CustomAttributes[pair.Key] = pair.Value;
-                changes.Add(new AttributeChange(pair.Key, IntercomValueComparer.ToPlain(current), pair.Value));
+                changes.Add(new AttributeChange(pair.Key, IntercomCustomAttributes.ToPlain(current), pair.Value));
             }
             return (write, changes);
         }

@@ -32,23 +32,6 @@ namespace StripeIntercom.Sync
             }
         }
 
-        /// <summary>A JSON value as a plain .NET value for reports.</summary>
-        public static object? ToPlain(JsonElement? value)
-        {
-            if (value == null) return null;
-            var element = value.Value;
-            switch (element.ValueKind)
-            {
-                case JsonValueKind.String: return element.GetString();
-                case JsonValueKind.True: return true;
-                case JsonValueKind.False: return false;
-                case JsonValueKind.Number: return element.TryGetInt64(out var l) ? (object)l : element.GetDecimal();
-                case JsonValueKind.Null:
-                case JsonValueKind.Undefined: return null;
-                default: return element.GetRawText();
-            }
-        }
-
         private static decimal? ToDecimal(object value)
         {
             switch (value)
