@@ -9,60 +9,52 @@ using StripeIntercom.Stripe;
 namespace StripeIntercom.Connection
 {
     /// <summary>
-    /// Checked credentials and endpoints for both services. It holds settings, not clients: each operation
-    /// makes its own Stripe reader and Intercom client with its own logger and counters, each behind the
-    /// retry and pacing handlers. The rate-limit budgets live here, once per connection, so every operation
-    /// of the session shares them as the services' limits are shared.
+    /// Checked credentials and endpoints for both services, and what they share: one connection pool per service
+    /// (<see cref="SharedTransport"/>, recycled every <see cref="PoolLifetime"/> and closed by <see cref="Dispose"/>) and one
+    /// rate-limit budget per service. Each operation makes its own Stripe reader and Intercom client, with its own logger,
+    /// counters and circuit, over those pools; disposing the reader or client releases its handlers, not the pool.
     /// </summary>
-    public sealed class ServiceConnection
+    public sealed class ServiceConnection : IDisposable
     {
+        /// <summary>How long one set of pooled connections serves new requests before it is replaced.</summary>
+        public static readonly TimeSpan PoolLifetime = TimeSpan.FromMinutes(10);
+
         // Below the 100 s HttpClient timeout of both clients, which would otherwise look like a cancellation.
         private static readonly TimeSpan OverallTimeout = TimeSpan.FromSeconds(90);
 
-        private ServiceConnection(StripeSettings stripe, IntercomSettings intercom, ConnectionInfo info)
+        private readonly SharedTransport _stripeTransport;
+        private readonly SharedTransport _intercomTransport;
+
+        private ServiceConnection(StripeSettings stripe, IntercomSettings intercom, string stripeMode)
         {
             Stripe = stripe;
             Intercom = intercom;
-            Info = info;
-            StripeBudget = RateLimitBudget.ForStripe(testMode: info.StripeMode != "Live");
+            StripeBudget = RateLimitBudget.ForStripe(testMode: stripeMode != "Live");
             IntercomBudget = RateLimitBudget.ForIntercom();
+            _stripeTransport = new SharedTransport(PoolLifetime);
+            _intercomTransport = new SharedTransport(PoolLifetime);
+            Info = new ConnectionInfo { StripeMode = stripeMode, IntercomRegion = intercom.Region };
         }
 
         public StripeSettings Stripe { get; }
         public IntercomSettings Intercom { get; }
-        public ConnectionInfo Info { get; }
+        public ConnectionInfo Info { get; private set; }
         public RateLimitBudget StripeBudget { get; }
         public RateLimitBudget IntercomBudget { get; }
 
-        public StripeCustomerReader CreateStripeReader(ILogger? logger, ResilienceCounters? counters = null)
-        {
-            var options = ResilienceOptions.ForStripe();
-            options.OverallTimeout = OverallTimeout;
-            var settings = new StripeSettings
-            {
-                ApiKey = Stripe.ApiKey,
-                ApiBase = Stripe.ApiBase,
-                InnerHandler = ResilientHandlerFactory.Create(options, StripeBudget, counters ?? new ResilienceCounters(), logger),
-            };
-            return new StripeCustomerReader(settings, logger);
-        }
+        public StripeCustomerReader CreateStripeReader(ILogger? logger, ResilienceCounters? counters = null) =>
+            CreateStripeReader(logger, counters, WithOverallTimeout(ResilienceOptions.ForStripe()));
 
         /// <param name="budget">A tighter budget for this operation (-MaxRequestsPerWindow); the connection's by default.</param>
-        public IntercomClient CreateIntercomClient(ILogger? logger, ResilienceCounters? counters = null, RateLimitBudget? budget = null)
-        {
-            var options = ResilienceOptions.ForIntercom();
-            options.OverallTimeout = OverallTimeout;
-            var settings = new IntercomSettings
-            {
-                AccessToken = Intercom.AccessToken,
-                Region = Intercom.Region,
-                ApiBase = Intercom.ApiBase,
-                InnerHandler = ResilientHandlerFactory.Create(options, budget ?? IntercomBudget, counters ?? new ResilienceCounters(), logger),
-            };
-            return new IntercomClient(settings, logger);
-        }
+        public IntercomClient CreateIntercomClient(ILogger? logger, ResilienceCounters? counters = null, RateLimitBudget? budget = null) =>
+            CreateIntercomClient(logger, counters, budget, WithOverallTimeout(ResilienceOptions.ForIntercom()));
 
-        /// <summary>Checks both credentials with one cheap call each, at the same time, and says which failed.</summary>
+        /// <summary>
+        /// Checks both credentials with one cheap call each, at the same time, and says which failed. The checks go through
+        /// the same retries as everything else (a blip does not fail a scheduled run; a rejected credential is never
+        /// retried) and give up after <see cref="ConnectTimeout"/>, naming the service and the URL.
+        /// </summary>
+        /// <exception cref="ConnectionFailedException">A credential is missing or rejected, or a service cannot be reached.</exception>
         public static async Task<ServiceConnection> OpenAsync(ConnectionOptions options, ILogger? logger, CancellationToken cancellationToken)
         {
             var missing = options.StripeApiKey is null && options.IntercomAccessToken is null ? "Stripe and Intercom"
@@ -82,75 +74,150 @@ namespace StripeIntercom.Connection
                 ApiBase = options.IntercomApiBase,
             };
 
-            var stripeCheck = CheckStripeAsync(stripe, logger, cancellationToken);
-            var intercomCheck = CheckIntercomAsync(intercom, logger, cancellationToken);
-            var stripeError = await stripeCheck.ConfigureAwait(false);
-            var (workspace, intercomError) = await intercomCheck.ConfigureAwait(false);
-
-            if (stripeError is not null && intercomError is not null)
+            var connection = new ServiceConnection(stripe, intercom, StripeKeyMode(options.StripeApiKey!));
+            try
             {
-                throw new ConnectionFailedException("Stripe and Intercom", stripeError.Message + " " + intercomError.Message, stripeError,
-                    Rejected(stripeError) || Rejected(intercomError));
+                var stripeCheck = connection.CheckStripeAsync(logger, cancellationToken);
+                var intercomCheck = connection.CheckIntercomAsync(logger, cancellationToken);
+                var stripeError = await stripeCheck.ConfigureAwait(false);
+                var (workspace, intercomError) = await intercomCheck.ConfigureAwait(false);
+
+                if (stripeError is not null && intercomError is not null)
+                {
+                    throw new ConnectionFailedException("Stripe and Intercom", stripeError.Message + " " + intercomError.Message, stripeError,
+                        Rejected(stripeError) || Rejected(intercomError));
+                }
+
+                if (stripeError is not null)
+                {
+                    throw new ConnectionFailedException("Stripe", stripeError.Message, stripeError, Rejected(stripeError));
+                }
+
+                if (intercomError is not null)
+                {
+                    throw new ConnectionFailedException("Intercom", intercomError.Message, intercomError, Rejected(intercomError));
+                }
+
+                connection.Info = new ConnectionInfo
+                {
+                    StripeMode = connection.Info.StripeMode,
+                    StripeApiBase = StripeApiBaseOf(stripe).ToString(),
+                    IntercomRegion = intercom.Region,
+                    IntercomApiBase = intercom.ResolveApiBase().ToString(),
+                    IntercomWorkspace = workspace,
+                    ConnectedAt = DateTimeOffset.Now,
+                };
+                return connection;
             }
-
-            if (stripeError is not null)
+            catch
             {
-                throw new ConnectionFailedException("Stripe", stripeError.Message, stripeError, Rejected(stripeError));
+                connection.Dispose();
+                throw;
             }
-
-            if (intercomError is not null)
-            {
-                throw new ConnectionFailedException("Intercom", intercomError.Message, intercomError, Rejected(intercomError));
-            }
-
-            var info = new ConnectionInfo
-            {
-                StripeMode = StripeKeyMode(options.StripeApiKey!),
-                StripeApiBase = (options.StripeApiBase ?? new Uri("https://api.stripe.com/")).ToString(),
-                IntercomRegion = intercom.Region,
-                IntercomApiBase = intercom.ResolveApiBase().ToString(),
-                IntercomWorkspace = workspace,
-                ConnectedAt = DateTimeOffset.Now,
-            };
-            return new ServiceConnection(stripe, intercom, info);
         }
 
-        private static async Task<Exception?> CheckStripeAsync(StripeSettings settings, ILogger? logger, CancellationToken cancellationToken)
+        /// <summary>How long Connect waits for either service before it says which one cannot be reached.</summary>
+        public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(15);
+
+        /// <summary>Closes both connection pools; readers and clients made from this connection stop working.</summary>
+        public void Dispose()
+        {
+            _stripeTransport.Dispose();
+            _intercomTransport.Dispose();
+        }
+
+        private StripeCustomerReader CreateStripeReader(ILogger? logger, ResilienceCounters? counters, ResilienceOptions options)
+        {
+            var settings = new StripeSettings
+            {
+                ApiKey = Stripe.ApiKey,
+                ApiBase = Stripe.ApiBase,
+                InnerHandler = ResilientHandlerFactory.Create(options, StripeBudget, counters ?? new ResilienceCounters(), logger),
+                Transport = _stripeTransport.CreateHandler(),
+            };
+            return new StripeCustomerReader(settings, logger);
+        }
+
+        private IntercomClient CreateIntercomClient(ILogger? logger, ResilienceCounters? counters, RateLimitBudget? budget, ResilienceOptions options)
+        {
+            var settings = new IntercomSettings
+            {
+                AccessToken = Intercom.AccessToken,
+                Region = Intercom.Region,
+                ApiBase = Intercom.ApiBase,
+                InnerHandler = ResilientHandlerFactory.Create(options, budget ?? IntercomBudget, counters ?? new ResilienceCounters(), logger,
+                    _intercomTransport.CreateHandler()),
+                DisposeInnerHandler = true,
+            };
+            return new IntercomClient(settings, logger);
+        }
+
+        private static ResilienceOptions WithOverallTimeout(ResilienceOptions options)
+        {
+            options.OverallTimeout = OverallTimeout;
+            return options;
+        }
+
+        /// <summary>Transient failures are retried a few times within <see cref="ConnectTimeout"/>; no circuit, since two calls cannot make one.</summary>
+        private static ResilienceOptions ForConnect(ResilienceOptions options)
+        {
+            options.MaxRetries = 3;
+            options.AttemptTimeout = TimeSpan.FromSeconds(10);
+            options.OverallTimeout = ConnectTimeout;
+            options.MaxDelay = TimeSpan.FromSeconds(5);
+            options.UseCircuitBreaker = false;
+            return options;
+        }
+
+        private static Uri StripeApiBaseOf(StripeSettings settings) => settings.ApiBase ?? new Uri("https://api.stripe.com/");
+
+        private async Task<Exception?> CheckStripeAsync(ILogger? logger, CancellationToken cancellationToken)
         {
             try
             {
-                using var reader = new StripeCustomerReader(settings, logger);
+                using var reader = CreateStripeReader(logger, null, ForConnect(ResilienceOptions.ForStripe()));
                 await reader.VerifyCredentialsAsync(cancellationToken).ConfigureAwait(false);
                 return null;
             }
             catch (StripeCredentialsException ex)
             {
                 return new Exception(
-                    $"Stripe rejected the secret key (401). Check -StripeApiKey or {ConnectionOptions.StripeKeyVariable}.", ex);
+                    $"Stripe rejected the secret key (401) at {StripeApiBaseOf(Stripe)}. Check -StripeApiKey or {ConnectionOptions.StripeKeyVariable}.", ex);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
             {
-                return new Exception($"Stripe could not be reached at {settings.ApiBase?.ToString() ?? "api.stripe.com"}: {ex.Message}", ex);
+                return new Exception($"Stripe could not be reached at {StripeApiBaseOf(Stripe)}: {Innermost(ex).Message}", ex);
             }
         }
 
-        private static async Task<(string? Workspace, Exception? Error)> CheckIntercomAsync(IntercomSettings settings, ILogger? logger, CancellationToken cancellationToken)
+        private async Task<(string? Workspace, Exception? Error)> CheckIntercomAsync(ILogger? logger, CancellationToken cancellationToken)
         {
             try
             {
-                using var client = new IntercomClient(settings, logger);
+                using var client = CreateIntercomClient(logger, null, null, ForConnect(ResilienceOptions.ForIntercom()));
                 var me = await client.GetMeAsync(cancellationToken).ConfigureAwait(false);
                 return (me.Workspace?.Name, null);
             }
             catch (IntercomAuthenticationException ex)
             {
                 return (null, new Exception(
-                    $"Intercom rejected the access token (401). Check -IntercomAccessToken or {ConnectionOptions.IntercomTokenVariable}.", ex));
+                    $"Intercom rejected the access token (401) at {Intercom.ResolveApiBase()}. Check -IntercomAccessToken or {ConnectionOptions.IntercomTokenVariable}.", ex));
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
             {
-                return (null, new Exception($"Intercom could not be reached at {settings.ResolveApiBase()}: {ex.Message}", ex));
+                return (null, new Exception($"Intercom could not be reached at {Intercom.ResolveApiBase()}: {Innermost(ex).Message}", ex));
             }
+        }
+
+        /// <summary>The most specific message: Stripe.net and HttpClient wrap what the handlers throw.</summary>
+        private static Exception Innermost(Exception error)
+        {
+            for (var current = error; current != null; current = current.InnerException)
+            {
+                if (current is ServiceTimeoutException || current is ServiceUnavailableException || current is IntercomApiException) return current;
+            }
+
+            return error;
         }
 
         private static bool Rejected(Exception checkError) =>

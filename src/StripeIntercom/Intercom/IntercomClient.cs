@@ -38,7 +38,7 @@ namespace StripeIntercom.Intercom
             if (settings == null) throw new ArgumentNullException(nameof(settings));
             if (string.IsNullOrWhiteSpace(settings.AccessToken)) throw new ArgumentException("An Intercom access token is required.", nameof(settings));
             var handler = settings.InnerHandler ?? new HttpClientHandler();
-            _http = new HttpClient(handler, disposeHandler: settings.InnerHandler == null)
+            _http = new HttpClient(handler, disposeHandler: settings.InnerHandler == null || settings.DisposeInnerHandler)
             {
                 BaseAddress = settings.ResolveApiBase(),
                 Timeout = settings.Timeout,

@@ -14,6 +14,9 @@ namespace StripeIntercom.Intercom
         /// <summary>The handler the client sends through, so resilience and pacing layers can be stacked underneath.</summary>
         public HttpMessageHandler? InnerHandler { get; set; }
 
+        /// <summary>True when the client owns <see cref="InnerHandler"/> (a chain made for it) and disposes it with itself.</summary>
+        public bool DisposeInnerHandler { get; set; }
+
         public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(100);
 
         public Uri ResolveApiBase()

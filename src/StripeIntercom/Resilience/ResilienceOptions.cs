@@ -14,8 +14,12 @@ public sealed class ResilienceOptions
     /// <summary>Retries after the first attempt; 0 turns retrying off.</summary>
     public int MaxRetries { get; set; } = 6;
 
-    /// <summary>Median of the first backoff delay; later delays grow exponentially with jitter.</summary>
-    public TimeSpan BaseDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+    /// <summary>
+    /// Median of the first backoff delay; later delays grow exponentially with jitter. With the defaults a failing
+    /// request keeps retrying for about a minute, well past the circuit's <see cref="SamplingDuration"/>, so a service
+    /// that is down opens the circuit (and stops the run once) before any one customer runs out of retries.
+    /// </summary>
+    public TimeSpan BaseDelay { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Cap on computed backoff delays and on waits derived from X-RateLimit-Reset.</summary>
     public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(30);
@@ -35,13 +39,13 @@ public sealed class ResilienceOptions
     public bool UseCircuitBreaker { get; set; } = true;
 
     /// <summary>Share of failed attempts within <see cref="SamplingDuration"/> that opens the circuit.</summary>
-    public double FailureRatio { get; set; } = 0.9;
+    public double FailureRatio { get; set; } = 0.5;
 
     /// <summary>Polly requires at least 0.5 s.</summary>
-    public TimeSpan SamplingDuration { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan SamplingDuration { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Attempts needed within the sampling duration before the ratio counts; at least 2.</summary>
-    public int MinimumThroughput { get; set; } = 20;
+    public int MinimumThroughput { get; set; } = 10;
 
     /// <summary>How long an open circuit fails requests without sending them; Polly requires at least 0.5 s.</summary>
     public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(15);

@@ -23,12 +23,13 @@ public static class ResilientHandlerFactory
     {
         if (options is null) throw new ArgumentNullException(nameof(options));
         if (counters is null) throw new ArgumentNullException(nameof(counters));
-        var transport = innermost ?? CreateTransport();
+        var transport = innermost ?? CreateNetworkHandler();
         var paced = budget is null ? transport : new RateLimitPacingHandler(budget, counters, transport);
         return new ResilientHttpHandler(options, counters, logger, paced);
     }
 
-    private static HttpClientHandler CreateTransport()
+    /// <summary>A network handler with enough connections per host for concurrent writers.</summary>
+    public static HttpClientHandler CreateNetworkHandler()
     {
         var handler = new HttpClientHandler();
         try

@@ -71,7 +71,9 @@ public sealed class ResilientHttpHandler : DelegatingHandler
             var reason = overall
                 ? $"no result within {Format.Duration(_options.OverallTimeout)} overall{(attempts.LastFailure is string last ? $" (last: {last})" : "")}"
                 : attempts.LastFailure;
-            throw new TimeoutException(
+            throw new ServiceTimeoutException(
+                _options.ServiceName,
+                overall,
                 $"{_options.ServiceName} {request.Method} {LogSafePath.Of(request.RequestUri)} timed out: {reason}; {attempts.Count} attempt{(attempts.Count == 1 ? "" : "s")}.",
                 timeout);
         }

@@ -27,6 +27,12 @@ namespace StripeIntercom.Stripe
         /// <summary>Continue after this customer id (Stripe lists newest first): how a checkpointed full sync resumes.</summary>
         public string? StartingAfter { get; set; }
 
+        /// <summary>
+        /// When <see cref="StartingAfter"/>'s customer no longer exists, continue with the customers created at or before
+        /// this moment (its creation time) instead; from the start when unknown.
+        /// </summary>
+        public DateTimeOffset? StartingAfterCreated { get; set; }
+
         /// <summary>Every live customer; a fresh instance each time, so callers cannot change it for others.</summary>
         public static CustomerQuery All => new CustomerQuery();
     }

@@ -44,14 +44,16 @@ namespace StripeIntercom.Stripe
         private readonly EventService _events;
         private readonly ProductCatalog _catalog;
         private readonly bool _livemodeKey;
+        private readonly ILogger _logger;
 
         public StripeCustomerReader(StripeSettings settings, ILogger? logger = null)
         {
             if (settings == null) throw new ArgumentNullException(nameof(settings));
             if (string.IsNullOrWhiteSpace(settings.ApiKey)) throw new ArgumentException("A Stripe API key is required.", nameof(settings));
 
+            _logger = logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
             _counter = new ApiCallCountingHandler(logger);
-            _httpClient = new HttpClient(BuildPipeline(settings.InnerHandler, _counter), disposeHandler: true);
+            _httpClient = new HttpClient(BuildPipeline(settings, _counter), disposeHandler: true);
             var client = _stripeClient = new StripeClient(new StripeClientOptions
             {
                 ApiKey = settings.ApiKey,
@@ -98,7 +100,7 @@ namespace StripeIntercom.Stripe
                 var remaining = Remaining(query, yielded);
                 if (remaining == 0) yield break;
                 options.Limit = Math.Min(PageSize, remaining);
-                var page = await SendAsync(() => _customers.ListAsync(options, null, cancellationToken)).ConfigureAwait(false);
+                var page = await ListCustomersPageAsync(options, query, cancellationToken).ConfigureAwait(false);
                 var subscriptionsByCustomer = await SubscriptionsOfPageAsync(page.Data, cancellationToken).ConfigureAwait(false);
                 foreach (var customer in page.Data)
                 {
@@ -116,6 +118,38 @@ namespace StripeIntercom.Stripe
                 if (!liveIds.Add(deleted.Id)) continue;
                 yield return deleted;
                 if (++yielded == query.First) yield break;
+            }
+        }
+
+        /// <summary>
+        /// One customers page. A resume point that no longer exists (the customer was deleted since the checkpoint) makes
+        /// Stripe answer 400 resource_missing for every later run; the listing then restarts from the resume point's
+        /// creation time, or from the start when it is unknown. Customers of that second may be synced again, which
+        /// writes nothing when they are unchanged.
+        /// </summary>
+        private async Task<StripeList<Customer>> ListCustomersPageAsync(CustomerListOptions options, CustomerQuery query, CancellationToken cancellationToken)
+        {
+            try
+            {
+                return await SendAsync(() => _customers.ListAsync(options, null, cancellationToken)).ConfigureAwait(false);
+            }
+            catch (StripeException e) when (query.StartingAfter != null && options.StartingAfter == query.StartingAfter
+                && e.StripeError?.Code == "resource_missing" && e.StripeError?.Param == "starting_after")
+            {
+                _logger.LogWarning(
+                    "The resume point, Stripe customer {CustomerId}, no longer exists; listing again from {Created}.",
+                    query.StartingAfter, query.StartingAfterCreated?.ToString("u") ?? "the newest customer");
+                options.StartingAfter = null;
+                if (query.StartingAfterCreated is { } created)
+                {
+                    var range = options.Created?.Value as DateRangeOptions ?? new DateRangeOptions();
+                    range.LessThan = null;
+                    range.LessThanOrEqual = created.UtcDateTime;
+                    if (query.CreatedBefore is { } before && before <= created) range.LessThan = before.UtcDateTime;
+                    options.Created = range;
+                }
+
+                return await SendAsync(() => _customers.ListAsync(options, null, cancellationToken)).ConfigureAwait(false);
             }
         }
 
@@ -216,18 +250,20 @@ namespace StripeIntercom.Stripe
             return new DateRangeOptions { GreaterThan = query.CreatedAfter?.UtcDateTime, LessThan = query.CreatedBefore?.UtcDateTime };
         }
 
-        private static HttpMessageHandler BuildPipeline(HttpMessageHandler? inner, ApiCallCountingHandler counter)
+        private static HttpMessageHandler BuildPipeline(StripeSettings settings, ApiCallCountingHandler counter)
         {
+            var inner = settings.InnerHandler;
+            var network = settings.Transport ?? new HttpClientHandler();
             if (inner == null)
             {
-                counter.InnerHandler = new HttpClientHandler();
+                counter.InnerHandler = network;
                 return counter;
             }
             var last = inner as DelegatingHandler;
             while (last?.InnerHandler is DelegatingHandler next) last = next;
             if (last != null && last.InnerHandler == null)
             {
-                counter.InnerHandler = new HttpClientHandler();
+                counter.InnerHandler = network;
                 last.InnerHandler = counter;
                 return inner;
             }

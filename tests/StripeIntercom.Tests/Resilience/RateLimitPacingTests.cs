@@ -105,7 +105,8 @@ public sealed class RateLimitPacingTests(ITestOutputHelper output)
 
         for (var i = 0; i < 2; i++)
         {
-            var timeout = await Assert.ThrowsAsync<TimeoutException>(() => client.GetAsync("contacts"));
+            var timeout = await Assert.ThrowsAsync<ServiceTimeoutException>(() => client.GetAsync("contacts"));
+            Assert.False(timeout.IsOverall);
             Assert.Contains("rate-limit budget", timeout.Message);
         }
 

@@ -233,8 +233,10 @@ public sealed class ResilientHttpHandlerTests
         options.OverallTimeout = TimeSpan.FromMilliseconds(700);
         using var client = Client(server, options, counters);
 
-        var timeout = await Assert.ThrowsAsync<TimeoutException>(() => client.GetAsync("v1/customers/cus_9Xa1"));
+        var timeout = await Assert.ThrowsAsync<ServiceTimeoutException>(() => client.GetAsync("v1/customers/cus_9Xa1"));
 
+        Assert.True(timeout.IsOverall);
+        Assert.Equal("Stripe", timeout.ServiceName);
         Assert.Contains("Stripe", timeout.Message);
         Assert.DoesNotContain("cus_9Xa1", timeout.Message);
         Assert.InRange(server.Hits, 2, 4);
