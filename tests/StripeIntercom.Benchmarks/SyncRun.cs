@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using StripeIntercom.Connection;
 using StripeIntercom.Resilience;
+using StripeIntercom.Runs;
 using StripeIntercom.Stripe;
 using StripeIntercom.Sync;
 
@@ -33,8 +34,8 @@ internal sealed class SyncRunResult
 /// <summary>
 /// The measured process: one sync of every Stripe customer through the product path (ServiceConnection.OpenAsync,
 /// CreateStripeReader / CreateIntercomClient behind the resilience chain, ContactSynchronizer in Bulk lookup mode),
-/// with <c>writers</c> syncs in flight as the PowerShell SyncDispatcher runs ThrottleLimit of them. Profiles are
-/// streamed: Parallel.ForEachAsync pulls from the reader only as writers free up.
+/// run by the shipped <see cref="SyncRunner"/> with <c>writers</c> syncs in flight, as Invoke-StripeIntercomSync runs
+/// ThrottleLimit of them. Profiles are streamed: the runner pulls from the reader only as writers free up.
 /// </summary>
 internal static class SyncRun
 {
@@ -67,32 +68,34 @@ internal static class SyncRun
         };
         using var reader = connection.CreateStripeReader(null, stripeCounters);
         using var client = connection.CreateIntercomClient(null, intercomCounters, budget);
-        var sync = new ContactSynchronizer(client, AttributeMap.Default, new SyncOptions { LookupMode = ContactLookupMode.Bulk });
+        var sync = new CustomerSync(new ContactSynchronizer(client, AttributeMap.Default, new SyncOptions { LookupMode = ContactLookupMode.Bulk }), reader);
 
-        var actions = new ConcurrentDictionary<string, int>();
-        var failed = new ConcurrentBag<(string Id, string Error)>();
+        // The shipped engine, as Invoke-StripeIntercomSync runs it: o.Writers syncs at a time, results in input order.
+        var actions = new Dictionary<string, int>();
+        var failed = new List<(string Id, string Error)>();
         var profiles = 0;
-        var watch = Stopwatch.StartNew();
-        await Parallel.ForEachAsync(reader.ReadAsync(CustomerQuery.All), new ParallelOptions { MaxDegreeOfParallelism = o.Writers },
-            async (profile, ct) =>
-            {
-                Interlocked.Increment(ref profiles);
-                var r = await sync.SyncAsync(sync.BuildDraft(profile), ct);
-                actions.AddOrUpdate(r.Action.ToString(), 1, (_, n) => n + 1);
-                if (r.Action == SyncAction.Failed) failed.Add((r.CustomerId, r.Error ?? "(no reason)"));
-            });
-
-        // Customers that failed after the handlers' retries get one more chance, as a re-run of the module would.
-        var failedFirst = failed.ToList();
-        var stillFailed = new List<(string Id, string Error)>();
-        foreach (var (id, _) in failedFirst)
+        void Count(SyncResult r, string prefix)
         {
-            var profile = await reader.GetAsync(id);
-            if (profile is null) { stillFailed.Add((id, "not found in Stripe on re-run")); continue; }
-            var r = await sync.SyncAsync(sync.BuildDraft(profile));
-            actions.AddOrUpdate("Rerun" + r.Action, 1, (_, n) => n + 1);
-            if (r.Action == SyncAction.Failed) stillFailed.Add((id, r.Error ?? "(no reason)"));
+            actions[prefix + r.Action] = actions.GetValueOrDefault(prefix + r.Action) + 1;
+            if (r.Action == SyncAction.Failed) failed.Add((r.CustomerId, r.Error ?? "(no reason)"));
         }
+
+        var watch = Stopwatch.StartNew();
+        using (var runner = new SyncRunner(sync, o.Writers, r => { profiles++; Count(r, ""); }, CancellationToken.None))
+        {
+            await runner.RunAsync(reader.ReadAsync(CustomerQuery.All));
+            if (runner.StopError is { } stop) throw new InvalidOperationException("The measured run stopped: " + stop.Message, stop);
+        }
+
+        // Customers that failed after the handlers' retries get one more chance, as the next scheduled run would
+        // (their ids are on its retry list): re-read and synced by the same engine.
+        var failedFirst = failed.ToList();
+        failed.Clear();
+        using (var rerun = new SyncRunner(sync, o.Writers, r => Count(r, "Rerun"), CancellationToken.None))
+        {
+            await rerun.RunAsync(failedFirst.Select(f => f.Id));
+        }
+        var stillFailed = failed.ToList();
         watch.Stop();
 
         // Read before the process does anything else, so the peak is the sync's.

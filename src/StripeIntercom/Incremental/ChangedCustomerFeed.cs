@@ -23,10 +23,14 @@ namespace StripeIntercom.Incremental
         /// <summary>Stripe keeps events for 30 days.</summary>
         public static readonly TimeSpan EventRetention = TimeSpan.FromDays(30);
 
+        /// <summary>Events that become visible later than this after their creation are not waited for.</summary>
+        public static readonly TimeSpan DefaultLookBack = TimeSpan.FromMinutes(5);
+
         private const int PageSize = 100;
 
         private readonly EventService _events;
         private readonly TimeSpan _safetyMargin;
+        private readonly TimeSpan _lookBack;
         private readonly Func<DateTimeOffset> _utcNow;
 
         /// <param name="client">The Stripe client, built by the caller over the module's HttpClient.</param>
@@ -35,25 +39,31 @@ namespace StripeIntercom.Incremental
         /// lists events right at the edge could lose the oldest ones to expiry while paging.
         /// </param>
         /// <param name="utcNow">The clock; tests pass a fixed one.</param>
-        public ChangedCustomerFeed(IStripeClient client, TimeSpan? safetyMargin = null, Func<DateTimeOffset>? utcNow = null)
+        /// <param name="lookBack">How far before the cursor events are listed again (default <see cref="DefaultLookBack"/>).</param>
+        public ChangedCustomerFeed(IStripeClient client, TimeSpan? safetyMargin = null, Func<DateTimeOffset>? utcNow = null, TimeSpan? lookBack = null)
         {
+            _lookBack = lookBack ?? DefaultLookBack;
             if (client == null) throw new ArgumentNullException(nameof(client));
             _events = new EventService(client);
             _safetyMargin = safetyMargin ?? TimeSpan.FromDays(1);
             _utcNow = utcNow ?? (() => DateTimeOffset.UtcNow);
         }
 
+        /// <summary>How far before its cursor a run lists events again, for events that became visible late.</summary>
+        public TimeSpan LookBack => _lookBack;
+
         /// <summary>True when events since <paramref name="cursor"/> may already have expired at Stripe.</summary>
         public bool IsTooOld(EventCursor cursor) =>
             cursor.CreatedAt < _utcNow() - (EventRetention - _safetyMargin);
 
         /// <summary>
-        /// Lists every event created at or after the cursor's second and reduces them to customer ids.
+        /// Lists every event created since <see cref="LookBack"/> before the cursor, skips the ones the cursor already
+        /// processed, and reduces the rest to customer ids.
         /// </summary>
         /// <remarks>
-        /// <c>created[gte]</c>, not <c>gt</c>: Stripe times are whole seconds and one change often raises
-        /// several events in the same second, some of which may not have been listed by the previous run.
-        /// The events of that second the previous run did process are skipped by id.
+        /// Stripe's event list is eventually consistent, and its times are whole seconds: an event can become visible
+        /// after newer ones, and one change often raises several events in the same second. Re-reading a window behind
+        /// the cursor finds those; the ids the cursor remembers for that window make sure none is read twice.
         /// </remarks>
         public async Task<ChangedCustomers> ReadSinceAsync(EventCursor cursor, CancellationToken cancellationToken = default)
         {
@@ -63,30 +73,28 @@ namespace StripeIntercom.Incremental
                 return new ChangedCustomers(Array.Empty<ChangedCustomer>(), cursor, 0, cursorTooOld: true);
             }
 
+            var lookBackSeconds = (long)_lookBack.TotalSeconds;
             var options = new EventListOptions
             {
                 Limit = PageSize,
-                Created = new DateRangeOptions { GreaterThanOrEqual = cursor.CreatedAt.UtcDateTime },
+                Created = new DateRangeOptions { GreaterThanOrEqual = DateTimeOffset.FromUnixTimeSeconds(cursor.Created - lookBackSeconds).UtcDateTime },
             };
 
             var reducer = new CustomerEventReducer();
-            EventCursor? newest = null;
+            var seen = new Dictionary<string, long>(cursor.RecentEvents, StringComparer.Ordinal);
+            string? newestId = null;
+            var newestCreated = cursor.Created;
             var eventsRead = 0;
             while (true)
             {
                 var page = await _events.ListAsync(options, cancellationToken: cancellationToken).ConfigureAwait(false);
                 foreach (var stripeEvent in page.Data)
                 {
-                    // Stripe lists newest first, so the first event of the first page is the new cursor.
                     var created = ToUnixSeconds(stripeEvent.Created);
-                    if (newest == null)
+                    if (created > newestCreated || (newestId == null && created == newestCreated))
                     {
-                        newest = new EventCursor(created, stripeEvent.Id);
-                    }
-
-                    if (created == newest.Created)
-                    {
-                        newest.EventIdsAtCreated.Add(stripeEvent.Id);
+                        newestCreated = created;
+                        newestId = stripeEvent.Id;
                     }
 
                     if (cursor.Covers(stripeEvent.Id))
@@ -94,10 +102,11 @@ namespace StripeIntercom.Incremental
                         continue;
                     }
 
+                    seen[stripeEvent.Id] = created;
                     eventsRead++;
                     if (CustomerEventTypes.IsRelevant(stripeEvent.Type))
                     {
-                        reducer.AddNewerFirst(stripeEvent.Type, EventCustomerId.FromEvent(stripeEvent), DateTimeOffset.FromUnixTimeSeconds(ToUnixSeconds(stripeEvent.Created)));
+                        reducer.AddNewerFirst(stripeEvent.Type, EventCustomerId.FromEvent(stripeEvent), DateTimeOffset.FromUnixTimeSeconds(created));
                     }
                 }
 
@@ -109,13 +118,18 @@ namespace StripeIntercom.Incremental
                 options.StartingAfter = page.Data[page.Data.Count - 1].Id;
             }
 
-            if (newest != null && newest.Created == cursor.Created)
+            var newCursor = new EventCursor(newestCreated, newestId ?? cursor.EventId);
+            foreach (var id in cursor.EventIdsAtCreated.Where(id => cursor.Created >= newestCreated - lookBackSeconds))
             {
-                // Nothing newer than the cursor's second: keep what it already covered.
-                newest.EventIdsAtCreated.AddRange(cursor.EventIdsAtCreated.Where(id => !newest.EventIdsAtCreated.Contains(id)));
+                seen[id] = cursor.Created;
             }
 
-            return new ChangedCustomers(reducer.Customers(), newest ?? cursor, eventsRead, cursorTooOld: false);
+            foreach (var pair in seen.Where(p => p.Value >= newestCreated - lookBackSeconds))
+            {
+                newCursor.RecentEvents[pair.Key] = pair.Value;
+            }
+
+            return new ChangedCustomers(reducer.Customers(), newCursor, eventsRead, cursorTooOld: false);
         }
 
         /// <summary>
@@ -129,7 +143,13 @@ namespace StripeIntercom.Incremental
             if (newest != null)
             {
                 var cursor = new EventCursor(ToUnixSeconds(newest.Created), newest.Id);
-                cursor.EventIdsAtCreated.AddRange(page.Data.Where(e => ToUnixSeconds(e.Created) == cursor.Created).Select(e => e.Id));
+                // Events before the full sync are covered by it: remembering them keeps the first incremental run from
+                // re-reading their customers.
+                foreach (var stripeEvent in page.Data.Where(e => ToUnixSeconds(e.Created) >= cursor.Created - (long)_lookBack.TotalSeconds))
+                {
+                    cursor.RecentEvents[stripeEvent.Id] = ToUnixSeconds(stripeEvent.Created);
+                }
+
                 return cursor;
             }
 

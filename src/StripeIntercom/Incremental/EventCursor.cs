@@ -28,13 +28,22 @@ namespace StripeIntercom.Incremental
         public string? EventId { get; set; }
 
         /// <summary>
-        /// Every processed event of the cursor's own second. Stripe times are whole seconds, so the next run
-        /// lists that second again (created[gte]) and skips exactly these.
+        /// Every processed event of the cursor's own second, as written by earlier versions; still honoured when read.
         /// </summary>
         [JsonPropertyName("eventIdsAtCreated")]
         public List<string> EventIdsAtCreated { get; set; } = new List<string>();
 
-        internal bool Covers(string eventId) => eventId == EventId || EventIdsAtCreated.Contains(eventId);
+        /// <summary>
+        /// Every processed event (id and Unix seconds) from a look-back window before <see cref="Created"/>. Stripe's event
+        /// list is eventually consistent: an event can become visible after newer ones, with its older timestamp. So the
+        /// next run lists from a few minutes before the cursor and skips exactly these, which finds late events without
+        /// reading any event twice.
+        /// </summary>
+        [JsonPropertyName("recentEvents")]
+        public Dictionary<string, long> RecentEvents { get; set; } = new Dictionary<string, long>(StringComparer.Ordinal);
+
+        internal bool Covers(string eventId) =>
+            eventId == EventId || RecentEvents.ContainsKey(eventId) || EventIdsAtCreated.Contains(eventId);
 
         [JsonIgnore]
         public DateTimeOffset CreatedAt => DateTimeOffset.FromUnixTimeSeconds(Created);

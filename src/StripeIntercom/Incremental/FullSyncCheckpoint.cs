@@ -16,6 +16,13 @@ namespace StripeIntercom.Incremental
         [JsonPropertyName("lastCustomerId")]
         public string? LastCustomerId { get; set; }
 
+        /// <summary>
+        /// When <see cref="LastCustomerId"/> was created (Unix seconds): where the listing restarts if that customer is
+        /// deleted before the run resumes, since Stripe refuses a deleted customer as starting_after.
+        /// </summary>
+        [JsonPropertyName("lastCustomerCreated")]
+        public long? LastCustomerCreated { get; set; }
+
         [JsonPropertyName("customersDone")]
         public long CustomersDone { get; set; }
 

@@ -44,10 +44,11 @@ namespace StripeIntercom.Incremental
         /// newest-first order) is done. With parallel syncs, call it once per completed page, never for a
         /// customer while an earlier one is still running: resuming skips everything up to this id.
         /// </summary>
-        public void RecordFullSyncProgress(string lastCustomerId, long customersDone)
+        public void RecordFullSyncProgress(string lastCustomerId, long customersDone, DateTimeOffset? lastCustomerCreated = null)
         {
             if (FullSync == null || !FullSync.InProgress) throw new InvalidOperationException("No full sync is in progress.");
             FullSync.LastCustomerId = lastCustomerId;
+            FullSync.LastCustomerCreated = lastCustomerCreated?.ToUnixTimeSeconds();
             FullSync.CustomersDone = customersDone;
         }
 

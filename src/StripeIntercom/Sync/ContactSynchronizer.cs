@@ -17,17 +17,10 @@ namespace StripeIntercom.Sync
     /// Makes one Intercom user per Stripe customer hold what the customer's draft says, writing only what differs.
     /// Safe to call concurrently.
     /// <para>
-    /// Identity is resolved without ever creating a duplicate: the user with external_id = customer id; else the
-    /// single contact with the same email and no external_id (a lead is converted to a user by the update); else a
-    /// create, where a 409 names the contact to adopt. When several contacts could be the customer, nothing is
-    /// written and the result is a Conflict listing them. Search lags behind writes, so it is only used to find
-    /// contacts that existed before the run, never to find one we created.
-    /// </para>
-    /// <para>
-    /// Lookup cost (<see cref="ContactLookupMode.Auto"/>): the first list page (150 contacts) is read once; its
-    /// total_count says how many pages a bulk read takes (P). Customers are then looked up one by one until the
-    /// lookups spent reach P, at which point the rest of the list is read once into an index and every later
-    /// customer is resolved from memory. An empty or small workspace is therefore fully indexed by one call.
+    /// Identity is resolved without ever creating a duplicate (<see cref="ContactLookup"/> finds the candidates): the
+    /// user with external_id = customer id; else the single contact with the same email and no external_id (a lead is
+    /// converted to a user by the update); else a create, where a 409 names the contact to adopt. When several contacts
+    /// could be the customer, nothing is written and the result is a Conflict listing them.
     /// </para>
     /// </summary>
     public sealed class ContactSynchronizer
@@ -36,16 +29,10 @@ namespace StripeIntercom.Sync
         private readonly AttributeMap _map;
         private readonly SyncOptions _options;
         private readonly ILogger _logger;
-        private readonly ContactIndex _index = new ContactIndex();
-        private readonly SemaphoreSlim _indexGate = new SemaphoreSlim(1, 1);
+        private readonly ContactLookup _lookup;
         private readonly SemaphoreSlim _attributeGate = new SemaphoreSlim(1, 1);
         private readonly ConcurrentDictionary<string, bool> _ensuredAttributes = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
         private volatile bool _attributesEnsuredOnce;
-        private volatile bool _indexComplete;
-        private bool _firstPageRead;
-        private string? _nextPageCursor;
-        private int _bulkPages = int.MaxValue;
-        private int _lookups;
 
         public ContactSynchronizer(IntercomClient client, AttributeMap map, SyncOptions? options = null, ILogger? logger = null)
         {
@@ -54,6 +41,7 @@ namespace StripeIntercom.Sync
             _options = options ?? new SyncOptions();
             _logger = logger ?? NullLogger.Instance;
             AttributeInitializer = new DataAttributeInitializer(client, _logger);
+            _lookup = new ContactLookup(client, _options.LookupMode, _logger);
         }
 
         public AttributeMap Map => _map;
@@ -64,10 +52,10 @@ namespace StripeIntercom.Sync
         public IReadOnlyList<DataAttributeResult> AttributeResults { get; private set; } = Array.Empty<DataAttributeResult>();
 
         /// <summary>Per-customer lookup calls made (find_by_external_id and email searches).</summary>
-        public int LookupsSpent => Volatile.Read(ref _lookups);
+        public int LookupsSpent => _lookup.LookupsSpent;
 
         /// <summary>True once every contact has been read into the index.</summary>
-        public bool IsIndexComplete => _indexComplete;
+        public bool IsIndexComplete => _lookup.IsIndexComplete;
 
         /// <summary>
         /// What Intercom should hold for this profile. Synchronous on purpose: computed attributes may be PowerShell
@@ -80,8 +68,9 @@ namespace StripeIntercom.Sync
         }
 
         /// <summary>
-        /// Creates or updates the customer's contact. Failures are returned as <see cref="SyncAction.Failed"/>, except a
-        /// rejected token (<see cref="IntercomAuthenticationException"/>) and cancellation, which stop the run.
+        /// Creates or updates the customer's contact. Failures are returned as <see cref="SyncAction.Failed"/>, except the
+        /// ones that stop the whole run (<see cref="RunStoppingError"/>: a rejected token, an open circuit, an overall
+        /// timeout) and cancellation, which are thrown.
         /// </summary>
         public async Task<SyncResult> SyncAsync(ContactDraft draft, CancellationToken cancellationToken = default)
         {
@@ -95,7 +84,7 @@ namespace StripeIntercom.Sync
                     return result;
                 }
 
-                var match = await ResolveAsync(draft, cancellationToken).ConfigureAwait(false);
+                var match = await _lookup.ResolveAsync(draft, cancellationToken).ConfigureAwait(false);
                 if (match.Candidates != null)
                     MarkConflict(result, draft, match.Candidates);
                 else if (match.Contact == null)
@@ -103,7 +92,7 @@ namespace StripeIntercom.Sync
                 else
                     await UpdateAsync(match.Contact, draft, result, cancellationToken).ConfigureAwait(false);
             }
-            catch (IntercomAuthenticationException)
+            catch (Exception e) when (RunStoppingError.Is(e))
             {
                 throw;
             }
@@ -138,7 +127,7 @@ namespace StripeIntercom.Sync
                 return;
             }
 
-            var match = await ResolveAsync(draft, cancellationToken).ConfigureAwait(false);
+            var match = await _lookup.ResolveAsync(draft, cancellationToken).ConfigureAwait(false);
             if (match.Contact == null || match.Contact.ExternalId != draft.ExternalId)
             {
                 result.Action = SyncAction.Skipped;
@@ -156,103 +145,7 @@ namespace StripeIntercom.Sync
             result.Action = SyncAction.Archived;
             if (_options.WhatIf) return;
             await _client.ArchiveContactAsync(match.Contact.Id, cancellationToken).ConfigureAwait(false);
-            _index.Remove(match.Contact.Id);
-        }
-
-        // ---- identity ----
-
-        private async Task<ContactMatch> ResolveAsync(ContactDraft draft, CancellationToken cancellationToken)
-        {
-            if (await IsIndexUsableAsync(cancellationToken).ConfigureAwait(false))
-            {
-                var indexed = _index.FindByExternalId(draft.ExternalId);
-                if (indexed != null) return ContactMatch.Existing(await WithAttributesAsync(indexed, cancellationToken).ConfigureAwait(false));
-                if (draft.Email == null) return ContactMatch.None;
-                var match = MatchByEmail(draft, _index.FindByEmail(draft.Email));
-                return match.Contact == null ? match : ContactMatch.Existing(await WithAttributesAsync(match.Contact, cancellationToken).ConfigureAwait(false));
-            }
-
-            Interlocked.Increment(ref _lookups);
-            var byExternalId = await _client.FindContactByExternalIdAsync(draft.ExternalId, cancellationToken).ConfigureAwait(false);
-            if (byExternalId != null) return ContactMatch.Existing(byExternalId);
-            if (draft.Email == null) return ContactMatch.None;
-
-            // Search lags, so this only finds contacts that existed before; one we just created carries our
-            // external_id and was found above, and a create that collides anyway gets a 409 naming it.
-            Interlocked.Increment(ref _lookups);
-            var found = await _client.SearchContactsAsync(IntercomSearchQuery.Field("email", "=", draft.Email), IntercomClient.MaxPageSize, null, cancellationToken).ConfigureAwait(false);
-            return MatchByEmail(draft, found.Contacts);
-        }
-
-        /// <summary>The index keeps contacts it has seen written or checked without attributes; diffing needs them back.</summary>
-        private async Task<IntercomContact> WithAttributesAsync(IntercomContact contact, CancellationToken cancellationToken)
-        {
-            if (!contact.IsIdentityOnly) return contact;
-            Interlocked.Increment(ref _lookups);
-            return await _client.GetContactAsync(contact.Id, cancellationToken).ConfigureAwait(false);
-        }
-
-        private static ContactMatch MatchByEmail(ContactDraft draft, IEnumerable<IntercomContact> contacts)
-        {
-            var candidates = contacts.Where(c => string.Equals(c.Email, draft.Email, StringComparison.OrdinalIgnoreCase)).ToList();
-            var ours = candidates.FirstOrDefault(c => c.ExternalId == draft.ExternalId);
-            if (ours != null) return ContactMatch.Existing(ours);
-            if (candidates.Count == 0) return ContactMatch.None;
-            if (candidates.Count == 1 && candidates[0].ExternalId == null) return ContactMatch.Existing(candidates[0]);
-            // Two anonymous contacts share the email, or it belongs to another customer's user: guessing could
-            // merge two people's histories, so a human decides.
-            return ContactMatch.Conflict(candidates.Select(c => c.Id).ToList());
-        }
-
-        private async Task<bool> IsIndexUsableAsync(CancellationToken cancellationToken)
-        {
-            switch (_options.LookupMode)
-            {
-                case ContactLookupMode.PerCustomer:
-                    return false;
-                case ContactLookupMode.Bulk:
-                    if (!_indexComplete) await ReadIndexAsync(firstPageOnly: false, cancellationToken).ConfigureAwait(false);
-                    return true;
-                default:
-                    if (_indexComplete) return true;
-                    if (!_firstPageRead) await ReadIndexAsync(firstPageOnly: true, cancellationToken).ConfigureAwait(false);
-                    if (_indexComplete) return true;
-                    if (Volatile.Read(ref _lookups) < Volatile.Read(ref _bulkPages)) return false;
-                    await ReadIndexAsync(firstPageOnly: false, cancellationToken).ConfigureAwait(false);
-                    return true;
-            }
-        }
-
-        private async Task ReadIndexAsync(bool firstPageOnly, CancellationToken cancellationToken)
-        {
-            await _indexGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
-            {
-                if (_indexComplete) return;
-                if (!_firstPageRead)
-                {
-                    var first = await _client.ListContactsPageAsync(IntercomClient.MaxPageSize, null, cancellationToken).ConfigureAwait(false);
-                    foreach (var contact in first.Contacts) _index.AddListed(contact);
-                    _nextPageCursor = first.NextCursor;
-                    Volatile.Write(ref _bulkPages, Math.Max(1, (first.TotalCount + IntercomClient.MaxPageSize - 1) / IntercomClient.MaxPageSize));
-                    _firstPageRead = true;
-                    if (_nextPageCursor == null) { _indexComplete = true; return; }
-                }
-                if (firstPageOnly) return;
-                // The cursor survives a cancelled read, so a later call resumes instead of starting over.
-                while (_nextPageCursor != null)
-                {
-                    var page = await _client.ListContactsPageAsync(IntercomClient.MaxPageSize, _nextPageCursor, cancellationToken).ConfigureAwait(false);
-                    foreach (var contact in page.Contacts) _index.AddListed(contact);
-                    _nextPageCursor = page.NextCursor;
-                }
-                _indexComplete = true;
-                _logger.LogInformation("Indexed {Count} Intercom contacts", _index.Count);
-            }
-            finally
-            {
-                _indexGate.Release();
-            }
+            _lookup.Remove(match.Contact.Id);
         }
 
         // ---- writes ----
@@ -293,7 +186,7 @@ namespace StripeIntercom.Sync
                 await UpdateAsync(existing, draft, result, cancellationToken).ConfigureAwait(false);
                 return;
             }
-            _index.RecordOwnWrite(created);
+            _lookup.RecordOwnWrite(created);
             result.ContactId = created.Id;
         }
 
@@ -305,7 +198,7 @@ namespace StripeIntercom.Sync
             if (changes.Count == 0 && !_options.Force)
             {
                 result.Action = SyncAction.Unchanged;
-                _index.RecordChecked(contact);
+                _lookup.RecordChecked(contact);
                 return;
             }
             if (_options.Force) write = FullWrite(contact, draft);
@@ -326,7 +219,7 @@ namespace StripeIntercom.Sync
                 updated = await ConvertLeadByMergeAsync(contact, draft, cancellationToken).ConfigureAwait(false);
                 result.ContactId = updated.Id;
             }
-            _index.RecordOwnWrite(updated);
+            _lookup.RecordOwnWrite(updated);
         }
 
         private async Task<IntercomContact> ConvertLeadByMergeAsync(IntercomContact lead, ContactDraft draft, CancellationToken cancellationToken)
@@ -339,9 +232,9 @@ namespace StripeIntercom.Sync
                 Name = draft.Name,
                 CustomAttributes = draft.CustomAttributes.Where(p => p.Value != null).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal),
             }, cancellationToken).ConfigureAwait(false);
-            _index.RecordOwnWrite(user);
+            _lookup.RecordOwnWrite(user);
             var merged = await _client.MergeContactsAsync(lead.Id, user.Id, cancellationToken).ConfigureAwait(false);
-            _index.Remove(lead.Id);
+            _lookup.Remove(lead.Id);
             _logger.LogInformation("Merged lead {LeadId} into new user {UserId} for customer {CustomerId}", lead.Id, merged.Id, draft.CustomerId);
             return merged;
         }
@@ -431,23 +324,6 @@ namespace StripeIntercom.Sync
         {
             var field = (e as IntercomApiException)?.Field;
             return $"Customer {draft.CustomerId}: " + (field == null ? "" : $"field '{field}': ") + e.Message;
-        }
-
-        private sealed class ContactMatch
-        {
-            public static readonly ContactMatch None = new ContactMatch(null, null);
-
-            private ContactMatch(IntercomContact? contact, IReadOnlyList<string>? candidates)
-            {
-                Contact = contact;
-                Candidates = candidates;
-            }
-
-            public IntercomContact? Contact { get; }
-            public IReadOnlyList<string>? Candidates { get; }
-
-            public static ContactMatch Existing(IntercomContact contact) => new ContactMatch(contact, null);
-            public static ContactMatch Conflict(IReadOnlyList<string> candidates) => new ContactMatch(null, candidates);
         }
     }
 }

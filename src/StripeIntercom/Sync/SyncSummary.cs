@@ -34,13 +34,29 @@ namespace StripeIntercom.Sync
         public double IntercomCallsPerCustomer => Customers == 0 ? 0 : Math.Round((double)IntercomCalls / Customers, 4);
 
         /// <summary>True when every customer was synced (or deliberately skipped): the run's exit status.</summary>
-        public bool Succeeded => Failed == 0 && Conflict == 0;
+        public bool Succeeded => Failed == 0 && Conflict == 0 && !Stopped;
 
         public IReadOnlyList<string> FailedCustomers => _failedCustomers;
         public IReadOnlyList<string> ConflictCustomers => _conflictCustomers;
 
         /// <summary>Why the run did what it did when that is not obvious (for example a fall-back to a full sync).</summary>
         public string? Note { get; set; }
+
+        /// <summary>True when the run ended early (stopped on request, a rejected credential, an outage).</summary>
+        public bool Stopped { get; private set; }
+
+        /// <summary>What stopped the run, how many customers finished, and what the next run does about the rest.</summary>
+        public string? StopReason { get; set; }
+
+        /// <summary>Customers submitted whose sync did not finish because the run stopped.</summary>
+        public int Unfinished { get; private set; }
+
+        public void MarkStopped(string reason, int unfinished)
+        {
+            Stopped = true;
+            StopReason = reason;
+            Unfinished = unfinished;
+        }
 
         public void Add(SyncResult result)
         {
@@ -66,6 +82,7 @@ namespace StripeIntercom.Sync
         public override string ToString() =>
             $"{Mode}{(WhatIf ? " (WhatIf)" : "")}: {Customers} customers, {Created} created, {Updated} updated, {Unchanged} unchanged, " +
             $"{Skipped} skipped, {Conflict} conflicts, {Failed} failed, {Archived} archived in {Duration.TotalSeconds:0.0} s; " +
-            $"Stripe {StripeCalls} calls, Intercom {IntercomCalls} calls ({IntercomWrites} writes), {Retries} retries";
+            $"Stripe {StripeCalls} calls, Intercom {IntercomCalls} calls ({IntercomWrites} writes), {Retries} retries" +
+            (Stopped ? $". {StopReason}" : "");
     }
 }

@@ -20,7 +20,10 @@ public enum FakeFaultKind
 public sealed class FakeFault
 {
     public FakeFaultKind Kind { get; init; }
-    public int Remaining { get; set; } = 1;
+    public int Remaining { get; set; }
+
+    /// <summary>Matching requests to let through before the fault starts (an outage that begins mid-run).</summary>
+    public int After { get; set; } = 1;
     /// <summary>Route template such as "POST /contacts"; null matches every API route.</summary>
     public string? Route { get; init; }
 

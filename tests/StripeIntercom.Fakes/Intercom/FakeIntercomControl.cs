@@ -44,7 +44,8 @@ internal static class FakeIntercomControl
             return new JsonObject { ["type"] = "list", ["data"] = seeded };
         }));
 
-        // Body: {"kind": "500"|"503"|"abort"|"lose_response"|"401"|"429"|"429_no_headers", "count": 1, "route": "POST /contacts" (optional)}.
+        // Body: {"kind": "500"|"503"|"abort"|"lose_response"|"401"|"429"|"429_no_headers", "count": 1, "route": "POST /contacts" (optional),
+        // "after": N (optional: let N matching requests through first)}. DELETE clears every armed fault.
         app.MapPost("/__control/faults", Handle(async context =>
         {
             var body = await ReadObject(context);
@@ -53,8 +54,13 @@ internal static class FakeIntercomControl
             try { kind = FakeFault.ParseKind(kindText); }
             catch (ArgumentException e) { throw FakeIntercomError.Invalid(e.Message, "kind"); }
             var count = (int)(FakeIntercomState.OptionalLong(body, "count") ?? 1);
-            state.ArmFault(kind, count, FakeIntercomState.OptionalString(body, "route"));
+            state.ArmFault(kind, count, FakeIntercomState.OptionalString(body, "route"), (int)(FakeIntercomState.OptionalLong(body, "after") ?? 0));
             return new JsonObject { ["armed"] = kind.ToString(), ["count"] = count, ["route"] = FakeIntercomState.OptionalString(body, "route") };
+        }));
+        app.MapDelete("/__control/faults", Handle(_ =>
+        {
+            state.ClearFaults();
+            return Task.FromResult<JsonNode>(new JsonObject { ["cleared"] = true });
         }));
 
         // Body: any of {"window_limit", "latency_ms", "latency_jitter_ms", "search_lag_seconds", "max_custom_attributes",

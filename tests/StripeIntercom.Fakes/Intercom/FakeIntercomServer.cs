@@ -59,6 +59,7 @@ public sealed class FakeIntercomServer : IAsyncDisposable
         var version = context.Request.Headers["Intercom-Version"].FirstOrDefault();
         state.SawVersion(version);
 
+        var handled = false;
         try
         {
             var (allowed, limit, remaining, reset) = state.ConsumeRateLimit();
@@ -68,6 +69,7 @@ public sealed class FakeIntercomServer : IAsyncDisposable
 
             var latency = options.LatencyMs + (options.LatencyJitterMs > 0 ? Random.Shared.Next(options.LatencyJitterMs + 1) : 0);
             if (latency > 0) await Task.Delay(latency, context.RequestAborted);
+            handled = true;
 
             var auth = context.Request.Headers.Authorization.FirstOrDefault();
             if (auth is null || auth != "Bearer " + options.AccessToken)
@@ -119,8 +121,10 @@ public sealed class FakeIntercomServer : IAsyncDisposable
         }
         finally
         {
+            // 499 (nginx's "client closed request") for a request given up before it was answered: nothing was done.
+            var status = !handled && context.RequestAborted.IsCancellationRequested ? 499 : context.Response.StatusCode;
             state.Record(new FakeRecordedRequest(context.Request.Method, context.Request.Path + context.Request.QueryString, route,
-                body.Length == 0 ? null : body, context.Response.StatusCode, version));
+                body.Length == 0 ? null : body, status, version));
         }
     }
 

@@ -80,9 +80,15 @@ public sealed class FakeIntercomState
 
     // ---- faults ----
 
-    public void ArmFault(FakeFaultKind kind, int count = 1, string? route = null)
+    /// <param name="after">Matching requests to let through first.</param>
+    public void ArmFault(FakeFaultKind kind, int count = 1, string? route = null, int after = 0)
     {
-        lock (_gate) _faults.Add(new FakeFault { Kind = kind, Remaining = count, Route = route });
+        lock (_gate) _faults.Add(new FakeFault { Kind = kind, Remaining = count, Route = route, After = after });
+    }
+
+    public void ClearFaults()
+    {
+        lock (_gate) _faults.Clear();
     }
 
     internal FakeFaultKind? TakeFault(string route)
@@ -91,6 +97,11 @@ public sealed class FakeIntercomState
         {
             var fault = _faults.FirstOrDefault(f => f.Remaining > 0 && (f.Route is null || f.Route == route));
             if (fault is null) return null;
+            if (fault.After > 0)
+            {
+                fault.After--;
+                return null;
+            }
             if (--fault.Remaining == 0) _faults.Remove(fault);
             return fault.Kind;
         }

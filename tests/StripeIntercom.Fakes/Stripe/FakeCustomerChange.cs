@@ -18,6 +18,9 @@ public sealed record FakeCustomerChange
     public string? Price { get; init; }
     public long? Quantity { get; init; }
 
+    /// <summary>The change's events stay out of the event list until revealed (/__control/events/reveal), keeping their time.</summary>
+    public bool LateEvents { get; init; }
+
     public bool TouchesSubscription => SubscriptionStatus is not null || CancelAtPeriodEnd is not null || Price is not null || Quantity is not null;
 
     public static FakeCustomerChange FromJson(JsonObject body) => new()
@@ -30,5 +33,6 @@ public sealed record FakeCustomerChange
         CancelAtPeriodEnd = (bool?)body["cancel_at_period_end"],
         Price = (string?)body["price"],
         Quantity = (long?)body["quantity"],
+        LateEvents = (bool?)body["late_events"] ?? false,
     };
 }

@@ -65,7 +65,7 @@ internal static class FakeStripeApi
             var types = q.Array("types").ToList();
             if (q.Value("type") is { } type) types.Add(type);
             var matching = data.Events.Select((e, order) => (Event: e, Order: order))
-                .Where(x => created(x.Event.Created) && (types.Count == 0 || types.Any(t => TypeMatches(t, x.Event.Type))))
+                .Where(x => !x.Event.Hidden && created(x.Event.Created) && (types.Count == 0 || types.Any(t => TypeMatches(t, x.Event.Type))))
                 .OrderByDescending(x => x.Event.Created).ThenByDescending(x => x.Order).Select(x => x.Event).ToList();
             return StripeListPage.Build(matching, e => e.Id, FakeStripeJson.Event, q, "/v1/events", "event");
         }));

@@ -54,7 +54,7 @@ internal static class FakeStripeControl
             await Guarded(ctx, () => state.RawCustomer(state.CreateCustomer(change).Id));
         });
 
-        // {email?, name?, balance?, subscription?, subscription_status?, cancel_at_period_end?, price?, quantity?}
+        // {email?, name?, balance?, subscription?, subscription_status?, cancel_at_period_end?, price?, quantity?, late_events?}
         app.MapPost("/__control/customers/{id}/change", async ctx =>
         {
             var change = FakeCustomerChange.FromJson(await Body(ctx));
@@ -64,6 +64,8 @@ internal static class FakeStripeControl
                 ["events"] = new JsonArray(state.ChangeCustomer(Id(ctx), change).Select(t => (JsonNode)t).ToArray()),
             });
         });
+        app.MapPost("/__control/events/reveal", ctx =>
+            FakeStripeServer.WriteJson(ctx, 200, new JsonObject { ["revealed"] = state.RevealLateEvents() }));
         app.MapPost("/__control/customers/{id}/delete", ctx => Guarded(ctx, () =>
         {
             state.DeleteCustomer(Id(ctx));

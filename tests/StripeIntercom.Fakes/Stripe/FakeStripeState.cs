@@ -88,6 +88,7 @@ public sealed class FakeStripeState
         lock (Sync)
         {
             var customer = LiveCustomer(id);
+            var eventsBefore = Data.Events.Count;
             var emitted = new List<string>();
             var previous = new JsonObject();
             if (change.Email is not null && change.Email != customer.Email) { previous["email"] = customer.Email; customer.Email = change.Email; }
@@ -95,7 +96,23 @@ public sealed class FakeStripeState
             if (change.Balance is not null && change.Balance != customer.Balance) { previous["balance"] = customer.Balance; customer.Balance = change.Balance.Value; }
             if (previous.Count > 0) emitted.Add(Emit("customer.updated", FakeStripeJson.Customer(customer), previous));
             if (change.TouchesSubscription) emitted.AddRange(ChangeSubscription(customer, change));
+            if (change.LateEvents)
+            {
+                foreach (var stripeEvent in Data.Events.Skip(eventsBefore)) stripeEvent.Hidden = true;
+            }
             return emitted;
+        }
+    }
+
+    /// <summary>Lists the events held back by a change with <see cref="FakeCustomerChange.LateEvents"/>, with their original times.</summary>
+    /// <returns>How many were revealed.</returns>
+    public int RevealLateEvents()
+    {
+        lock (Sync)
+        {
+            var hidden = Data.Events.Where(e => e.Hidden).ToList();
+            foreach (var stripeEvent in hidden) stripeEvent.Hidden = false;
+            return hidden.Count;
         }
     }
 

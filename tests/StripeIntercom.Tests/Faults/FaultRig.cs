@@ -3,6 +3,7 @@ using System.Text.Json;
 using StripeIntercom.Fakes.Intercom;
 using StripeIntercom.Intercom;
 using StripeIntercom.Resilience;
+using StripeIntercom.Runs;
 using StripeIntercom.Stripe;
 using StripeIntercom.Sync;
 using StripeIntercom.Tests.Sync;
@@ -39,6 +40,8 @@ internal sealed class FaultRig : IAsyncDisposable
         OverallTimeout = TimeSpan.FromSeconds(20),
         // Sampling over 0.6 s with a 0.9 ratio: a storm that is mostly failures would still open it, this one does not.
         SamplingDuration = TimeSpan.FromMilliseconds(600),
+        FailureRatio = 0.9,
+        MinimumThroughput = 20,
         BreakDuration = TimeSpan.FromMilliseconds(500),
     };
 
@@ -54,13 +57,14 @@ internal sealed class FaultRig : IAsyncDisposable
         return new ContactSynchronizer(client, AttributeMap.Default, new SyncOptions { LookupMode = ContactLookupMode.Bulk });
     }
 
-    public static async Task<List<SyncResult>> SyncAllAsync(ContactSynchronizer sync, IEnumerable<CustomerProfile> profiles,
+    /// <summary>Syncs the profiles through the shipped engine (<see cref="SyncRunner"/>), as the cmdlets run them.</summary>
+    public static async Task<RunReport> SyncAllAsync(ContactSynchronizer sync, IEnumerable<CustomerProfile> profiles,
         int writers = 8, CancellationToken cancellationToken = default)
     {
-        var results = new ConcurrentBag<SyncResult>();
-        await Parallel.ForEachAsync(profiles, new ParallelOptions { MaxDegreeOfParallelism = writers, CancellationToken = cancellationToken },
-            async (profile, ct) => results.Add(await sync.SyncAsync(sync.BuildDraft(profile), ct)));
-        return results.ToList();
+        var results = new List<SyncResult>();
+        using var runner = new SyncRunner(new CustomerSync(sync), writers, r => { lock (results) results.Add(r); }, cancellationToken);
+        await runner.RunAsync(profiles.ToAsyncEnumerable());
+        lock (results) return new RunReport(results.ToList(), runner.StopError, runner.WasCancelled, runner.UnfinishedCustomerIds, runner.Summary);
     }
 
     /// <summary>Live user contacts (not merged, not archived).</summary>
@@ -102,3 +106,6 @@ internal sealed class FaultRig : IAsyncDisposable
         await Fake.DisposeAsync();
     }
 }
+
+/// <summary>What a run through the engine reported, in input order, and how it ended.</summary>
+internal sealed record RunReport(IReadOnlyList<SyncResult> Results, Exception? StopError, bool Cancelled, IReadOnlyList<string> Unfinished, SyncSummary Summary);

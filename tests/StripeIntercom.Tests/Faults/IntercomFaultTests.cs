@@ -48,7 +48,7 @@ public class IntercomFaultTests
             }
         });
 
-        var results = await FaultRig.SyncAllAsync(sync, profiles);
+        var results = (await FaultRig.SyncAllAsync(sync, profiles)).Results;
         done.Cancel();
         await storm;
 
@@ -101,7 +101,7 @@ public class IntercomFaultTests
         // three land on the same customer (the first one read).
         rig.State.ArmFault(FakeFaultKind.ServiceUnavailable503, options.MaxRetries + 1, "POST /contacts");
 
-        var results = await FaultRig.SyncAllAsync(sync, profiles, writers: 1);
+        var results = (await FaultRig.SyncAllAsync(sync, profiles, writers: 1)).Results;
 
         var failed = Assert.Single(results, r => r.Action == SyncAction.Failed);
         Assert.Equal(profiles[0].Id, failed.CustomerId);
@@ -111,7 +111,7 @@ public class IntercomFaultTests
 
         // A re-run (fresh synchronizer, as a new session) creates the missing one and leaves the rest alone.
         var rerun = rig.Synchronizer(options);
-        var second = await FaultRig.SyncAllAsync(rerun, profiles);
+        var second = (await FaultRig.SyncAllAsync(rerun, profiles)).Results;
         Assert.Equal(profiles[0].Id, Assert.Single(second, r => r.Action == SyncAction.Created).CustomerId);
         Assert.Equal(Profiles - 1, second.Count(r => r.Action == SyncAction.Unchanged));
         rig.AssertExactlyOnce(profiles);
@@ -119,7 +119,7 @@ public class IntercomFaultTests
     }
 
     [Fact]
-    public async Task A_401_mid_run_stops_the_run_with_IntercomAuthenticationException_and_no_further_writes()
+    public async Task A_401_mid_run_stops_the_run_once_with_IntercomAuthenticationException_and_no_further_writes()
     {
         await using var rig = await FaultRig.StartAsync(latencyMs: 5);
         var profiles = ProfileBuilder.BuildMany(Profiles);
@@ -133,8 +133,13 @@ public class IntercomFaultTests
             rig.State.ArmFault(FakeFaultKind.Unauthorized401, 100_000);
         });
 
-        await Assert.ThrowsAsync<IntercomAuthenticationException>(() => FaultRig.SyncAllAsync(sync, profiles, writers));
+        var run = await FaultRig.SyncAllAsync(sync, profiles, writers);
         await revoke;
+        Assert.IsType<IntercomAuthenticationException>(run.StopError);
+        Assert.True(run.Summary.Stopped);
+        Assert.DoesNotContain(run.Results, r => r.Action == SyncAction.Failed);
+        // What was reported is a prefix of the input, and every customer after it is listed as not finished.
+        Assert.Equal(profiles.Take(run.Results.Count).Select(p => p.Id), run.Results.Select(r => r.CustomerId));
 
         var contactsAtStop = rig.State.Contacts.Count;
         var requestsAtStop = rig.State.Counters.Total;
@@ -164,8 +169,11 @@ public class IntercomFaultTests
             cancel.Cancel();
         });
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => FaultRig.SyncAllAsync(sync, profiles, writers, cancel.Token));
+        var run = await FaultRig.SyncAllAsync(sync, profiles, writers, cancel.Token);
         await trigger;
+        Assert.True(run.Cancelled);
+        Assert.Null(run.StopError);
+        Assert.Equal(profiles.Take(run.Results.Count).Select(p => p.Id), run.Results.Select(r => r.CustomerId));
         var requestsAtStop = rig.State.Counters.Total;
         var contactsAtStop = rig.LiveContacts().Count;
         await Task.Delay(300);
@@ -181,7 +189,7 @@ public class IntercomFaultTests
 
         // And a re-run completes the job without duplicates.
         var rerun = rig.Synchronizer();
-        var second = await FaultRig.SyncAllAsync(rerun, profiles);
+        var second = (await FaultRig.SyncAllAsync(rerun, profiles)).Results;
         Assert.DoesNotContain(second, r => r.Action == SyncAction.Failed);
         rig.AssertExactlyOnce(profiles);
     }

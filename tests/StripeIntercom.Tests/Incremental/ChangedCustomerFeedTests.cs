@@ -12,7 +12,7 @@ public class ChangedCustomerFeedTests
     private static ChangedCustomerFeed Feed(ScriptedEventsServer server) => new(server.CreateClient(), utcNow: () => Now);
 
     [Fact]
-    public async Task Sends_created_gte_and_no_types_filter_and_pages_until_has_more_is_false()
+    public async Task Sends_created_gte_a_look_back_before_the_cursor_and_no_types_filter_and_pages_until_has_more_is_false()
     {
         var events = Enumerable.Range(1, 250)
             .Select(i => Event($"evt_{i:D4}", "customer.updated", T0 + i, Customer($"cus_{i % 7}")))
@@ -27,7 +27,7 @@ public class ChangedCustomerFeedTests
         Assert.Equal(3, queries.Count);
         Assert.All(queries, q =>
         {
-            Assert.Equal(T0.ToString(), (string?)q["created[gte]"]);
+            Assert.Equal((T0 - (long)ChangedCustomerFeed.DefaultLookBack.TotalSeconds).ToString(), (string?)q["created[gte]"]);
             Assert.Equal("100", (string?)q["limit"]);
             Assert.DoesNotContain(q.Keys, k => k.StartsWith("type"));
         });
@@ -111,7 +111,8 @@ public class ChangedCustomerFeedTests
 
         var changed = await Feed(server).ReadSinceAsync(cursor);
 
-        Assert.Same(cursor, changed.NewCursor);
+        Assert.Equal(cursor.Created, changed.NewCursor.Created);
+        Assert.Equal(cursor.EventId, changed.NewCursor.EventId);
         Assert.Empty(changed.Customers);
         Assert.False(changed.CursorTooOld);
     }
@@ -143,7 +144,7 @@ public class ChangedCustomerFeedTests
 
         Assert.Equal("evt_2", cursor.EventId);
         Assert.Equal(T0 + 2, cursor.Created);
-        Assert.Equal(new[] { "evt_2" }, cursor.EventIdsAtCreated);
+        Assert.Equal(new[] { "evt_1", "evt_2" }, cursor.RecentEvents.Keys.OrderBy(k => k));
         Assert.Single(server.Queries);
     }
 
@@ -157,12 +158,47 @@ public class ChangedCustomerFeedTests
         var feed = Feed(server);
         var first = await feed.ReadSinceAsync(new EventCursor(T0 + 1, null));
         Assert.Equal(3, first.Customers.Count);
-        Assert.Equal(new[] { "evt_3", "evt_2", "evt_1" }, first.NewCursor.EventIdsAtCreated);
+        Assert.Equal(new[] { "evt_1", "evt_2", "evt_3" }, first.NewCursor.RecentEvents.Keys.OrderBy(k => k));
 
         var second = await feed.ReadSinceAsync(first.NewCursor);
 
         Assert.Empty(second.Customers);
         Assert.Equal(0, second.EventsRead);
-        Assert.Equal(first.NewCursor.EventIdsAtCreated, second.NewCursor.EventIdsAtCreated);
+        Assert.Equal(first.NewCursor.RecentEvents.Keys.OrderBy(k => k), second.NewCursor.RecentEvents.Keys.OrderBy(k => k));
+    }
+
+    [Fact]
+    public async Task An_event_that_becomes_visible_late_with_an_older_time_is_read_by_the_next_run_and_only_once()
+    {
+        await using var server = await StartAsync(
+            Event("evt_2", "customer.updated", T0 + 60, Customer("cus_b")),
+            Event("evt_1", "customer.updated", T0 + 50, Customer("cus_a")));
+        var feed = Feed(server);
+        var first = await feed.ReadSinceAsync(new EventCursor(T0, null));
+        Assert.Equal(new[] { "cus_a", "cus_b" }, first.Customers.Select(c => c.Id).OrderBy(id => id));
+        Assert.Equal(T0 + 60, first.NewCursor.Created);
+
+        // Listed only now, though Stripe stamped it before the cursor.
+        server.Add(Event("evt_late", "customer.updated", T0 + 40, Customer("cus_late")));
+        var second = await feed.ReadSinceAsync(first.NewCursor);
+
+        Assert.Equal(new[] { "cus_late" }, second.Customers.Select(c => c.Id));
+        Assert.Equal(1, second.EventsRead);
+        Assert.Equal(T0 + 60, second.NewCursor.Created);
+
+        var third = await feed.ReadSinceAsync(second.NewCursor);
+        Assert.Empty(third.Customers);
+        Assert.Equal(0, third.EventsRead);
+    }
+
+    [Fact]
+    public async Task Remembered_events_older_than_the_look_back_are_forgotten()
+    {
+        await using var server = await StartAsync(
+            Event("evt_new", "customer.updated", T0 + 1000, Customer("cus_b")),
+            Event("evt_old", "customer.updated", T0 + 10, Customer("cus_a")));
+        var cursor = (await Feed(server).ReadSinceAsync(new EventCursor(T0, null))).NewCursor;
+
+        Assert.Equal(new[] { "evt_new" }, cursor.RecentEvents.Keys);
     }
 }

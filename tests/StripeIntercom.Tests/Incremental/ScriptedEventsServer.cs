@@ -20,6 +20,16 @@ internal sealed class ScriptedEventsServer : IAsyncDisposable
     }
 
     public ConcurrentQueue<IQueryCollection> Queries { get; } = new();
+
+    /// <summary>Makes an event visible now, in its place by creation time (as a late-visible Stripe event is).</summary>
+    public void Add(JsonObject stripeEvent)
+    {
+        lock (_newestFirst)
+        {
+            _newestFirst.Add(stripeEvent);
+            _newestFirst.Sort((a, b) => ((long)b["created"]!).CompareTo((long)a["created"]!));
+        }
+    }
     public Uri BaseUrl { get; private set; } = null!;
 
     public static async Task<ScriptedEventsServer> StartAsync(params JsonObject[] events)
@@ -39,7 +49,8 @@ internal sealed class ScriptedEventsServer : IAsyncDisposable
     private IResult List(HttpRequest request)
     {
         Queries.Enqueue(request.Query);
-        IEnumerable<JsonObject> matching = _newestFirst;
+        IEnumerable<JsonObject> matching;
+        lock (_newestFirst) matching = _newestFirst.ToList();
         if (long.TryParse(request.Query["created[gte]"], out var gte))
         {
             matching = matching.Where(e => (long)e["created"]! >= gte);

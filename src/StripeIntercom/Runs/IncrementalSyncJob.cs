@@ -1,0 +1,220 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using System.Runtime.CompilerServices;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using StripeIntercom.Incremental;
+using StripeIntercom.Stripe;
+using StripeIntercom.Sync;
+
+namespace StripeIntercom.Runs
+{
+    /// <summary>
+    /// A scheduled run against a state file: holds the file's lock, decides between an incremental run, a full sync and
+    /// resuming one, syncs through a <see cref="SyncRunner"/>, and keeps the cursor, checkpoint and retry list so that
+    /// nothing is lost whatever stops the run.
+    /// <list type="bullet">
+    /// <item>Incremental: the customers named by Stripe events since the cursor, plus last run's retry list. The cursor
+    /// moves on; every customer not reported as done (failed, unfinished or never started) goes on the retry list.</item>
+    /// <item>Full: every customer, deleted ones last. The checkpoint is the last live customer reported, which (results
+    /// being reported in input order, and none after the first unfinished one) has everything before it done.</item>
+    /// </list>
+    /// </summary>
+    public sealed class IncrementalSyncJob
+    {
+        private readonly string _statePath;
+        private readonly StripeCustomerReader _stripe;
+        private readonly ChangedCustomerFeed _feed;
+        private readonly CustomerSync _sync;
+        private readonly int _throttleLimit;
+        private readonly ILogger _logger;
+
+        /// <param name="sync">The customer sync; its Stripe reader reads the customers and the events.</param>
+        public IncrementalSyncJob(string statePath, CustomerSync sync, int throttleLimit, ILogger? logger = null, ChangedCustomerFeed? feed = null)
+        {
+            _statePath = statePath ?? throw new ArgumentNullException(nameof(statePath));
+            _sync = sync ?? throw new ArgumentNullException(nameof(sync));
+            _stripe = sync.Stripe ?? throw new ArgumentException("The customer sync needs a Stripe reader.", nameof(sync));
+            _throttleLimit = throttleLimit;
+            _logger = logger ?? NullLogger.Instance;
+            _feed = feed ?? _stripe.CreateChangeFeed();
+        }
+
+        /// <summary>False under -WhatIf: the run plans, and the state file is left as it was.</summary>
+        public bool SaveState { get; set; } = true;
+
+        /// <summary>How often a full sync saves its checkpoint while it runs.</summary>
+        public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+        /// <summary>Told how many customers the run will sync, when that is known before it starts.</summary>
+        public Action<int>? ExpectedCustomers { get; set; }
+
+        /// <exception cref="SyncAlreadyRunningException">Another run holds the state file.</exception>
+        public async Task<SyncRunOutcome> RunAsync(Action<SyncResult>? onReported, CancellationToken cancellationToken)
+        {
+            using (SyncStateStore.AcquireLock(_statePath))
+            {
+                var loaded = SyncStateStore.Load(_statePath);
+                var plan = IncrementalRunPlanner.Decide(loaded, _feed.IsTooOld);
+                var state = loaded.State ?? new SyncState();
+                if (plan.Mode == IncrementalRunMode.Incremental)
+                {
+                    _logger.LogInformation("{Reason}", plan.Reason);
+                    return await SyncChangesAsync(plan, state, onReported, cancellationToken).ConfigureAwait(false);
+                }
+
+                _logger.LogWarning("{Reason}", plan.Reason);
+                return await SyncEverythingAsync(plan, state, onReported, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        private async Task<SyncRunOutcome> SyncChangesAsync(IncrementalRunPlan plan, SyncState state, Action<SyncResult>? onReported, CancellationToken cancellationToken)
+        {
+            ChangedCustomers changes;
+            try
+            {
+                changes = await _feed.ReadSinceAsync(plan.Cursor!, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
+            {
+                // Nothing was synced and the state is as it was: the next run reads the same events again.
+                return StoppedBeforeStart(ex, "Incremental", plan.Reason);
+            }
+
+            var ids = changes.Customers.Select(c => c.Id).Concat(state.RetryCustomerIds).Distinct(StringComparer.Ordinal).ToList();
+            _logger.LogInformation("{Events} Stripe events since the cursor name {Customers} customers; {Retried} more are retried.",
+                changes.EventsRead, changes.Customers.Count, state.RetryCustomerIds.Count);
+            ExpectedCustomers?.Invoke(ids.Count);
+
+            var done = new HashSet<string>(StringComparer.Ordinal);
+            using var runner = new SyncRunner(_sync, _throttleLimit, result =>
+            {
+                if (result.Action != SyncAction.Failed) lock (done) done.Add(result.CustomerId);
+                onReported?.Invoke(result);
+            }, cancellationToken);
+            runner.Summary.Mode = "Incremental";
+            runner.Summary.Note = plan.Reason;
+            await runner.RunAsync(ids).ConfigureAwait(false);
+
+            // The cursor moves on even after a stop: every customer its events named and that was not done is kept.
+            state.CompleteIncremental(changes.NewCursor, DateTimeOffset.UtcNow);
+            lock (done) state.RetryCustomerIds = ids.Where(id => !done.Contains(id)).ToList();
+            Save(state);
+            if (runner.IsStopped)
+            {
+                runner.Summary.StopReason += $" The next run syncs the {state.RetryCustomerIds.Count} customer{(state.RetryCustomerIds.Count == 1 ? "" : "s")} not done.";
+            }
+
+            return SyncRunOutcome.Of(runner);
+        }
+
+        private async Task<SyncRunOutcome> SyncEverythingAsync(IncrementalRunPlan plan, SyncState state, Action<SyncResult>? onReported, CancellationToken cancellationToken)
+        {
+            var resuming = plan.Mode == IncrementalRunMode.ResumeFullSync;
+            var mode = resuming ? "Resumed" : "Full";
+            if (!resuming)
+            {
+                EventCursor cursor;
+                try
+                {
+                    cursor = await _feed.CaptureCursorAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
+                {
+                    return StoppedBeforeStart(ex, mode, plan.Reason);
+                }
+
+                state.BeginFullSync(cursor, DateTimeOffset.UtcNow);
+                state.RetryCustomerIds = new List<string>();
+                Save(state);
+            }
+
+            var checkpoint = state.FullSync!;
+            var deleted = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+            var created = new ConcurrentDictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+            var customersDone = checkpoint.CustomersDone;
+            var sinceSave = Stopwatch.StartNew();
+            using var runner = new SyncRunner(_sync, _throttleLimit, result =>
+            {
+                if (result.Action == SyncAction.Failed && !state.RetryCustomerIds.Contains(result.CustomerId))
+                {
+                    state.RetryCustomerIds.Add(result.CustomerId);
+                }
+
+                // Deleted customers come after every live one and are no resume point: Stripe cannot list after them.
+                created.TryRemove(result.CustomerId, out var createdAt);
+                if (!deleted.ContainsKey(result.CustomerId))
+                {
+                    state.RecordFullSyncProgress(result.CustomerId, ++customersDone, createdAt == default ? (DateTimeOffset?)null : createdAt);
+                }
+
+                if (sinceSave.Elapsed >= CheckpointInterval)
+                {
+                    Save(state);
+                    sinceSave.Restart();
+                }
+
+                onReported?.Invoke(result);
+            }, cancellationToken);
+            runner.Summary.Mode = mode;
+            runner.Summary.Note = plan.Reason;
+
+            var query = new CustomerQuery
+            {
+                IncludeDeleted = true,
+                StartingAfter = plan.ResumeAfterCustomerId,
+                StartingAfterCreated = checkpoint.LastCustomerCreated is long at ? DateTimeOffset.FromUnixTimeSeconds(at) : (DateTimeOffset?)null,
+            };
+            try
+            {
+                await runner.RunAsync(Tracked(_stripe.ReadAsync(query, cancellationToken), deleted, created)).ConfigureAwait(false);
+                if (!runner.IsStopped)
+                {
+                    state.CompleteFullSync(DateTimeOffset.UtcNow);
+                }
+                else
+                {
+                    runner.Summary.StopReason += $" The next run resumes the full sync after {checkpoint.LastCustomerId ?? "the start"}.";
+                }
+            }
+            finally
+            {
+                Save(state);
+            }
+
+            return SyncRunOutcome.Of(runner);
+        }
+
+        private SyncRunOutcome StoppedBeforeStart(Exception error, string mode, string note)
+        {
+            var summary = new SyncSummary { Mode = mode, Note = note, WhatIf = !SaveState };
+            summary.MarkStopped($"The run stopped before syncing any customer: {error.Message} The state file is unchanged, so the next run starts from the same point.", 0);
+            return new SyncRunOutcome(summary, RunStoppingError.Find(error) ?? error, cancelled: false);
+        }
+
+        private void Save(SyncState state)
+        {
+            if (SaveState)
+            {
+                SyncStateStore.Save(_statePath, state);
+            }
+        }
+
+        private static async IAsyncEnumerable<CustomerProfile> Tracked(IAsyncEnumerable<CustomerProfile> profiles,
+            ConcurrentDictionary<string, bool> deleted, ConcurrentDictionary<string, DateTimeOffset> created,
+            [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            await foreach (var profile in profiles.WithCancellation(cancellationToken).ConfigureAwait(false))
+            {
+                if (profile.Deleted) deleted[profile.Id] = true;
+                else created[profile.Id] = profile.Created;
+                yield return profile;
+            }
+        }
+    }
+}

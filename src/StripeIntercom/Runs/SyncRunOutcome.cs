@@ -1,0 +1,26 @@
+using System;
+using StripeIntercom.Sync;
+
+namespace StripeIntercom.Runs
+{
+    /// <summary>How a run ended: its summary, and the error that stopped it, if one did.</summary>
+    public sealed class SyncRunOutcome
+    {
+        public SyncRunOutcome(SyncSummary summary, Exception? stopError, bool cancelled)
+        {
+            Summary = summary;
+            StopError = stopError;
+            Cancelled = cancelled;
+        }
+
+        public SyncSummary Summary { get; }
+
+        /// <summary>A run-stopping error (<see cref="RunStoppingError"/>) or the error that ended the reading; null otherwise.</summary>
+        public Exception? StopError { get; }
+
+        /// <summary>The caller cancelled the run (Ctrl+C).</summary>
+        public bool Cancelled { get; }
+
+        internal static SyncRunOutcome Of(SyncRunner runner) => new SyncRunOutcome(runner.Summary, runner.StopError, runner.WasCancelled);
+    }
+}
