@@ -10,7 +10,7 @@ namespace StripeIntercom.PowerShell.Commands
     /// <summary>Checks the Stripe key and the Intercom token, then keeps the connection for the session.</summary>
     [Cmdlet(VerbsCommunications.Connect, "StripeIntercom")]
     [OutputType(typeof(ConnectionInfo))]
-    public sealed class ConnectStripeIntercomCommand : AsyncCmdlet
+    public sealed class ConnectStripeIntercomCommand : StripeIntercomCmdlet
     {
         [Parameter]
         public SecureString? StripeApiKey { get; set; }

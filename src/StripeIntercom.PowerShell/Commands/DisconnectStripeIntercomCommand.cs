@@ -3,11 +3,11 @@ using StripeIntercom.PowerShell.Internal;
 
 namespace StripeIntercom.PowerShell.Commands
 {
-    /// <summary>Forgets the session's connection; later cmdlets need Connect-StripeIntercom again.</summary>
+    /// <summary>Forgets and closes the session's connection; later cmdlets need Connect-StripeIntercom again.</summary>
     [Cmdlet(VerbsCommunications.Disconnect, "StripeIntercom")]
     [OutputType(typeof(void))]
     public sealed class DisconnectStripeIntercomCommand : PSCmdlet
     {
-        protected override void ProcessRecord() => ModuleSession.Current = null;
+        protected override void ProcessRecord() => ModuleSession.Close();
     }
 }

@@ -9,7 +9,7 @@ namespace StripeIntercom.PowerShell.Commands
     /// <summary>Gets Intercom contacts by Stripe customer id (external_id), email or contact id.</summary>
     [Cmdlet(VerbsCommon.Get, "IntercomContact", DefaultParameterSetName = ByExternalIdSet)]
     [OutputType(typeof(IntercomContact))]
-    public sealed class GetIntercomContactCommand : AsyncCmdlet
+    public sealed class GetIntercomContactCommand : StripeIntercomCmdlet
     {
         private const string ByExternalIdSet = "ByExternalId";
         private const string ByEmailSet = "ByEmail";
@@ -86,7 +86,7 @@ namespace StripeIntercom.PowerShell.Commands
             }
         }
 
-        protected override void EndProcessing() => _client?.Dispose();
+        protected override void ReleaseResources() => _client?.Dispose();
 
         private void WriteContactOrNotFound(IntercomContact? contact, string notFound, string target)
         {

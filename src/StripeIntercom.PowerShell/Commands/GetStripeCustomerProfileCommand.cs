@@ -9,7 +9,7 @@ namespace StripeIntercom.PowerShell.Commands
     /// <summary>Streams Stripe customers as CustomerProfile objects, page by page as Stripe returns them.</summary>
     [Cmdlet(VerbsCommon.Get, "StripeCustomerProfile", DefaultParameterSetName = ListSet)]
     [OutputType(typeof(CustomerProfile))]
-    public sealed class GetStripeCustomerProfileCommand : AsyncCmdlet
+    public sealed class GetStripeCustomerProfileCommand : StripeIntercomCmdlet
     {
         private const string ListSet = "List";
         private const string ByIdSet = "ById";
@@ -67,13 +67,13 @@ namespace StripeIntercom.PowerShell.Commands
                     var profile = await reader.GetAsync(id, token).ConfigureAwait(false);
                     if (profile is null)
                     {
-                        PostError(new ErrorRecord(
+                        Bridge.Post(() => WriteError(new ErrorRecord(
                             new ItemNotFoundException($"Stripe customer '{id}' does not exist."),
-                            "CustomerNotFound", ErrorCategory.ObjectNotFound, id));
+                            "CustomerNotFound", ErrorCategory.ObjectNotFound, id)));
                     }
                     else
                     {
-                        PostObject(profile);
+                        Bridge.Post(() => WriteObject(profile));
                     }
                 }
             });
@@ -101,7 +101,8 @@ namespace StripeIntercom.PowerShell.Commands
                     {
                         while (await profiles.MoveNextAsync().ConfigureAwait(false))
                         {
-                            PostObject(profiles.Current);
+                            var profile = profiles.Current;
+                            Bridge.Post(() => WriteObject(profile));
                             progress.Report(++count, First, () => $"{reader.ApiCalls} Stripe calls");
                         }
                     }

@@ -8,12 +8,24 @@ namespace StripeIntercom.PowerShell.Commands
     /// <summary>Creates the custom data attributes the attribute map needs that the workspace does not have yet.</summary>
     [Cmdlet(VerbsData.Initialize, "IntercomDataAttribute", SupportsShouldProcess = true)]
     [OutputType(typeof(DataAttributeResult))]
-    public sealed class InitializeIntercomDataAttributeCommand : MappingCmdlet
+    public sealed class InitializeIntercomDataAttributeCommand : StripeIntercomCmdlet
     {
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[]? Attribute { get; set; }
+
+        [Parameter]
+        [ValidateNotNull]
+        public object? AttributeMap { get; set; }
+
+        [Parameter]
+        [ValidateNotNull]
+        public System.Collections.IDictionary? ComputedAttribute { get; set; }
+
         protected override void ProcessRecord()
         {
             var connection = ModuleSession.Require(this);
-            var map = BuildAttributeMap();
+            var map = AttributeMapParameters.BuildOrStop(this, Attribute, AttributeMap, ComputedAttribute);
 
             // Ask once for the whole set: the planned creations are known only after reading the workspace.
             System.Collections.Generic.IReadOnlyList<DataAttributeResult>? plan = null;

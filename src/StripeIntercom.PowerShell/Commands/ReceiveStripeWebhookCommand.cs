@@ -1,10 +1,9 @@
 using System;
+using System.Collections;
 using System.Management.Automation;
 using System.Security;
-using StripeIntercom.Intercom;
 using StripeIntercom.PowerShell.Internal;
-using StripeIntercom.Resilience;
-using StripeIntercom.Stripe;
+using StripeIntercom.Runs;
 using StripeIntercom.Sync;
 using StripeIntercom.Webhooks;
 
@@ -16,7 +15,7 @@ namespace StripeIntercom.PowerShell.Commands
     /// </summary>
     [Cmdlet(VerbsCommunications.Receive, "StripeWebhook", SupportsShouldProcess = true)]
     [OutputType(typeof(SyncResult))]
-    public sealed class ReceiveStripeWebhookCommand : WebhookCmdlet
+    public sealed class ReceiveStripeWebhookCommand : StripeIntercomCmdlet
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("Body")]
@@ -28,10 +27,39 @@ namespace StripeIntercom.PowerShell.Commands
         [ValidateNotNullOrEmpty]
         public string Signature { get; set; } = "";
 
+        [Parameter]
+        public SecureString? Secret { get; set; }
+
+        [Parameter]
+        [ValidateRange(1, 3600)]
+        public int ToleranceSeconds { get; set; } = 300;
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[]? Attribute { get; set; }
+
+        [Parameter]
+        [ValidateNotNull]
+        public object? AttributeMap { get; set; }
+
+        [Parameter]
+        [ValidateNotNull]
+        public IDictionary? ComputedAttribute { get; set; }
+
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        [Parameter]
+        [ValidateRange(1, 100000)]
+        public int? MaxRequestsPerWindow { get; set; }
+
+        [Parameter]
+        public DeletedCustomerAction DeletedCustomerAction { get; set; } = DeletedCustomerAction.Mark;
+
         protected override void ProcessRecord()
         {
             var connection = ModuleSession.Require(this);
-            var verifier = CreateVerifier();
+            var verifier = WebhookSecret.CreateVerifierOrStop(this, Secret, ToleranceSeconds);
             WebhookDelivery delivery;
             try
             {
@@ -55,28 +83,21 @@ namespace StripeIntercom.PowerShell.Commands
                 return;
             }
 
-            var logger = new CmdletLogger(this);
-            var counters = new ResilienceCounters();
-            using var stripe = connection.CreateStripeReader(logger, counters);
-            using var intercom = connection.CreateIntercomClient(logger, counters, IntercomBudgetOverride);
-            using var run = new SyncRun(this, intercom, counters, BuildAttributeMap(), BuildSyncOptions(), 1, writeResults: true);
-            CustomerProfile? profile = null;
-            Run(async token => profile = await stripe.GetAsync(delivery.CustomerId, token).ConfigureAwait(false));
-            if (profile is null)
+            var map = AttributeMapParameters.BuildOrStop(this, Attribute, AttributeMap, ComputedAttribute);
+            var options = SyncParameters.Options(IsWhatIf, Force, ContactLookupMode.PerCustomer, DeletedCustomerAction);
+            using var session = new SyncSession(this, connection, map, options, SyncParameters.IntercomBudget(MaxRequestsPerWindow), ComputedAttribute is { Count: > 0 });
+            var writer = new SyncResultWriter(this, session.Intercom, IsWhatIf, writeResults: true);
+            using var runner = new SyncRunner(session.CustomerSync, 1, writer.Post, CancellationToken);
+            Run(token => runner.RunAsync(new[] { delivery.CustomerId }));
+            writer.CompleteProgress();
+            if (runner.WasCancelled)
             {
-                WriteError(new ErrorRecord(new ItemNotFoundException($"Stripe customer '{delivery.CustomerId}' (event {delivery.EventId}) does not exist."),
-                    "CustomerNotFound", ErrorCategory.ObjectNotFound, delivery.CustomerId));
-                return;
+                throw new PipelineStoppedException();
             }
 
-            try
+            if (runner.StopError is { } error)
             {
-                run.Submit(profile);
-                run.Complete(stripe.ApiCalls);
-            }
-            catch (Exception ex) when (StopsTheRun(ex))
-            {
-                StopRun(ex);
+                ThrowTerminatingError(RunStopErrors.ToErrorRecord(error));
             }
         }
     }

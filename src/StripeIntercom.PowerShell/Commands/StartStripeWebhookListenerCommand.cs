@@ -1,10 +1,10 @@
 using System;
+using System.Collections;
 using System.Management.Automation;
 using System.Security;
 using System.Threading;
 using System.Threading.Tasks;
 using StripeIntercom.PowerShell.Internal;
-using StripeIntercom.Resilience;
 using StripeIntercom.Sync;
 using StripeIntercom.Webhooks;
 
@@ -17,7 +17,7 @@ namespace StripeIntercom.PowerShell.Commands
     /// </summary>
     [Cmdlet(VerbsLifecycle.Start, "StripeWebhookListener", SupportsShouldProcess = true)]
     [OutputType(typeof(WebhookActivity))]
-    public sealed class StartStripeWebhookListenerCommand : WebhookCmdlet
+    public sealed class StartStripeWebhookListenerCommand : StripeIntercomCmdlet
     {
         private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(30);
 
@@ -28,35 +28,54 @@ namespace StripeIntercom.PowerShell.Commands
         [Parameter]
         public TimeSpan? Duration { get; set; }
 
+        [Parameter]
+        public SecureString? Secret { get; set; }
+
+        [Parameter]
+        [ValidateRange(1, 3600)]
+        public int ToleranceSeconds { get; set; } = 300;
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[]? Attribute { get; set; }
+
+        [Parameter]
+        [ValidateNotNull]
+        public object? AttributeMap { get; set; }
+
+        [Parameter]
+        [ValidateNotNull]
+        public IDictionary? ComputedAttribute { get; set; }
+
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        [Parameter]
+        [ValidateRange(1, 64)]
+        public int ThrottleLimit { get; set; } = SyncParameters.DefaultThrottleLimit;
+
+        [Parameter]
+        [ValidateRange(1, 100000)]
+        public int? MaxRequestsPerWindow { get; set; }
+
+        [Parameter]
+        public DeletedCustomerAction DeletedCustomerAction { get; set; } = DeletedCustomerAction.Mark;
+
         protected override void ProcessRecord()
         {
             var connection = ModuleSession.Require(this);
-            var verifier = CreateVerifier();
-            var logger = new CmdletLogger(this);
-            var counters = new ResilienceCounters();
-            var options = BuildSyncOptions(ContactLookupMode.PerCustomer);
-            using var stripe = connection.CreateStripeReader(logger, counters);
-            using var intercom = connection.CreateIntercomClient(logger, counters, IntercomBudgetOverride);
-            var synchronizer = new ContactSynchronizer(intercom, BuildAttributeMap(), options, logger);
+            var verifier = WebhookSecret.CreateVerifierOrStop(this, Secret, ToleranceSeconds);
+            var map = AttributeMapParameters.BuildOrStop(this, Attribute, AttributeMap, ComputedAttribute);
+            var options = SyncParameters.Options(IsWhatIf, Force, ContactLookupMode.PerCustomer, DeletedCustomerAction);
+            // One session for the listener's life: its clients end in the connection's pools, which recycle themselves.
+            using var session = new SyncSession(this, connection, map, options, SyncParameters.IntercomBudget(MaxRequestsPerWindow),
+                computedAttributes: true);
 
-            async Task<SyncResult> SyncCustomer(string customerId, CancellationToken token)
-            {
-                var profile = await stripe.GetAsync(customerId, token).ConfigureAwait(false);
-                if (profile is null)
-                {
-                    return new SyncResult { CustomerId = customerId, Action = SyncAction.Skipped, Error = $"Stripe customer {customerId} no longer exists." };
-                }
+            void Report(WebhookActivity activity) => Bridge.Post(() => WriteActivity(activity));
 
-                // Computed attributes are scriptblocks: the draft is built on the pipeline thread, which is pumping below.
-                var draft = await OnPipelineThread(() => synchronizer.BuildDraft(profile)).ConfigureAwait(false);
-                return await synchronizer.SyncAsync(draft, token).ConfigureAwait(false);
-            }
-
-            void Report(WebhookActivity activity) => Post(c => WriteActivity(activity));
-
-            using var processor = new WebhookProcessor(SyncCustomer, Report, new WebhookProcessorOptions { MaxConcurrency = ThrottleLimit });
+            using var processor = new WebhookProcessor(session.CustomerSync.SyncByIdAsync, Report, new WebhookProcessorOptions { MaxConcurrency = ThrottleLimit });
             var listener = new WebhookListener(Prefix, verifier, processor, Report);
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(RunCancellationToken);
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(CancellationToken);
             if (Duration is { } duration)
             {
                 stop.CancelAfter(duration);
@@ -76,9 +95,9 @@ namespace StripeIntercom.PowerShell.Commands
                 using var drain = new CancellationTokenSource(DrainTimeout);
                 await processor.StopAsync(drain.Token).ConfigureAwait(false);
             });
-            PumpUntil(listening);
+            Bridge.PumpUntil(listening);
             listening.GetAwaiter().GetResult();
-            if (RunCancellationToken.IsCancellationRequested)
+            if (CancellationToken.IsCancellationRequested)
             {
                 throw new PipelineStoppedException();
             }

@@ -1,9 +1,8 @@
 using System;
+using System.Collections;
 using System.Management.Automation;
-using StripeIntercom.Intercom;
-using StripeIntercom.Connection;
 using StripeIntercom.PowerShell.Internal;
-using StripeIntercom.Resilience;
+using StripeIntercom.Runs;
 using StripeIntercom.Stripe;
 using StripeIntercom.Sync;
 
@@ -12,7 +11,7 @@ namespace StripeIntercom.PowerShell.Commands
     /// <summary>Creates or updates the Intercom contact of each profile it is given, writing only what differs.</summary>
     [Cmdlet(VerbsData.Sync, "IntercomContact", SupportsShouldProcess = true, DefaultParameterSetName = ProfileSet)]
     [OutputType(typeof(SyncResult))]
-    public sealed class SyncIntercomContactCommand : SyncCmdlet
+    public sealed class SyncIntercomContactCommand : StripeIntercomCmdlet
     {
         private const string ProfileSet = "Profile";
         private const string ByIdSet = "ById";
@@ -25,82 +24,116 @@ namespace StripeIntercom.PowerShell.Commands
         [ValidateNotNullOrEmpty]
         public string[] CustomerId { get; set; } = Array.Empty<string>();
 
-        private ServiceConnection? _connection;
-        private StripeCustomerReader? _stripe;
-        private SyncRun? _run;
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[]? Attribute { get; set; }
+
+        [Parameter]
+        [ValidateNotNull]
+        public object? AttributeMap { get; set; }
+
+        [Parameter]
+        [ValidateNotNull]
+        public IDictionary? ComputedAttribute { get; set; }
+
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        [Parameter]
+        [ValidateRange(1, 64)]
+        public int ThrottleLimit { get; set; } = SyncParameters.DefaultThrottleLimit;
+
+        [Parameter]
+        public ContactLookupMode LookupMode { get; set; } = ContactLookupMode.Auto;
+
+        [Parameter]
+        [ValidateRange(1, 100000)]
+        public int? MaxRequestsPerWindow { get; set; }
+
+        [Parameter]
+        public DeletedCustomerAction DeletedCustomerAction { get; set; } = DeletedCustomerAction.Mark;
+
+        private SyncSession? _session;
+        private SyncResultWriter? _writer;
+        private SyncRunner? _runner;
 
         protected override void BeginProcessing()
         {
             base.BeginProcessing();
-            _connection = ModuleSession.Require(this);
-            var map = BuildAttributeMap();
-            var logger = new CmdletLogger(this);
-            var counters = new ResilienceCounters();
-            _stripe = _connection.CreateStripeReader(logger, counters);
-            _run = new SyncRun(this, _connection.CreateIntercomClient(logger, counters, IntercomBudgetOverride), counters, map, BuildSyncOptions(), ThrottleLimit, writeResults: true);
+            var connection = ModuleSession.Require(this);
+            var map = AttributeMapParameters.BuildOrStop(this, Attribute, AttributeMap, ComputedAttribute);
+            _session = new SyncSession(this, connection, map, SyncParameters.Options(IsWhatIf, Force, LookupMode, DeletedCustomerAction),
+                SyncParameters.IntercomBudget(MaxRequestsPerWindow), ComputedAttribute is { Count: > 0 });
+            _writer = new SyncResultWriter(this, _session.Intercom, IsWhatIf, writeResults: true);
+            _runner = new SyncRunner(_session.CustomerSync, ThrottleLimit, _writer.Post, CancellationToken);
         }
 
         protected override void ProcessRecord()
         {
-            try
+            if (ParameterSetName == ProfileSet)
             {
-                if (ParameterSetName == ProfileSet)
+                foreach (var profile in InputObject)
                 {
-                    foreach (var profile in InputObject)
-                    {
-                        Submit(profile);
-                    }
-                }
-                else
-                {
-                    foreach (var id in CustomerId)
-                    {
-                        CustomerProfile? profile = null;
-                        Run(async token => profile = await _stripe!.GetAsync(id, token).ConfigureAwait(false));
-                        if (profile is null)
-                        {
-                            WriteError(new ErrorRecord(new ItemNotFoundException($"Stripe customer '{id}' does not exist."), "CustomerNotFound", ErrorCategory.ObjectNotFound, id));
-                            continue;
-                        }
-
-                        Submit(profile);
-                    }
+                    if (!Confirmed(profile.Id, profile.Email)) continue;
+                    Submit(_runner!.SubmitAsync(profile));
                 }
             }
-            catch (Exception ex) when (StopsTheRun(ex))
+            else
             {
-                StopRun(ex);
+                foreach (var id in CustomerId)
+                {
+                    if (!Confirmed(id, null)) continue;
+                    Submit(_runner!.SubmitAsync(id));
+                }
             }
         }
 
         protected override void EndProcessing()
         {
-            try
-            {
-                _run!.Complete(_stripe!.ApiCalls);
-            }
-            catch (Exception ex) when (StopsTheRun(ex))
-            {
-                StopRun(ex);
-            }
-            finally
-            {
-                _stripe?.Dispose();
-                _run?.Intercom.Dispose();
-                _run?.Dispose();
-            }
+            Bridge.PumpUntil(_runner!.CompleteAsync());
+            _writer!.CompleteProgress();
+            StopIfStopped();
         }
 
-        private void Submit(CustomerProfile profile)
+        private bool Confirmed(string customerId, string? email)
         {
-            if (!IsWhatIf && !ShouldProcess($"Stripe customer {profile.Id} ({profile.Email})", "Create or update its Intercom contact"))
+            if (IsWhatIf || ShouldProcess($"Stripe customer {customerId}{(email is null ? "" : $" ({email})")}", "Create or update its Intercom contact"))
             {
-                _run!.Skip(profile, "Declined at the confirmation prompt.");
-                return;
+                return true;
             }
 
-            _run!.Submit(profile);
+            _runner!.SubmitResult(new SyncResult { CustomerId = customerId, Email = email, Action = SyncAction.Skipped, Error = "Declined at the confirmation prompt." });
+            return false;
         }
 
+        /// <summary>Carries out the writes of finished customers while waiting for a free slot.</summary>
+        private void Submit(System.Threading.Tasks.Task<bool> submitted)
+        {
+            Bridge.PumpUntil(submitted);
+            if (!submitted.GetAwaiter().GetResult())
+            {
+                Bridge.PumpUntil(_runner!.CompleteAsync());
+                StopIfStopped();
+            }
+        }
+
+        private void StopIfStopped()
+        {
+            if (_runner!.StopError is { } error)
+            {
+                ThrowTerminatingError(RunStopErrors.ToErrorRecord(error));
+            }
+
+            if (_runner.WasCancelled)
+            {
+                throw new PipelineStoppedException();
+            }
+        }
+
+        protected override void ReleaseResources()
+        {
+            _runner?.Dispose();
+            _session?.Dispose();
+        }
     }
 }

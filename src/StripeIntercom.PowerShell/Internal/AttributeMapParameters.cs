@@ -18,6 +18,20 @@ namespace StripeIntercom.PowerShell.Internal
     /// </summary>
     internal static class AttributeMapParameters
     {
+        /// <summary>The map, or a terminating InvalidAttributeMap error naming what is wrong.</summary>
+        public static AttributeMap BuildOrStop(PSCmdlet cmdlet, string[]? attributes, object? attributeMap, IDictionary? computed)
+        {
+            try
+            {
+                return Build(cmdlet, attributes, attributeMap, computed);
+            }
+            catch (Exception ex) when (ex is ArgumentException || ex is FormatException || ex is IOException)
+            {
+                cmdlet.ThrowTerminatingError(new ErrorRecord(ex, "InvalidAttributeMap", ErrorCategory.InvalidArgument, attributeMap ?? attributes));
+                throw;
+            }
+        }
+
         public static AttributeMap Build(PSCmdlet cmdlet, string[]? attributes, object? attributeMap, IDictionary? computed)
         {
             var map = AttributeMap.Default;

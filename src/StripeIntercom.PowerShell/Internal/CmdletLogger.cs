@@ -10,9 +10,9 @@ namespace StripeIntercom.PowerShell.Internal
     /// </summary>
     internal sealed class CmdletLogger : ILogger
     {
-        private readonly AsyncCmdlet _cmdlet;
+        private readonly StripeIntercomCmdlet _cmdlet;
 
-        public CmdletLogger(AsyncCmdlet cmdlet) => _cmdlet = cmdlet;
+        public CmdletLogger(StripeIntercomCmdlet cmdlet) => _cmdlet = cmdlet;
 
         public IDisposable BeginScope<TState>(TState state) where TState : notnull => NullScope.Instance;
 
@@ -25,13 +25,13 @@ namespace StripeIntercom.PowerShell.Internal
             {
                 case LogLevel.Trace:
                 case LogLevel.Debug:
-                    _cmdlet.Post(c => c.WriteDebug(message));
+                    _cmdlet.Bridge.Post(() => _cmdlet.WriteDebug(message));
                     break;
                 case LogLevel.Information:
-                    _cmdlet.Post(c => c.WriteVerbose(message));
+                    _cmdlet.Bridge.Post(() => _cmdlet.WriteVerbose(message));
                     break;
                 default:
-                    _cmdlet.Post(c => c.WriteWarning(message));
+                    _cmdlet.Bridge.Post(() => _cmdlet.WriteWarning(message));
                     break;
             }
         }

@@ -1,42 +1,60 @@
 using System;
 using System.Management.Automation;
+using System.Management.Automation.Runspaces;
+using System.Runtime.CompilerServices;
 using StripeIntercom.Connection;
 
 namespace StripeIntercom.PowerShell.Internal
 {
-    /// <summary>The connection Connect-StripeIntercom made, kept for the session's later cmdlets.</summary>
+    /// <summary>
+    /// The connection Connect-StripeIntercom made, kept per runspace: a runbook, a job or a second runspace in the same
+    /// process each have their own, never another's.
+    /// </summary>
     internal static class ModuleSession
     {
-        private static volatile ServiceConnection? _current;
+        private static readonly ConditionalWeakTable<Runspace, Holder> Connections = new ConditionalWeakTable<Runspace, Holder>();
 
-        public static ServiceConnection? Current
-        {
-            get => _current;
-            set => _current = value;
-        }
+        /// <summary>This runspace's connection (call on the pipeline thread), or null.</summary>
+        public static ServiceConnection? Current => HolderOfThisRunspace()?.Connection;
 
-        /// <summary>Checks the credentials, keeps the connection, and stops the cmdlet with one clear error if either is rejected.</summary>
-        public static ServiceConnection Open(AsyncCmdlet cmdlet, ConnectionOptions options)
+        /// <summary>
+        /// Checks the credentials and keeps the connection, closing the one it replaces. A failed check stops the cmdlet
+        /// with one clear error and keeps the working connection.
+        /// </summary>
+        public static ServiceConnection Open(StripeIntercomCmdlet cmdlet, ConnectionOptions options)
         {
-            ServiceConnection? connection = null;
+            ServiceConnection connection;
             try
             {
-                cmdlet.Run(async token => connection = await ServiceConnection.OpenAsync(options, new CmdletLogger(cmdlet), token).ConfigureAwait(false));
+                connection = cmdlet.Bridge.Run(token => ServiceConnection.OpenAsync(options, new CmdletLogger(cmdlet), token));
             }
             catch (ConnectionFailedException ex)
             {
-                _current = null;
-                var category = ex.CredentialsRejected ? ErrorCategory.AuthenticationError : ErrorCategory.ConnectionError;
+                var category = ex.CredentialsRejected ? ErrorCategory.AuthenticationError : ErrorCategory.ResourceUnavailable;
                 cmdlet.ThrowTerminatingError(new ErrorRecord(ex, "ConnectionFailed." + ex.Service.Replace(" and ", "And"), category, ex.Service));
+                throw;
             }
 
-            _current = connection;
-            return connection!;
+            var holder = Connections.GetValue(Runspace.DefaultRunspace, _ => new Holder());
+            var previous = holder.Connection;
+            holder.Connection = connection;
+            previous?.Dispose();
+            return connection;
+        }
+
+        /// <summary>Forgets and closes this runspace's connection.</summary>
+        public static void Close()
+        {
+            var holder = HolderOfThisRunspace();
+            if (holder == null) return;
+            var previous = holder.Connection;
+            holder.Connection = null;
+            previous?.Dispose();
         }
 
         public static ServiceConnection Require(PSCmdlet cmdlet)
         {
-            var connection = _current;
+            var connection = Current;
             if (connection is null)
             {
                 cmdlet.ThrowTerminatingError(new ErrorRecord(
@@ -47,6 +65,17 @@ namespace StripeIntercom.PowerShell.Internal
             }
 
             return connection!;
+        }
+
+        private static Holder? HolderOfThisRunspace()
+        {
+            var runspace = Runspace.DefaultRunspace;
+            return runspace != null && Connections.TryGetValue(runspace, out var holder) ? holder : null;
+        }
+
+        private sealed class Holder
+        {
+            public volatile ServiceConnection? Connection;
         }
     }
 }

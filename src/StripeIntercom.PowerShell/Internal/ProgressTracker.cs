@@ -13,13 +13,13 @@ namespace StripeIntercom.PowerShell.Internal
     {
         private static readonly TimeSpan UpdateInterval = TimeSpan.FromMilliseconds(250);
 
-        private readonly AsyncCmdlet _cmdlet;
+        private readonly StripeIntercomCmdlet _cmdlet;
         private readonly int _activityId;
         private readonly string _activity;
         private readonly Stopwatch _elapsed = Stopwatch.StartNew();
         private TimeSpan? _lastUpdate;
 
-        public ProgressTracker(AsyncCmdlet cmdlet, int activityId, string activity)
+        public ProgressTracker(StripeIntercomCmdlet cmdlet, int activityId, string activity)
         {
             _cmdlet = cmdlet;
             _activityId = activityId;
@@ -53,10 +53,10 @@ namespace StripeIntercom.PowerShell.Internal
                 }
             }
 
-            _cmdlet.Post(c => c.WriteProgress(record));
+            _cmdlet.Bridge.Post(() => _cmdlet.WriteProgress(record));
         }
 
         public void Complete() =>
-            _cmdlet.Post(c => c.WriteProgress(new ProgressRecord(_activityId, _activity, "Done") { RecordType = ProgressRecordType.Completed }));
+            _cmdlet.Bridge.Post(() => _cmdlet.WriteProgress(new ProgressRecord(_activityId, _activity, "Done") { RecordType = ProgressRecordType.Completed }));
     }
 }

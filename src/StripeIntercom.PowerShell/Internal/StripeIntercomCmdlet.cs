@@ -1,0 +1,47 @@
+using System;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace StripeIntercom.PowerShell.Internal
+{
+    /// <summary>
+    /// The one base of the module's cmdlets: the pipeline bridge for their asynchronous work, stopping, and -WhatIf.
+    /// Every cmdlet declares its own parameters, so none carries one it ignores.
+    /// </summary>
+    public abstract class StripeIntercomCmdlet : PSCmdlet, IDisposable
+    {
+        private bool? _isWhatIf;
+
+        internal PipelineBridge Bridge { get; } = new PipelineBridge();
+
+        /// <summary>True under -WhatIf, whether given to this cmdlet or through $WhatIfPreference (read once: it is asked per customer).</summary>
+        protected bool IsWhatIf => _isWhatIf ??=
+            MyInvocation.BoundParameters.TryGetValue("WhatIf", out var value)
+                ? ((SwitchParameter)value).IsPresent
+                : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
+
+        protected CancellationToken CancellationToken => Bridge.CancellationToken;
+
+        protected override void BeginProcessing() => Bridge.BindToCurrentThread();
+
+        protected override void StopProcessing() => Bridge.Cancel();
+
+        /// <summary>Runs library work off the pipeline thread while this thread writes what it posts.</summary>
+        protected void Run(Func<CancellationToken, Task> work) => Bridge.Run(work);
+
+        protected T Run<T>(Func<CancellationToken, Task<T>> work) => Bridge.Run(work);
+
+        /// <summary>Releases what the cmdlet made for its run (readers, clients, runners); PowerShell disposes every cmdlet.</summary>
+        protected virtual void ReleaseResources()
+        {
+        }
+
+        public void Dispose()
+        {
+            ReleaseResources();
+            Bridge.Dispose();
+            GC.SuppressFinalize(this);
+        }
+    }
+}

@@ -1,0 +1,107 @@
+using System;
+using System.Linq;
+using System.Management.Automation;
+using StripeIntercom.Intercom;
+using StripeIntercom.Runs;
+using StripeIntercom.Sync;
+
+namespace StripeIntercom.PowerShell.Internal
+{
+    /// <summary>
+    /// What each result turns into on the pipeline: the object, a What if line, an error record for a failure, a warning
+    /// for a conflict, and progress. <see cref="Post"/> may be called from any thread; the writes happen on the
+    /// pipeline thread in the order the results came.
+    /// </summary>
+    internal sealed class SyncResultWriter
+    {
+        private const int ProgressActivityId = 0x5718;
+
+        private readonly StripeIntercomCmdlet _cmdlet;
+        private readonly bool _writeResults;
+        private readonly IntercomClient _intercom;
+        private readonly ProgressTracker _progress;
+        private long _written;
+        private long _created;
+        private long _updated;
+        private long _failed;
+
+        public SyncResultWriter(StripeIntercomCmdlet cmdlet, IntercomClient intercom, bool whatIf, bool writeResults)
+        {
+            _cmdlet = cmdlet;
+            _intercom = intercom;
+            _writeResults = writeResults;
+            _progress = new ProgressTracker(cmdlet, ProgressActivityId, whatIf ? "Planning Intercom changes (WhatIf)" : "Syncing Stripe customers to Intercom");
+        }
+
+        /// <summary>How many customers the run will report, when known (for percent and time left).</summary>
+        public long? ExpectedCustomers { get; set; }
+
+        /// <summary>Queues the result's writes for the pipeline thread.</summary>
+        public void Post(SyncResult result) => _cmdlet.Bridge.Post(() => Write(result));
+
+        public void CompleteProgress() => _progress.Complete();
+
+        private void Write(SyncResult result)
+        {
+            _written++;
+            if (result.Action == SyncAction.Created) _created++;
+            if (result.Action == SyncAction.Updated) _updated++;
+            if (result.Action == SyncAction.Failed) _failed++;
+            if (result.WhatIf)
+            {
+                // Under -WhatIf ShouldProcess only prints, so the line can say exactly what would change.
+                _cmdlet.ShouldProcess(DescribeTarget(result), DescribeAction(result));
+            }
+
+            if (_writeResults)
+            {
+                _cmdlet.WriteObject(result);
+            }
+
+            switch (result.Action)
+            {
+                case SyncAction.Failed:
+                    _cmdlet.WriteError(new ErrorRecord(
+                        result.Exception ?? new InvalidOperationException(result.Error),
+                        "SyncFailed",
+                        CategoryOf(result.Exception),
+                        result.CustomerId)
+                    { ErrorDetails = new ErrorDetails(result.Error ?? $"Stripe customer {result.CustomerId} could not be synced.") });
+                    break;
+                case SyncAction.Skipped when result.Exception is CustomerNotFoundException missing:
+                    _cmdlet.WriteError(new ErrorRecord(missing, "CustomerNotFound", ErrorCategory.ObjectNotFound, missing.CustomerId));
+                    break;
+                case SyncAction.Conflict:
+                    _cmdlet.WriteWarning($"Stripe customer {result.CustomerId} ({result.Email}) matches several Intercom contacts ({string.Join(", ", result.Candidates)}); nothing was written for it.");
+                    break;
+            }
+
+            _progress.Report(_written, ExpectedCustomers, () =>
+                $"{_created} created, {_updated} updated, {_failed} failed, {_intercom.ApiCalls.Total} Intercom calls");
+        }
+
+        private static string DescribeTarget(SyncResult result) =>
+            result.ContactId is null ? $"Stripe customer {result.CustomerId} ({result.Email})" : $"Intercom contact {result.ContactId} for Stripe customer {result.CustomerId}";
+
+        private static string DescribeAction(SyncResult result) =>
+            result.Changes.Count == 0 ? result.Action.ToString() : $"{result.Action}: " + string.Join("; ", result.Changes.Select(c => c.ToString()));
+
+        private static ErrorCategory CategoryOf(Exception? error)
+        {
+            switch (error)
+            {
+                case IntercomApiException api when (int)api.StatusCode == 429 || (int)api.StatusCode >= 500:
+                    return ErrorCategory.ResourceUnavailable;
+                case IntercomApiException api when (int)api.StatusCode == 400 || (int)api.StatusCode == 422:
+                    return ErrorCategory.InvalidData;
+                case System.Net.Http.HttpRequestException _:
+                case System.IO.IOException _:
+                    return ErrorCategory.ConnectionError;
+                case TimeoutException _:
+                    return ErrorCategory.OperationTimeout;
+                default:
+                    return ErrorCategory.NotSpecified;
+            }
+        }
+    }
+}

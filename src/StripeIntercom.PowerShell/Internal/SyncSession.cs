@@ -1,0 +1,58 @@
+using System;
+using System.Diagnostics;
+using StripeIntercom.Connection;
+using StripeIntercom.Intercom;
+using StripeIntercom.Resilience;
+using StripeIntercom.Runs;
+using StripeIntercom.Stripe;
+using StripeIntercom.Sync;
+
+namespace StripeIntercom.PowerShell.Internal
+{
+    /// <summary>
+    /// What one syncing cmdlet call works with: a Stripe reader and an Intercom client over the connection's pools, the
+    /// synchronizer, and the <see cref="CustomerSync"/> the library's runner drives. Drafts with computed attributes
+    /// (scriptblocks) are built on the pipeline thread, which is pumping while the runner works.
+    /// </summary>
+    internal sealed class SyncSession : IDisposable
+    {
+        private readonly Stopwatch _elapsed = Stopwatch.StartNew();
+
+        public SyncSession(StripeIntercomCmdlet cmdlet, ServiceConnection connection, AttributeMap map, SyncOptions options,
+            RateLimitBudget? intercomBudget, bool computedAttributes)
+        {
+            var logger = new CmdletLogger(cmdlet);
+            Counters = new ResilienceCounters();
+            Stripe = connection.CreateStripeReader(logger, Counters);
+            Intercom = connection.CreateIntercomClient(logger, Counters, intercomBudget);
+            Synchronizer = new ContactSynchronizer(Intercom, map, options, logger);
+            CustomerSync = computedAttributes
+                ? new CustomerSync(Synchronizer, Stripe, (profile, _) => cmdlet.Bridge.OnPipelineThread(() => Synchronizer.BuildDraft(profile)))
+                : new CustomerSync(Synchronizer, Stripe);
+        }
+
+        public ResilienceCounters Counters { get; }
+        public StripeCustomerReader Stripe { get; }
+        public IntercomClient Intercom { get; }
+        public ContactSynchronizer Synchronizer { get; }
+        public CustomerSync CustomerSync { get; }
+
+        /// <summary>Adds what the run cost (calls, retries, time) to its summary.</summary>
+        public SyncSummary Complete(SyncSummary summary)
+        {
+            summary.Duration = _elapsed.Elapsed;
+            summary.StripeCalls = Stripe.ApiCalls;
+            summary.IntercomCalls = Intercom.ApiCalls.Total;
+            summary.IntercomWrites = Intercom.ApiCalls.Writes;
+            summary.Retries = Counters.Retries;
+            summary.ThrottledResponses = Counters.ThrottledResponses;
+            return summary;
+        }
+
+        public void Dispose()
+        {
+            Stripe.Dispose();
+            Intercom.Dispose();
+        }
+    }
+}
