@@ -239,28 +239,38 @@ public sealed partial class FakeIntercomState
     public FakeCompany SeedCompany(JsonObject body)
     {
         var companyId = StringField(body, "company_id") ?? throw FakeIntercomError.Invalid("company_id is required", "company_id");
+        var name = StringField(body, "name");
+        var plan = StringField(body, "plan");
+        var website = StringField(body, "website");
+        var industry = StringField(body, "industry");
+        var monthlySpend = MonthlySpend(body);
+        var size = IntegerField(body, "size");
+        var remoteCreatedAt = IntegerField(body, "remote_created_at");
         lock (_gate)
         {
+            // Contacts are found first, so a seed naming a missing one stores nothing.
+            var contacts = new List<FakeContact>();
+            foreach (var externalId in Strings(body, "external_ids"))
+                contacts.Add(_contacts.FirstOrDefault(c => c.IsVisible && c.IsUser && c.ExternalId == externalId)
+                    ?? throw FakeIntercomError.Invalid($"No user has external_id {externalId}", "external_ids"));
+            foreach (var id in Strings(body, "contact_ids"))
+                contacts.Add(_contacts.FirstOrDefault(c => c.Id == id && !c.MergedInto) ?? throw FakeIntercomError.Invalid($"No contact has id {id}", "contact_ids"));
             var company = _companies.FirstOrDefault(c => c.CompanyId == companyId);
             if (company is null)
             {
                 company = NewCompany(companyId);
                 _companies.Add(company);
             }
-            if (body.ContainsKey("name")) company.Name = StringField(body, "name");
-            if (body.ContainsKey("plan")) SetPlan(company, StringField(body, "plan"));
-            if (body.ContainsKey("website")) company.Website = StringField(body, "website");
-            if (body.ContainsKey("industry")) company.Industry = StringField(body, "industry");
-            if (MonthlySpend(body) is { } spend) company.MonthlySpend = spend;
-            if (body.ContainsKey("size")) company.Size = IntegerField(body, "size");
-            if (body.ContainsKey("remote_created_at")) company.RemoteCreatedAt = IntegerField(body, "remote_created_at");
+            if (body.ContainsKey("name")) company.Name = name;
+            if (body.ContainsKey("plan")) SetPlan(company, plan);
+            if (body.ContainsKey("website")) company.Website = website;
+            if (body.ContainsKey("industry")) company.Industry = industry;
+            if (monthlySpend is { } spend) company.MonthlySpend = spend;
+            if (body.ContainsKey("size")) company.Size = size;
+            if (body.ContainsKey("remote_created_at")) company.RemoteCreatedAt = remoteCreatedAt;
             if (body["custom_attributes"] is JsonObject custom)
                 foreach (var (k, v) in custom) company.CustomAttributes[k] = v?.DeepClone();
-            foreach (var id in Strings(body, "contact_ids"))
-                Attach(_contacts.FirstOrDefault(c => c.Id == id && !c.MergedInto) ?? throw FakeIntercomError.Invalid($"No contact has id {id}", "contact_ids"), company);
-            foreach (var externalId in Strings(body, "external_ids"))
-                Attach(_contacts.FirstOrDefault(c => c.IsVisible && c.IsUser && c.ExternalId == externalId)
-                    ?? throw FakeIntercomError.Invalid($"No user has external_id {externalId}", "external_ids"), company);
+            foreach (var contact in contacts) Attach(contact, company);
             return company;
         }
     }
