@@ -110,9 +110,9 @@ public class FakeIntercomCompanyTests
         var (missingId, _, _) = await SendAsync(http, HttpMethod.Get, "companies/0000");
 
         Assert.Equal(HttpStatusCode.OK, found);
-        var found1 = asObject ? body! : body!["data"]![0]!;
-        Assert.Equal(asObject ? "company" : "list", (string?)body["type"]);
-        Assert.Equal(company.Id, (string?)found1["id"]);
+        Assert.Equal(asObject ? "company" : "list", (string?)body!["type"]);
+        var foundCompany = asObject ? body : body["data"]![0]!;
+        Assert.Equal(company.Id, (string?)foundCompany["id"]);
         Assert.Equal(HttpStatusCode.OK, byName);
         Assert.Equal(HttpStatusCode.OK, byId);
         Assert.Equal("acme", (string?)byIdBody!["company_id"]);
