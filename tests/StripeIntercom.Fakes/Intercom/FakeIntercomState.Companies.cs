@@ -34,6 +34,9 @@ public sealed partial class FakeIntercomState
     };
 
     private readonly List<FakeCompany> _companies = new();
+    // Indexes, so a bulk run of 100,000 companies is not quadratic.
+    private readonly Dictionary<string, FakeCompany> _companiesById = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, FakeCompany> _companiesByCompanyId = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _planIds = new(StringComparer.Ordinal);
     private FakeCompanyScroll? _scroll;
 
@@ -43,6 +46,8 @@ public sealed partial class FakeIntercomState
     private void ResetCompanies()
     {
         _companies.Clear();
+        _companiesById.Clear();
+        _companiesByCompanyId.Clear();
         _planIds.Clear();
         _scroll = null;
     }
@@ -72,12 +77,7 @@ public sealed partial class FakeIntercomState
             foreach (var (key, value) in custom)
                 if (value is JsonValue v && v.GetValueKind() == JsonValueKind.String && v.GetValue<string>().Length > MaxCustomStringLength)
                     throw FakeIntercomError.Invalid($"Custom attribute '{key}' is longer than {MaxCustomStringLength} characters", "custom_attributes");
-            var company = _companies.FirstOrDefault(c => c.CompanyId == companyId);
-            if (company is null)
-            {
-                company = NewCompany(companyId);
-                _companies.Add(company);
-            }
+            var company = CompanyFor(companyId);
             if (body.ContainsKey("name")) company.Name = name;
             if (body.ContainsKey("plan")) SetPlan(company, plan);
             if (body.ContainsKey("website")) company.Website = website;
@@ -99,13 +99,13 @@ public sealed partial class FakeIntercomState
 
     public FakeCompany GetCompany(string id)
     {
-        lock (_gate) return _companies.FirstOrDefault(c => c.Id == id) ?? throw CompanyNotFound();
+        lock (_gate) return _companiesById.TryGetValue(id, out var company) ? company : throw CompanyNotFound();
     }
 
     /// <summary>Finds a company by the app's company_id, listed or not.</summary>
     public FakeCompany FindCompanyByCompanyId(string companyId)
     {
-        lock (_gate) return _companies.FirstOrDefault(c => c.CompanyId == companyId) ?? throw CompanyNotFound();
+        lock (_gate) return _companiesByCompanyId.TryGetValue(companyId, out var company) ? company : throw CompanyNotFound();
     }
 
     public FakeCompany FindCompanyByName(string name)
@@ -170,7 +170,7 @@ public sealed partial class FakeIntercomState
             if (ids.Count == 0) scroll.Finished = true;
             var data = new JsonArray();
             foreach (var id in ids)
-                if (_companies.FirstOrDefault(c => c.Id == id) is { } company) data.Add(CompanyJson(company));
+                if (_companiesById.TryGetValue(id, out var company)) data.Add(CompanyJson(company));
             return new JsonObject
             {
                 ["type"] = "list", ["data"] = data, ["pages"] = null, ["total_count"] = null, ["scroll_param"] = scroll.Param,
@@ -185,7 +185,7 @@ public sealed partial class FakeIntercomState
         lock (_gate)
         {
             var contact = _contacts.FirstOrDefault(c => c.Id == contactId && c.IsVisible) ?? throw FakeIntercomError.NotFound("User");
-            var company = _companies.FirstOrDefault(c => c.Id == companyId) ?? throw CompanyNotFound();
+            var company = _companiesById.TryGetValue(companyId, out var found) ? found : throw CompanyNotFound();
             Attach(contact, company);
             return company;
         }
@@ -196,7 +196,7 @@ public sealed partial class FakeIntercomState
         lock (_gate)
         {
             var contact = _contacts.FirstOrDefault(c => c.Id == contactId && c.IsVisible) ?? throw FakeIntercomError.NotFound("User");
-            var company = _companies.FirstOrDefault(c => c.Id == companyId) ?? throw CompanyNotFound();
+            var company = _companiesById.TryGetValue(companyId, out var found) ? found : throw CompanyNotFound();
             if (!contact.CompanyIds.Remove(company.Id)) throw CompanyNotFound();
             company.ContactIds.Remove(contact.Id);
             company.UpdatedAt = Now();
@@ -211,7 +211,7 @@ public sealed partial class FakeIntercomState
         lock (_gate)
         {
             var contact = _contacts.FirstOrDefault(c => c.Id == contactId && c.IsVisible) ?? throw FakeIntercomError.NotFound("User");
-            var all = contact.CompanyIds.Select(id => _companies.First(c => c.Id == id)).ToList();
+            var all = contact.CompanyIds.Select(id => _companiesById[id]).ToList();
             var data = new JsonArray();
             foreach (var company in all.Skip((page - 1) * ContactCompaniesPerPage).Take(ContactCompaniesPerPage)) data.Add(CompanyJson(company));
             var totalPages = (all.Count + ContactCompaniesPerPage - 1) / ContactCompaniesPerPage;
@@ -255,12 +255,7 @@ public sealed partial class FakeIntercomState
                     ?? throw FakeIntercomError.Invalid($"No user has external_id {externalId}", "external_ids"));
             foreach (var id in Strings(body, "contact_ids"))
                 contacts.Add(_contacts.FirstOrDefault(c => c.Id == id && !c.MergedInto) ?? throw FakeIntercomError.Invalid($"No contact has id {id}", "contact_ids"));
-            var company = _companies.FirstOrDefault(c => c.CompanyId == companyId);
-            if (company is null)
-            {
-                company = NewCompany(companyId);
-                _companies.Add(company);
-            }
+            var company = CompanyFor(companyId);
             if (body.ContainsKey("name")) company.Name = name;
             if (body.ContainsKey("plan")) SetPlan(company, plan);
             if (body.ContainsKey("website")) company.Website = website;
@@ -289,11 +284,17 @@ public sealed partial class FakeIntercomState
 
     // ---- helpers (callers hold the lock where they touch the lists) ----
 
-    private FakeCompany NewCompany(string companyId)
+    /// <summary>The company with this company_id, created (and indexed) when there is none.</summary>
+    private FakeCompany CompanyFor(string companyId)
     {
+        if (_companiesByCompanyId.TryGetValue(companyId, out var existing)) return existing;
         var seq = Interlocked.Increment(ref _sequence);
         var now = Now();
-        return new FakeCompany { Sequence = seq, Id = $"6762f07a{seq:x16}", CompanyId = companyId, CreatedAt = now, UpdatedAt = now };
+        var company = new FakeCompany { Sequence = seq, Id = $"6762f07a{seq:x16}", CompanyId = companyId, CreatedAt = now, UpdatedAt = now };
+        _companies.Add(company);
+        _companiesById[company.Id] = company;
+        _companiesByCompanyId[companyId] = company;
+        return company;
     }
 
     private void Attach(FakeContact contact, FakeCompany company)
