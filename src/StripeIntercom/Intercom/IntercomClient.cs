@@ -25,6 +25,9 @@ namespace StripeIntercom.Intercom
         /// <summary>Intercom's largest page for contact lists and searches.</summary>
         public const int MaxPageSize = 150;
 
+        /// <summary>Intercom's largest page for GET /companies.</summary>
+        public const int MaxCompanyPageSize = 60;
+
         private static readonly JsonSerializerOptions Json = new JsonSerializerOptions
         {
             DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
@@ -115,6 +118,124 @@ namespace StripeIntercom.Intercom
 
         public Task ArchiveContactAsync(string contactId, CancellationToken cancellationToken = default) =>
             SendAsync<JsonElement>(HttpMethod.Post, "contacts/" + Escape(contactId) + "/archive", "POST /contacts/{id}/archive", null, cancellationToken);
+
+        /// <summary>
+        /// Creates the company with <see cref="IntercomCompanyWrite.CompanyId"/> or updates it (POST /companies). A new
+        /// company stays out of list and scroll until a contact is attached to it.
+        /// </summary>
+        public Task<IntercomCompany> UpsertCompanyAsync(IntercomCompanyWrite company, CancellationToken cancellationToken = default)
+        {
+            if (company == null) throw new ArgumentNullException(nameof(company));
+            if (string.IsNullOrEmpty(company.CompanyId)) throw new ArgumentException("A company needs its company_id: Intercom creates or updates by it.", nameof(company));
+            return SendAsync<IntercomCompany>(HttpMethod.Post, "companies", "POST /companies", company, cancellationToken);
+        }
+
+        /// <summary>
+        /// The company with this company_id, or null when there is none; finds companies without contacts too.
+        /// Intercom answers with the company itself while its 2.14 description says a list holding it: both are read,
+        /// and a list entry counts only if its company_id is the one asked for.
+        /// </summary>
+        public async Task<IntercomCompany?> FindCompanyByCompanyIdAsync(string companyId, CancellationToken cancellationToken = default)
+        {
+            if (string.IsNullOrEmpty(companyId)) throw new ArgumentException("A company_id is required.", nameof(companyId));
+            JsonElement answer;
+            try
+            {
+                answer = await SendAsync<JsonElement>(HttpMethod.Get, "companies?company_id=" + Escape(companyId), "GET /companies", null, cancellationToken).ConfigureAwait(false);
+            }
+            catch (IntercomApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
+            {
+                return null;
+            }
+
+            if (answer.ValueKind != JsonValueKind.Object) return null;
+            if (answer.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String && type.GetString() == "list")
+            {
+                if (!answer.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Array) return null;
+                foreach (var item in data.EnumerateArray())
+                {
+                    var company = item.Deserialize<IntercomCompany>(Json);
+                    if (company != null && company.CompanyId == companyId) return company;
+                }
+                return null;
+            }
+
+            var single = answer.Deserialize<IntercomCompany>(Json);
+            return single != null && single.CompanyId == companyId ? single : null;
+        }
+
+        /// <summary>A company by its Intercom id.</summary>
+        public Task<IntercomCompany> GetCompanyAsync(string id, CancellationToken cancellationToken = default) =>
+            SendAsync<IntercomCompany>(HttpMethod.Get, "companies/" + Escape(id), "GET /companies/{id}", null, cancellationToken);
+
+        /// <summary>
+        /// One numbered page of GET /companies (newest first, at most 60 a page, companies without contacts left out).
+        /// Intercom pages only 10,000 companies deep: read everything with <see cref="ScrollCompaniesAsync"/>.
+        /// </summary>
+        public async Task<IntercomCompanyPage> ListCompaniesPageAsync(int page = 1, int perPage = MaxCompanyPageSize, CancellationToken cancellationToken = default)
+        {
+            if (page < 1) throw new ArgumentOutOfRangeException(nameof(page), page, "Pages are numbered from 1.");
+            if (perPage < 1 || perPage > MaxCompanyPageSize) throw new ArgumentOutOfRangeException(nameof(perPage), perPage, $"Intercom pages companies by 1 to {MaxCompanyPageSize}.");
+            var list = await SendAsync<CompanyListResponse>(HttpMethod.Get, "companies?page=" + page + "&per_page=" + perPage, "GET /companies", null, cancellationToken).ConfigureAwait(false);
+            return new IntercomCompanyPage
+            {
+                Companies = list.Items,
+                TotalCount = list.TotalCount,
+                Page = list.Pages?.Page ?? page,
+                PerPage = list.Pages?.PerPage ?? perPage,
+                TotalPages = list.Pages?.TotalPages ?? 0,
+            };
+        }
+
+        /// <summary>
+        /// One page of GET /companies/scroll: without <paramref name="scrollParam"/> it starts the workspace's only scroll
+        /// (400 scroll_exists while another is open, for up to a minute), with it the scroll goes on. An empty page ends it.
+        /// </summary>
+        public async Task<IntercomCompanyScrollPage> ScrollCompaniesAsync(string? scrollParam = null, CancellationToken cancellationToken = default)
+        {
+            var path = "companies/scroll" + (string.IsNullOrEmpty(scrollParam) ? "" : "?scroll_param=" + Escape(scrollParam!));
+            var list = await SendAsync<CompanyListResponse>(HttpMethod.Get, path, "GET /companies/scroll", null, cancellationToken).ConfigureAwait(false);
+            return new IntercomCompanyScrollPage { Companies = list.Items, ScrollParam = list.ScrollParam ?? scrollParam };
+        }
+
+        /// <summary>Every listed company (those with contacts), read with one scroll to its end. Stopping early leaves the scroll open for a minute.</summary>
+        public async IAsyncEnumerable<IntercomCompany> ScrollAllCompaniesAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            string? scrollParam = null;
+            while (true)
+            {
+                var page = await ScrollCompaniesAsync(scrollParam, cancellationToken).ConfigureAwait(false);
+                if (page.IsEnd) yield break;
+                foreach (var company in page.Companies) yield return company;
+                scrollParam = page.ScrollParam ?? throw new IntercomApiException(HttpStatusCode.OK, "invalid_response", "Intercom GET /companies/scroll returned companies without a scroll_param to continue with.", null);
+            }
+        }
+
+        /// <summary>Attaches a contact to a company (by the company's Intercom id); attaching twice changes nothing. Returns the company.</summary>
+        public Task<IntercomCompany> AttachContactToCompanyAsync(string contactId, string companyId, CancellationToken cancellationToken = default) =>
+            SendAsync<IntercomCompany>(HttpMethod.Post, "contacts/" + Escape(contactId) + "/companies", "POST /contacts/{id}/companies",
+                new Dictionary<string, string> { ["id"] = companyId }, cancellationToken);
+
+        /// <summary>Detaches a contact from a company (by the company's Intercom id). Returns the company.</summary>
+        public Task<IntercomCompany> DetachContactFromCompanyAsync(string contactId, string companyId, CancellationToken cancellationToken = default) =>
+            SendAsync<IntercomCompany>(HttpMethod.Delete, "contacts/" + Escape(contactId) + "/companies/" + Escape(companyId),
+                "DELETE /contacts/{id}/companies/{company_id}", null, cancellationToken);
+
+        /// <summary>Every company the contact is attached to, reading further pages (of 50) when there are more.</summary>
+        public async Task<IReadOnlyList<IntercomCompany>> ListContactCompaniesAsync(string contactId, CancellationToken cancellationToken = default)
+        {
+            var companies = new List<IntercomCompany>();
+            var page = 1;
+            while (true)
+            {
+                var path = "contacts/" + Escape(contactId) + "/companies" + (page == 1 ? "" : "?page=" + page);
+                var list = await SendAsync<CompanyListResponse>(HttpMethod.Get, path, "GET /contacts/{id}/companies", null, cancellationToken).ConfigureAwait(false);
+                companies.AddRange(list.Items);
+                var totalPages = list.Pages?.TotalPages ?? 1;
+                if (list.Items.Count == 0 || page >= totalPages) return companies;
+                page++;
+            }
+        }
 
         public async Task<IReadOnlyList<IntercomDataAttribute>> ListDataAttributesAsync(string model = "contact", CancellationToken cancellationToken = default)
         {
@@ -228,6 +349,30 @@ namespace StripeIntercom.Intercom
         private sealed class NextPageResponse
         {
             [JsonPropertyName("starting_after")] public string? StartingAfter { get; set; }
+        }
+
+        /// <summary>
+        /// A company list, page, scroll page or a contact's companies. Intercom sends the companies in "data" (the
+        /// description names the contact's list "companies": both are read). pages.next is not read: Intercom sends a
+        /// URL where the description has an object, and page numbers are enough.
+        /// </summary>
+        private sealed class CompanyListResponse
+        {
+            [JsonPropertyName("data")] public List<IntercomCompany>? Data { get; set; }
+            [JsonPropertyName("companies")] public List<IntercomCompany>? Companies { get; set; }
+            [JsonPropertyName("total_count")] public int? TotalCountValue { get; set; }
+            [JsonPropertyName("pages")] public CompanyPagesResponse? Pages { get; set; }
+            [JsonPropertyName("scroll_param")] public string? ScrollParam { get; set; }
+
+            [JsonIgnore] public List<IntercomCompany> Items => Data ?? Companies ?? new List<IntercomCompany>();
+            [JsonIgnore] public int TotalCount => TotalCountValue ?? Items.Count;
+        }
+
+        private sealed class CompanyPagesResponse
+        {
+            [JsonPropertyName("page")] public int? Page { get; set; }
+            [JsonPropertyName("per_page")] public int? PerPage { get; set; }
+            [JsonPropertyName("total_pages")] public int? TotalPages { get; set; }
         }
 
         private sealed class DataAttributeListResponse

@@ -18,17 +18,22 @@ namespace StripeIntercom.Intercom
         [JsonPropertyName("updated_at")] public long UpdatedAt { get; set; }
         [JsonPropertyName("signed_up_at")] public long? SignedUpAt { get; set; }
         [JsonPropertyName("custom_attributes")] public IntercomCustomAttributes CustomAttributes { get; set; } = IntercomCustomAttributes.Empty;
+        /// <summary>The Intercom ids of the contact's companies as the contact object lists them (up to 10, with the total).</summary>
+        [JsonPropertyName("companies")] public IntercomContactCompanies Companies { get; set; } = IntercomContactCompanies.None;
 
         /// <summary>True for a copy that keeps only who the contact is, not its attributes (see <see cref="WithoutAttributes"/>).</summary>
         [JsonIgnore] public bool IsIdentityOnly { get; private set; }
 
         [JsonIgnore] public bool IsUser => Role == "user";
 
-        /// <summary>A copy without custom attributes: what an index needs to recognise the contact, at a fraction of the memory.</summary>
+        /// <summary>
+        /// A copy without custom attributes: what an index needs to recognise the contact, at a fraction of the memory.
+        /// Company ids stay: they are a shared empty list for most contacts and a few ids for the rest.
+        /// </summary>
         public IntercomContact WithoutAttributes() => new IntercomContact
         {
             Id = Id, ExternalId = ExternalId, Role = Role, Email = Email, Name = Name, Phone = Phone,
-            CreatedAt = CreatedAt, UpdatedAt = UpdatedAt, SignedUpAt = SignedUpAt, IsIdentityOnly = true,
+            CreatedAt = CreatedAt, UpdatedAt = UpdatedAt, SignedUpAt = SignedUpAt, Companies = Companies, IsIdentityOnly = true,
         };
         [JsonIgnore] public bool IsLead => Role == "lead";
 

@@ -9,19 +9,28 @@ using StripeIntercom.Intercom;
 
 namespace StripeIntercom.Sync
 {
-    /// <summary>Makes sure every attribute of a map exists in the workspace with the right type before contacts carry it.</summary>
+    /// <summary>
+    /// Makes sure every attribute of a map exists in the workspace with the right type before contacts (or, for model
+    /// "company", companies) carry it.
+    /// </summary>
     public sealed class DataAttributeInitializer
     {
         private readonly IntercomClient _client;
         private readonly ILogger _logger;
 
-        public DataAttributeInitializer(IntercomClient client, ILogger? logger = null)
+        /// <param name="model">"contact" (the default) or "company": Intercom keeps each model's attributes, and its limit, apart.</param>
+        public DataAttributeInitializer(IntercomClient client, ILogger? logger = null, string model = "contact")
         {
             _client = client ?? throw new ArgumentNullException(nameof(client));
             _logger = logger ?? NullLogger.Instance;
+            if (model != "contact" && model != "company") throw new ArgumentException($"Data attributes belong to model contact or company, not '{model}'.", nameof(model));
+            Model = model;
         }
 
-        /// <summary>Intercom's limit of custom attributes per workspace.</summary>
+        /// <summary>The Intercom model whose attributes this initializer lists and creates.</summary>
+        public string Model { get; }
+
+        /// <summary>Intercom's limit of custom attributes per workspace and model.</summary>
         public int MaxCustomAttributes { get; set; } = 250;
 
         /// <summary>
@@ -31,7 +40,7 @@ namespace StripeIntercom.Sync
         public async Task<IReadOnlyList<DataAttributeResult>> EnsureAsync(AttributeMap map, bool whatIf, CancellationToken cancellationToken = default)
         {
             if (map == null) throw new ArgumentNullException(nameof(map));
-            var existing = (await _client.ListDataAttributesAsync("contact", cancellationToken).ConfigureAwait(false))
+            var existing = (await _client.ListDataAttributesAsync(Model, cancellationToken).ConfigureAwait(false))
                 .Where(a => !a.Archived)
                 .GroupBy(a => a.Name, StringComparer.Ordinal)
                 .ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
@@ -70,8 +79,11 @@ namespace StripeIntercom.Sync
                     results.Add(new DataAttributeResult(attribute.Name, attribute.DataType, DataAttributeAction.WouldCreate));
                     continue;
                 }
-                await _client.CreateDataAttributeAsync(attribute.Name, attribute.DataType!.Value, attribute.Description, "contact", cancellationToken).ConfigureAwait(false);
-                _logger.LogInformation("Created Intercom attribute {Name} ({DataType})", attribute.Name, attribute.DataType.Value.ToWireName());
+                await _client.CreateDataAttributeAsync(attribute.Name, attribute.DataType!.Value, attribute.Description, Model, cancellationToken).ConfigureAwait(false);
+                if (Model == "contact")
+                    _logger.LogInformation("Created Intercom attribute {Name} ({DataType})", attribute.Name, attribute.DataType.Value.ToWireName());
+                else
+                    _logger.LogInformation("Created Intercom {Model} attribute {Name} ({DataType})", Model, attribute.Name, attribute.DataType.Value.ToWireName());
                 results.Add(new DataAttributeResult(attribute.Name, attribute.DataType, DataAttributeAction.Created));
             }
 

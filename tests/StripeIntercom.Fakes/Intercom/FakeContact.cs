@@ -22,6 +22,9 @@ public sealed class FakeContact
     public DateTimeOffset SearchableFrom { get; set; }
     public Dictionary<string, JsonNode?> CustomAttributes { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Intercom ids of the companies the contact is attached to, in attach order.</summary>
+    public List<string> CompanyIds { get; } = new();
+
     public bool IsUser => Role == "user";
     public bool IsVisible => !Archived && !MergedInto;
 
@@ -61,10 +64,25 @@ public sealed class FakeContact
             ["custom_attributes"] = custom,
             ["tags"] = ListRef("tags"),
             ["notes"] = ListRef("notes"),
-            ["companies"] = ListRef("companies"),
+            ["companies"] = Companies(),
             ["location"] = new JsonObject { ["type"] = "location", ["country"] = null, ["region"] = null, ["city"] = null },
         };
     }
+
+    /// <summary>Intercom lists up to 10 of a contact's companies in the contact object; the url leads to all of them.</summary>
+    private JsonObject Companies()
+    {
+        var data = new JsonArray();
+        foreach (var id in CompanyIds.Take(MaxCompaniesShown))
+            data.Add(new JsonObject { ["type"] = "company", ["id"] = id, ["url"] = $"https://api.intercom.io/companies/{id}" });
+        var companies = ListRef("companies");
+        companies["data"] = data;
+        companies["total_count"] = CompanyIds.Count;
+        companies["has_more"] = CompanyIds.Count > MaxCompaniesShown;
+        return companies;
+    }
+
+    private const int MaxCompaniesShown = 10;
 
     private JsonObject ListRef(string what) => new()
     {

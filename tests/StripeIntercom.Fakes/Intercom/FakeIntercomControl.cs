@@ -64,7 +64,8 @@ internal static class FakeIntercomControl
         }));
 
         // Body: any of {"window_limit", "latency_ms", "latency_jitter_ms", "search_lag_seconds", "max_custom_attributes",
-        // "allow_lead_to_user_update"}; answers with the options now in force.
+        // "allow_lead_to_user_update", "company_lookup_as_object", "company_scroll_page_size", "company_scroll_expiry_seconds",
+        // "max_company_list_depth"}; answers with the options now in force.
         app.MapPost("/__control/options", Handle(async context =>
         {
             var body = await ReadObject(context);
@@ -74,11 +75,17 @@ internal static class FakeIntercomControl
             if (body["search_lag_seconds"] is JsonValue lag) options.SearchLagSeconds = lag.GetValue<double>();
             if (FakeIntercomState.OptionalLong(body, "max_custom_attributes") is { } max) options.MaxCustomAttributes = (int)max;
             if (body["allow_lead_to_user_update"] is JsonValue allow) options.AllowLeadToUserUpdate = allow.GetValue<bool>();
+            if (body["company_lookup_as_object"] is JsonValue asObject) options.CompanyLookupAsObject = asObject.GetValue<bool>();
+            if (FakeIntercomState.OptionalLong(body, "company_scroll_page_size") is { } scrollPage) options.CompanyScrollPageSize = (int)scrollPage;
+            if (body["company_scroll_expiry_seconds"] is JsonValue expiry) options.CompanyScrollExpirySeconds = expiry.GetValue<double>();
+            if (FakeIntercomState.OptionalLong(body, "max_company_list_depth") is { } depth) options.MaxCompanyListDepth = (int)depth;
             return new JsonObject
             {
                 ["window_limit"] = options.WindowLimit, ["latency_ms"] = options.LatencyMs, ["latency_jitter_ms"] = options.LatencyJitterMs,
                 ["search_lag_seconds"] = options.SearchLagSeconds, ["max_custom_attributes"] = options.MaxCustomAttributes,
                 ["allow_lead_to_user_update"] = options.AllowLeadToUserUpdate,
+                ["company_lookup_as_object"] = options.CompanyLookupAsObject, ["company_scroll_page_size"] = options.CompanyScrollPageSize,
+                ["company_scroll_expiry_seconds"] = options.CompanyScrollExpirySeconds, ["max_company_list_depth"] = options.MaxCompanyListDepth,
             };
         }));
 

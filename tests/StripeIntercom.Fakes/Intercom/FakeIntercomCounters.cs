@@ -17,8 +17,9 @@ public sealed class FakeIntercomCounters
     public IReadOnlyDictionary<string, int> ByRoute => new Dictionary<string, int>(_byRoute);
     public int this[string route] => _byRoute.TryGetValue(route, out var n) ? n : 0;
 
-    // Search is a POST but changes nothing, so it counts as a read.
-    public static bool IsWrite(string route) => !route.StartsWith("GET ", StringComparison.Ordinal) && route != "POST /contacts/search";
+    // Search and the company list are POSTs but change nothing, so they count as reads.
+    public static bool IsWrite(string route) =>
+        !route.StartsWith("GET ", StringComparison.Ordinal) && route != "POST /contacts/search" && route != "POST /companies/list";
 
     public void Count(string route)
     {

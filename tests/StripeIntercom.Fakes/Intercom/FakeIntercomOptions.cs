@@ -29,6 +29,22 @@ public sealed class FakeIntercomOptions
     /// </summary>
     public bool AllowLeadToUserUpdate { get; set; } = true;
 
+    /// <summary>
+    /// How GET /companies?company_id= answers. The 2.14 description says a list holding the company (the default, so
+    /// the contract checks pass); real Intercom answers with the company object itself (intercom-node PR #472).
+    /// A client must read both.
+    /// </summary>
+    public bool CompanyLookupAsObject { get; set; }
+
+    /// <summary>Companies per page of GET /companies/scroll (Intercom does not document the size).</summary>
+    public int CompanyScrollPageSize { get; set; } = 50;
+
+    /// <summary>A company scroll unused this long expires; only one scroll may be open per workspace.</summary>
+    public double CompanyScrollExpirySeconds { get; set; } = 60;
+
+    /// <summary>How deep GET /companies may page (Intercom: 10,000 companies; beyond that, use the scroll).</summary>
+    public int MaxCompanyListDepth { get; set; } = 10_000;
+
     /// <summary>Reads the --intercom-* flags and ignores everything else, because the fake Stripe shares argv.</summary>
     public static FakeIntercomOptions FromArgs(string[] args)
     {

@@ -39,7 +39,9 @@ public sealed class FakeIntercomServer : IAsyncDisposable
             app.UseRouting();
             app.Use((context, next) => Pipeline(context, next, options, state));
             FakeIntercomApi.Map(app, state);
+            FakeCompanyApi.Map(app, state);
             FakeIntercomControl.Map(app, state, options);
+            FakeCompanyControl.Map(app, state);
             app.MapFallback(context => Write(context, 404, FakeIntercomError.Body("not_found", "Resource Not Found")));
         });
         return new FakeIntercomServer(app, url, options, state);

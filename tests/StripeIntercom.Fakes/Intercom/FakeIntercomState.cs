@@ -6,10 +6,11 @@ using System.Text.Json.Nodes;
 namespace StripeIntercom.Fakes.Intercom;
 
 /// <summary>
-/// Everything the fake Intercom holds: contacts, data attributes, counters, armed faults and a request log.
-/// One lock guards the data so that uniqueness checks and writes are atomic, as they are in Intercom.
+/// Everything the fake Intercom holds: contacts, companies (FakeIntercomState.Companies.cs), data attributes,
+/// counters, armed faults and a request log. One lock guards the data so that uniqueness checks and writes are
+/// atomic, as they are in Intercom.
 /// </summary>
-public sealed class FakeIntercomState
+public sealed partial class FakeIntercomState
 {
     public const string WorkspaceId = "fake_workspace_0000000000000000000000000";
     private const int MaxRequestLog = 20_000;
@@ -51,6 +52,7 @@ public sealed class FakeIntercomState
         lock (_gate)
         {
             _contacts.Clear();
+            ResetCompanies();
             _attributes.Clear();
             _faults.Clear();
             _requests.Clear();
@@ -59,6 +61,8 @@ public sealed class FakeIntercomState
             _windowCount = 0;
             foreach (var name in StandardAttributes)
                 _attributes.Add(new FakeDataAttribute { Id = Interlocked.Increment(ref _sequence), Name = name, DataType = name.EndsWith("_at") ? "date" : "string", Custom = false, CreatedAt = Now() });
+            foreach (var (name, dataType) in StandardCompanyAttributes)
+                _attributes.Add(new FakeDataAttribute { Id = Interlocked.Increment(ref _sequence), Name = name, Model = "company", DataType = dataType, Custom = false, CreatedAt = Now() });
         }
     }
 
@@ -328,13 +332,13 @@ public sealed class FakeIntercomState
     private static FakeIntercomError Conflict(FakeContact holder) =>
         new(409, "conflict", $"A contact matching those details already exists with id={holder.Id}");
 
-    private Dictionary<string, JsonNode?> ValidateCustomAttributes(JsonObject body)
+    private Dictionary<string, JsonNode?> ValidateCustomAttributes(JsonObject body, string model = "contact")
     {
         var result = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
         if (body["custom_attributes"] is not JsonObject custom) return result;
         foreach (var (name, value) in custom)
         {
-            var attribute = _attributes.FirstOrDefault(a => a.Model == "contact" && a.Custom && a.Name == name)
+            var attribute = _attributes.FirstOrDefault(a => a.Model == model && a.Custom && a.Name == name)
                 ?? throw FakeIntercomError.Invalid($"Custom attribute '{name}' does not exist", "custom_attributes");
             if (value is not null && !HasType(value, attribute.DataType))
                 throw FakeIntercomError.Invalid($"Custom attribute '{name}' must be of type {attribute.DataType}, got {value.ToJsonString()}", "custom_attributes");

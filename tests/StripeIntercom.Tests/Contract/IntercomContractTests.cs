@@ -31,7 +31,7 @@ public sealed class ContractFixture : IAsyncLifetime
 /// Every kind of request the Intercom client sends, and the sync's identity and diff paths, go through Prism
 /// checking them against Intercom's published 2.14 API description. A request that breaks it fails the test.
 /// </summary>
-public sealed class IntercomContractTests : IClassFixture<ContractFixture>
+public sealed partial class IntercomContractTests : IClassFixture<ContractFixture>
 {
     private readonly ContractFixture _fixture;
     private readonly ITestOutputHelper _output;
