@@ -57,11 +57,14 @@ function Invoke-Build {
 
     Invoke-Dotnet @('build', (Join-Path $root 'StripeIntercom.sln'), '-c', $Configuration, '--nologo', '--verbosity', 'quiet')
     Invoke-Dotnet @('publish', (Join-Path $root 'src/StripeIntercom.PowerShell'), '-c', $Configuration, '--no-build', '--nologo', '--verbosity', 'quiet', '-o', $publish)
+    Invoke-Dotnet @('publish', (Join-Path $root 'src/StripeIntercom.LoadContext'), '-c', $Configuration, '--no-build', '--nologo', '--verbosity', 'quiet', '-o', $publish)
     Invoke-Dotnet @('publish', (Join-Path $root 'tests/StripeIntercom.Fakes'), '-c', $Configuration, '--no-build', '--nologo', '--verbosity', 'quiet', '-o', $fakesOut)
 
-    # Our own assemblies sit beside the manifest; every third-party assembly goes under dependencies/,
-    # where the module's resolver finds it, so it cannot clash with what the host or other modules loaded.
-    $own = 'StripeIntercom.PowerShell.dll', 'StripeIntercom.dll'
+    # Our own assemblies sit beside the manifest, in the default load context where PowerShell sees their types;
+    # every third-party assembly goes under dependencies/, which the module's resolver loads into a private load
+    # context on PowerShell 7 (StripeIntercom.LoadContext.dll), so it cannot clash with what the host or other
+    # modules loaded.
+    $own = 'StripeIntercom.PowerShell.dll', 'StripeIntercom.dll', 'StripeIntercom.LoadContext.dll'
     $dependencies = Join-Path $moduleOut 'dependencies'
     New-Item -ItemType Directory -Path $dependencies -Force | Out-Null
     foreach ($file in Get-ChildItem $publish -Filter '*.dll') {
