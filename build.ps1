@@ -32,6 +32,7 @@ $root = $PSScriptRoot
 $out = Join-Path $root 'out'
 $moduleOut = Join-Path $out 'StripeIntercom'
 $fakesOut = Join-Path $out 'fakes'
+$probesOut = Join-Path $out 'isolation'
 $testResults = Join-Path $out 'test-results'
 
 function Invoke-Dotnet {
@@ -59,11 +60,14 @@ function Invoke-Build {
     Invoke-Dotnet @('publish', (Join-Path $root 'src/StripeIntercom.PowerShell'), '-c', $Configuration, '--no-build', '--nologo', '--verbosity', 'quiet', '-o', $publish)
     Invoke-Dotnet @('publish', (Join-Path $root 'src/StripeIntercom.LoadContext'), '-c', $Configuration, '--no-build', '--nologo', '--verbosity', 'quiet', '-o', $publish)
     Invoke-Dotnet @('publish', (Join-Path $root 'tests/StripeIntercom.Fakes'), '-c', $Configuration, '--no-build', '--nologo', '--verbosity', 'quiet', '-o', $fakesOut)
+    # Two small modules that share the module's dependencies at other versions, for the isolation test.
+    foreach ($probe in 'Older', 'Newer') {
+        Invoke-Dotnet @('publish', (Join-Path $root "tests/IsolationProbe/$probe"), '-c', $Configuration, '--no-build', '--nologo', '--verbosity', 'quiet', '-o', (Join-Path $probesOut $probe.ToLowerInvariant()))
+    }
 
-    # Our own assemblies sit beside the manifest, in the default load context where PowerShell sees their types;
-    # every third-party assembly goes under dependencies/, which the module's resolver loads into a private load
-    # context on PowerShell 7 (StripeIntercom.LoadContext.dll), so it cannot clash with what the host or other
-    # modules loaded.
+    # Our own assemblies sit beside the manifest, every third-party assembly under dependencies/. On PowerShell 7
+    # StripeIntercom.psm1 loads all of them into one private load context (StripeIntercom.LoadContext.dll), so they
+    # cannot clash with what the host or other modules loaded; on Windows PowerShell the initializer resolves them.
     $own = 'StripeIntercom.PowerShell.dll', 'StripeIntercom.dll', 'StripeIntercom.LoadContext.dll'
     $dependencies = Join-Path $moduleOut 'dependencies'
     New-Item -ItemType Directory -Path $dependencies -Force | Out-Null
@@ -77,6 +81,7 @@ function Invoke-Build {
     $manifest = Get-Content (Join-Path $root 'module/StripeIntercom.psd1') -Raw
     Set-Content (Join-Path $moduleOut 'StripeIntercom.psd1') ($manifest -replace "ModuleVersion\s*=\s*'[^']*'", "ModuleVersion = '$version'") -NoNewline
     Copy-Item (Join-Path $root 'module/StripeIntercom.format.ps1xml') $moduleOut
+    Copy-Item (Join-Path $root 'module/StripeIntercom.psm1') $moduleOut
 
     $helpOut = Join-Path $moduleOut 'en-US'
     New-Item -ItemType Directory -Path $helpOut -Force | Out-Null

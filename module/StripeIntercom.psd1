@@ -1,5 +1,5 @@
 @{
-    RootModule           = 'StripeIntercom.PowerShell.dll'
+    RootModule           = 'StripeIntercom.psm1'
     # Stamped from Directory.Build.props when the build lays out the module.
     ModuleVersion        = '0.0.0'
     GUID                 = '5d0f7f0e-3c1b-4f4e-9a57-3d2a8c1e9b61'

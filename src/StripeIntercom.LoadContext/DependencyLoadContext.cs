@@ -7,19 +7,19 @@ using System.Runtime.Loader;
 namespace StripeIntercom.LoadContext
 {
     /// <summary>
-    /// One private load context for the module's third-party assemblies (Stripe.net, Polly, Microsoft.Extensions.*,
-    /// System.Text.Json and what they need), rooted at the module's dependencies/ folder. Whatever another module or
-    /// the host loaded into the default context, the module's assemblies get these copies, and the module's copies
-    /// never become visible to anyone else.
+    /// One private load context for the whole module on PowerShell 7: the cmdlet assembly, the library and every
+    /// third-party assembly under dependencies/ (Stripe.net, Polly, Microsoft.Extensions.*, System.Text.Json and what
+    /// they need). Whatever another module loaded into the default context, before or after this one, the module binds
+    /// to its own copies, and nobody else ever binds to them.
     /// </summary>
     /// <remarks>
-    /// The module's own assemblies (the cmdlets and the library) stay in the default context, so PowerShell sees
-    /// their public types (type literals, formatting). Their requests for a dependency reach
-    /// <see cref="Resolve"/> through the module's AssemblyResolve handler, and the dependencies' requests for each
-    /// other reach <see cref="Load"/>. One exception keeps types identical on both sides: an assembly the host
-    /// itself carries in its trusted platform assemblies (the .NET runtime, PowerShell's own folder) at the same
-    /// version or a higher one is taken from the host, because the default context hands that copy to the module's
-    /// own assemblies too. Nothing another module loads can change that list.
+    /// Why the cmdlets too: an assembly in the default context binds by name to whatever the default context already
+    /// holds, so a library there would run on another module's Polly.Core (every 8.x has assembly version 8.0.0.0)
+    /// and the cmdlets on its Microsoft.Extensions.Logging.Abstractions. StripeIntercom.psm1 loads the cmdlet assembly
+    /// here and imports it with Import-Module -Assembly; PowerShell's own assemblies and the .NET runtime still come
+    /// from the default context. One exception keeps types identical with the host: an assembly the host itself carries
+    /// in its trusted platform assemblies (the runtime, PowerShell's folder) at the same or a higher version is taken
+    /// from the host. Nothing another module loads can change that list.
     /// </remarks>
     public sealed class DependencyLoadContext : AssemblyLoadContext
     {
@@ -30,12 +30,25 @@ namespace StripeIntercom.LoadContext
         private readonly Dictionary<string, bool> _fromHost = new Dictionary<string, bool>(StringComparer.OrdinalIgnoreCase);
         private readonly Dictionary<string, string> _platform;
 
-        private DependencyLoadContext(string directory)
+        private DependencyLoadContext(string moduleDirectory)
             : base("StripeIntercom", isCollectible: false)
         {
-            foreach (var file in Directory.EnumerateFiles(directory, "*.dll"))
+            var self = typeof(DependencyLoadContext).Assembly.GetName().Name;
+            foreach (var directory in new[] { moduleDirectory, Path.Combine(moduleDirectory, "dependencies") })
             {
-                _files[Path.GetFileNameWithoutExtension(file)] = file;
+                if (!Directory.Exists(directory))
+                {
+                    continue;
+                }
+
+                foreach (var file in Directory.EnumerateFiles(directory, "*.dll"))
+                {
+                    var name = Path.GetFileNameWithoutExtension(file);
+                    if (!string.Equals(name, self, StringComparison.OrdinalIgnoreCase))
+                    {
+                        _files[name] = file;
+                    }
+                }
             }
 
             _platform = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
@@ -47,20 +60,29 @@ namespace StripeIntercom.LoadContext
         }
 
         /// <summary>
-        /// The resolver the module's AssemblyResolve handler calls (a plain delegate, so the netstandard2.0 cmdlet
-        /// assembly needs no reference to this one): the private copy of a dependency, or null when the module
-        /// does not ship that assembly.
+        /// The module's cmdlet assembly, loaded into the module's private context (StripeIntercom.psm1 imports it).
         /// </summary>
-        public static Func<AssemblyName, Assembly?> CreateResolver(string dependencyDirectory)
+        public static Assembly LoadModule(string moduleDirectory, string assemblyName)
+            => For(moduleDirectory).LoadFromAssemblyName(new AssemblyName(assemblyName));
+
+        /// <summary>
+        /// A resolver for when the cmdlet assembly was imported straight into the default context (Import-Module on
+        /// the .dll rather than the manifest): the module's AssemblyResolve handler hands its own assemblies' requests
+        /// to it. A plain delegate, so the netstandard2.0 cmdlet assembly needs no reference to this one.
+        /// </summary>
+        public static Func<AssemblyName, Assembly?> CreateResolver(string moduleDirectory)
         {
-            var context = For(dependencyDirectory);
+            var context = For(moduleDirectory);
             return context.Resolve;
         }
 
-        /// <summary>The context of a dependencies/ folder: one for the process, however often the module is imported.</summary>
-        public static DependencyLoadContext For(string dependencyDirectory)
+        /// <summary>Whether an assembly was loaded by a module's private context.</summary>
+        public static bool IsPrivate(Assembly assembly) => GetLoadContext(assembly) is DependencyLoadContext;
+
+        /// <summary>The context of a module folder: one for the process, however often the module is imported.</summary>
+        public static DependencyLoadContext For(string moduleDirectory)
         {
-            var directory = Path.GetFullPath(dependencyDirectory);
+            var directory = Path.GetFullPath(moduleDirectory);
             lock (Gate)
             {
                 if (!Contexts.TryGetValue(directory, out var context))
@@ -76,7 +98,7 @@ namespace StripeIntercom.LoadContext
         /// <summary>Whether the module ships this assembly under dependencies/.</summary>
         public bool Ships(string simpleName) => _files.ContainsKey(simpleName);
 
-        /// <summary>A dependency for one of the module's own assemblies (in the default context).</summary>
+        /// <summary>A dependency for one of the module's own assemblies loaded into the default context.</summary>
         public Assembly? Resolve(AssemblyName name)
         {
             if (name.Name is null || !_files.ContainsKey(name.Name))

@@ -8,14 +8,14 @@ namespace StripeIntercom.PowerShell
 {
     /// <summary>
     /// Keeps the module's third-party assemblies (under dependencies/) apart from whatever the host and other modules
-    /// load, in the way PSResourceGet's ModuleInitAndCleanup does. The handler answers only requests that come from
-    /// the module's own assemblies (this one and StripeIntercom.dll, both in the default context so PowerShell sees
-    /// their public types), and only for assemblies the module ships.
+    /// load, in the way PSResourceGet's ModuleInitAndCleanup does.
     /// <list type="bullet">
-    /// <item>PowerShell 7: the dependencies load into one private AssemblyLoadContext (StripeIntercom.LoadContext.dll,
-    /// a small net8.0 assembly beside this one, because netstandard2.0 cannot derive from AssemblyLoadContext). Another
-    /// module's Polly or Microsoft.Extensions.Logging, older or newer, loaded before or after this one, is never
-    /// used by this module, and never sees this module's copies.</item>
+    /// <item>PowerShell 7: StripeIntercom.psm1 has already loaded this assembly into the module's private
+    /// AssemblyLoadContext (StripeIntercom.LoadContext.dll, a small net8.0 assembly, because netstandard2.0 cannot
+    /// derive from AssemblyLoadContext), which resolves the library and every dependency itself: nothing to do here.
+    /// Another module's Polly or Microsoft.Extensions.Logging, older or newer, loaded before or after this one, is
+    /// never used by this module and never sees its copies. Only when the .dll was imported on its own, into the
+    /// default context, does the handler below hand the module's requests to that private context.</item>
     /// <item>Windows PowerShell 5.1: there are no load contexts; the handler loads the shipped file with LoadFrom, by
     /// simple name (standing in for the binding redirects the host cannot have), and only when the request comes from
     /// the module's own assemblies or from a dependency it loaded itself.</item>
@@ -42,6 +42,11 @@ namespace StripeIntercom.PowerShell
             lock (Gate)
             {
                 if (_registered)
+                {
+                    return;
+                }
+
+                if (!IsNetFramework && IsInPrivateContext())
                 {
                     return;
                 }
@@ -80,13 +85,23 @@ namespace StripeIntercom.PowerShell
             return names;
         }
 
+        private static bool IsInPrivateContext()
+        {
+            // AssemblyLoadContext.GetLoadContext(this assembly).Name, by reflection: netstandard2.0 has no such type.
+            var contextType = typeof(object).Assembly.GetType("System.Runtime.Loader.AssemblyLoadContext");
+            var getLoadContext = contextType?.GetMethod("GetLoadContext", BindingFlags.Public | BindingFlags.Static);
+            var context = getLoadContext?.Invoke(null, new object[] { typeof(ModuleInitializer).Assembly });
+            var name = context?.GetType().GetProperty("Name")?.GetValue(context) as string;
+            return string.Equals(name, LibraryName, StringComparison.Ordinal);
+        }
+
         private static Func<AssemblyName, Assembly?> CreatePrivateResolver()
         {
             // Loaded into the default context by path: it holds the one private context for the process.
             var bridge = Assembly.LoadFrom(Path.Combine(ModuleDirectory, LoadContextName + ".dll"));
             var type = bridge.GetType("StripeIntercom.LoadContext.DependencyLoadContext", throwOnError: true)!;
             var create = type.GetMethod("CreateResolver", BindingFlags.Public | BindingFlags.Static)!;
-            return (Func<AssemblyName, Assembly?>)create.Invoke(null, new object[] { DependencyDirectory })!;
+            return (Func<AssemblyName, Assembly?>)create.Invoke(null, new object[] { ModuleDirectory })!;
         }
 
         private static Assembly? ResolveDependency(object? sender, ResolveEventArgs args)
@@ -95,6 +110,11 @@ namespace StripeIntercom.PowerShell
             if (string.IsNullOrEmpty(name.Name) || !IsRequestFromModule(args.RequestingAssembly, name))
             {
                 return null;
+            }
+
+            if (_privateResolver is not null)
+            {
+                return _privateResolver(name);
             }
 
             if (string.Equals(name.Name, LibraryName, StringComparison.OrdinalIgnoreCase))
@@ -107,11 +127,6 @@ namespace StripeIntercom.PowerShell
             if (_shipped is null || !_shipped.Contains(name.Name!))
             {
                 return null;
-            }
-
-            if (_privateResolver is not null)
-            {
-                return _privateResolver(name);
             }
 
             return Assembly.LoadFrom(Path.Combine(DependencyDirectory, name.Name + ".dll"));
