@@ -39,14 +39,18 @@ BeforeAll {
         [pscustomobject]@{ ExitCode = $process.ExitCode; Output = $stdout.GetAwaiter().GetResult(); Errors = $stderr.GetAwaiter().GetResult() }
     }
 
+    $manifestCheck = Join-Path $work 'manifest-check'
+    New-Item -ItemType Directory -Path $manifestCheck | Out-Null
     $install = Invoke-CleanPwsh -Name 'install' -Lines @(
         "Register-PSResourceRepository -Name StripeIntercomTest -Uri '$repository' -Trusted"
+        "Register-PSResourceRepository -Name StripeIntercomManifestCheck -Uri '$manifestCheck' -Trusted"
         'try {'
         "    Publish-PSResource -NupkgPath '$package' -Repository StripeIntercomTest"
+        "    Publish-PSResource -Path '$(Get-TestModulePath)' -Repository StripeIntercomManifestCheck"
         '    Install-PSResource -Name StripeIntercom -Repository StripeIntercomTest -Scope CurrentUser -TrustRepository -Reinstall'
         '    Get-InstalledPSResource -Name StripeIntercom -Scope CurrentUser | ForEach-Object { "INSTALLED $($_.Name) $($_.Version) $($_.InstalledLocation)" }'
         '}'
-        'finally { Unregister-PSResourceRepository -Name StripeIntercomTest }'
+        'finally { Unregister-PSResourceRepository -Name StripeIntercomTest, StripeIntercomManifestCheck }'
     )
     $use = Invoke-CleanPwsh -Name 'use' -Lines @(
         'Import-Module StripeIntercom'
@@ -83,6 +87,10 @@ Describe 'The published package' {
         @(Get-ChildItem $repository -Filter '*.nupkg').Count | Should -Be 1
     }
 
+    It 'has a manifest Publish-PSResource takes from the module folder itself' {
+        @(Get-ChildItem $manifestCheck -Filter 'StripeIntercom.*.nupkg').Count | Should -Be 1
+    }
+
     It 'imports by name in a fresh pwsh -NoProfile and runs a cmdlet' {
         $use.Errors | Should -BeNullOrEmpty -Because "installed: $($install.Output)"
         $use.ExitCode | Should -Be 0
@@ -93,7 +101,7 @@ Describe 'The published package' {
 
     It 'leaves no repository registered' {
         foreach ($repositories in Get-ChildItem $work -Recurse -Filter 'PSResourceRepository.xml') {
-            Get-Content $repositories.FullName -Raw | Should -Not -Match 'StripeIntercomTest'
+            Get-Content $repositories.FullName -Raw | Should -Not -Match 'StripeIntercomTest|StripeIntercomManifestCheck'
         }
     }
 }
