@@ -193,15 +193,21 @@ function Invoke-Package {
     if (Test-Path $package) { Remove-Item $package }
     # A child process whose home is under out/, so PSResourceGet never touches the user's repositories or modules;
     # started by this PowerShell's own pwsh.dll, since 'dotnet pwsh' would look for the tool under that home.
+    # Its .config and .local/share exist: .NET reports a missing one as no folder at all, and NuGet (inside
+    # PSResourceGet) would then write its settings into the working directory.
     $psResourceHome = Join-Path $out 'psresourceget-home'
-    New-Item -ItemType Directory -Path $psResourceHome -Force | Out-Null
+    foreach ($folder in '.config', '.local/share') { New-Item -ItemType Directory -Path (Join-Path $psResourceHome $folder) -Force | Out-Null }
     $savedHome = $env:HOME
+    Push-Location $psResourceHome
     try {
         $env:HOME = $psResourceHome
         & dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -Command "`$ErrorActionPreference = 'Stop'; Compress-PSResource -Path '$moduleOut' -DestinationPath '$out'"
         if ($LASTEXITCODE -ne 0) { throw "Compress-PSResource failed with exit code $LASTEXITCODE." }
     }
-    finally { $env:HOME = $savedHome }
+    finally {
+        $env:HOME = $savedHome
+        Pop-Location
+    }
     if (-not (Test-Path $package)) { throw "Compress-PSResource did not write $package." }
     Write-Host "Packaged $package"
 }

@@ -11,6 +11,14 @@
 
 $cmdletAssemblyName = 'StripeIntercom.PowerShell'
 
+function Remove-StaleCmdletModule {
+    # A re-import (Import-Module -Force) would otherwise find the previous nested cmdlet module still registered and
+    # export nothing.
+    Get-Module -All |
+        Where-Object { $_.ImplementingAssembly -and $_.ImplementingAssembly.GetName().Name -eq $cmdletAssemblyName } |
+        Remove-Module -Force
+}
+
 if ($PSEdition -eq 'Core') {
     $null = [System.Reflection.Assembly]::LoadFrom((Join-Path $PSScriptRoot 'StripeIntercom.LoadContext.dll'))
     $context = [StripeIntercom.LoadContext.DependencyLoadContext]::For($PSScriptRoot)
@@ -32,12 +40,11 @@ if ($PSEdition -eq 'Core') {
         foreach ($name in $registered) { [void]$accelerators::Remove($name) }
     }.GetNewClosure()
 
-    # A re-import (Import-Module -Force) would otherwise find the previous nested module still registered and export
-    # nothing.
-    Get-Module -All | Where-Object { $_.ImplementingAssembly -eq $cmdletAssembly } | Remove-Module -Force
+    Remove-StaleCmdletModule
     Import-Module -Assembly $cmdletAssembly -Force
 }
 else {
+    Remove-StaleCmdletModule
     Import-Module (Join-Path $PSScriptRoot "$cmdletAssemblyName.dll") -Force
 }
 

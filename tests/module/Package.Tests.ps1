@@ -10,7 +10,9 @@ BeforeAll {
     $package = Join-Path $out "StripeIntercom.$($manifest.ModuleVersion).nupkg"
     $work = Join-Path ([System.IO.Path]::GetTempPath()) ("si-package-" + [guid]::NewGuid().ToString('n'))
     $repository = Join-Path $work 'repository'
-    New-Item -ItemType Directory -Path $repository | Out-Null
+    # .config and .local/share must exist in the new home: .NET reports a missing one as no folder at all, and NuGet
+    # (inside PSResourceGet) would then write its settings into the working directory.
+    New-Item -ItemType Directory -Path $repository, (Join-Path $work '.config'), (Join-Path $work '.local/share') | Out-Null
     $servers = Start-FakeServers -FakesPath (Get-TestFakesPath) -Arguments @('--customers', '3')
 
     function Invoke-CleanPwsh {
@@ -22,6 +24,7 @@ BeforeAll {
         $start = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
         foreach ($argument in (Join-Path $PSHOME 'pwsh.dll'), '-NoProfile', '-NonInteractive', '-File', $scriptPath) { $start.ArgumentList.Add($argument) }
         $start.UseShellExecute = $false
+        $start.WorkingDirectory = $work
         $start.RedirectStandardOutput = $true
         $start.RedirectStandardError = $true
         $start.Environment['HOME'] = $work
