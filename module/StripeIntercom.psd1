@@ -26,7 +26,7 @@
     VariablesToExport    = @()
     PrivateData          = @{
         PSData = @{
-            Tags = @('Stripe', 'Intercom', 'Sync', 'Billing', 'Support', 'PSEdition_Core', 'PSEdition_Desktop', 'Windows', 'Linux', 'MacOS')
+            Tags = @('Stripe', 'Intercom', 'Sync', 'Billing', 'Support', 'PSEdition_Core', 'PSEdition_Desktop')
             # BUILD: ProjectUri, LicenseUri and ReleaseNotes are stamped here by build.ps1 when set (Directory.Build.props)
         }
     }
