@@ -10,7 +10,8 @@
 
     Build lays out a module folder under out/StripeIntercom that Import-Module takes as it is.
 .PARAMETER Task
-    Clean, Build, Test, Bench, Demo or Package. Test, Bench, Demo and Package build first.
+    Clean, Build, Test, Bench, Demo or Package. Test, Bench, Demo and Package build first; Package writes
+    out/StripeIntercom.<version>.nupkg through PSResourceGet, and Test packs too, so its tests can install that package.
 .PARAMETER Configuration
     The dotnet build configuration. Release by default.
 .EXAMPLE
@@ -32,6 +33,7 @@ $root = $PSScriptRoot
 $out = Join-Path $root 'out'
 $moduleOut = Join-Path $out 'StripeIntercom'
 $fakesOut = Join-Path $out 'fakes'
+$probesOut = Join-Path $out 'isolation'
 $testResults = Join-Path $out 'test-results'
 
 function Invoke-Dotnet {
@@ -45,9 +47,29 @@ function Invoke-Clean {
     Invoke-Dotnet @('clean', (Join-Path $root 'StripeIntercom.sln'), '-c', $Configuration, '--nologo', '--verbosity', 'quiet')
 }
 
-function Get-ModuleVersion {
+function Get-BuildProperty {
+    <# A property of Directory.Build.props; an environment variable of the same name wins, as in MSBuild. #>
+    param([Parameter(Mandatory)] [string] $Name)
+    $fromEnvironment = [Environment]::GetEnvironmentVariable($Name)
+    if ($fromEnvironment) { return $fromEnvironment }
     $props = [xml](Get-Content (Join-Path $root 'Directory.Build.props') -Raw)
-    return @($props.Project.PropertyGroup.Version | Where-Object { $_ })[0]
+    $values = @($props.Project.PropertyGroup | ForEach-Object { $_.$Name } | Where-Object { $_ -is [string] -and $_.Trim() })
+    if ($values.Count) { return $values[0].Trim() }
+    return $null
+}
+
+function Get-ModuleVersion { Get-BuildProperty 'Version' }
+
+function New-ModuleManifestText {
+    <# The source manifest with the version and, when set, ProjectUri, LicenseUri and ReleaseNotes filled in. #>
+    $manifest = Get-Content (Join-Path $root 'module/StripeIntercom.psd1') -Raw
+    $manifest = $manifest -replace "ModuleVersion\s*=\s*'[^']*'", "ModuleVersion = '$(Get-ModuleVersion)'"
+    $psData = foreach ($key in 'ProjectUri', 'LicenseUri', 'ReleaseNotes') {
+        $value = Get-BuildProperty "Module$key"
+        if ($value) { "            $key = '$($value -replace "'", "''")'" }
+    }
+    # The marker line goes either way: a published manifest carries no empty keys and no build notes.
+    $manifest -replace '(?m)^[ \t]*# BUILD:.*\r?\n', (($psData | ForEach-Object { "$_`n" }) -join '')
 }
 
 function Invoke-Build {
@@ -57,11 +79,17 @@ function Invoke-Build {
 
     Invoke-Dotnet @('build', (Join-Path $root 'StripeIntercom.sln'), '-c', $Configuration, '--nologo', '--verbosity', 'quiet')
     Invoke-Dotnet @('publish', (Join-Path $root 'src/StripeIntercom.PowerShell'), '-c', $Configuration, '--no-build', '--nologo', '--verbosity', 'quiet', '-o', $publish)
+    Invoke-Dotnet @('publish', (Join-Path $root 'src/StripeIntercom.LoadContext'), '-c', $Configuration, '--no-build', '--nologo', '--verbosity', 'quiet', '-o', $publish)
     Invoke-Dotnet @('publish', (Join-Path $root 'tests/StripeIntercom.Fakes'), '-c', $Configuration, '--no-build', '--nologo', '--verbosity', 'quiet', '-o', $fakesOut)
+    # Two small modules that share the module's dependencies at other versions, for the isolation test.
+    foreach ($probe in 'Older', 'Newer') {
+        Invoke-Dotnet @('publish', (Join-Path $root "tests/IsolationProbe/$probe"), '-c', $Configuration, '--no-build', '--nologo', '--verbosity', 'quiet', '-o', (Join-Path $probesOut $probe.ToLowerInvariant()))
+    }
 
-    # Our own assemblies sit beside the manifest; every third-party assembly goes under dependencies/,
-    # where the module's resolver finds it, so it cannot clash with what the host or other modules loaded.
-    $own = 'StripeIntercom.PowerShell.dll', 'StripeIntercom.dll'
+    # Our own assemblies sit beside the manifest, every third-party assembly under dependencies/. On PowerShell 7
+    # StripeIntercom.psm1 loads all of them into one private load context (StripeIntercom.LoadContext.dll), so they
+    # cannot clash with what the host or other modules loaded; on Windows PowerShell the initializer resolves them.
+    $own = 'StripeIntercom.PowerShell.dll', 'StripeIntercom.dll', 'StripeIntercom.LoadContext.dll'
     $dependencies = Join-Path $moduleOut 'dependencies'
     New-Item -ItemType Directory -Path $dependencies -Force | Out-Null
     foreach ($file in Get-ChildItem $publish -Filter '*.dll') {
@@ -71,9 +99,10 @@ function Invoke-Build {
     }
 
     $version = Get-ModuleVersion
-    $manifest = Get-Content (Join-Path $root 'module/StripeIntercom.psd1') -Raw
-    Set-Content (Join-Path $moduleOut 'StripeIntercom.psd1') ($manifest -replace "ModuleVersion\s*=\s*'[^']*'", "ModuleVersion = '$version'") -NoNewline
+    Set-Content (Join-Path $moduleOut 'StripeIntercom.psd1') (New-ModuleManifestText) -NoNewline
     Copy-Item (Join-Path $root 'module/StripeIntercom.format.ps1xml') $moduleOut
+    Copy-Item (Join-Path $root 'LICENSE') $moduleOut
+    Copy-Item (Join-Path $root 'module/StripeIntercom.psm1') $moduleOut
 
     $helpOut = Join-Path $moduleOut 'en-US'
     New-Item -ItemType Directory -Path $helpOut -Force | Out-Null
@@ -158,17 +187,35 @@ function Invoke-Demo {
 }
 
 function Invoke-Package {
+    <# The .nupkg a PowerShell repository takes, made by PSResourceGet (in the box with PowerShell 7.4 and later). #>
     $version = Get-ModuleVersion
-    $zip = Join-Path $out "StripeIntercom-$version.zip"
-    if (Test-Path $zip) { Remove-Item $zip }
-    Compress-Archive -Path $moduleOut -DestinationPath $zip
-    Write-Host "Packaged $zip"
+    $package = Join-Path $out "StripeIntercom.$version.nupkg"
+    if (Test-Path $package) { Remove-Item $package }
+    # A child process whose home is under out/, so PSResourceGet never touches the user's repositories or modules;
+    # started by this PowerShell's own pwsh.dll, since 'dotnet pwsh' would look for the tool under that home.
+    # Its .config and .local/share exist: .NET reports a missing one as no folder at all, and NuGet (inside
+    # PSResourceGet) would then write its settings into the working directory.
+    $psResourceHome = Join-Path $out 'psresourceget-home'
+    foreach ($folder in '.config', '.local/share') { New-Item -ItemType Directory -Path (Join-Path $psResourceHome $folder) -Force | Out-Null }
+    $savedHome = $env:HOME
+    Push-Location $psResourceHome
+    try {
+        $env:HOME = $psResourceHome
+        & dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -Command "`$ErrorActionPreference = 'Stop'; Compress-PSResource -Path '$moduleOut' -DestinationPath '$out'"
+        if ($LASTEXITCODE -ne 0) { throw "Compress-PSResource failed with exit code $LASTEXITCODE." }
+    }
+    finally {
+        $env:HOME = $savedHome
+        Pop-Location
+    }
+    if (-not (Test-Path $package)) { throw "Compress-PSResource did not write $package." }
+    Write-Host "Packaged $package"
 }
 
 switch ($Task) {
     'Clean' { Invoke-Clean }
     'Build' { Invoke-Build }
-    'Test' { Invoke-Build; Invoke-Test }
+    'Test' { Invoke-Build; Invoke-Package; Invoke-Test }
     'Bench' { Invoke-Build; Invoke-Bench }
     'Demo' { Invoke-Build; Invoke-Demo }
     'Package' { Invoke-Build; Invoke-Package }

@@ -1,11 +1,11 @@
 @{
-    RootModule           = 'StripeIntercom.PowerShell.dll'
+    RootModule           = 'StripeIntercom.psm1'
     # Stamped from Directory.Build.props when the build lays out the module.
     ModuleVersion        = '0.0.0'
     GUID                 = '5d0f7f0e-3c1b-4f4e-9a57-3d2a8c1e9b61'
     Author               = 'StripeIntercom contributors'
     CompanyName          = 'StripeIntercom'
-    Copyright            = '(c) StripeIntercom contributors. All rights reserved.'
+    Copyright            = '(c) 2026 StripeIntercom contributors. MIT License (LICENSE in the module folder).'
     Description          = 'Gives a support team Stripe billing context inside Intercom: every Stripe customer becomes or updates an Intercom contact whose custom attributes carry subscription status, plan, MRR, balance, invoices and payment health.'
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Desktop', 'Core')
@@ -26,8 +26,8 @@
     VariablesToExport    = @()
     PrivateData          = @{
         PSData = @{
-            Tags       = @('Stripe', 'Intercom', 'Sync', 'Billing', 'Support')
-            ProjectUri = ''
+            Tags = @('Stripe', 'Intercom', 'Sync', 'Billing', 'Support', 'PSEdition_Core', 'PSEdition_Desktop')
+            # BUILD: ProjectUri, LicenseUri and ReleaseNotes are stamped here by build.ps1 when set (Directory.Build.props)
         }
     }
 }
