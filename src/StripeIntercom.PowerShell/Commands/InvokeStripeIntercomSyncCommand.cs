@@ -64,13 +64,20 @@ namespace StripeIntercom.PowerShell.Commands
         [Parameter]
         public DeletedCustomerAction DeletedCustomerAction { get; set; } = DeletedCustomerAction.Mark;
 
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? ExternalIdMetadataKey { get; set; }
+
+        [Parameter]
+        public SwitchParameter MergeLeads { get; set; }
+
         protected override void ProcessRecord()
         {
             var connection = ModuleSession.Current ?? ConnectFromEnvironment();
             var map = AttributeMapParameters.BuildOrStop(this, Attribute, AttributeMap, ComputedAttribute);
             // A full run reads every contact once; a scheduled incremental run starts with per-customer lookups.
             var lookupMode = LookupMode == ContactLookupMode.Auto && !Incremental ? ContactLookupMode.Bulk : LookupMode;
-            var options = SyncParameters.Options(IsWhatIf, Force, lookupMode, DeletedCustomerAction);
+            var options = SyncParameters.Options(IsWhatIf, Force, lookupMode, DeletedCustomerAction, ExternalIdMetadataKey, MergeLeads);
             using var session = new SyncSession(this, connection, map, options, SyncParameters.IntercomBudget(MaxRequestsPerWindow), ComputedAttribute is { Count: > 0 });
             var writer = new SyncResultWriter(this, session.Intercom, IsWhatIf, PassThru.IsPresent);
 

@@ -56,6 +56,13 @@ namespace StripeIntercom.PowerShell.Commands
         [Parameter]
         public DeletedCustomerAction DeletedCustomerAction { get; set; } = DeletedCustomerAction.Mark;
 
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? ExternalIdMetadataKey { get; set; }
+
+        [Parameter]
+        public SwitchParameter MergeLeads { get; set; }
+
         protected override void ProcessRecord()
         {
             var connection = ModuleSession.Require(this);
@@ -84,7 +91,7 @@ namespace StripeIntercom.PowerShell.Commands
             }
 
             var map = AttributeMapParameters.BuildOrStop(this, Attribute, AttributeMap, ComputedAttribute);
-            var options = SyncParameters.Options(IsWhatIf, Force, ContactLookupMode.PerCustomer, DeletedCustomerAction);
+            var options = SyncParameters.Options(IsWhatIf, Force, ContactLookupMode.PerCustomer, DeletedCustomerAction, ExternalIdMetadataKey, MergeLeads);
             using var session = new SyncSession(this, connection, map, options, SyncParameters.IntercomBudget(MaxRequestsPerWindow), ComputedAttribute is { Count: > 0 });
             var writer = new SyncResultWriter(this, session.Intercom, IsWhatIf, writeResults: true);
             using var runner = new SyncRunner(session.CustomerSync, 1, writer.Post, CancellationToken);

@@ -61,12 +61,19 @@ namespace StripeIntercom.PowerShell.Commands
         [Parameter]
         public DeletedCustomerAction DeletedCustomerAction { get; set; } = DeletedCustomerAction.Mark;
 
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? ExternalIdMetadataKey { get; set; }
+
+        [Parameter]
+        public SwitchParameter MergeLeads { get; set; }
+
         protected override void ProcessRecord()
         {
             var connection = ModuleSession.Require(this);
             var verifier = WebhookSecret.CreateVerifierOrStop(this, Secret, ToleranceSeconds);
             var map = AttributeMapParameters.BuildOrStop(this, Attribute, AttributeMap, ComputedAttribute);
-            var options = SyncParameters.Options(IsWhatIf, Force, ContactLookupMode.PerCustomer, DeletedCustomerAction);
+            var options = SyncParameters.Options(IsWhatIf, Force, ContactLookupMode.PerCustomer, DeletedCustomerAction, ExternalIdMetadataKey, MergeLeads);
             // One session for the listener's life: its clients end in the connection's pools, which recycle themselves.
             using var session = new SyncSession(this, connection, map, options, SyncParameters.IntercomBudget(MaxRequestsPerWindow),
                 computedAttributes: true);

@@ -53,6 +53,13 @@ namespace StripeIntercom.PowerShell.Commands
         [Parameter]
         public DeletedCustomerAction DeletedCustomerAction { get; set; } = DeletedCustomerAction.Mark;
 
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? ExternalIdMetadataKey { get; set; }
+
+        [Parameter]
+        public SwitchParameter MergeLeads { get; set; }
+
         private SyncSession? _session;
         private SyncResultWriter? _writer;
         private SyncRunner? _runner;
@@ -62,7 +69,7 @@ namespace StripeIntercom.PowerShell.Commands
             base.BeginProcessing();
             var connection = ModuleSession.Require(this);
             var map = AttributeMapParameters.BuildOrStop(this, Attribute, AttributeMap, ComputedAttribute);
-            _session = new SyncSession(this, connection, map, SyncParameters.Options(IsWhatIf, Force, LookupMode, DeletedCustomerAction),
+            _session = new SyncSession(this, connection, map, SyncParameters.Options(IsWhatIf, Force, LookupMode, DeletedCustomerAction, ExternalIdMetadataKey, MergeLeads),
                 SyncParameters.IntercomBudget(MaxRequestsPerWindow), ComputedAttribute is { Count: > 0 });
             _writer = new SyncResultWriter(this, _session.Intercom, IsWhatIf, writeResults: true);
             _runner = new SyncRunner(_session.CustomerSync, ThrottleLimit, _writer.Post, CancellationToken);

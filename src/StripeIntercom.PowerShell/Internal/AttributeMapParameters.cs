@@ -72,15 +72,21 @@ namespace StripeIntercom.PowerShell.Internal
         {
             foreach (var key in data.Keys.Cast<object>().Select(k => k.ToString()))
             {
-                if (!string.Equals(key, "Attributes", StringComparison.OrdinalIgnoreCase) && !string.Equals(key, "Rename", StringComparison.OrdinalIgnoreCase))
+                if (!string.Equals(key, "Attributes", StringComparison.OrdinalIgnoreCase) && !string.Equals(key, "Rename", StringComparison.OrdinalIgnoreCase)
+                    && !string.Equals(key, "ExternalIdMetadataKey", StringComparison.OrdinalIgnoreCase))
                 {
-                    throw new FormatException($"The attribute map {source} has an unknown key '{key}' (expected Attributes and Rename).");
+                    throw new FormatException($"The attribute map {source} has an unknown key '{key}' (expected Attributes, Rename and ExternalIdMetadataKey).");
                 }
             }
 
             if (Lookup(data, "Attributes") is { } selected)
             {
                 map = map.Select(LanguagePrimitives.ConvertTo<string[]>(selected));
+            }
+
+            if (Lookup(data, "ExternalIdMetadataKey") is { } metadataKey)
+            {
+                map = map.WithExternalIdMetadataKey(LanguagePrimitives.ConvertTo<string>(metadataKey));
             }
 
             if (Lookup(data, "Rename") is IDictionary renames)

@@ -9,12 +9,15 @@ namespace StripeIntercom.PowerShell.Internal
     {
         public const int DefaultThrottleLimit = 8;
 
-        public static SyncOptions Options(bool whatIf, bool force, ContactLookupMode lookupMode, DeletedCustomerAction deletedCustomerAction) => new SyncOptions
+        public static SyncOptions Options(bool whatIf, bool force, ContactLookupMode lookupMode, DeletedCustomerAction deletedCustomerAction,
+            string? externalIdMetadataKey, bool mergeLeads) => new SyncOptions
         {
             WhatIf = whatIf,
             Force = force,
             LookupMode = lookupMode,
             DeletedCustomerAction = deletedCustomerAction,
+            ExternalIdMetadataKey = string.IsNullOrWhiteSpace(externalIdMetadataKey) ? null : externalIdMetadataKey!.Trim(),
+            MergeLeads = mergeLeads,
         };
 
         /// <summary>The run's Intercom budget: the connection's (null), or a tighter one for a workspace shared with other apps.</summary>

@@ -35,6 +35,17 @@ namespace StripeIntercom.Intercom
             Id = Id, ExternalId = ExternalId, Role = Role, Email = Email, Name = Name, Phone = Phone,
             CreatedAt = CreatedAt, UpdatedAt = UpdatedAt, SignedUpAt = SignedUpAt, Companies = Companies, IsIdentityOnly = true,
         };
+        /// <summary>
+        /// A copy known to hold none of the sync's attributes (a contact the sync has never linked to a Stripe customer):
+        /// diffing it needs no re-read, and keeping it costs no attribute memory.
+        /// </summary>
+        public IntercomContact WithoutCustomAttributes()
+        {
+            var copy = WithoutAttributes();
+            copy.IsIdentityOnly = false;
+            return copy;
+        }
+
         [JsonIgnore] public bool IsLead => Role == "lead";
 
         public override string ToString() => $"{Id} {Role} {ExternalId} {Email}";

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 using StripeIntercom.Stripe;
@@ -26,6 +27,10 @@ namespace StripeIntercom.Runs
             Synchronizer = synchronizer ?? throw new ArgumentNullException(nameof(synchronizer));
             Stripe = stripe;
             _buildDraft = buildDraft ?? ((profile, _) => Task.FromResult(synchronizer.BuildDraft(profile)));
+            if (stripe != null && synchronizer.FindCustomersByEmail == null)
+            {
+                synchronizer.FindCustomersByEmail = FindCustomersByEmailAsync;
+            }
         }
 
         public ContactSynchronizer Synchronizer { get; }
@@ -79,6 +84,26 @@ namespace StripeIntercom.Runs
             }
 
             return await SyncAsync(profile, cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>The live Stripe customers with this exact email, as drafts: one customers call (Stripe filters by email).</summary>
+        private async Task<IReadOnlyList<ContactDraft>> FindCustomersByEmailAsync(string email, CancellationToken cancellationToken)
+        {
+            var drafts = new List<ContactDraft>();
+            var profiles = Stripe!.ReadAsync(new CustomerQuery { Email = email }, cancellationToken).GetAsyncEnumerator(cancellationToken);
+            try
+            {
+                while (await profiles.MoveNextAsync().ConfigureAwait(false))
+                {
+                    drafts.Add(await _buildDraft(profiles.Current, cancellationToken).ConfigureAwait(false));
+                }
+            }
+            finally
+            {
+                await profiles.DisposeAsync().ConfigureAwait(false);
+            }
+
+            return drafts;
         }
 
         internal static SyncResult Failed(string customerId, string? email, Exception error, string stage) => new SyncResult

@@ -84,9 +84,12 @@ namespace StripeIntercom.Sync
         /// </summary>
         public bool KeptWhenDeleted { get; set; }
 
+        /// <summary>What the sync itself relies on this attribute for, whatever it is renamed to.</summary>
+        public AttributeRole Role { get; set; }
+
         public AttributeDefinition WithName(string name)
         {
-            var copy = new AttributeDefinition(name, _declaredType, Description, Value) { KeptWhenDeleted = KeptWhenDeleted };
+            var copy = new AttributeDefinition(name, _declaredType, Description, Value) { KeptWhenDeleted = KeptWhenDeleted, Role = Role };
             copy._inferredType = Volatile.Read(ref _inferredType);
             return copy;
         }

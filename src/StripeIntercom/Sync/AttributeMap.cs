@@ -28,11 +28,31 @@ namespace StripeIntercom.Sync
 
         public AttributeDefinition? Find(string name) => Attributes.FirstOrDefault(a => a.Name == name);
 
-        /// <summary>Only the named attributes, in the order given.</summary>
+        /// <summary>
+        /// The app's own user id is in this metadata key of the Stripe customer (its Intercom external_id); null means
+        /// the Stripe customer id is the external_id. From the map file's <c>externalIdMetadataKey</c>.
+        /// </summary>
+        public string? ExternalIdMetadataKey { get; private set; }
+
+        /// <summary>The attribute that names the Stripe customer a contact carries, as this map names it.</summary>
+        public string LinkAttributeName => Attributes.First(a => a.Role == AttributeRole.CustomerLink).Name;
+
+        /// <summary>The attribute that lists the other Stripe customers sharing the contact's email, if the map has it.</summary>
+        public string? OtherCustomersAttributeName => Attributes.FirstOrDefault(a => a.Role == AttributeRole.OtherCustomers)?.Name;
+
+        public AttributeMap WithExternalIdMetadataKey(string? key) =>
+            new AttributeMap(Attributes) { ExternalIdMetadataKey = string.IsNullOrWhiteSpace(key) ? null : key!.Trim() };
+
+        /// <summary>
+        /// Only the named attributes, in the order given, plus the customer link, which identity needs whatever is picked.
+        /// </summary>
         public AttributeMap Select(IEnumerable<string> names)
         {
             if (names == null) throw new ArgumentNullException(nameof(names));
-            return new AttributeMap(names.Select(name => Find(name) ?? throw Unknown(name, nameof(names))));
+            var picked = names.Select(name => Find(name) ?? throw Unknown(name, nameof(names))).ToList();
+            var link = Attributes.First(a => a.Role == AttributeRole.CustomerLink);
+            if (!picked.Contains(link)) picked.Insert(0, link);
+            return new AttributeMap(picked) { ExternalIdMetadataKey = ExternalIdMetadataKey };
         }
 
         /// <summary>Renames attributes: keys are current names, values the names Intercom should see.</summary>
@@ -41,7 +61,7 @@ namespace StripeIntercom.Sync
             if (renames == null) throw new ArgumentNullException(nameof(renames));
             foreach (var source in renames.Keys)
                 if (Find(source) == null) throw Unknown(source, nameof(renames));
-            return new AttributeMap(Attributes.Select(a => renames.TryGetValue(a.Name, out var to) ? a.WithName(to) : a));
+            return new AttributeMap(Attributes.Select(a => renames.TryGetValue(a.Name, out var to) ? a.WithName(to) : a)) { ExternalIdMetadataKey = ExternalIdMetadataKey };
         }
 
         /// <summary>
@@ -51,7 +71,7 @@ namespace StripeIntercom.Sync
         public AttributeMap WithComputed(string name, IntercomDataType? type, Func<CustomerProfile, object?> value, string? description = null)
         {
             var computed = new AttributeDefinition(name, type, description ?? "Computed by StripeIntercom", value);
-            return new AttributeMap(Attributes.Where(a => a.Name != name).Concat(new[] { computed }));
+            return new AttributeMap(Attributes.Where(a => a.Name != name).Concat(new[] { computed })) { ExternalIdMetadataKey = ExternalIdMetadataKey };
         }
 
         /// <summary>
@@ -82,7 +102,7 @@ namespace StripeIntercom.Sync
 
             return new AttributeMap(new[]
             {
-                A("stripe_customer_id", IntercomDataType.String, "Stripe customer id", p => p.Id),
+                new AttributeDefinition("stripe_customer_id", IntercomDataType.String, "Stripe customer id", p => p.Id) { Role = AttributeRole.CustomerLink },
                 Kept("stripe_balance", IntercomDataType.Float, "Customer balance in major units: positive is owed, negative is credit", p => p.Balance),
                 Kept("stripe_currency", IntercomDataType.String, "Customer currency", p => p.Currency),
                 Kept("stripe_delinquent", IntercomDataType.Boolean, "Stripe marks the customer delinquent", p => p.Delinquent),
@@ -106,6 +126,8 @@ namespace StripeIntercom.Sync
                 Kept("stripe_card_expiry", IntercomDataType.String, "Expiry of the default card (MM/YYYY)", p => p.DefaultCard?.Expiry),
                 A("stripe_dashboard_url", IntercomDataType.String, "The customer in the Stripe dashboard", p => NullIfEmpty(p.DashboardUrl)),
                 A("stripe_deleted", IntercomDataType.Boolean, "The Stripe customer was deleted", p => p.Deleted),
+                // Filled by the sync when several live Stripe customers share the contact's email; none from one profile.
+                new AttributeDefinition("stripe_other_customer_ids", IntercomDataType.String, "Other Stripe customers with this email (comma-separated)", _ => null) { Role = AttributeRole.OtherCustomers },
             });
         }
     }

@@ -6,36 +6,44 @@ using StripeIntercom.Intercom;
 namespace StripeIntercom.Sync
 {
     /// <summary>
-    /// Contacts by id, external_id and email, read in bulk and kept current with our own writes. A listed copy never
-    /// replaces one we wrote ourselves: the list may have been read before our write landed. Contacts this run has
-    /// already written or checked are kept without their attributes (a customer rarely comes round twice in a run,
-    /// and the synchronizer re-reads one that does), so memory follows the contacts still to check, not all of them.
+    /// Contacts by id, external_id, email and the Stripe customer they carry (the link attribute), read in bulk and kept
+    /// current with our own writes. A listed copy never replaces one we wrote ourselves: the list may have been read
+    /// before our write landed. Attributes are kept only for contacts the sync manages (they carry the link) and have not
+    /// yet been written or checked in this run, so memory follows the contacts still to check, not the workspace: a
+    /// contact the sync never linked is kept as who it is, known to hold none of the sync's attributes.
     /// </summary>
     internal sealed class ContactIndex
     {
         private readonly object _gate = new object();
+        private readonly string _linkAttribute;
         private readonly Dictionary<string, IntercomContact> _byId = new Dictionary<string, IntercomContact>(StringComparer.Ordinal);
         private readonly Dictionary<string, string> _idByExternalId = new Dictionary<string, string>(StringComparer.Ordinal);
         private readonly Dictionary<string, HashSet<string>> _idsByEmail = new Dictionary<string, HashSet<string>>(StringComparer.OrdinalIgnoreCase);
+        private readonly Dictionary<string, string> _linkById = new Dictionary<string, string>(StringComparer.Ordinal);
+        private readonly Dictionary<string, string> _idByLink = new Dictionary<string, string>(StringComparer.Ordinal);
         private readonly HashSet<string> _ownWrites = new HashSet<string>(StringComparer.Ordinal);
+
+        public ContactIndex(string linkAttribute) => _linkAttribute = linkAttribute;
 
         public int Count { get { lock (_gate) return _byId.Count; } }
 
         public void AddListed(IntercomContact contact)
         {
+            var link = LinkOf(contact);
             lock (_gate)
             {
                 if (_ownWrites.Contains(contact.Id)) return;
-                Put(contact);
+                Put(link == null ? contact.WithoutCustomAttributes() : contact, link);
             }
         }
 
-        public void RecordOwnWrite(IntercomContact contact)
+        /// <param name="customerId">The Stripe customer the write made the contact carry.</param>
+        public void RecordOwnWrite(IntercomContact contact, string? customerId)
         {
             lock (_gate)
             {
                 _ownWrites.Add(contact.Id);
-                Put(contact.WithoutAttributes());
+                Put(contact.WithoutAttributes(), customerId ?? LinkOf(contact));
             }
         }
 
@@ -48,7 +56,7 @@ namespace StripeIntercom.Sync
             }
         }
 
-        /// <summary>Forgets a contact that no longer exists (merged away).</summary>
+        /// <summary>Forgets a contact that no longer exists (merged away or archived).</summary>
         public void Remove(string id)
         {
             lock (_gate)
@@ -65,13 +73,31 @@ namespace StripeIntercom.Sync
                 return _idByExternalId.TryGetValue(externalId, out var id) ? _byId[id] : null;
         }
 
+        public IntercomContact? FindByLink(string customerId)
+        {
+            lock (_gate)
+                return _idByLink.TryGetValue(customerId, out var id) ? _byId[id] : null;
+        }
+
+        /// <summary>The Stripe customer the contact carries, as far as this index knows.</summary>
+        public string? LinkOf(string contactId)
+        {
+            lock (_gate)
+                return _linkById.TryGetValue(contactId, out var link) ? link : null;
+        }
+
         public IReadOnlyList<IntercomContact> FindByEmail(string email)
         {
             lock (_gate)
                 return _idsByEmail.TryGetValue(email, out var ids) ? ids.Select(id => _byId[id]).ToList() : (IReadOnlyList<IntercomContact>)Array.Empty<IntercomContact>();
         }
 
-        private void Put(IntercomContact contact)
+        public string? LinkOf(IntercomContact contact) =>
+            contact.CustomAttributes.TryGetValue(_linkAttribute, out var value) && value.ValueKind == System.Text.Json.JsonValueKind.String
+                ? value.GetString()
+                : null;
+
+        private void Put(IntercomContact contact, string? link)
         {
             if (_byId.TryGetValue(contact.Id, out var previous)) Unlink(previous);
             _byId[contact.Id] = contact;
@@ -81,6 +107,11 @@ namespace StripeIntercom.Sync
                 if (!_idsByEmail.TryGetValue(contact.Email, out var ids)) _idsByEmail[contact.Email] = ids = new HashSet<string>(StringComparer.Ordinal);
                 ids.Add(contact.Id);
             }
+            if (!string.IsNullOrEmpty(link))
+            {
+                _linkById[contact.Id] = link!;
+                _idByLink[link!] = contact.Id;
+            }
         }
 
         private void Unlink(IntercomContact contact)
@@ -88,6 +119,11 @@ namespace StripeIntercom.Sync
             if (contact.ExternalId != null && _idByExternalId.TryGetValue(contact.ExternalId, out var holder) && holder == contact.Id)
                 _idByExternalId.Remove(contact.ExternalId);
             if (contact.Email != null && _idsByEmail.TryGetValue(contact.Email, out var ids)) ids.Remove(contact.Id);
+            if (_linkById.TryGetValue(contact.Id, out var link))
+            {
+                _linkById.Remove(contact.Id);
+                if (_idByLink.TryGetValue(link, out var linked) && linked == contact.Id) _idByLink.Remove(link);
+            }
         }
     }
 }

@@ -28,7 +28,9 @@ namespace StripeIntercom.Sync
         private readonly IntercomClient _client;
         private readonly ContactLookupMode _mode;
         private readonly ILogger _logger;
-        private readonly ContactIndex _index = new ContactIndex();
+        private readonly ContactIndex _index;
+        private readonly string _linkAttribute;
+        private readonly bool _mergeLeads;
         private readonly SemaphoreSlim _indexGate = new SemaphoreSlim(1, 1);
         private volatile bool _indexComplete;
         private bool _firstPageRead;
@@ -36,11 +38,16 @@ namespace StripeIntercom.Sync
         private int _bulkPages = int.MaxValue;
         private int _lookups;
 
-        public ContactLookup(IntercomClient client, ContactLookupMode mode, ILogger logger)
+        /// <param name="linkAttribute">The attribute naming the Stripe customer a contact carries.</param>
+        /// <param name="mergeLeads">Whether a lead with the customer's email may be taken (it is unverified: anyone can chat under any email).</param>
+        public ContactLookup(IntercomClient client, ContactLookupMode mode, string linkAttribute, bool mergeLeads, ILogger logger)
         {
             _client = client;
             _mode = mode;
             _logger = logger;
+            _linkAttribute = linkAttribute;
+            _mergeLeads = mergeLeads;
+            _index = new ContactIndex(linkAttribute);
         }
 
         /// <summary>Per-customer lookup calls made (find_by_external_id, email searches, re-reads of indexed contacts).</summary>
@@ -49,29 +56,55 @@ namespace StripeIntercom.Sync
         /// <summary>True once every contact has been read into the index.</summary>
         public bool IsIndexComplete => _indexComplete;
 
+        /// <summary>
+        /// The customer's contact, in this order: the user whose external_id is the draft's; the contact already carrying
+        /// this customer (its link attribute); the one user with this email (case-insensitive) that carries no other
+        /// customer; with -MergeLeads, the one lead with this email. Users with this email that carry other customers are
+        /// returned as <see cref="ContactMatch.SharedEmail"/> for the synchronizer to settle between siblings; several
+        /// unlinked users are a conflict.
+        /// </summary>
         public async Task<ContactMatch> ResolveAsync(ContactDraft draft, CancellationToken cancellationToken)
         {
             if (await IsIndexUsableAsync(cancellationToken).ConfigureAwait(false))
             {
                 var indexed = _index.FindByExternalId(draft.ExternalId);
-                if (indexed != null) return ContactMatch.Existing(await WithAttributesAsync(indexed, cancellationToken).ConfigureAwait(false));
+                if (indexed != null && indexed.IsUser) return ContactMatch.Existing(await WithAttributesAsync(indexed, cancellationToken).ConfigureAwait(false), ContactMatchedBy.ExternalId);
+                var linked = _index.FindByLink(draft.CustomerId);
+                if (linked != null) return ContactMatch.Existing(await WithAttributesAsync(linked, cancellationToken).ConfigureAwait(false), ContactMatchedBy.Link);
                 if (draft.Email == null) return ContactMatch.None;
-                var match = MatchByEmail(draft, _index.FindByEmail(draft.Email));
-                return match.Contact == null ? match : ContactMatch.Existing(await WithAttributesAsync(match.Contact, cancellationToken).ConfigureAwait(false));
+                var match = MatchByEmail(draft, _index.FindByEmail(draft.Email), _index.LinkOf);
+                return match.Contact == null ? match : ContactMatch.Existing(await WithAttributesAsync(match.Contact, cancellationToken).ConfigureAwait(false), match.MatchedBy);
             }
 
             Interlocked.Increment(ref _lookups);
             var byExternalId = await _client.FindContactByExternalIdAsync(draft.ExternalId, cancellationToken).ConfigureAwait(false);
-            if (byExternalId != null) return ContactMatch.Existing(byExternalId);
-            if (draft.Email == null) return ContactMatch.None;
+            if (byExternalId != null && byExternalId.IsUser) return ContactMatch.Existing(byExternalId, ContactMatchedBy.ExternalId);
 
+            // One search finds both the contact carrying this customer and the contacts with its email. Search lags, so it
+            // only finds contacts that existed before; one this run created carries our external_id and was found above,
+            // and a create that collides anyway gets a 409 naming the contact to adopt.
             Interlocked.Increment(ref _lookups);
-            var found = await _client.SearchContactsAsync(IntercomSearchQuery.Field("email", "=", draft.Email), IntercomClient.MaxPageSize, null, cancellationToken).ConfigureAwait(false);
-            return MatchByEmail(draft, found.Contacts);
+            var byLink = IntercomSearchQuery.Field("custom_attributes." + _linkAttribute, "=", draft.CustomerId);
+            var query = draft.Email == null ? byLink : IntercomSearchQuery.Or(byLink, IntercomSearchQuery.Field("email", "=", draft.Email));
+            var found = (await _client.SearchContactsAsync(query, IntercomClient.MaxPageSize, null, cancellationToken).ConfigureAwait(false)).Contacts.ToList();
+            // Contacts this run wrote are not searchable yet; the index knows them (without their attributes).
+            if (draft.Email != null)
+            {
+                foreach (var written in _index.FindByEmail(draft.Email).Where(c => found.All(f => f.Id != c.Id))) found.Add(written);
+            }
+
+            var carrying = found.FirstOrDefault(c => LinkOf(c) == draft.CustomerId);
+            if (carrying != null) return ContactMatch.Existing(await WithAttributesAsync(carrying, cancellationToken).ConfigureAwait(false), ContactMatchedBy.Link);
+            if (draft.Email == null) return ContactMatch.None;
+            var byEmail = MatchByEmail(draft, found, id => LinkOf(found.First(x => x.Id == id)));
+            return byEmail.Contact == null ? byEmail : ContactMatch.Existing(await WithAttributesAsync(byEmail.Contact, cancellationToken).ConfigureAwait(false), byEmail.MatchedBy);
         }
 
+        /// <summary>The Stripe customer a contact carries (its link attribute), or null.</summary>
+        public string? LinkOf(IntercomContact contact) => _index.LinkOf(contact) ?? _index.LinkOf(contact.Id);
+
         /// <summary>A contact this run wrote: known from now on, whatever a list read earlier says.</summary>
-        public void RecordOwnWrite(IntercomContact contact) => _index.RecordOwnWrite(contact);
+        public void RecordOwnWrite(IntercomContact contact, string? customerId) => _index.RecordOwnWrite(contact, customerId);
 
         /// <summary>A contact found unchanged: keep knowing it, drop its attributes.</summary>
         public void RecordChecked(IntercomContact contact) => _index.RecordChecked(contact);
@@ -80,23 +113,26 @@ namespace StripeIntercom.Sync
         public void Remove(string contactId) => _index.Remove(contactId);
 
         /// <summary>The index keeps contacts it has seen written or checked without attributes; diffing needs them back.</summary>
-        private async Task<IntercomContact> WithAttributesAsync(IntercomContact contact, CancellationToken cancellationToken)
+        public async Task<IntercomContact> WithAttributesAsync(IntercomContact contact, CancellationToken cancellationToken)
         {
             if (!contact.IsIdentityOnly) return contact;
             Interlocked.Increment(ref _lookups);
             return await _client.GetContactAsync(contact.Id, cancellationToken).ConfigureAwait(false);
         }
 
-        private static ContactMatch MatchByEmail(ContactDraft draft, IEnumerable<IntercomContact> contacts)
+        private ContactMatch MatchByEmail(ContactDraft draft, IEnumerable<IntercomContact> contacts, Func<string, string?> linkOf)
         {
-            var candidates = contacts.Where(c => string.Equals(c.Email, draft.Email, StringComparison.OrdinalIgnoreCase)).ToList();
-            var ours = candidates.FirstOrDefault(c => c.ExternalId == draft.ExternalId);
-            if (ours != null) return ContactMatch.Existing(ours);
-            if (candidates.Count == 0) return ContactMatch.None;
-            if (candidates.Count == 1 && candidates[0].ExternalId == null) return ContactMatch.Existing(candidates[0]);
-            // Two anonymous contacts share the email, or it belongs to another customer's user: guessing could
-            // merge two people's histories, so a human decides.
-            return ContactMatch.Conflict(candidates.Select(c => c.Id).ToList());
+            var sameEmail = contacts.Where(c => string.Equals(c.Email, draft.Email, StringComparison.OrdinalIgnoreCase)).ToList();
+            var users = sameEmail.Where(c => c.IsUser).ToList();
+            var carryingOthers = users.Where(c => linkOf(c.Id) is string link && link != draft.CustomerId).ToList();
+            if (carryingOthers.Count > 0) return ContactMatch.Shared(carryingOthers);
+            if (users.Count == 1) return ContactMatch.Existing(users[0], ContactMatchedBy.Email);
+            // Several people's users share the email: guessing could give one person another's billing, so a human decides.
+            if (users.Count > 1) return ContactMatch.Conflict(users.Select(c => c.Id).ToList());
+            if (!_mergeLeads) return ContactMatch.None;
+            var leads = sameEmail.Where(c => c.IsLead && c.ExternalId == null).ToList();
+            if (leads.Count == 1) return ContactMatch.Existing(leads[0], ContactMatchedBy.Lead);
+            return leads.Count == 0 ? ContactMatch.None : ContactMatch.Conflict(leads.Select(c => c.Id).ToList());
         }
 
         private async Task<bool> IsIndexUsableAsync(CancellationToken cancellationToken)

@@ -3,15 +3,17 @@ using StripeIntercom.Intercom;
 
 namespace StripeIntercom.Sync
 {
-    /// <summary>What identity resolution found for a draft: its contact, no contact, or several that could each be it.</summary>
+    /// <summary>What identity resolution found for a draft.</summary>
     internal sealed class ContactMatch
     {
-        public static readonly ContactMatch None = new ContactMatch(null, null);
+        public static readonly ContactMatch None = new ContactMatch(null, null, ContactMatchedBy.None, null);
 
-        private ContactMatch(IntercomContact? contact, IReadOnlyList<string>? candidates)
+        private ContactMatch(IntercomContact? contact, IReadOnlyList<string>? candidates, ContactMatchedBy matchedBy, IReadOnlyList<IntercomContact>? sharedEmail)
         {
             Contact = contact;
             Candidates = candidates;
+            MatchedBy = matchedBy;
+            SharedEmail = sharedEmail;
         }
 
         public IntercomContact? Contact { get; }
@@ -19,8 +21,15 @@ namespace StripeIntercom.Sync
         /// <summary>For a conflict: the ids of the contacts that could each be the customer.</summary>
         public IReadOnlyList<string>? Candidates { get; }
 
-        public static ContactMatch Existing(IntercomContact contact) => new ContactMatch(contact, null);
+        public ContactMatchedBy MatchedBy { get; }
 
-        public static ContactMatch Conflict(IReadOnlyList<string> candidates) => new ContactMatch(null, candidates);
+        /// <summary>Users with the customer's email that carry another Stripe customer: the siblings decide which contact is whose.</summary>
+        public IReadOnlyList<IntercomContact>? SharedEmail { get; }
+
+        public static ContactMatch Existing(IntercomContact contact, ContactMatchedBy matchedBy) => new ContactMatch(contact, null, matchedBy, null);
+
+        public static ContactMatch Conflict(IReadOnlyList<string> candidates) => new ContactMatch(null, candidates, ContactMatchedBy.None, null);
+
+        public static ContactMatch Shared(IReadOnlyList<IntercomContact> holders) => new ContactMatch(null, null, ContactMatchedBy.None, holders);
     }
 }

@@ -33,6 +33,7 @@ namespace StripeIntercom.Sync
         private readonly SemaphoreSlim _attributeGate = new SemaphoreSlim(1, 1);
         private readonly ConcurrentDictionary<string, bool> _ensuredAttributes = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
         private volatile bool _attributesEnsuredOnce;
+        private readonly SemaphoreSlim[] _emailGates = Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
 
         public ContactSynchronizer(IntercomClient client, AttributeMap map, SyncOptions? options = null, ILogger? logger = null)
         {
@@ -41,8 +42,14 @@ namespace StripeIntercom.Sync
             _options = options ?? new SyncOptions();
             _logger = logger ?? NullLogger.Instance;
             AttributeInitializer = new DataAttributeInitializer(client, _logger);
-            _lookup = new ContactLookup(client, _options.LookupMode, _logger);
+            _lookup = new ContactLookup(client, _options.LookupMode, map.LinkAttributeName, _options.MergeLeads, _logger);
         }
+
+        /// <summary>
+        /// Finds every live Stripe customer with an email (Stripe's exact filter) as drafts, so customers sharing one email
+        /// can be settled; without it, a contact carrying another customer is a conflict. <see cref="Runs.CustomerSync"/> sets it.
+        /// </summary>
+        public Func<string, CancellationToken, Task<IReadOnlyList<ContactDraft>>>? FindCustomersByEmail { get; set; }
 
         public AttributeMap Map => _map;
         public SyncOptions Options => _options;
@@ -64,18 +71,27 @@ namespace StripeIntercom.Sync
         public ContactDraft BuildDraft(CustomerProfile profile)
         {
             if (profile == null) throw new ArgumentNullException(nameof(profile));
-            return new ContactDraft(profile.Id, profile.Email, profile.Name, _map.Evaluate(profile)) { Deleted = profile.Deleted };
+            var key = _options.ExternalIdMetadataKey ?? _map.ExternalIdMetadataKey;
+            var externalId = key != null && profile.Metadata.TryGetValue(key, out var appUserId) ? appUserId : null;
+            return new ContactDraft(profile.Id, profile.Email, profile.Name, _map.Evaluate(profile), externalId)
+            {
+                Deleted = profile.Deleted,
+                Rank = CustomerRank.Of(profile),
+            };
         }
 
         /// <summary>
         /// Creates or updates the customer's contact. Failures are returned as <see cref="SyncAction.Failed"/>, except the
         /// ones that stop the whole run (<see cref="RunStoppingError"/>: a rejected token, an open circuit, an overall
-        /// timeout) and cancellation, which are thrown.
+        /// timeout) and cancellation, which are thrown. Work for one email is serialised, so customers sharing an email
+        /// settle on one contact whatever the order or concurrency.
         /// </summary>
         public async Task<SyncResult> SyncAsync(ContactDraft draft, CancellationToken cancellationToken = default)
         {
             if (draft == null) throw new ArgumentNullException(nameof(draft));
             var result = new SyncResult { CustomerId = draft.CustomerId, Email = draft.Email, WhatIf = _options.WhatIf };
+            var gate = draft.Email == null ? null : _emailGates[(StringComparer.OrdinalIgnoreCase.GetHashCode(draft.Email) & 0x7fffffff) % _emailGates.Length];
+            if (gate != null) await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
                 if (draft.Deleted)
@@ -85,12 +101,15 @@ namespace StripeIntercom.Sync
                 }
 
                 var match = await _lookup.ResolveAsync(draft, cancellationToken).ConfigureAwait(false);
-                if (match.Candidates != null)
+                var carried = match.Contact == null ? null : _lookup.LinkOf(match.Contact);
+                if (match.SharedEmail != null || (carried != null && carried != draft.CustomerId) || ListsOtherCustomers(match.Contact))
+                    await SyncSharedEmailAsync(draft, match, result, cancellationToken).ConfigureAwait(false);
+                else if (match.Candidates != null)
                     MarkConflict(result, draft, match.Candidates);
                 else if (match.Contact == null)
                     await CreateAsync(draft, result, cancellationToken).ConfigureAwait(false);
                 else
-                    await UpdateAsync(match.Contact, draft, result, cancellationToken).ConfigureAwait(false);
+                    await UpdateAsync(match.Contact, draft, match.MatchedBy, result, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (RunStoppingError.Is(e))
             {
@@ -107,7 +126,11 @@ namespace StripeIntercom.Sync
                 result.Error = Describe(draft, e);
                 _logger.LogWarning("{Error}", result.Error);
             }
-            _logger.LogDebug("{CustomerId} {Action} {ContactId}", result.CustomerId, result.Action, result.ContactId);
+            finally
+            {
+                gate?.Release();
+            }
+            _logger.LogDebug("{CustomerId} {Action} {ContactId} by {MatchedBy}", result.CustomerId, result.Action, result.ContactId, result.MatchedBy);
             return result;
         }
 
@@ -128,7 +151,9 @@ namespace StripeIntercom.Sync
             }
 
             var match = await _lookup.ResolveAsync(draft, cancellationToken).ConfigureAwait(false);
-            if (match.Contact == null || match.Contact.ExternalId != draft.ExternalId)
+            var carries = match.Contact == null ? null : _lookup.LinkOf(match.Contact);
+            if (match.Contact == null || (match.MatchedBy != ContactMatchedBy.ExternalId && match.MatchedBy != ContactMatchedBy.Link)
+                || (carries != null && carries != draft.CustomerId))
             {
                 result.Action = SyncAction.Skipped;
                 result.Error = $"Stripe customer {draft.CustomerId} was deleted and has no Intercom contact; none is created.";
@@ -137,7 +162,7 @@ namespace StripeIntercom.Sync
 
             if (_options.DeletedCustomerAction == DeletedCustomerAction.Mark)
             {
-                await UpdateAsync(match.Contact, draft, result, cancellationToken).ConfigureAwait(false);
+                await UpdateAsync(match.Contact, draft, match.MatchedBy, result, cancellationToken).ConfigureAwait(false);
                 return;
             }
 
@@ -147,6 +172,65 @@ namespace StripeIntercom.Sync
             await _client.ArchiveContactAsync(match.Contact.Id, cancellationToken).ConfigureAwait(false);
             _lookup.Remove(match.Contact.Id);
         }
+
+        /// <summary>
+        /// Several Stripe customers may share an email (people re-subscribe and a second customer is made): they get one
+        /// contact, which carries the customer that ranks best (<see cref="CustomerRank"/>) and lists the others. Every
+        /// sibling's sync writes the same thing, so the result does not depend on which is read first, and a re-run writes
+        /// nothing. A contact carrying a customer that no longer has this email (deleted, or changed its email) is adopted.
+        /// </summary>
+        private async Task SyncSharedEmailAsync(ContactDraft draft, ContactMatch match, SyncResult result, CancellationToken cancellationToken)
+        {
+            if (FindCustomersByEmail == null || draft.Email == null)
+            {
+                var holders = match.SharedEmail ?? new[] { match.Contact! };
+                MarkConflict(result, draft, holders.Select(c => c.Id).ToList());
+                result.Error += " The contact carries another Stripe customer.";
+                return;
+            }
+
+            var found = await FindCustomersByEmail(draft.Email, cancellationToken).ConfigureAwait(false);
+            var siblings = found.Where(d => d.CustomerId != draft.CustomerId && !d.Deleted).Append(draft).ToList();
+            var siblingIds = new HashSet<string>(siblings.Select(d => d.CustomerId), StringComparer.Ordinal);
+            var winner = siblings.OrderBy(d => d.Rank).First();
+            var others = siblings.Where(d => d.CustomerId != winner.CustomerId).Select(d => d.CustomerId).ToList();
+
+            // The group's contact: the one carrying the winner, else one carrying a sibling, else the one found.
+            var candidates = (match.SharedEmail ?? Array.Empty<IntercomContact>()).Concat(match.Contact == null ? Array.Empty<IntercomContact>() : new[] { match.Contact }).ToList();
+            var contact = candidates.FirstOrDefault(c => _lookup.LinkOf(c) == winner.CustomerId)
+                ?? candidates.FirstOrDefault(c => _lookup.LinkOf(c) is string link && siblingIds.Contains(link))
+                ?? match.Contact;
+            var foreign = candidates.Where(c => c != contact && _lookup.LinkOf(c) is string link && !siblingIds.Contains(link)).ToList();
+            if (contact == null && foreign.Count == 1) contact = foreign[0];
+            else if (contact == null && foreign.Count > 1)
+            {
+                MarkConflict(result, draft, foreign.Select(c => c.Id).ToList());
+                return;
+            }
+
+            var settled = winner.WithOtherCustomers(_map.OtherCustomersAttributeName, others);
+            if (contact == null)
+            {
+                await CreateAsync(settled, result, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await UpdateAsync(await _lookup.WithAttributesAsync(contact, cancellationToken).ConfigureAwait(false), settled, ContactMatchedBy.Sibling, result, cancellationToken).ConfigureAwait(false);
+            }
+
+            result.CustomerId = draft.CustomerId;
+            result.Email = draft.Email;
+            if (winner.CustomerId != draft.CustomerId)
+            {
+                result.MatchedBy = ContactMatchedBy.Sibling;
+                result.Note = $"Stripe customers {string.Join(", ", siblings.Select(d => d.CustomerId).OrderBy(id => id, StringComparer.Ordinal))} share the email {draft.Email}; the contact carries {winner.CustomerId}, which ranks best.";
+            }
+        }
+
+        private bool ListsOtherCustomers(IntercomContact? contact) =>
+            contact != null && _map.OtherCustomersAttributeName is string name
+            && contact.CustomAttributes.TryGetValue(name, out var value) && value.ValueKind == System.Text.Json.JsonValueKind.String
+            && value.GetString()!.Length > 0;
 
         // ---- writes ----
 
@@ -166,6 +250,7 @@ namespace StripeIntercom.Sync
             changes.AddRange(write.CustomAttributes.Select(p => new AttributeChange(p.Key, null, p.Value)));
             result.Changes = changes;
             result.Action = SyncAction.Created;
+            result.MatchedBy = ContactMatchedBy.Created;
             if (_options.WhatIf) return;
 
             await EnsureAttributesAsync(draft, cancellationToken).ConfigureAwait(false);
@@ -176,32 +261,46 @@ namespace StripeIntercom.Sync
             }
             catch (IntercomConflictException conflict) when (conflict.ExistingContactId != null)
             {
+                // A create whose response was lost, or a contact that appeared since the lookup (search lags): adopt it
+                // by the same rules as a lookup, never make a second one.
                 var existing = await _client.GetContactAsync(conflict.ExistingContactId, cancellationToken).ConfigureAwait(false);
-                if (existing.ExternalId != null && existing.ExternalId != draft.ExternalId)
+                var carries = _lookup.LinkOf(existing);
+                var matchedBy = existing.ExternalId == draft.ExternalId ? ContactMatchedBy.ExternalId
+                    : carries == draft.CustomerId ? ContactMatchedBy.Link
+                    : carries == null && existing.IsUser && string.Equals(existing.Email, draft.Email, StringComparison.OrdinalIgnoreCase) && existing.ExternalId == null ? ContactMatchedBy.Email
+                    : ContactMatchedBy.None;
+                if (matchedBy == ContactMatchedBy.None)
                 {
                     MarkConflict(result, draft, new[] { existing.Id });
-                    result.Error += $" Intercom refused the create: contact {existing.Id} (external_id {existing.ExternalId}) holds these details.";
+                    result.Error += $" Intercom refused the create: contact {existing.Id} (external_id {existing.ExternalId ?? "(none)"}) holds these details.";
                     return;
                 }
-                await UpdateAsync(existing, draft, result, cancellationToken).ConfigureAwait(false);
+                await UpdateAsync(existing, draft, matchedBy, result, cancellationToken).ConfigureAwait(false);
                 return;
             }
-            _lookup.RecordOwnWrite(created);
+            _lookup.RecordOwnWrite(created, draft.CustomerId);
             result.ContactId = created.Id;
         }
 
-        private async Task UpdateAsync(IntercomContact contact, ContactDraft draft, SyncResult result, CancellationToken cancellationToken)
+        /// <param name="matchedBy">
+        /// How the contact was found. Only a contact the sync made for this customer (external_id = customer id) gets its
+        /// email and name written; one the app made (its own user id, or adopted by email) keeps them, so the app and the
+        /// sync never write the same field back and forth.
+        /// </param>
+        private async Task UpdateAsync(IntercomContact contact, ContactDraft draft, ContactMatchedBy matchedBy, SyncResult result, CancellationToken cancellationToken)
         {
-            var (write, changes) = Diff(contact, draft);
+            var ownsIdentity = contact.ExternalId == draft.CustomerId || matchedBy == ContactMatchedBy.Lead;
+            var (write, changes) = Diff(contact, draft, ownsIdentity);
             result.ContactId = contact.Id;
             result.Changes = changes;
+            result.MatchedBy = matchedBy;
             if (changes.Count == 0 && !_options.Force)
             {
                 result.Action = SyncAction.Unchanged;
                 _lookup.RecordChecked(contact);
                 return;
             }
-            if (_options.Force) write = FullWrite(contact, draft);
+            if (_options.Force) write = FullWrite(contact, draft, ownsIdentity);
             result.Action = SyncAction.Updated;
             if (_options.WhatIf) return;
 
@@ -219,8 +318,11 @@ namespace StripeIntercom.Sync
                 updated = await ConvertLeadByMergeAsync(contact, draft, cancellationToken).ConfigureAwait(false);
                 result.ContactId = updated.Id;
             }
-            _lookup.RecordOwnWrite(updated);
+            _lookup.RecordOwnWrite(updated, DraftLink(draft));
         }
+
+        private string? DraftLink(ContactDraft draft) =>
+            draft.CustomAttributes.TryGetValue(_map.LinkAttributeName, out var link) ? link as string : null;
 
         private async Task<IntercomContact> ConvertLeadByMergeAsync(IntercomContact lead, ContactDraft draft, CancellationToken cancellationToken)
         {
@@ -232,7 +334,7 @@ namespace StripeIntercom.Sync
                 Name = draft.Name,
                 CustomAttributes = draft.CustomAttributes.Where(p => p.Value != null).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal),
             }, cancellationToken).ConfigureAwait(false);
-            _lookup.RecordOwnWrite(user);
+            _lookup.RecordOwnWrite(user, draft.CustomerId);
             var merged = await _client.MergeContactsAsync(lead.Id, user.Id, cancellationToken).ConfigureAwait(false);
             _lookup.Remove(lead.Id);
             _logger.LogInformation("Merged lead {LeadId} into new user {UserId} for customer {CustomerId}", lead.Id, merged.Id, draft.CustomerId);
@@ -240,7 +342,8 @@ namespace StripeIntercom.Sync
         }
 
         /// <summary>The fields that differ, as a minimal update and as a report.</summary>
-        private static (IntercomContactWrite Write, List<AttributeChange> Changes) Diff(IntercomContact contact, ContactDraft draft)
+        /// <summary>The fields that differ, as a minimal update and as a report. An adopted contact keeps its identity fields.</summary>
+        private static (IntercomContactWrite Write, List<AttributeChange> Changes) Diff(IntercomContact contact, ContactDraft draft, bool ownsIdentity)
         {
             var write = new IntercomContactWrite();
             var changes = new List<AttributeChange>();
@@ -251,17 +354,17 @@ namespace StripeIntercom.Sync
                 write.Role = draft.Role;
                 changes.Add(new AttributeChange("role", contact.Role, draft.Role));
             }
-            if (contact.ExternalId != draft.ExternalId)
+            if (ownsIdentity && contact.ExternalId != draft.ExternalId)
             {
                 write.ExternalId = draft.ExternalId;
                 changes.Add(new AttributeChange("external_id", contact.ExternalId, draft.ExternalId));
             }
-            if (draft.Email != null && !string.Equals(contact.Email, draft.Email, StringComparison.OrdinalIgnoreCase))
+            if (ownsIdentity && draft.Email != null && !string.Equals(contact.Email, draft.Email, StringComparison.OrdinalIgnoreCase))
             {
                 write.Email = draft.Email;
                 changes.Add(new AttributeChange("email", contact.Email, draft.Email));
             }
-            if (draft.Name != null && !string.Equals(contact.Name, draft.Name, StringComparison.Ordinal))
+            if (ownsIdentity && draft.Name != null && !string.Equals(contact.Name, draft.Name, StringComparison.Ordinal))
             {
                 write.Name = draft.Name;
                 changes.Add(new AttributeChange("name", contact.Name, draft.Name));
@@ -277,12 +380,12 @@ namespace StripeIntercom.Sync
             return (write, changes);
         }
 
-        private static IntercomContactWrite FullWrite(IntercomContact contact, ContactDraft draft) => new IntercomContactWrite
+        private static IntercomContactWrite FullWrite(IntercomContact contact, ContactDraft draft, bool ownsIdentity) => new IntercomContactWrite
         {
             Role = draft.Role,
-            ExternalId = draft.ExternalId,
-            Email = draft.Email,
-            Name = draft.Name,
+            ExternalId = ownsIdentity ? draft.ExternalId : null,
+            Email = ownsIdentity ? draft.Email : null,
+            Name = ownsIdentity ? draft.Name : null,
             // A null goes only where the contact holds the attribute: an attribute never created cannot be cleared.
             CustomAttributes = draft.CustomAttributes
                 .Where(p => p.Value != null || contact.CustomAttributes.ContainsKey(p.Key))

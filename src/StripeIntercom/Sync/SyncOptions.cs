@@ -13,6 +13,15 @@ namespace StripeIntercom.Sync
         /// <summary>Create missing data attributes before the first write.</summary>
         public bool InitializeAttributes { get; set; } = true;
 
+        /// <summary>
+        /// The Stripe customer metadata key that holds the app's own user id, which is the contact's external_id; the
+        /// customer id when null or when a customer lacks it. Overrides the attribute map's.
+        /// </summary>
+        public string? ExternalIdMetadataKey { get; set; }
+
+        /// <summary>Take a lead with the customer's email (convert it, or merge it into a new user). Off: leads are unverified.</summary>
+        public bool MergeLeads { get; set; }
+
         /// <summary>What happens to the contact of a customer deleted in Stripe.</summary>
         public DeletedCustomerAction DeletedCustomerAction { get; set; } = DeletedCustomerAction.Mark;
     }

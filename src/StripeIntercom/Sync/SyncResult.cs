@@ -10,6 +10,10 @@ namespace StripeIntercom.Sync
         public string? Email { get; set; }
         public string? ContactId { get; set; }
         public SyncAction Action { get; set; }
+        /// <summary>How the contact was found: ExternalId, Link, Email, Lead, Sibling or Created.</summary>
+        public ContactMatchedBy MatchedBy { get; set; }
+        /// <summary>Why the result is what it is when that is not obvious (customers sharing an email, say).</summary>
+        public string? Note { get; set; }
         /// <summary>True when nothing was written because the run was a -WhatIf.</summary>
         public bool WhatIf { get; set; }
         public IReadOnlyList<AttributeChange> Changes { get; set; } = Array.Empty<AttributeChange>();

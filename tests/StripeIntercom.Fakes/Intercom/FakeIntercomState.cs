@@ -162,9 +162,11 @@ public sealed partial class FakeIntercomState
             var email = OptionalString(body, "email");
             if (role == "user" && externalId is null && email is null)
                 throw new FakeIntercomError(400, "parameter_not_found", "A user needs an external_id or an email");
+            // Users may share an email when their external_ids differ (an app identifies users by its own id); an email
+            // alone matches a user that has no external_id, or any user when the new one has none.
             var holder = _contacts.FirstOrDefault(c => c.IsVisible && c.IsUser &&
                 ((externalId is not null && c.ExternalId == externalId) ||
-                 (email is not null && string.Equals(c.Email, email, StringComparison.OrdinalIgnoreCase))));
+                 (email is not null && string.Equals(c.Email, email, StringComparison.OrdinalIgnoreCase) && (externalId is null || c.ExternalId is null))));
             if (holder is not null) throw Conflict(holder);
             var custom = ValidateCustomAttributes(body);
             var contact = NewContact(role, externalId, email, OptionalString(body, "name"));

@@ -18,6 +18,9 @@ public sealed record FakeCustomerChange
     public string? Price { get; init; }
     public long? Quantity { get; init; }
 
+    /// <summary>Metadata keys to set (an empty value removes the key, as in Stripe).</summary>
+    public IReadOnlyDictionary<string, string>? Metadata { get; init; }
+
     /// <summary>The change's events stay out of the event list until revealed (/__control/events/reveal), keeping their time.</summary>
     public bool LateEvents { get; init; }
 
@@ -34,5 +37,6 @@ public sealed record FakeCustomerChange
         Price = (string?)body["price"],
         Quantity = (long?)body["quantity"],
         LateEvents = (bool?)body["late_events"] ?? false,
+        Metadata = body["metadata"] is JsonObject metadata ? metadata.ToDictionary(p => p.Key, p => (string?)p.Value ?? "") : null,
     };
 }

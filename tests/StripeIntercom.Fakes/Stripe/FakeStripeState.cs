@@ -75,6 +75,10 @@ public sealed class FakeStripeState
                 Id = _ids.Next("cus_"), Created = Math.Max(now, Data.Customers.Count == 0 ? now : Data.Customers[^1].Created + 1),
                 Email = draft.Email, Name = draft.Name, Balance = draft.Balance ?? 0, InvoicePrefix = $"N{Data.Customers.Count:X6}",
             };
+            foreach (var (key, value) in draft.Metadata ?? new Dictionary<string, string>())
+            {
+                if (value.Length > 0) customer.Metadata[key] = value;
+            }
             Data.Add(customer);
             Emit("customer.created", FakeStripeJson.Customer(customer));
             if (draft.TouchesSubscription) CreateSubscription(customer, draft, now);
@@ -94,6 +98,15 @@ public sealed class FakeStripeState
             if (change.Email is not null && change.Email != customer.Email) { previous["email"] = customer.Email; customer.Email = change.Email; }
             if (change.Name is not null && change.Name != customer.Name) { previous["name"] = customer.Name; customer.Name = change.Name; }
             if (change.Balance is not null && change.Balance != customer.Balance) { previous["balance"] = customer.Balance; customer.Balance = change.Balance.Value; }
+            if (change.Metadata is { Count: > 0 })
+            {
+                previous["metadata"] = new JsonObject(customer.Metadata.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value)));
+                foreach (var (key, value) in change.Metadata)
+                {
+                    if (value.Length == 0) customer.Metadata.Remove(key);
+                    else customer.Metadata[key] = value;
+                }
+            }
             if (previous.Count > 0) emitted.Add(Emit("customer.updated", FakeStripeJson.Customer(customer), previous));
             if (change.TouchesSubscription) emitted.AddRange(ChangeSubscription(customer, change));
             if (change.LateEvents)

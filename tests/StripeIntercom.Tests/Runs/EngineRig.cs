@@ -37,7 +37,7 @@ internal sealed class EngineRig : IAsyncDisposable
         await FakeIntercomServer.StartAsync(new FakeIntercomOptions { WindowLimit = 0, SearchLagSeconds = 0, LatencyMs = intercomLatencyMs }));
 
     /// <summary>A fresh session's engine, as a new Invoke-StripeIntercomSync would make.</summary>
-    public CustomerSync NewSync(ContactLookupMode mode = ContactLookupMode.PerCustomer)
+    public CustomerSync NewSync(ContactLookupMode mode = ContactLookupMode.PerCustomer, Action<SyncOptions>? configure = null)
     {
         var counters = new ResilienceCounters();
         var reader = new StripeCustomerReader(new StripeSettings
@@ -55,7 +55,9 @@ internal sealed class EngineRig : IAsyncDisposable
         });
         _owned.Add(reader);
         _owned.Add(client);
-        return new CustomerSync(new ContactSynchronizer(client, AttributeMap.Default, new SyncOptions { LookupMode = mode }), reader);
+        var options = new SyncOptions { LookupMode = mode };
+        configure?.Invoke(options);
+        return new CustomerSync(new ContactSynchronizer(client, AttributeMap.Default, options), reader);
     }
 
     public IncrementalSyncJob NewJob(CustomerSync sync, int throttleLimit = 8) =>
@@ -75,6 +77,17 @@ internal sealed class EngineRig : IAsyncDisposable
             }
         }, cancellationToken);
         return (outcome, results);
+    }
+
+    /// <summary>A full run of every live customer through the shipped runner, results in input order.</summary>
+    public async Task<(List<SyncResult> Results, SyncRunner Runner)> SyncEveryoneAsync(CustomerSync sync, int throttleLimit = 8)
+    {
+        var results = new List<SyncResult>();
+        var runner = new SyncRunner(sync, throttleLimit, r => { lock (results) results.Add(r); }, CancellationToken.None);
+        _owned.Add(runner);
+        await runner.RunAsync(sync.Stripe!.ReadAsync(CustomerQuery.All));
+        Assert.Null(runner.StopError);
+        return (results, runner);
     }
 
     public SyncState State() => SyncStateStore.Load(StatePath).State ?? throw new InvalidOperationException("No state file.");
@@ -103,16 +116,18 @@ internal sealed class EngineRig : IAsyncDisposable
     /// Exactly one live contact per live Stripe customer, each holding what Stripe says now; a deleted customer's contact
     /// may remain, marked deleted.
     /// </summary>
-    public async Task AssertIntercomMatchesStripeAsync()
+    /// <param name="byLink">Find each customer's contact by the customer it carries (stripe_customer_id), not by external_id.</param>
+    public async Task AssertIntercomMatchesStripeAsync(bool byLink = false)
     {
         var customers = Stripe.State.LiveCustomers();
         var deleted = Stripe.State.DeletedCustomers().Select(c => c.Id).ToHashSet();
-        var contacts = LiveContacts().Where(c => !deleted.Contains(c.ExternalId!)).ToList();
+        string? KeyOf(FakeContact c) => byLink ? (string?)c.CustomAttributes.GetValueOrDefault("stripe_customer_id") : c.ExternalId;
+        var contacts = LiveContacts().Where(c => KeyOf(c) is string key && !deleted.Contains(key)).ToList();
         Assert.Equal(customers.Count, contacts.Count);
-        Assert.Equal(customers.Select(c => c.Id).OrderBy(x => x), contacts.Select(c => c.ExternalId!).OrderBy(x => x));
+        Assert.Equal(customers.Select(c => c.Id).OrderBy(x => x), contacts.Select(c => KeyOf(c)!).OrderBy(x => x));
         var sync = NewSync();
         var reader = sync.Stripe!;
-        var byExternalId = contacts.ToDictionary(c => c.ExternalId!);
+        var byExternalId = contacts.ToDictionary(c => KeyOf(c)!);
         foreach (var customer in customers)
         {
             var draft = sync.Synchronizer.BuildDraft((await reader.GetAsync(customer.Id))!);

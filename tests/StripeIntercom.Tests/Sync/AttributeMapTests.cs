@@ -12,7 +12,7 @@ public class AttributeMapTests
     {
         var names = AttributeMap.Default.Names.ToList();
 
-        Assert.Equal(24, names.Count);
+        Assert.Equal(25, names.Count);
         Assert.All(names, n => Assert.StartsWith("stripe_", n));
         Assert.All(AttributeMap.Default.Attributes.Where(a => a.DataType == IntercomDataType.Date), a => Assert.EndsWith("_at", a.Name));
         Assert.Contains("stripe_payment_failing", names);
@@ -45,7 +45,8 @@ public class AttributeMapTests
 
         Assert.Contains("stripe_nope", selectError.Message);
         Assert.Contains("nope", renameError.Message);
-        Assert.Equal(new[] { "mrr", "stripe_plan_name" }, map.Names);
+        // The customer link always comes along: identity needs it whatever is picked.
+        Assert.Equal(new[] { "stripe_customer_id", "mrr", "stripe_plan_name" }, map.Names);
         Assert.Equal(IntercomDataType.Float, map.Find("mrr")!.DataType);
     }
 
@@ -72,9 +73,10 @@ public class AttributeMapTests
         var path = Path.GetTempFileName();
         try
         {
-            File.WriteAllText(path, """{ "attributes": ["stripe_mrr", "stripe_plan_name"], "rename": { "stripe_mrr": "mrr" } }""");
+            File.WriteAllText(path, """{ "Attributes": ["stripe_mrr", "stripe_plan_name"], "RENAME": { "stripe_mrr": "mrr" }, "externalIdMetadataKey": "app_user_id" }""");
             var map = AttributeMapFile.Load(path);
-            Assert.Equal(new[] { "mrr", "stripe_plan_name" }, map.Names);
+            Assert.Equal(new[] { "stripe_customer_id", "mrr", "stripe_plan_name" }, map.Names);
+            Assert.Equal("app_user_id", map.ExternalIdMetadataKey);
 
             File.WriteAllText(path, """{ "attributes": ["stripe_unknown"] }""");
             Assert.Contains("stripe_unknown", Assert.Throws<ArgumentException>(() => AttributeMapFile.Load(path)).Message);

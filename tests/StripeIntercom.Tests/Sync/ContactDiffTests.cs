@@ -19,7 +19,7 @@ public class ContactDiffTests
 
         Assert.Equal(SyncAction.Created, result.Action);
         Assert.False(result.WhatIf);
-        Assert.Equal(24, server.State.DataAttributes.Count(a => a.Custom));
+        Assert.Equal(25, server.State.DataAttributes.Count(a => a.Custom));
         var contact = Assert.Single(server.State.Contacts);
         Assert.Equal(result.ContactId, contact.Id);
         Assert.Equal("trialing", (string?)contact.CustomAttributes["stripe_subscription_status"]);
@@ -91,7 +91,7 @@ public class ContactDiffTests
     {
         await using var server = await IntercomTestServer.StartAsync();
         server.State.Seed("lead", null, "customer2@example.test");
-        var sync = Synchronizer(server, whatIf: true);
+        var sync = Synchronizer(server, whatIf: true, mergeLeads: true);
 
         var created = await sync.SyncAsync(sync.BuildDraft(ProfileBuilder.Build(1)));
         var adopted = await sync.SyncAsync(sync.BuildDraft(ProfileBuilder.Build(2)));

@@ -31,11 +31,11 @@ public class ContactIdentityTests
     [InlineData(ContactLookupMode.Auto)]
     [InlineData(ContactLookupMode.PerCustomer)]
     [InlineData(ContactLookupMode.Bulk)]
-    public async Task Adopts_a_lead_with_the_same_email_and_makes_it_the_user(ContactLookupMode mode)
+    public async Task With_MergeLeads_adopts_a_lead_with_the_same_email_and_makes_it_the_user(ContactLookupMode mode)
     {
         await using var server = await IntercomTestServer.StartAsync();
         var lead = server.State.Seed("lead", null, "customer1@example.test");
-        var sync = Synchronizer(server, mode);
+        var sync = Synchronizer(server, mode, mergeLeads: true);
 
         var result = await sync.SyncAsync(sync.BuildDraft(ProfileBuilder.Build(1)));
 
@@ -60,19 +60,24 @@ public class ContactIdentityTests
         var result = await sync.SyncAsync(sync.BuildDraft(ProfileBuilder.Build(1)));
 
         Assert.Equal(SyncAction.Updated, result.Action);
+        Assert.Equal(ContactMatchedBy.Email, result.MatchedBy);
         Assert.Equal(user.Id, result.ContactId);
-        Assert.Equal("cus_000001", Assert.Single(server.State.Contacts).ExternalId);
+        // Adopted as it is: the billing attributes land, its identity (no external_id, its email's case) stays.
+        var contact = Assert.Single(server.State.Contacts);
+        Assert.Null(contact.ExternalId);
+        Assert.Equal("CUSTOMER1@example.test", contact.Email);
+        Assert.Equal("cus_000001", (string?)contact.CustomAttributes["stripe_customer_id"]);
     }
 
     [Theory]
     [InlineData(ContactLookupMode.Auto)]
     [InlineData(ContactLookupMode.PerCustomer)]
     [InlineData(ContactLookupMode.Bulk)]
-    public async Task Two_contacts_sharing_the_email_are_a_conflict_and_nothing_is_written(ContactLookupMode mode)
+    public async Task Two_users_sharing_the_email_are_a_conflict_and_nothing_is_written(ContactLookupMode mode)
     {
         await using var server = await IntercomTestServer.StartAsync();
         var first = server.State.Seed("user", null, "customer1@example.test");
-        var second = server.State.Seed("lead", null, "customer1@example.test");
+        var second = server.State.Seed("user", "app_42", "customer1@example.test");
         var sync = Synchronizer(server, mode);
 
         var result = await sync.SyncAsync(sync.BuildDraft(ProfileBuilder.Build(1)));
@@ -81,7 +86,7 @@ public class ContactIdentityTests
         Assert.Equal(new[] { first.Id, second.Id }, result.Candidates.Order());
         Assert.Contains("cus_000001", result.Error);
         Assert.Equal(0, server.State.Counters.Writes);
-        Assert.All(server.State.Contacts, c => Assert.Null(c.ExternalId));
+        Assert.All(server.State.Contacts, c => Assert.False(c.CustomAttributes.ContainsKey("stripe_customer_id")));
     }
 
     [Fact]
@@ -89,7 +94,7 @@ public class ContactIdentityTests
     {
         await using var server = await IntercomTestServer.StartAsync(o => o.AllowLeadToUserUpdate = false);
         var lead = server.State.Seed("lead", null, "customer1@example.test", "From The Lead");
-        var sync = Synchronizer(server, ContactLookupMode.Bulk);
+        var sync = Synchronizer(server, ContactLookupMode.Bulk, mergeLeads: true);
 
         var result = await sync.SyncAsync(sync.BuildDraft(ProfileBuilder.Build(1)));
         var again = await sync.SyncAsync(sync.BuildDraft(ProfileBuilder.Build(1)));
@@ -116,9 +121,10 @@ public class ContactIdentityTests
         var result = await sync.SyncAsync(sync.BuildDraft(ProfileBuilder.Build(1)));
 
         Assert.Equal(SyncAction.Updated, result.Action);
+        Assert.Equal(ContactMatchedBy.Email, result.MatchedBy);
         Assert.Equal(recent.Id, result.ContactId);
         Assert.Equal(1, server.State.Counters["PUT /contacts/{id}"]);
-        Assert.Equal("cus_000001", Assert.Single(server.State.Contacts).ExternalId);
+        Assert.Equal("cus_000001", (string?)Assert.Single(server.State.Contacts).CustomAttributes["stripe_customer_id"]);
     }
 
     [Fact]

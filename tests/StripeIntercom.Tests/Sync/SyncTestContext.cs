@@ -7,9 +7,9 @@ namespace StripeIntercom.Tests.Sync;
 internal static class SyncTestContext
 {
     public static ContactSynchronizer Synchronizer(IntercomTestServer server, ContactLookupMode mode = ContactLookupMode.Auto,
-        bool whatIf = false, bool force = false, AttributeMap? map = null, bool initializeAttributes = true) =>
+        bool whatIf = false, bool force = false, AttributeMap? map = null, bool initializeAttributes = true, bool mergeLeads = false) =>
         new(server.CreateClient(), map ?? AttributeMap.Default,
-            new SyncOptions { LookupMode = mode, WhatIf = whatIf, Force = force, InitializeAttributes = initializeAttributes });
+            new SyncOptions { LookupMode = mode, WhatIf = whatIf, Force = force, InitializeAttributes = initializeAttributes, MergeLeads = mergeLeads });
 
     /// <summary>Writes to contacts only; attribute creation is left out so tests can talk about contacts.</summary>
     public static int ContactWrites(IntercomTestServer server) =>
