@@ -287,8 +287,6 @@ namespace StripeIntercom.PowerShell.Commands
             run.Drain();
         }
 
-        private ServiceConnection ConnectFromEnvironment() =>
-            ModuleSession.Open(this, new ConnectionOptions().WithDefaultsFrom(
-                Environment.GetEnvironmentVariables(), null, SessionState.Path.CurrentFileSystemLocation.ProviderPath));
+        private ServiceConnection ConnectFromEnvironment() => ModuleSession.ConnectFromEnvironment(this);
     }
 }

@@ -18,6 +18,12 @@ namespace StripeIntercom.PowerShell.Internal
         /// <summary>Checks the credentials, keeps the connection, and stops the cmdlet with one clear error if either is rejected.</summary>
         public static ServiceConnection Open(AsyncCmdlet cmdlet, ConnectionOptions options)
         {
+            // Said once, when connecting: where the credentials go if not to the services' own hosts.
+            foreach (var warning in options.Warnings)
+            {
+                cmdlet.WriteWarning(warning);
+            }
+
             ServiceConnection? connection = null;
             try
             {
@@ -32,6 +38,26 @@ namespace StripeIntercom.PowerShell.Internal
 
             _current = connection;
             return connection!;
+        }
+
+        /// <summary>
+        /// Connects from the process environment alone (never from a .env file: only Connect-StripeIntercom
+        /// -EnvFile reads one), for cmdlets that connect by themselves when the session is not connected.
+        /// </summary>
+        public static ServiceConnection ConnectFromEnvironment(AsyncCmdlet cmdlet)
+        {
+            ConnectionOptions options;
+            try
+            {
+                options = ConnectionOptions.FromEnvironment(Environment.GetEnvironmentVariables());
+            }
+            catch (FormatException ex)
+            {
+                cmdlet.ThrowTerminatingError(new ErrorRecord(ex, "InvalidConnectionSettings", ErrorCategory.InvalidArgument, null));
+                throw;
+            }
+
+            return Open(cmdlet, options);
         }
 
         public static ServiceConnection Require(PSCmdlet cmdlet)

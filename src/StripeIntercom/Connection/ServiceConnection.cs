@@ -161,12 +161,12 @@ namespace StripeIntercom.Connection
             var parts = new System.Collections.Generic.List<string>();
             if (options.StripeApiKey is null)
             {
-                parts.Add($"No Stripe secret key: pass -StripeApiKey, set {ConnectionOptions.StripeKeyVariable}, or put it in a .env file.");
+                parts.Add($"No Stripe secret key: pass -StripeApiKey, set {ConnectionOptions.StripeKeyVariable}, or name a .env file with -EnvFile.");
             }
 
             if (options.IntercomAccessToken is null)
             {
-                parts.Add($"No Intercom access token: pass -IntercomAccessToken, set {ConnectionOptions.IntercomTokenVariable}, or put it in a .env file.");
+                parts.Add($"No Intercom access token: pass -IntercomAccessToken, set {ConnectionOptions.IntercomTokenVariable}, or name a .env file with -EnvFile.");
             }
 
             return string.Join(" ", parts);
