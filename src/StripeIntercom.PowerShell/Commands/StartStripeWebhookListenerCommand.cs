@@ -30,7 +30,7 @@ namespace StripeIntercom.PowerShell.Commands
 
         protected override void ProcessRecord()
         {
-            var connection = ModuleSession.Require(this);
+            var connection = ModuleSession.Current ?? ModuleSession.ConnectFromEnvironment(this);
             var verifier = CreateVerifier();
             var logger = new CmdletLogger(this);
             var counters = new ResilienceCounters();
@@ -54,30 +54,53 @@ namespace StripeIntercom.PowerShell.Commands
 
             void Report(WebhookActivity activity) => Post(c => WriteActivity(activity));
 
-            using var processor = new WebhookProcessor(SyncCustomer, Report, new WebhookProcessorOptions { MaxConcurrency = ThrottleLimit });
-            var listener = new WebhookListener(Prefix, verifier, processor, Report);
+            // Workers report through a queue with its own thread: output that is not read cannot hold them or the acknowledgements.
+            using var outbox = new WebhookActivityQueue(Report);
+            using var processor = new WebhookProcessor(SyncCustomer, outbox.Post, new WebhookProcessorOptions { MaxConcurrency = ThrottleLimit });
+            WebhookListener listener;
+            try
+            {
+                listener = new WebhookListener(Prefix, verifier, processor, Report);
+            }
+            catch (ArgumentException ex)
+            {
+                ThrowTerminatingError(new ErrorRecord(ex, "InvalidPrefix", ErrorCategory.InvalidArgument, Prefix));
+                return;
+            }
+
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(RunCancellationToken);
+            Task run;
+            try
+            {
+                run = listener.RunAsync(stop.Token);
+            }
+            catch (InvalidOperationException ex)
+            {
+                ThrowTerminatingError(new ErrorRecord(ex, "ListenerStartFailed", ErrorCategory.ResourceUnavailable, Prefix));
+                return;
+            }
+
             if (Duration is { } duration)
             {
                 stop.CancelAfter(duration);
             }
 
-            WriteVerbose($"Listening for Stripe webhooks on {Prefix}; Ctrl+C stops.");
+            WriteInformation(new HostInformationMessage { Message = $"Listening for Stripe webhooks on {listener.ListeningOn}; Ctrl+C stops." }, new[] { "PSHOST" });
             var listening = Task.Run(async () =>
             {
-                try
-                {
-                    await listener.RunAsync(stop.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (stop.IsCancellationRequested)
-                {
-                }
+                await run.ConfigureAwait(false);
 
                 using var drain = new CancellationTokenSource(DrainTimeout);
                 await processor.StopAsync(drain.Token).ConfigureAwait(false);
+                outbox.Dispose();
             });
             PumpUntil(listening);
             listening.GetAwaiter().GetResult();
+            if (outbox.Dropped > 0)
+            {
+                WriteWarning($"{outbox.Dropped} webhook activity report(s) were not shown: output was read more slowly than deliveries came in.");
+            }
+
             if (RunCancellationToken.IsCancellationRequested)
             {
                 throw new PipelineStoppedException();
