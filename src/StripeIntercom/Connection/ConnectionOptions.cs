@@ -93,6 +93,25 @@ namespace StripeIntercom.Connection
             return result;
         }
 
+        /// <summary>
+        /// Refuses a base that would send a key in clear text to another machine (http off loopback) or that carries
+        /// a user name or password, however the options were made. <see cref="WithDefaultsFrom"/> checks this
+        /// already; <see cref="ServiceConnection.OpenAsync"/> checks it again for options built by hand.
+        /// </summary>
+        /// <exception cref="FormatException">Such a base.</exception>
+        public void EnsureSafeBases()
+        {
+            if (StripeApiBase is not null)
+            {
+                CheckBase(StripeApiBase, StripeApiBaseVariable, StripeSource ?? ExplicitSource);
+            }
+
+            if (IntercomApiBase is not null)
+            {
+                CheckBase(IntercomApiBase, IntercomApiBaseVariable, IntercomSource ?? ExplicitSource);
+            }
+        }
+
         private static Resolution Resolve(
             ConnectionOptions result, string service, string? explicitKey, Uri? explicitBase,
             string keyParameter, string baseParameter, string keyVariable, string baseVariable, List<Source> sources)

@@ -65,6 +65,7 @@ namespace StripeIntercom.Connection
         /// <summary>Checks both credentials with one cheap call each, at the same time, and says which failed.</summary>
         public static async Task<ServiceConnection> OpenAsync(ConnectionOptions options, ILogger? logger, CancellationToken cancellationToken)
         {
+            options.EnsureSafeBases();
             var missing = options.StripeApiKey is null && options.IntercomAccessToken is null ? "Stripe and Intercom"
                 : options.StripeApiKey is null ? "Stripe"
                 : options.IntercomAccessToken is null ? "Intercom"

@@ -69,8 +69,9 @@ namespace StripeIntercom.Webhooks
         /// only that path is served.
         /// </param>
         /// <param name="onActivity">
-        /// Told about acknowledged deliveries (Received, Duplicate, Ignored, Coalesced, Dropped) and, as Rejected
-        /// activities, the rejection summaries; called from one background task, never on a request's path.
+        /// Told about the rejection summaries (Rejected activities), from the listener's report thread, never on
+        /// a request's path. What happened to each acknowledged delivery (Received, Duplicate, Ignored, ...) goes
+        /// to the processor's observer, from the same thread, after the acknowledgement was sent.
         /// </param>
         public WebhookListener(
             string prefix,

@@ -134,6 +134,16 @@ public sealed class ConnectionOptionsTests : IDisposable
     }
 
     [Fact]
+    public async Task Options_built_by_hand_are_checked_too_before_anything_is_sent()
+    {
+        var options = new ConnectionOptions { StripeApiKey = "sk_test_x", StripeApiBase = new Uri("http://stripe.example.com/"), IntercomAccessToken = "tok" };
+
+        var error = await Assert.ThrowsAsync<FormatException>(() => ServiceConnection.OpenAsync(options, null, CancellationToken.None));
+
+        Assert.Contains("https", error.Message);
+    }
+
+    [Fact]
     public void A_base_with_a_password_is_refused_without_echoing_it()
     {
         var environment = new Hashtable { ["STRIPE_SECRET_KEY"] = "sk_test_env", ["STRIPE_API_BASE"] = "https://user:hunter2@proxy.example.com/" };
