@@ -5,6 +5,7 @@ using System.Globalization;
 using System.Linq;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
@@ -113,6 +114,18 @@ namespace StripeIntercom.Webhooks
             var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
             try
             {
+                if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
+                {
+                    // Nobody else may bind the same port while it listens.
+                    socket.ExclusiveAddressUse = true;
+                }
+                else
+                {
+                    // A restart may bind again at once although answered connections linger in TIME_WAIT
+                    // (on Unix this never lets two listeners share the port).
+                    socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+                }
+
                 socket.Bind(new IPEndPoint(address, _port));
                 socket.Listen(1024);
             }

@@ -243,6 +243,29 @@ public sealed class WebhookListenerLimitsTests(ITestOutputHelper output) : IAsyn
         Assert.Equal(40, _synced.Distinct().Count());
     }
 
+    [Fact]
+    public async Task A_stopped_listener_can_listen_again_on_the_same_port_at_once()
+    {
+        Start();
+        Assert.Equal(HttpStatusCode.OK, await Deliver("evt_before_restart"));
+        var port = Url.Port;
+        _stop.Cancel();
+        await _listening.WaitAsync(Patience);
+
+        using var again = new CancellationTokenSource();
+        var listener = new WebhookListener($"http://127.0.0.1:{port}/stripe/", new StripeWebhookVerifier(Secret, TimeSpan.FromMinutes(5)), _processor!);
+        var listening = listener.RunAsync(again.Token);
+        try
+        {
+            Assert.Equal(HttpStatusCode.OK, await Deliver("evt_after_restart", url: listener.ListeningOn));
+        }
+        finally
+        {
+            again.Cancel();
+            await listening.WaitAsync(Patience);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         _stop.Cancel();
