@@ -13,7 +13,7 @@ function Connect-TestFakes {
     param([Parameter(Mandatory)] $Servers)
     Connect-StripeIntercom -StripeApiKey (ConvertTo-TestSecureString $Servers.StripeKey) `
         -IntercomAccessToken (ConvertTo-TestSecureString $Servers.IntercomToken) `
-        -StripeApiBase $Servers.StripeUrl -IntercomApiBase $Servers.IntercomUrl
+        -StripeApiBase $Servers.StripeUrl -IntercomApiBase $Servers.IntercomUrl -WarningAction SilentlyContinue
 }
 
 Export-ModuleMember -Function Get-TestModulePath, Get-TestFakesPath, ConvertTo-TestSecureString, Connect-TestFakes, Start-FakeServers, Stop-FakeServers, Invoke-FakeControl

@@ -45,8 +45,7 @@ namespace StripeIntercom.PowerShell.Commands
                     IntercomRegion = MyInvocation.BoundParameters.ContainsKey(nameof(IntercomRegion)) ? IntercomRegion : (IntercomRegion?)null,
                 }.WithDefaultsFrom(
                     Environment.GetEnvironmentVariables(),
-                    EnvFile is null ? null : GetUnresolvedProviderPathFromPSPath(EnvFile),
-                    SessionState.Path.CurrentFileSystemLocation.ProviderPath);
+                    EnvFile is null ? null : GetUnresolvedProviderPathFromPSPath(EnvFile));
             }
             catch (Exception ex) when (ex is FormatException || ex is System.IO.IOException)
             {

@@ -155,8 +155,6 @@ namespace StripeIntercom.PowerShell.Commands
             }
         }
 
-        private ServiceConnection ConnectFromEnvironment() =>
-            ModuleSession.Open(this, new ConnectionOptions().WithDefaultsFrom(
-                Environment.GetEnvironmentVariables(), null, SessionState.Path.CurrentFileSystemLocation.ProviderPath));
+        private ServiceConnection ConnectFromEnvironment() => ModuleSession.ConnectFromEnvironment(this);
     }
 }

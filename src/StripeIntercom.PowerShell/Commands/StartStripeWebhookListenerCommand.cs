@@ -70,7 +70,7 @@ namespace StripeIntercom.PowerShell.Commands
 
         protected override void ProcessRecord()
         {
-            var connection = ModuleSession.Require(this);
+            var connection = ModuleSession.Current ?? ModuleSession.ConnectFromEnvironment(this);
             var verifier = WebhookSecret.CreateVerifierOrStop(this, Secret, ToleranceSeconds);
             var map = AttributeMapParameters.BuildOrStop(this, Attribute, AttributeMap, ComputedAttribute);
             var options = SyncParameters.Options(IsWhatIf, Force, ContactLookupMode.PerCustomer, DeletedCustomerAction, ExternalIdMetadataKey, MergeLeads);
@@ -80,30 +80,53 @@ namespace StripeIntercom.PowerShell.Commands
 
             void Report(WebhookActivity activity) => Bridge.Post(() => WriteActivity(activity));
 
-            using var processor = new WebhookProcessor(session.CustomerSync.SyncByIdAsync, Report, new WebhookProcessorOptions { MaxConcurrency = ThrottleLimit });
-            var listener = new WebhookListener(Prefix, verifier, processor, Report);
+            // Workers report through a queue with its own thread: output that is not read cannot hold them or the acknowledgements.
+            using var outbox = new WebhookActivityQueue(Report);
+            using var processor = new WebhookProcessor(session.CustomerSync.SyncByIdAsync, outbox.Post, new WebhookProcessorOptions { MaxConcurrency = ThrottleLimit });
+            WebhookListener listener;
+            try
+            {
+                listener = new WebhookListener(Prefix, verifier, processor, Report);
+            }
+            catch (ArgumentException ex)
+            {
+                ThrowTerminatingError(new ErrorRecord(ex, "InvalidPrefix", ErrorCategory.InvalidArgument, Prefix));
+                return;
+            }
+
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(CancellationToken);
+            Task run;
+            try
+            {
+                run = listener.RunAsync(stop.Token);
+            }
+            catch (InvalidOperationException ex)
+            {
+                ThrowTerminatingError(new ErrorRecord(ex, "ListenerStartFailed", ErrorCategory.ResourceUnavailable, Prefix));
+                return;
+            }
+
             if (Duration is { } duration)
             {
                 stop.CancelAfter(duration);
             }
 
-            WriteVerbose($"Listening for Stripe webhooks on {Prefix}; Ctrl+C stops.");
+            WriteInformation(new HostInformationMessage { Message = $"Listening for Stripe webhooks on {listener.ListeningOn}; Ctrl+C stops." }, new[] { "PSHOST" });
             var listening = Task.Run(async () =>
             {
-                try
-                {
-                    await listener.RunAsync(stop.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (stop.IsCancellationRequested)
-                {
-                }
+                await run.ConfigureAwait(false);
 
                 using var drain = new CancellationTokenSource(DrainTimeout);
                 await processor.StopAsync(drain.Token).ConfigureAwait(false);
+                outbox.Dispose();
             });
             Bridge.PumpUntil(listening);
             listening.GetAwaiter().GetResult();
+            if (outbox.Dropped > 0)
+            {
+                WriteWarning($"{outbox.Dropped} webhook activity report(s) were not shown: output was read more slowly than deliveries came in.");
+            }
+
             if (CancellationToken.IsCancellationRequested)
             {
                 throw new PipelineStoppedException();

@@ -23,6 +23,12 @@ namespace StripeIntercom.PowerShell.Internal
         /// </summary>
         public static ServiceConnection Open(StripeIntercomCmdlet cmdlet, ConnectionOptions options)
         {
+            // Said once, when connecting: where the credentials go if not to the services' own hosts.
+            foreach (var warning in options.Warnings)
+            {
+                cmdlet.WriteWarning(warning);
+            }
+
             ServiceConnection connection;
             try
             {
@@ -50,6 +56,26 @@ namespace StripeIntercom.PowerShell.Internal
             var previous = holder.Connection;
             holder.Connection = null;
             previous?.Dispose();
+        }
+
+        /// <summary>
+        /// Connects from the process environment alone (never from a .env file: only Connect-StripeIntercom
+        /// -EnvFile reads one), for cmdlets that connect by themselves when the session is not connected.
+        /// </summary>
+        public static ServiceConnection ConnectFromEnvironment(StripeIntercomCmdlet cmdlet)
+        {
+            ConnectionOptions options;
+            try
+            {
+                options = ConnectionOptions.FromEnvironment(Environment.GetEnvironmentVariables());
+            }
+            catch (FormatException ex)
+            {
+                cmdlet.ThrowTerminatingError(new ErrorRecord(ex, "InvalidConnectionSettings", ErrorCategory.InvalidArgument, null));
+                throw;
+            }
+
+            return Open(cmdlet, options);
         }
 
         public static ServiceConnection Require(PSCmdlet cmdlet)

@@ -57,6 +57,7 @@ namespace StripeIntercom.Connection
         /// <exception cref="ConnectionFailedException">A credential is missing or rejected, or a service cannot be reached.</exception>
         public static async Task<ServiceConnection> OpenAsync(ConnectionOptions options, ILogger? logger, CancellationToken cancellationToken)
         {
+            options.EnsureSafeBases();
             var missing = options.StripeApiKey is null && options.IntercomAccessToken is null ? "Stripe and Intercom"
                 : options.StripeApiKey is null ? "Stripe"
                 : options.IntercomAccessToken is null ? "Intercom"
@@ -228,12 +229,12 @@ namespace StripeIntercom.Connection
             var parts = new System.Collections.Generic.List<string>();
             if (options.StripeApiKey is null)
             {
-                parts.Add($"No Stripe secret key: pass -StripeApiKey, set {ConnectionOptions.StripeKeyVariable}, or put it in a .env file.");
+                parts.Add($"No Stripe secret key: pass -StripeApiKey, set {ConnectionOptions.StripeKeyVariable}, or name a .env file with -EnvFile.");
             }
 
             if (options.IntercomAccessToken is null)
             {
-                parts.Add($"No Intercom access token: pass -IntercomAccessToken, set {ConnectionOptions.IntercomTokenVariable}, or put it in a .env file.");
+                parts.Add($"No Intercom access token: pass -IntercomAccessToken, set {ConnectionOptions.IntercomTokenVariable}, or name a .env file with -EnvFile.");
             }
 
             return string.Join(" ", parts);

@@ -12,6 +12,9 @@ namespace StripeIntercom.Stripe
         public string Id { get; set; } = "";
         public string? Email { get; set; }
         public string? Name { get; set; }
+
+        /// <summary>The customer's free-text description in Stripe (not mapped by default; use a computed attribute).</summary>
+        public string? Description { get; set; }
         public DateTimeOffset Created { get; set; }
         public bool Livemode { get; set; }
         public bool Deleted { get; set; }

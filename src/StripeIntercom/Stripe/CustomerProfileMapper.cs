@@ -22,6 +22,7 @@ namespace StripeIntercom.Stripe
                 Id = customer.Id,
                 Email = customer.Email,
                 Name = customer.Name,
+                Description = customer.Description,
                 Created = StripeTime.At(customer.Created),
                 Livemode = customer.Livemode,
                 Deleted = customer.Deleted == true,

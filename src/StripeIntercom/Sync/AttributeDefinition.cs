@@ -13,7 +13,7 @@ namespace StripeIntercom.Sync
     public sealed class AttributeDefinition
     {
         /// <summary>Intercom's limit for a string custom attribute value.</summary>
-        public const int MaxStringLength = 255;
+        public const int MaxStringLength = IntercomFieldLimits.CustomAttributeString;
 
         private readonly IntercomDataType? _declaredType;
         // -1 until a computed attribute without a declared type sees its first non-null value.
@@ -142,13 +142,7 @@ namespace StripeIntercom.Sync
             }
         }
 
-        private static string Truncate(string text)
-        {
-            if (text.Length <= MaxStringLength) return text;
-            // Never cut a surrogate pair in half.
-            var length = char.IsHighSurrogate(text[MaxStringLength - 1]) ? MaxStringLength - 1 : MaxStringLength;
-            return text.Substring(0, length);
-        }
+        private static string Truncate(string text) => IntercomFieldLimits.Cut(text, MaxStringLength)!;
 
         public override string ToString() => $"{Name} ({DataType?.ToWireName() ?? "inferred"})";
     }

@@ -1,12 +1,15 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using StripeIntercom.Intercom;
 
 namespace StripeIntercom.Sync
 {
     /// <summary>
     /// What Intercom should hold for one Stripe customer: a user whose external_id is the app's user id (from the
-    /// customer's metadata, see <see cref="SyncOptions.ExternalIdMetadataKey"/>) or else the customer id.
+    /// customer's metadata, see <see cref="SyncOptions.ExternalIdMetadataKey"/>) or else the customer id. Made to fit:
+    /// the name is cut to <see cref="IntercomFieldLimits.ContactName"/> here, custom strings by their
+    /// <see cref="AttributeDefinition"/>; the email is never cut (see <see cref="IntercomFieldLimits"/>).
     /// </summary>
     public sealed class ContactDraft
     {
@@ -16,7 +19,7 @@ namespace StripeIntercom.Sync
             CustomerId = customerId;
             ExternalId = string.IsNullOrWhiteSpace(externalId) ? customerId : externalId!.Trim();
             Email = string.IsNullOrWhiteSpace(email) ? null : email!.Trim();
-            Name = string.IsNullOrWhiteSpace(name) ? null : name;
+            Name = string.IsNullOrWhiteSpace(name) ? null : IntercomFieldLimits.Cut(name, IntercomFieldLimits.ContactName);
             CustomAttributes = customAttributes ?? throw new ArgumentNullException(nameof(customAttributes));
         }
 

@@ -1,5 +1,8 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using Stripe;
 using StripeIntercom.Incremental;
@@ -69,6 +72,100 @@ namespace StripeIntercom.Webhooks
             var relevant = CustomerEventTypes.IsRelevant(stripeEvent.Type) && customerId != null;
             return new WebhookDelivery(stripeEvent.Id, stripeEvent.Type, created, customerId, relevant);
         }
+
+        /// <summary>
+        /// What can be judged from the Stripe-Signature header alone, before a body is read: null when it may be
+        /// valid, else why it cannot be (no usable header, or a timestamp outside the tolerance, whatever the body).
+        /// </summary>
+        internal WebhookVerificationFailure? CheckHeader(string? signatureHeader)
+        {
+            if (!TryParseHeader(signatureHeader, out var timestamp, out _))
+            {
+                return WebhookVerificationFailure.MissingSignature;
+            }
+
+            var age = _utcNow().ToUnixTimeSeconds() - timestamp;
+            return age > _toleranceSeconds || age < -_toleranceSeconds ? WebhookVerificationFailure.StaleTimestamp : (WebhookVerificationFailure?)null;
+        }
+
+        /// <summary>
+        /// True when a v1 signature of the header matches the body, computed over the body's blocks as they are,
+        /// so that a large forged body is refused without ever being copied or decoded.
+        /// </summary>
+        internal bool SignatureMatches(string? signatureHeader, IEnumerable<ArraySegment<byte>> body)
+        {
+            if (!TryParseHeader(signatureHeader, out var timestamp, out var signatures))
+            {
+                return false;
+            }
+
+            byte[] expected;
+            using (var hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, Encoding.UTF8.GetBytes(_secret)))
+            {
+                var prefix = Encoding.UTF8.GetBytes(timestamp.ToString(CultureInfo.InvariantCulture) + ".");
+                hmac.AppendData(prefix);
+                foreach (var block in body)
+                {
+                    hmac.AppendData(block.Array!, block.Offset, block.Count);
+                }
+
+                expected = hmac.GetHashAndReset();
+            }
+
+            var matched = false;
+            foreach (var signature in signatures)
+            {
+                matched |= FixedTimeEqualsHex(expected, signature);
+            }
+
+            return matched;
+        }
+
+        private static bool TryParseHeader(string? header, out long timestamp, out List<string> signatures)
+        {
+            timestamp = 0;
+            signatures = new List<string>();
+            if (!HasTimestampAndSignature(header))
+            {
+                return false;
+            }
+
+            foreach (var item in header!.Split(','))
+            {
+                var parts = item.Trim().Split(new[] { '=' }, 2);
+                if (parts[0] == "t")
+                {
+                    timestamp = long.Parse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture);
+                }
+                else if (parts[0] == "v1")
+                {
+                    signatures.Add(parts[1]);
+                }
+            }
+
+            return true;
+        }
+
+        private static bool FixedTimeEqualsHex(byte[] expected, string hex)
+        {
+            if (hex.Length != expected.Length * 2)
+            {
+                return false;
+            }
+
+            var difference = 0;
+            for (var i = 0; i < expected.Length; i++)
+            {
+                var high = HexValue(hex[2 * i]);
+                var low = HexValue(hex[2 * i + 1]);
+                difference |= (high < 0 || low < 0) ? 1 : expected[i] ^ ((high << 4) | low);
+            }
+
+            return difference == 0;
+        }
+
+        private static int HexValue(char c) =>
+            c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
 
         // Stripe.net reports a wrong signature and an old timestamp with the same exception type; checking the
         // signature again without a time limit tells them apart without parsing its messages.

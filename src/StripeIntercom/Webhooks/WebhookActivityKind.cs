@@ -16,7 +16,10 @@ namespace StripeIntercom.Webhooks
         Failed,
         /// <summary>Not scheduled (pending set full, or stopping); the next scheduled incremental run covers it.</summary>
         Dropped,
-        /// <summary>The delivery failed verification and was answered with 400.</summary>
+        /// <summary>
+        /// A summary of the requests the listener refused (failed verification, wrong path, too large, too slow,
+        /// busy) since the last one: <see cref="WebhookActivity.Detail"/> gives counts per reason and remote address.
+        /// </summary>
         Rejected,
     }
 }

@@ -84,6 +84,23 @@ namespace StripeIntercom.Webhooks
             return scheduled;
         }
 
+        /// <summary>
+        /// Schedules like <see cref="Enqueue"/> but hands the activity back instead of reporting it, so the
+        /// listener can acknowledge the delivery first and report it afterwards (<see cref="Publish"/>), off
+        /// the request's path.
+        /// </summary>
+        internal bool TryEnqueue(WebhookDelivery delivery, out WebhookActivity activity)
+        {
+            if (delivery == null) throw new ArgumentNullException(nameof(delivery));
+            lock (_gate)
+            {
+                return Schedule(delivery, out activity);
+            }
+        }
+
+        /// <summary>Tells the observer about an activity <see cref="TryEnqueue"/> handed back.</summary>
+        internal void Publish(WebhookActivity activity) => Report(activity);
+
         /// <summary>Completes when no customer is pending or being processed.</summary>
         public Task WhenIdleAsync(CancellationToken cancellationToken = default)
         {

@@ -15,6 +15,10 @@ public sealed partial class FakeIntercomState
     public const string WorkspaceId = "fake_workspace_0000000000000000000000000";
     private const int MaxRequestLog = 20_000;
     private const int MaxPerPage = 150;
+    private const int MaxTextLength = 255;
+    private const int MaxEmailLength = 254;
+    private const int MaxEmailLocalPart = 64;
+    private static readonly System.Text.RegularExpressions.Regex EmailShape = new(@"^[^@\s]+@[^@\s]+\.[^@\s.]+$");
 
     private static readonly string[] StandardAttributes = ["name", "email", "phone", "external_id", "role", "created_at", "signed_up_at"];
 
@@ -168,6 +172,7 @@ public sealed partial class FakeIntercomState
                 ((externalId is not null && c.ExternalId == externalId) ||
                  (email is not null && string.Equals(c.Email, email, StringComparison.OrdinalIgnoreCase) && (externalId is null || c.ExternalId is null))));
             if (holder is not null) throw Conflict(holder);
+            ValidateStandardFields(body);
             var custom = ValidateCustomAttributes(body);
             var contact = NewContact(role, externalId, email, OptionalString(body, "name"));
             contact.Phone = OptionalString(body, "phone");
@@ -184,6 +189,7 @@ public sealed partial class FakeIntercomState
         lock (_gate)
         {
             var contact = _contacts.FirstOrDefault(c => c.Id == id && c.IsVisible) ?? throw FakeIntercomError.NotFound("User");
+            ValidateStandardFields(body);
             var custom = ValidateCustomAttributes(body);
             if (body.ContainsKey("role"))
             {
@@ -334,6 +340,31 @@ public sealed partial class FakeIntercomState
     private static FakeIntercomError Conflict(FakeContact holder) =>
         new(409, "conflict", $"A contact matching those details already exists with id={holder.Id}");
 
+    /// <summary>
+    /// What Intercom refuses in a contact's standard fields, with a 400 naming the field: text over 255
+    /// characters (counted as Intercom counts them, in code points), an email that is not an address or is longer
+    /// than an address can be (254, local part 64).
+    /// </summary>
+    private static void ValidateStandardFields(JsonObject body)
+    {
+        foreach (var field in new[] { "name", "external_id", "phone" })
+        {
+            if (OptionalString(body, field) is { } text && Characters(text) > MaxTextLength)
+                throw FakeIntercomError.Invalid($"{field} is too long (maximum is {MaxTextLength} characters)", field);
+        }
+
+        if (OptionalString(body, "email") is { } email)
+        {
+            var at = email.LastIndexOf('@');
+            if (Characters(email) > MaxEmailLength || at > MaxEmailLocalPart)
+                throw FakeIntercomError.Invalid($"email is too long (maximum is {MaxEmailLength} characters, {MaxEmailLocalPart} before the @)", "email");
+            if (!EmailShape.IsMatch(email))
+                throw FakeIntercomError.Invalid("email is not a valid email address", "email");
+        }
+    }
+
+    private static int Characters(string text) => text.EnumerateRunes().Count();
+
     private Dictionary<string, JsonNode?> ValidateCustomAttributes(JsonObject body, string model = "contact")
     {
         var result = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
@@ -344,6 +375,8 @@ public sealed partial class FakeIntercomState
                 ?? throw FakeIntercomError.Invalid($"Custom attribute '{name}' does not exist", "custom_attributes");
             if (value is not null && !HasType(value, attribute.DataType))
                 throw FakeIntercomError.Invalid($"Custom attribute '{name}' must be of type {attribute.DataType}, got {value.ToJsonString()}", "custom_attributes");
+            if (value is JsonValue text && text.GetValueKind() == JsonValueKind.String && Characters(text.GetValue<string>()) > MaxTextLength)
+                throw FakeIntercomError.Invalid($"Custom attribute '{name}' is too long (maximum is {MaxTextLength} characters)", "custom_attributes");
             result[name] = value?.DeepClone();
         }
         return result;

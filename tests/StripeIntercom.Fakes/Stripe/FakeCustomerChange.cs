@@ -11,6 +11,7 @@ public sealed record FakeCustomerChange
 {
     public string? Email { get; init; }
     public string? Name { get; init; }
+    public string? Description { get; init; }
     public long? Balance { get; init; }
     public string? SubscriptionId { get; init; }
     public string? SubscriptionStatus { get; init; }
@@ -30,6 +31,7 @@ public sealed record FakeCustomerChange
     {
         Email = (string?)body["email"],
         Name = (string?)body["name"],
+        Description = (string?)body["description"],
         Balance = (long?)body["balance"],
         SubscriptionId = (string?)body["subscription"],
         SubscriptionStatus = (string?)body["subscription_status"],

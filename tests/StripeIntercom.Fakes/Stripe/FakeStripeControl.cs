@@ -47,14 +47,14 @@ internal static class FakeStripeControl
 
         app.MapGet("/__control/customers/{id}", ctx => Guarded(ctx, () => state.RawCustomer(Id(ctx))));
 
-        // {email?, name?, balance?, subscription_status?, price?, quantity?}
+        // {email?, name?, description?, balance?, subscription_status?, price?, quantity?}
         app.MapPost("/__control/customers", async ctx =>
         {
             var change = FakeCustomerChange.FromJson(await Body(ctx));
             await Guarded(ctx, () => state.RawCustomer(state.CreateCustomer(change).Id));
         });
 
-        // {email?, name?, balance?, subscription?, subscription_status?, cancel_at_period_end?, price?, quantity?, late_events?}
+        // {email?, name?, description?, balance?, subscription?, subscription_status?, cancel_at_period_end?, price?, quantity?, late_events?, metadata?}
         app.MapPost("/__control/customers/{id}/change", async ctx =>
         {
             var change = FakeCustomerChange.FromJson(await Body(ctx));

@@ -73,7 +73,7 @@ public sealed class FakeStripeState
             var customer = new FakeCustomer
             {
                 Id = _ids.Next("cus_"), Created = Math.Max(now, Data.Customers.Count == 0 ? now : Data.Customers[^1].Created + 1),
-                Email = draft.Email, Name = draft.Name, Balance = draft.Balance ?? 0, InvoicePrefix = $"N{Data.Customers.Count:X6}",
+                Email = draft.Email, Name = draft.Name, Description = draft.Description, Balance = draft.Balance ?? 0, InvoicePrefix = $"N{Data.Customers.Count:X6}",
             };
             foreach (var (key, value) in draft.Metadata ?? new Dictionary<string, string>())
             {
@@ -97,6 +97,7 @@ public sealed class FakeStripeState
             var previous = new JsonObject();
             if (change.Email is not null && change.Email != customer.Email) { previous["email"] = customer.Email; customer.Email = change.Email; }
             if (change.Name is not null && change.Name != customer.Name) { previous["name"] = customer.Name; customer.Name = change.Name; }
+            if (change.Description is not null && change.Description != customer.Description) { previous["description"] = customer.Description; customer.Description = change.Description; }
             if (change.Balance is not null && change.Balance != customer.Balance) { previous["balance"] = customer.Balance; customer.Balance = change.Balance.Value; }
             if (change.Metadata is { Count: > 0 })
             {

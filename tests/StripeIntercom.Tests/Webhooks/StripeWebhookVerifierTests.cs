@@ -27,6 +27,30 @@ public class StripeWebhookVerifierTests
     }
 
     [Fact]
+    public void The_signature_checked_block_by_block_agrees_with_stripe()
+    {
+        var payload = Payload("evt_blocks", "customer.updated", "cus_1");
+        var bytes = System.Text.Encoding.UTF8.GetBytes(payload);
+        var blocks = Enumerable.Range(0, (bytes.Length + 6) / 7).Select(i => new ArraySegment<byte>(bytes, i * 7, Math.Min(7, bytes.Length - i * 7))).ToList();
+
+        Assert.True(Verifier.SignatureMatches(Sign(payload), blocks));
+        Assert.True(Verifier.SignatureMatches(Sign(payload) + ",v1=" + new string('0', 64), blocks));
+        Assert.False(Verifier.SignatureMatches(Sign(payload, "whsec_other"), blocks));
+        Assert.False(Verifier.SignatureMatches(Sign(payload + " "), blocks));
+        Assert.False(Verifier.SignatureMatches("t=1", blocks));
+    }
+
+    [Fact]
+    public void The_header_alone_condemns_a_missing_signature_or_a_stale_timestamp()
+    {
+        Assert.Null(Verifier.CheckHeader(Sign("anything")));
+        Assert.Equal(WebhookVerificationFailure.MissingSignature, Verifier.CheckHeader(null));
+        Assert.Equal(WebhookVerificationFailure.MissingSignature, Verifier.CheckHeader("v1=abc"));
+        Assert.Equal(WebhookVerificationFailure.StaleTimestamp, Verifier.CheckHeader(Sign("anything", at: DateTimeOffset.UtcNow.AddMinutes(-20))));
+        Assert.Equal(WebhookVerificationFailure.StaleTimestamp, Verifier.CheckHeader(Sign("anything", at: DateTimeOffset.UtcNow.AddMinutes(20))));
+    }
+
+    [Fact]
     public void Other_api_version_is_accepted()
     {
         var payload = Payload("evt_old_api", "customer.updated", "cus_1", apiVersion: "2024-06-20");
