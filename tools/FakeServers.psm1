@@ -29,6 +29,7 @@ function Start-FakeServers {
         IntercomUrl   = $endpoints.intercom
         StripeKey     = $endpoints.stripeKey
         IntercomToken = $endpoints.intercomToken
+        AppWorkspace  = $endpoints.appWorkspace
     }
 }
 

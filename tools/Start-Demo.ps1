@@ -2,16 +2,19 @@
 .SYNOPSIS
     The built-in demo: a real sync against local fake Stripe and Intercom servers seeded with sample customers.
 .DESCRIPTION
-    Starts the fakes, connects, shows a few customer profiles, syncs every customer into the empty fake
-    Intercom, changes a few customers in the fake Stripe, and runs the incremental sync to show that only
-    those are read and written.
+    Starts the fakes with a workspace the app already fills (its users carry the app's own ids, some leads
+    share paying customers' emails, a team inbox is two users with one email, some people came back as
+    second Stripe customers), connects, shows a few customer profiles, syncs every customer, shows the
+    billing context landing on the app's own users, changes a few customers in the fake Stripe, and runs the
+    incremental sync to show that only those are read and written.
 #>
 [CmdletBinding()]
 param(
     [Parameter(Mandatory)] [string] $ModulePath,
     [Parameter(Mandatory)] [string] $FakesPath,
     [int] $Customers = 300,
-    [int] $Changes = 5
+    [int] $Changes = 5,
+    [int] $AppUsers = 120
 )
 
 $ErrorActionPreference = 'Stop'
@@ -20,11 +23,16 @@ Import-Module $ModulePath -Force
 
 function Write-Step([string] $Text) { Write-Host "`n== $Text" -ForegroundColor Cyan }
 
-Write-Step "Starting fake Stripe ($Customers customers) and fake Intercom (empty workspace) on 127.0.0.1"
-$servers = Start-FakeServers -FakesPath $FakesPath -Arguments @('--customers', $Customers, '--intercom-latency-ms', '5')
+Write-Step "Starting fake Stripe ($Customers customers) and fake Intercom ($AppUsers of them already the app's users) on 127.0.0.1"
+$servers = Start-FakeServers -FakesPath $FakesPath -Arguments @('--customers', $Customers, '--intercom-latency-ms', '5', '--app-workspace', $AppUsers)
 try {
+    $workspace = $servers.AppWorkspace
     Write-Host "Stripe:   $($servers.StripeUrl)"
     Write-Host "Intercom: $($servers.IntercomUrl)"
+    Write-Host ("The app's Messenger already identifies {0} users by its own ids (app_00001...); {1} of their Stripe customers carry that id in metadata['{2}']." -f `
+        $workspace.AppUsers, $workspace.WithMetadata, $workspace.MetadataKey)
+    Write-Host ("{0} visitors left leads under paying customers' emails; {1} is a team inbox of two users; {2} came back as new Stripe customers." -f `
+        $workspace.Leads, $workspace.SharedEmail, ($workspace.ReturningEmails -join ', '))
 
     Write-Step 'Connect-StripeIntercom'
     Connect-StripeIntercom -StripeApiKey (ConvertTo-SecureString $servers.StripeKey -AsPlainText -Force) `
@@ -36,8 +44,27 @@ try {
 
     $state = Join-Path ([System.IO.Path]::GetTempPath()) ("stripe-intercom-demo-{0}.json" -f [guid]::NewGuid().ToString('n'))
     Write-Step "Invoke-StripeIntercomSync -Incremental -StatePath $state (first run: a full sync creates every contact)"
-    $first = Invoke-StripeIntercomSync -Incremental -StatePath $state
-    $first | Format-List Mode, Note, Customers, Created, Updated, Unchanged, Conflict, Failed, StripeCalls, IntercomCalls, IntercomWrites, Duration | Out-Host
+    $before = @{}
+    foreach ($contact in (Invoke-FakeControl $servers.IntercomUrl GET 'contacts').data) { if ($contact.external_id) { $before[$contact.external_id] = $contact } }
+    $firstRun = Invoke-StripeIntercomSync -Incremental -StatePath $state -ExternalIdMetadataKey $workspace.MetadataKey -PassThru -WarningAction SilentlyContinue
+    $first = $firstRun | Where-Object { $_ -is [StripeIntercom.Sync.SyncSummary] }
+    $first | Format-List Mode, Note, Customers, Created, Updated, Unchanged, Skipped, Conflict, Failed, StripeCalls, IntercomCalls, IntercomWrites, Duration | Out-Host
+    Write-Host 'How each customer''s contact was found (MatchedBy):'
+    $firstRun | Where-Object { $_ -is [StripeIntercom.Sync.SyncResult] } | Group-Object MatchedBy -NoElement | Sort-Object Name | Format-Table Count, Name | Out-Host
+
+    $shown = (Invoke-FakeControl $servers.IntercomUrl GET 'contacts').data |
+        Where-Object { $_.external_id -like 'app_0*' -and $_.custom_attributes.stripe_subscription_status -eq 'active' } | Select-Object -First 2
+    Write-Step "Two of the app's own users before and after: their ids, emails and names untouched, the billing context added"
+    $rows = foreach ($after in $shown) {
+        $old = $before[$after.external_id]
+        [pscustomobject]@{ When = 'before'; ExternalId = $old.external_id; Email = $old.email; Name = $old.name; Status = $old.custom_attributes.stripe_subscription_status; Plan = $old.custom_attributes.stripe_plan_name; Mrr = $old.custom_attributes.stripe_mrr; Customer = $old.custom_attributes.stripe_customer_id }
+        [pscustomobject]@{ When = 'after'; ExternalId = $after.external_id; Email = $after.email; Name = $after.name; Status = $after.custom_attributes.stripe_subscription_status; Plan = $after.custom_attributes.stripe_plan_name; Mrr = $after.custom_attributes.stripe_mrr; Customer = $after.custom_attributes.stripe_customer_id }
+    }
+    $rows | Format-Table When, ExternalId, Email, Name, Status, Mrr, Customer -AutoSize | Out-Host
+    $returning = $workspace.ReturningEmails[0]
+    $shared = @((Invoke-FakeControl $servers.IntercomUrl GET 'contacts').data | Where-Object { $_.email -eq $returning })
+    Write-Host ("{0} is {1} Stripe customers and {2} Intercom contact: it carries {3}, the one that ranks best, and lists {4}." -f `
+        $returning, (1 + @($shared.custom_attributes.stripe_other_customer_ids -split ',').Count), $shared.Count, $shared.custom_attributes.stripe_customer_id, $shared.custom_attributes.stripe_other_customer_ids)
 
     Write-Step "Changing $Changes customers in the fake Stripe (name, email or balance)"
     $targets = @(Get-StripeCustomerProfile -First 40 | Get-Random -Count $Changes -SetSeed 7)
@@ -53,7 +80,7 @@ try {
     }
 
     Write-Step 'Invoke-StripeIntercomSync -Incremental -PassThru (second run: Stripe events name the changed customers; only they are read and written)'
-    $second = Invoke-StripeIntercomSync -Incremental -StatePath $state -PassThru
+    $second = Invoke-StripeIntercomSync -Incremental -StatePath $state -ExternalIdMetadataKey $workspace.MetadataKey -PassThru
     $results = @($second | Where-Object { $_ -is [StripeIntercom.Sync.SyncResult] })
     $summary = $second | Where-Object { $_ -is [StripeIntercom.Sync.SyncSummary] }
     $results | Where-Object Action -NE 'Unchanged' | Format-Table | Out-Host

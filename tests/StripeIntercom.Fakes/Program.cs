@@ -5,8 +5,15 @@ using StripeIntercom.Fakes.Stripe;
 // Standalone fakes for the Pester tests and the demo: starts fake Stripe and fake Intercom on loopback,
 // prints one JSON line with their base URLs and credentials, and runs until stdin closes or Ctrl+C.
 // Options (all optional): --customers N --seed N --latency-ms N --stripe-key K --intercom-token T
+// --app-workspace N: the app's N users already in Intercom (see FakeAppWorkspace).
+using StripeIntercom.Fakes;
+
 var stripe = await FakeStripeServer.StartAsync(FakeStripeOptions.FromArgs(args));
 var intercom = await FakeIntercomServer.StartAsync(FakeIntercomOptions.FromArgs(args));
+var appUsersAt = Array.IndexOf(args, "--app-workspace");
+var workspace = appUsersAt >= 0 && appUsersAt + 1 < args.Length
+    ? FakeAppWorkspace.Seed(stripe.State, intercom.State, int.Parse(args[appUsersAt + 1], System.Globalization.CultureInfo.InvariantCulture))
+    : null;
 
 Console.WriteLine(JsonSerializer.Serialize(new
 {
@@ -14,6 +21,7 @@ Console.WriteLine(JsonSerializer.Serialize(new
     intercom = intercom.BaseUrl.ToString(),
     stripeKey = stripe.Options.ApiKey,
     intercomToken = intercom.Options.AccessToken,
+    appWorkspace = workspace,
 }));
 Console.Out.Flush();
 
