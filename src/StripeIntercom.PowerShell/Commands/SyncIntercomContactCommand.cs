@@ -16,9 +16,14 @@ namespace StripeIntercom.PowerShell.Commands
         private const string ProfileSet = "Profile";
         private const string ByIdSet = "ById";
 
+        /// <summary>
+        /// Profiles from Get-StripeCustomerProfile are synced as they are. Anything else that names a customer (a
+        /// customer id string, an object with Id or CustomerId, a profile built by hand or deserialised) is re-read
+        /// from Stripe first: a half-filled object never becomes a write.
+        /// </summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = ProfileSet)]
         [ValidateNotNull]
-        public CustomerProfile[] InputObject { get; set; } = Array.Empty<CustomerProfile>();
+        public PSObject[] InputObject { get; set; } = Array.Empty<PSObject>();
 
         [Parameter(Mandatory = true, ParameterSetName = ByIdSet, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
@@ -79,16 +84,38 @@ namespace StripeIntercom.PowerShell.Commands
         {
             if (ParameterSetName == ProfileSet)
             {
-                foreach (var profile in InputObject)
+                foreach (var item in InputObject)
                 {
-                    if (!Confirmed(profile.Id, profile.Email)) continue;
-                    Submit(_runner!.SubmitAsync(profile));
+                    if (item.BaseObject is CustomerProfile { IsFromStripe: true } profile)
+                    {
+                        if (!Confirmed(profile.Id, profile.Email)) continue;
+                        Submit(_runner!.SubmitAsync(profile));
+                    }
+                    else if (CustomerInput.IdOf(item) is { } id)
+                    {
+                        WriteVerbose($"Input {CustomerInput.Describe(item)} is not a profile read from Stripe; re-reading Stripe customer {id}.");
+                        if (!Confirmed(id, null)) continue;
+                        Submit(_runner!.SubmitAsync(id));
+                    }
+                    else
+                    {
+                        WriteError(new ErrorRecord(
+                            new ArgumentException($"Sync-IntercomContact takes profiles from Get-StripeCustomerProfile or Stripe customer ids (cus_...); {CustomerInput.Describe(item)} is neither, so nothing was written for it."),
+                            "InvalidCustomerInput", ErrorCategory.InvalidArgument, item));
+                    }
                 }
             }
             else
             {
                 foreach (var id in CustomerId)
                 {
+                    if (!CustomerInput.IsCustomerId(id))
+                    {
+                        WriteError(new ErrorRecord(new ArgumentException($"'{id}' is not a Stripe customer id (cus_ followed by letters and digits)."),
+                            "InvalidCustomerInput", ErrorCategory.InvalidArgument, id));
+                        continue;
+                    }
+
                     if (!Confirmed(id, null)) continue;
                     Submit(_runner!.SubmitAsync(id));
                 }

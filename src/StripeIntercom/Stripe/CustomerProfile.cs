@@ -10,6 +10,12 @@ namespace StripeIntercom.Stripe
     public sealed class CustomerProfile
     {
         public string Id { get; set; } = "";
+
+        /// <summary>
+        /// True for a profile this library read from Stripe. One built by hand (a hashtable cast, Select-Object output)
+        /// is not trusted to be whole: a sync re-reads its customer instead of writing its empty fields.
+        /// </summary>
+        public bool IsFromStripe { get; internal set; }
         public string? Email { get; set; }
         public string? Name { get; set; }
 

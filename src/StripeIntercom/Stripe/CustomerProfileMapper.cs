@@ -19,6 +19,7 @@ namespace StripeIntercom.Stripe
             var (mrr, mrrCurrency) = Mrr(summaries, primary, customer.Currency);
             return new CustomerProfile
             {
+                IsFromStripe = true,
                 Id = customer.Id,
                 Email = customer.Email,
                 Name = customer.Name,
@@ -45,6 +46,7 @@ namespace StripeIntercom.Stripe
         /// <summary>A deleted customer as far as we know it (from GET {"deleted":true} or a customer.deleted event's snapshot).</summary>
         public static CustomerProfile Deleted(Customer customer, bool livemode) => new CustomerProfile
         {
+            IsFromStripe = true,
             Id = customer.Id,
             Email = customer.Email,
             Name = customer.Name,
