@@ -33,7 +33,7 @@ namespace StripeIntercom.Sync
         private readonly SemaphoreSlim _attributeGate = new SemaphoreSlim(1, 1);
         private readonly ConcurrentDictionary<string, bool> _ensuredAttributes = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
         private volatile bool _attributesEnsuredOnce;
-        private readonly SemaphoreSlim[] _emailGates = Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
+        private readonly KeyedGate _emailGate = new KeyedGate(StringComparer.OrdinalIgnoreCase);
 
         public ContactSynchronizer(IntercomClient client, AttributeMap map, SyncOptions? options = null, ILogger? logger = null)
         {
@@ -90,8 +90,7 @@ namespace StripeIntercom.Sync
         {
             if (draft == null) throw new ArgumentNullException(nameof(draft));
             var result = new SyncResult { CustomerId = draft.CustomerId, Email = draft.Email, WhatIf = _options.WhatIf };
-            var gate = draft.Email == null ? null : _emailGates[(StringComparer.OrdinalIgnoreCase.GetHashCode(draft.Email) & 0x7fffffff) % _emailGates.Length];
-            if (gate != null) await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            using var serialised = draft.Email == null ? null : await _emailGate.EnterAsync(draft.Email, cancellationToken).ConfigureAwait(false);
             try
             {
                 if (draft.Deleted)
@@ -125,10 +124,6 @@ namespace StripeIntercom.Sync
                 result.Exception = e;
                 result.Error = Describe(draft, e);
                 _logger.LogWarning("{Error}", result.Error);
-            }
-            finally
-            {
-                gate?.Release();
             }
             _logger.LogDebug("{CustomerId} {Action} {ContactId} by {MatchedBy}", result.CustomerId, result.Action, result.ContactId, result.MatchedBy);
             return result;
