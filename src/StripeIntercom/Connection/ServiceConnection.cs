@@ -36,8 +36,9 @@ namespace StripeIntercom.Connection
             Info = new ConnectionInfo { StripeMode = stripeMode, IntercomRegion = intercom.Region };
         }
 
-        public StripeSettings Stripe { get; }
-        public IntercomSettings Intercom { get; }
+        // The settings hold the key and the token: kept here, never exposed, so nothing that holds the connection can read them.
+        private StripeSettings Stripe { get; }
+        private IntercomSettings Intercom { get; }
         public ConnectionInfo Info { get; private set; }
         public RateLimitBudget StripeBudget { get; }
         public RateLimitBudget IntercomBudget { get; }
