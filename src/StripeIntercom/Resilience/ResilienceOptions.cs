@@ -50,7 +50,11 @@ public sealed class ResilienceOptions
     /// <summary>How long an open circuit fails requests without sending them; Polly requires at least 0.5 s.</summary>
     public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(15);
 
-    public static ResilienceOptions ForStripe() => new ResilienceOptions { ServiceName = "Stripe" };
+    /// <summary>
+    /// Stripe is read a few requests a second, so a burst of failures weighs more in its window than in Intercom's: its
+    /// circuit opens at 80 % failures, which an outage reaches and a run of scattered 503s does not.
+    /// </summary>
+    public static ResilienceOptions ForStripe() => new ResilienceOptions { ServiceName = "Stripe", FailureRatio = 0.8 };
 
     public static ResilienceOptions ForIntercom() => new ResilienceOptions { ServiceName = "Intercom" };
 
