@@ -194,6 +194,7 @@ namespace StripeIntercom.Sync
         {
             var (write, changes) = Diff(contact, draft);
             result.ContactId = contact.Id;
+            result.ContactCompanies = contact.Companies;
             result.Changes = changes;
             if (changes.Count == 0 && !_options.Force)
             {

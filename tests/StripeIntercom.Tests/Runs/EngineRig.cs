@@ -37,7 +37,10 @@ internal sealed class EngineRig : IAsyncDisposable
         await FakeIntercomServer.StartAsync(new FakeIntercomOptions { WindowLimit = 0, SearchLagSeconds = 0, LatencyMs = intercomLatencyMs }));
 
     /// <summary>A fresh session's engine, as a new Invoke-StripeIntercomSync would make.</summary>
-    public CustomerSync NewSync(ContactLookupMode mode = ContactLookupMode.PerCustomer)
+    public CustomerSync NewSync(ContactLookupMode mode = ContactLookupMode.PerCustomer) => NewEngine(mode).Sync;
+
+    /// <summary>A fresh session's engine with the Intercom client it writes through (the company sync shares it).</summary>
+    public (CustomerSync Sync, IntercomClient Client) NewEngine(ContactLookupMode mode = ContactLookupMode.PerCustomer)
     {
         var counters = new ResilienceCounters();
         var reader = new StripeCustomerReader(new StripeSettings
@@ -55,7 +58,7 @@ internal sealed class EngineRig : IAsyncDisposable
         });
         _owned.Add(reader);
         _owned.Add(client);
-        return new CustomerSync(new ContactSynchronizer(client, AttributeMap.Default, new SyncOptions { LookupMode = mode }), reader);
+        return (new CustomerSync(new ContactSynchronizer(client, AttributeMap.Default, new SyncOptions { LookupMode = mode }), reader), client);
     }
 
     public IncrementalSyncJob NewJob(CustomerSync sync, int throttleLimit = 8) =>
