@@ -4,6 +4,8 @@ using System.Management.Automation;
 using System.Security;
 using System.Threading;
 using System.Threading.Tasks;
+using Microsoft.Extensions.Logging;
+using StripeIntercom.Companies;
 using StripeIntercom.PowerShell.Internal;
 using StripeIntercom.Sync;
 using StripeIntercom.Webhooks;
@@ -61,6 +63,14 @@ namespace StripeIntercom.PowerShell.Commands
         [Parameter]
         public DeletedCustomerAction DeletedCustomerAction { get; set; } = DeletedCustomerAction.Mark;
 
+        // Company sync (issue 10): kept together at the end of the parameters.
+        [Parameter]
+        public SwitchParameter SyncCompany { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? CompanyIdMetadataKey { get; set; }
+
         protected override void ProcessRecord()
         {
             var connection = ModuleSession.Require(this);
@@ -73,7 +83,32 @@ namespace StripeIntercom.PowerShell.Commands
 
             void Report(WebhookActivity activity) => Bridge.Post(() => WriteActivity(activity));
 
-            using var processor = new WebhookProcessor(session.CustomerSync.SyncByIdAsync, Report, new WebhookProcessorOptions { MaxConcurrency = ThrottleLimit });
+            Func<string, CancellationToken, Task<SyncResult>> syncCustomer = session.CustomerSync.SyncByIdAsync;
+            if (SyncParameters.CompanySyncRequested(this, SyncCompany, CompanyIdMetadataKey))
+            {
+                session.EnableCompanies(this, AttributeMapParameters.BuildCompanyOrStop(this, map, ComputedAttribute),
+                    SyncParameters.CompanyOptions(IsWhatIf, Force, CompanyIdMetadataKey, DeletedCustomerAction, 1, ContactLookupMode.PerCustomer),
+                    computedAttributes: true);
+                var companies = session.Companies!;
+                var logger = new CmdletLogger(this);
+
+                // Each delivery's customer, then its company: a collector per delivery keeps concurrent ones apart.
+                syncCustomer = async (customerId, token) =>
+                {
+                    var collected = companies.NewCollector(coversAllCustomers: false);
+                    var result = await session.CustomerSync.WithCompanies(collected).SyncByIdAsync(customerId, token).ConfigureAwait(false);
+                    await companies.RunAsync(collected, company =>
+                    {
+                        if (company.Action != CompanySyncAction.Failed)
+                        {
+                            logger.LogInformation("Company {CompanyId} {Action} for customer {CustomerId}", company.CompanyId, company.Action, customerId);
+                        }
+                    }, token).ConfigureAwait(false);
+                    return result;
+                };
+            }
+
+            using var processor = new WebhookProcessor(syncCustomer, Report, new WebhookProcessorOptions { MaxConcurrency = ThrottleLimit });
             var listener = new WebhookListener(Prefix, verifier, processor, Report);
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(CancellationToken);
             if (Duration is { } duration)

@@ -120,7 +120,7 @@ public class CompanySyncTests(ITestOutputHelper output)
             Assert.Equal(CompanySyncAction.Updated, run.Companies.Single(c => c.CompanyId == accountId).Action);
         }
 
-        Assert.Empty(rig.Intercom.State.Requests.Where(r => r.Method == "DELETE"));
+        Assert.DoesNotContain(rig.Intercom.State.Requests, r => r.Method == "DELETE");
     }
 
     [Fact]
