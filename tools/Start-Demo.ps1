@@ -4,7 +4,8 @@
 .DESCRIPTION
     Starts the fakes, connects, shows a few customer profiles, syncs every customer into the empty fake
     Intercom, changes a few customers in the fake Stripe, and runs the incremental sync to show that only
-    those are read and written.
+    those are read and written. Then the B2B part (Show-CompanyDemo.ps1): the app's existing companies and their
+    users, synced with -SyncCompany.
 #>
 [CmdletBinding()]
 param(
@@ -62,6 +63,9 @@ try {
     if ($first.Failed -or $summary.Failed) { throw 'The demo sync reported failures.' }
     Write-Host ("Demo done: {0} contacts created; then {1} changed customers cost {2} Stripe calls and {3} Intercom writes." -f `
         $first.Created, $summary.Customers, $summary.StripeCalls, $summary.IntercomWrites) -ForegroundColor Green
+
+    # B2B workspaces: the app's companies and users, and the billing context on both (-SyncCompany).
+    & (Join-Path $PSScriptRoot 'Show-CompanyDemo.ps1') -Servers $servers
 }
 finally {
     $servers | Stop-FakeServers
