@@ -97,20 +97,21 @@ namespace StripeIntercom.Companies
                 })));
             }
 
-            foreach (var (_, task) in tasks)
+            try
             {
-                CompanySyncResult result;
-                try
+                foreach (var (_, task) in tasks)
                 {
-                    result = await task.ConfigureAwait(false);
+                    onResult?.Invoke(await task.ConfigureAwait(false));
                 }
-                catch (Exception) when (stopError != null)
-                {
-                    await Task.WhenAll(tasks.Select(t => t.Task.ContinueWith(_ => { }, TaskScheduler.Default))).ConfigureAwait(false);
-                    throw stopError;
-                }
-
-                onResult?.Invoke(result);
+            }
+            catch (Exception)
+            {
+                // Nothing is reported after the first company that did not finish; the ones in flight are cancelled and
+                // awaited, so none writes after the phase has returned.
+                stop.Cancel();
+                await Task.WhenAll(tasks.Select(t => t.Task.ContinueWith(_ => { }, TaskScheduler.Default))).ConfigureAwait(false);
+                if (stopError != null) throw stopError;
+                throw;
             }
         }
 

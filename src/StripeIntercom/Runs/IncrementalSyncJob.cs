@@ -220,12 +220,18 @@ namespace StripeIntercom.Runs
         {
             if (collector == null || Companies == null) return Array.Empty<string>();
             var notDone = new HashSet<string>(StringComparer.Ordinal);
+            var done = new HashSet<string>(StringComparer.Ordinal);
             var completed = await CompanyPhase.RunAfterAsync(runner, Companies, collector, result =>
             {
-                if (result.Action == CompanySyncAction.Failed) notDone.UnionWith(result.ContributingCustomerIds);
+                (result.Action == CompanySyncAction.Failed ? notDone : done).UnionWith(result.ContributingCustomerIds);
                 CompanyReported?.Invoke(result);
             }, cancellationToken).ConfigureAwait(false);
-            if (!completed) notDone.UnionWith(collector.AllCustomerIds());
+            if (!completed)
+            {
+                // Companies are reported in order and none after the first that did not finish: the rest are not done.
+                notDone.UnionWith(collector.AllCustomerIds().Where(id => !done.Contains(id)));
+            }
+
             return notDone;
         }
 

@@ -180,11 +180,40 @@ public class CompanySyncTests(ITestOutputHelper output)
             .ToHashSet();
         output.WriteLine($"incremental: {second.Outcome.Summary}; companies written: {string.Join(",", writtenCompanies)}");
         Assert.Equal(changed.Append(deleted).OrderBy(x => x), writtenCompanies.OrderBy(x => x));
-        foreach (var id in changed) Assert.Equal(9100 + changed.IndexOf(id), (decimal)Custom(CompanyOf(rig, id), "stripe_balance")!.GetValue<decimal>() * 100);
+        foreach (var id in changed) Assert.Equal((await ProfileAsync(rig, id)).Balance, Custom(CompanyOf(rig, id), "stripe_balance")!.GetValue<decimal>());
         Assert.True(Custom(CompanyOf(rig, deleted), "stripe_deleted")!.GetValue<bool>());
         Assert.Equal(0, CompanyOf(rig, deleted).MonthlySpend);
         Assert.Empty(rig.State().RetryCustomerIds);
         await rig.AssertIntercomMatchesStripeAsync();
+    }
+
+    [Fact]
+    public async Task A_rejected_token_in_the_company_phase_stops_the_run_once_and_the_next_run_syncs_those_companies()
+    {
+        await using var rig = await EngineRig.StartAsync(customers: 40);
+        var first = await RunJobWithCompaniesAsync(rig);
+        Assert.False(first.Outcome.Summary.Stopped);
+
+        var live = rig.Stripe.State.LiveCustomers();
+        var changed = Enumerable.Range(0, 4).Select(i => live[i * 9].Id).ToList();
+        foreach (var id in changed) rig.Stripe.State.ChangeCustomer(id, new FakeCustomerChange { Balance = 7700 + changed.IndexOf(id) });
+        // The customers' contacts are written; the first company write meets a revoked token.
+        rig.Intercom.State.ArmFault(FakeFaultKind.Unauthorized401, 1, "POST /companies");
+        var second = await RunJobWithCompaniesAsync(rig);
+        Assert.IsType<IntercomAuthenticationException>(second.Outcome.StopError);
+        Assert.True(second.Outcome.Summary.Stopped);
+        Assert.Contains("companies", second.Outcome.Summary.StopReason);
+        Assert.Equal(changed.Count, second.Outcome.Summary.Updated);
+        // Nothing is lost: every customer whose company was not reported synced is retried.
+        var notReported = changed.Where(id => !second.Companies.Any(c => c.Action != CompanySyncAction.Failed && c.CustomerIds.Contains(id))).ToList();
+        Assert.NotEmpty(notReported);
+        Assert.Equal(notReported.OrderBy(x => x), rig.State().RetryCustomerIds.OrderBy(x => x));
+
+        rig.Intercom.State.ClearRequestLog();
+        var third = await RunJobWithCompaniesAsync(rig);
+        Assert.False(third.Outcome.Summary.Stopped, third.Outcome.Summary.StopReason);
+        Assert.Empty(rig.State().RetryCustomerIds);
+        foreach (var id in changed) Assert.Equal((await ProfileAsync(rig, id)).Balance, Custom(CompanyOf(rig, id), "stripe_balance")!.GetValue<decimal>());
     }
 
     private static async Task<(SyncRunOutcome Outcome, List<CompanySyncResult> Companies)> RunJobWithCompaniesAsync(EngineRig rig)
