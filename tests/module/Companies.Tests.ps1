@@ -88,6 +88,37 @@ Describe 'Company sync (-SyncCompany)' {
         $company.Action | Sort-Object -Unique | Should -Be 'Exists'
     }
 
+    It 'a computed attribute goes where its Model says: Company, not the contact' {
+        $customer = $withAccount[3]
+        $tier = @{ company_tier = @{ Model = 'Company'; Type = 'string'; Expression = { if ($_.Mrr -ge 100) { 'large' } else { 'small' } } } }
+        $results = Sync-IntercomContact -CustomerId $customer.Id -SyncCompany -CompanyIdMetadataKey account_id -ComputedAttribute $tier
+        $company = $results | Where-Object { $_ -is [StripeIntercom.Companies.CompanySyncResult] }
+        $company.Action | Should -Be 'Updated'
+        ($company.Changes | Where-Object Name -EQ 'company_tier').NewValue | Should -Be $(if ($customer.Mrr -ge 100) { 'large' } else { 'small' })
+        (Get-IntercomCompany -CompanyId $customer.Metadata['account_id']).Attributes['company_tier'] | Should -Not -BeNullOrEmpty
+        (Get-IntercomContact -ExternalId $customer.Id).Attributes.Contains('company_tier') | Should -BeFalse
+    }
+
+    It 'Receive-StripeWebhook -SyncCompany updates the company of the delivery''s customer' {
+        $secret = 'whsec_test_' + [guid]::NewGuid().ToString('n')
+        $customer = $withAccount[4]
+        Invoke-FakeControl $servers.StripeUrl POST "customers/$($customer.Id)/change" @{ balance = 123456 } | Out-Null
+        Invoke-FakeControl $servers.IntercomUrl POST 'counters/reset' | Out-Null
+        $payload = New-StripeEventPayload -CustomerId $customer.Id
+        $results = Receive-StripeWebhook -Payload $payload -Signature (New-StripeSignatureHeader $payload $secret) -Secret (ConvertTo-TestSecureString $secret) -SyncCompany -CompanyIdMetadataKey account_id
+        $results[0].Action | Should -Be 'Updated'
+        $company = $results[-1]
+        $company | Should -BeOfType ([StripeIntercom.Companies.CompanySyncResult])
+        $company.CompanyId | Should -Be $customer.Metadata['account_id']
+        $company.Action | Should -Be 'Updated'
+        $company.Changes.Name | Should -Contain 'stripe_balance'
+        $counters = Invoke-FakeControl $servers.IntercomUrl GET 'counters'
+        # One lookup by company_id, one company write; no scroll of the workspace for one customer.
+        $counters.routes.'GET /companies' | Should -Be 1
+        $counters.routes.'POST /companies' | Should -Be 1
+        $counters.routes.'GET /companies/scroll' | Should -BeNullOrEmpty
+    }
+
     It '-CompanyIdMetadataKey without -SyncCompany is refused' {
         { Sync-IntercomContact -CustomerId $withAccount[0].Id -CompanyIdMetadataKey account_id } |
             Should -Throw -ErrorId 'CompanyIdMetadataKeyWithoutSyncCompany,*'
