@@ -15,6 +15,7 @@
         'Disconnect-StripeIntercom'
         'Get-StripeCustomerProfile'
         'Get-IntercomContact'
+        'Get-IntercomCompany'
         'Initialize-IntercomDataAttribute'
         'Sync-IntercomContact'
         'Invoke-StripeIntercomSync'

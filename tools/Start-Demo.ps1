@@ -6,7 +6,8 @@
     share paying customers' emails, a team inbox is two users with one email, some people came back as
     second Stripe customers), connects, shows a few customer profiles, syncs every customer, shows the
     billing context landing on the app's own users, changes a few customers in the fake Stripe, and runs the
-    incremental sync to show that only those are read and written.
+    incremental sync to show that only those are read and written. Then the B2B part (Show-CompanyDemo.ps1): the
+    app's existing companies and their users, synced with -SyncCompany.
 #>
 [CmdletBinding()]
 param(
@@ -89,6 +90,9 @@ try {
     if ($first.Failed -or $summary.Failed) { throw 'The demo sync reported failures.' }
     Write-Host ("Demo done: {0} contacts created; then {1} changed customers cost {2} Stripe calls and {3} Intercom writes." -f `
         $first.Created, $summary.Customers, $summary.StripeCalls, $summary.IntercomWrites) -ForegroundColor Green
+
+    # B2B workspaces: the app's companies and users, and the billing context on both (-SyncCompany).
+    & (Join-Path $PSScriptRoot 'Show-CompanyDemo.ps1') -Servers $servers
 }
 finally {
     $servers | Stop-FakeServers

@@ -84,6 +84,25 @@ internal sealed class FakesProcess : IAsyncDisposable
         return (contacts, counts.Values.Count(n => n > 1), withoutExternalId);
     }
 
+    /// <summary>Companies in the fake (listed or not), how many have a contact attached, and company_ids held twice.</summary>
+    public async Task<(int Companies, int Attached, int DuplicateCompanyIds)> CompanyCensusAsync()
+    {
+        using var response = await Http.GetAsync(new Uri(IntercomUrl, "__control/companies"), HttpCompletionOption.ResponseHeadersRead);
+        response.EnsureSuccessStatusCode();
+        await using var stream = await response.Content.ReadAsStreamAsync();
+        using var doc = await JsonDocument.ParseAsync(stream);
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        int companies = 0, attached = 0;
+        foreach (var company in doc.RootElement.GetProperty("data").EnumerateArray())
+        {
+            companies++;
+            if (company.GetProperty("contact_ids").GetArrayLength() > 0) attached++;
+            var id = company.GetProperty("company_id").GetString()!;
+            counts[id] = counts.GetValueOrDefault(id) + 1;
+        }
+        return (companies, attached, counts.Values.Count(n => n > 1));
+    }
+
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();

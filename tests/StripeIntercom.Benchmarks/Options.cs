@@ -23,6 +23,8 @@ internal sealed class Options
     public string? StripeKey { get; set; }
     public string? IntercomUrl { get; set; }
     public string? IntercomToken { get; set; }
+    /// <summary>Child: also run the company phase (Invoke-StripeIntercomSync -SyncCompany).</summary>
+    public bool SyncCompany { get; set; }
 
     public static Options Parse(string[] args)
     {
@@ -50,6 +52,7 @@ internal sealed class Options
                 case "--stripe-key": o.StripeKey = Next(); break;
                 case "--intercom-url": o.IntercomUrl = Next(); break;
                 case "--intercom-token": o.IntercomToken = Next(); break;
+                case "--sync-company": o.SyncCompany = true; break;
                 case "--help" or "-h":
                     Console.WriteLine(Usage);
                     Environment.Exit(0);
@@ -62,11 +65,11 @@ internal sealed class Options
     }
 
     public const string Usage = """
-        StripeIntercom.Benchmarks [--fakes DIR] [--scenario first|unchanged|changed|faults|memory] [--quick]
+        StripeIntercom.Benchmarks [--fakes DIR] [--scenario first|unchanged|changed|faults|memory|companies|companies-unchanged[,...]] [--quick]
                                   [--writers N] [--budget fake|default] [--budget-limit N] [--stripe-rps N]
                                   [--customers N] [--memory-customers N] [--results FILE]
           --fakes            published fakes (default: <repo>/out/fakes)
-          --scenario         run one scenario; all five by default
+          --scenario         run these scenarios (comma-separated); all seven by default
           --quick            1,000 customers (10,000 for memory) for a smoke run
           --writers          concurrent syncs (default 32)
           --budget           fake: RateLimitBudget(--budget-limit, 10 s) (default, 1666); default: ForIntercom() 1500/10 s

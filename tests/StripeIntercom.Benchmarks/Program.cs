@@ -15,7 +15,8 @@ options.Fakes ??= Path.Combine(FindRepoRoot(), "out", "fakes");
 var scenarios = Scenario.All(options);
 if (options.Scenario is not null)
 {
-    scenarios = scenarios.Where(s => s.Name.Equals(options.Scenario, StringComparison.OrdinalIgnoreCase)).ToList();
+    var wanted = options.Scenario.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    scenarios = scenarios.Where(s => wanted.Contains(s.Name, StringComparer.OrdinalIgnoreCase)).ToList();
     if (scenarios.Count == 0) { Console.Error.WriteLine($"Unknown scenario {options.Scenario}.\n{Options.Usage}"); return 2; }
 }
 

@@ -24,6 +24,8 @@ internal sealed class Scenario
     /// <summary>Stripe customers changed (change-random) between the preparation and the measured run.</summary>
     public int ChangeCount { get; init; }
     public bool InjectFaults { get; init; }
+    /// <summary>The sync runs the company phase too (every sync of the scenario, the preparation included).</summary>
+    public bool SyncCompany { get; init; }
 
     public static List<Scenario> All(Options o)
     {
@@ -35,6 +37,8 @@ internal sealed class Scenario
             new() { Name = "unchanged", Customers = n, Prepopulate = true, Description = $"re-run of {n:N0} customers, nothing changed" },
             new() { Name = "changed", Customers = n, Prepopulate = true, ChangeCount = Math.Max(1, n / 100), Description = $"re-run of {n:N0} customers, 1% changed in Stripe" },
             new() { Name = "faults", Customers = n, InjectFaults = true, Description = $"first sync of {n:N0} with ~5% Intercom faults (500/503/abort/lose_response), 429 bursts and Stripe 503s/resets" },
+            new() { Name = "companies", Customers = n, SyncCompany = true, Description = $"first sync of {n:N0} customers with -SyncCompany into an empty workspace (contact, company, attachment)" },
+            new() { Name = "companies-unchanged", Customers = n, SyncCompany = true, Prepopulate = true, Description = $"re-run of {n:N0} customers with -SyncCompany, nothing changed" },
             new() { Name = "memory", Customers = big, LatencyMs = 0, JitterMs = 0, WindowLimit = 0, UnreachedFakeLimit = 1_000_000, ClientBudgetLimit = 20_000, Description = $"first sync of {big:N0} customers, no latency, rate limit off (fake 1,000,000/10 s, client budget 20,000/10 s), for memory" },
         ];
     }
@@ -53,7 +57,7 @@ internal sealed class Scenario
         if (Prepopulate)
         {
             Console.WriteLine("   preparing: unmeasured first sync");
-            var setup = await RunChildAsync(o, fakes, ClientBudgetLimit);
+            var setup = await RunChildAsync(o, fakes, ClientBudgetLimit, SyncCompany);
             if (setup.FailedFinal > 0) row.Notes.Add($"preparation left {setup.FailedFinal} failed");
         }
         if (ChangeCount > 0)
@@ -69,7 +73,7 @@ internal sealed class Scenario
         SyncRunResult result;
         try
         {
-            result = await RunChildAsync(o, fakes, ClientBudgetLimit);
+            result = await RunChildAsync(o, fakes, ClientBudgetLimit, SyncCompany);
         }
         finally
         {
@@ -111,6 +115,17 @@ internal sealed class Scenario
         if (result.FailedFirstPass > 0)
             row.Notes.Add($"{result.FailedFirstPass} customers failed after the handlers' retries and were re-run once; {result.FailedFinal} still failed. Samples: {string.Join(" | ", result.FailureSamples)}");
 
+        if (SyncCompany)
+        {
+            var companies = await fakes.CompanyCensusAsync();
+            row.Notes.Add($"companies: {companies.Companies:N0} in the fake, {companies.Attached:N0} with a contact attached, {companies.DuplicateCompanyIds} duplicate company_ids; " +
+                          $"Intercom calls per customer {(double)row.IntercomCalls / Math.Max(1, row.Customers):0.000} (target {(Prepopulate ? "<= 0.05" : "<= 3.1")}), writes {row.IntercomWrites:N0}");
+            var perCustomer = (double)row.IntercomCalls / Math.Max(1, row.Customers);
+            row.Passed = companies.Companies == row.Customers && companies.Attached == row.Customers && companies.DuplicateCompanyIds == 0
+                         && (Prepopulate ? perCustomer <= 0.05 && row.IntercomWrites == 0 : perCustomer <= 3.1);
+            if (!row.Passed) return row;
+        }
+
         // Targets: no failures and no duplicates anywhere, one contact per customer; >= 90 % of the window on the
         // first sync; < 400 MB for the memory run.
         row.Passed = row.Failed == 0 && row.Duplicates == 0 && row.Contacts == row.Customers
@@ -122,7 +137,7 @@ internal sealed class Scenario
     private static string Inv(int value) => value.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>Runs the sync in a fresh process of this program and reads its RESULT line.</summary>
-    private static async Task<SyncRunResult> RunChildAsync(Options o, FakesProcess fakes, int? budgetLimit)
+    private static async Task<SyncRunResult> RunChildAsync(Options o, FakesProcess fakes, int? budgetLimit, bool syncCompany)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, UseShellExecute = false };
         start.ArgumentList.Add(typeof(Scenario).Assembly.Location);
@@ -133,6 +148,7 @@ internal sealed class Scenario
                      "--writers", Inv(o.Writers), "--budget", budgetLimit is null ? o.Budget : "fake", "--budget-limit", Inv(budgetLimit ?? o.BudgetLimit),
                  })
             start.ArgumentList.Add(arg);
+        if (syncCompany) start.ArgumentList.Add("--sync-company");
         start.Environment["DOTNET_gcServer"] = "0";
         using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the sync process.");
         SyncRunResult? result = null;

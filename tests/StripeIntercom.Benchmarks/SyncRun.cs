@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
+using StripeIntercom.Companies;
 using StripeIntercom.Connection;
 using StripeIntercom.Resilience;
 using StripeIntercom.Runs;
@@ -80,10 +81,26 @@ internal static class SyncRun
             if (r.Action == SyncAction.Failed) failed.Add((r.CustomerId, r.Error ?? "(no reason)"));
         }
 
+        // -SyncCompany: the company phase after the customers, as Invoke-StripeIntercomSync runs it on a full run.
+        var companies = o.SyncCompany
+            ? new CompanySynchronizer(client, CompanyAttributes.From(AttributeMap.Default), new CompanySyncOptions { ThrottleLimit = o.Writers }, reader)
+            : null;
+        var collector = companies?.NewCollector(coversAllCustomers: true);
+        var companyFailures = new List<string>();
+
         var watch = Stopwatch.StartNew();
-        using (var runner = new SyncRunner(sync, o.Writers, r => { profiles++; Count(r, ""); }, CancellationToken.None))
+        using (var runner = new SyncRunner(sync.WithCompanies(collector), o.Writers, r => { profiles++; Count(r, ""); }, CancellationToken.None))
         {
             await runner.RunAsync(reader.ReadAsync(CustomerQuery.All));
+            if (companies is not null)
+            {
+                await CompanyPhase.RunAfterAsync(runner, companies, collector!, r =>
+                {
+                    actions["Company" + r.Action] = actions.GetValueOrDefault("Company" + r.Action) + 1;
+                    if (r.Action == CompanySyncAction.Failed) companyFailures.Add(r.Error ?? r.CompanyId);
+                }, CancellationToken.None);
+            }
+
             if (runner.StopError is { } stop) throw new InvalidOperationException("The measured run stopped: " + stop.Message, stop);
         }
 
@@ -112,8 +129,10 @@ internal static class SyncRun
             Profiles = profiles,
             Actions = actions.OrderBy(p => p.Key).ToDictionary(p => p.Key, p => p.Value),
             FailedFirstPass = failedFirst.Count,
-            FailedFinal = stillFailed.Count,
-            FailureSamples = failedFirst.Take(5).Select(f => f.Error).Concat(stillFailed.Take(5).Select(f => "still: " + f.Error)).ToList(),
+            // A failed company is retried by the next run, not by this one: it counts as failed here.
+            FailedFinal = stillFailed.Count + companyFailures.Count,
+            FailureSamples = failedFirst.Take(5).Select(f => f.Error).Concat(stillFailed.Take(5).Select(f => "still: " + f.Error))
+                .Concat(companyFailures.Take(5).Select(e => "company: " + e)).ToList(),
             IntercomThrottled = intercom.ThrottledResponses,
             IntercomRetries = intercom.Retries,
             IntercomConnectionFailures = intercom.ConnectionFailures,

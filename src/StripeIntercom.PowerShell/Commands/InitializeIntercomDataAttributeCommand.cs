@@ -22,40 +22,70 @@ namespace StripeIntercom.PowerShell.Commands
         [ValidateNotNull]
         public System.Collections.IDictionary? ComputedAttribute { get; set; }
 
+        // Company sync (issue 10): kept together at the end of the parameters.
+        [Parameter]
+        public SwitchParameter SyncCompany { get; set; }
+
         protected override void ProcessRecord()
         {
             var connection = ModuleSession.Require(this);
             var map = AttributeMapParameters.BuildOrStop(this, Attribute, AttributeMap, ComputedAttribute);
 
-            // Ask once for the whole set: the planned creations are known only after reading the workspace.
-            System.Collections.Generic.IReadOnlyList<DataAttributeResult>? plan = null;
             using var client = connection.CreateIntercomClient(new CmdletLogger(this));
-            var initializer = new DataAttributeInitializer(client, new CmdletLogger(this));
             try
             {
-                Run(async token => plan = await initializer.EnsureAsync(map, whatIf: true, token).ConfigureAwait(false));
-                var missing = 0;
-                foreach (var result in plan!)
+                Ensure(new DataAttributeInitializer(client, new CmdletLogger(this)), map);
+                if (SyncCompany)
                 {
-                    if (result.Action == DataAttributeAction.WouldCreate)
-                    {
-                        missing++;
-                    }
+                    // The company map's attributes are data attributes of model company, listed and created apart.
+                    Ensure(new DataAttributeInitializer(client, new CmdletLogger(this), model: "company"), AttributeMapParameters.BuildCompanyOrStop(this, map, ComputedAttribute));
                 }
-
-                if (missing == 0 || !ShouldProcess($"{missing} Intercom data attribute(s)", "Create"))
-                {
-                    WriteObject(plan, enumerateCollection: true);
-                    return;
-                }
-
-                System.Collections.Generic.IReadOnlyList<DataAttributeResult>? done = null;
-                Run(async token => done = await initializer.EnsureAsync(map, whatIf: false, token).ConfigureAwait(false));
-                WriteObject(done, enumerateCollection: true);
             }
             catch (Exception ex) when (ex is DataAttributeConflictException || ex is DataAttributeLimitException)
             {
                 ThrowTerminatingError(new ErrorRecord(ex, ex.GetType().Name.Replace("Exception", ""), ErrorCategory.InvalidData, null));
+            }
+        }
+
+        /// <summary>Asks once for the whole set of one model: the planned creations are known only after reading the workspace.</summary>
+        private void Ensure(DataAttributeInitializer initializer, StripeIntercom.Sync.AttributeMap map)
+        {
+            System.Collections.Generic.IReadOnlyList<DataAttributeResult>? plan = null;
+            Run(async token => plan = await initializer.EnsureAsync(map, whatIf: true, token).ConfigureAwait(false));
+            var missing = 0;
+            foreach (var result in plan!)
+            {
+                if (result.Action == DataAttributeAction.WouldCreate)
+                {
+                    missing++;
+                }
+            }
+
+            if (missing == 0 || !ShouldProcess($"{missing} Intercom {initializer.Model} data attribute(s)", "Create"))
+            {
+                WriteResults(plan, initializer.Model);
+                return;
+            }
+
+            System.Collections.Generic.IReadOnlyList<DataAttributeResult>? done = null;
+            Run(async token => done = await initializer.EnsureAsync(map, whatIf: false, token).ConfigureAwait(false));
+            WriteResults(done!, initializer.Model);
+        }
+
+        /// <summary>Each result, with a Model note property when company attributes are in the output too.</summary>
+        private void WriteResults(System.Collections.Generic.IReadOnlyList<DataAttributeResult> results, string model)
+        {
+            foreach (var result in results)
+            {
+                if (!SyncCompany)
+                {
+                    WriteObject(result);
+                    continue;
+                }
+
+                var output = PSObject.AsPSObject(result);
+                output.Properties.Add(new PSNoteProperty("Model", model));
+                WriteObject(output);
             }
         }
     }

@@ -1,6 +1,8 @@
 using System;
 using System.Collections;
+using System.Linq;
 using System.Management.Automation;
+using StripeIntercom.Companies;
 using StripeIntercom.Connection;
 using StripeIntercom.Incremental;
 using StripeIntercom.PowerShell.Internal;
@@ -16,7 +18,7 @@ namespace StripeIntercom.PowerShell.Commands
     /// writes what the run reports.
     /// </summary>
     [Cmdlet(VerbsLifecycle.Invoke, "StripeIntercomSync", SupportsShouldProcess = true, DefaultParameterSetName = FullSet)]
-    [OutputType(typeof(SyncSummary), typeof(SyncResult))]
+    [OutputType(typeof(SyncSummary), typeof(SyncResult), typeof(CompanySyncResult))]
     public sealed class InvokeStripeIntercomSyncCommand : StripeIntercomCmdlet
     {
         private const string FullSet = "Full";
@@ -71,6 +73,14 @@ namespace StripeIntercom.PowerShell.Commands
         [Parameter]
         public SwitchParameter MergeLeads { get; set; }
 
+        // Company sync (issue 10): kept together at the end of the parameters.
+        [Parameter]
+        public SwitchParameter SyncCompany { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? CompanyIdMetadataKey { get; set; }
+
         protected override void ProcessRecord()
         {
             var connection = ModuleSession.Current ?? ConnectFromEnvironment();
@@ -80,6 +90,12 @@ namespace StripeIntercom.PowerShell.Commands
             var options = SyncParameters.Options(IsWhatIf, Force, lookupMode, DeletedCustomerAction, ExternalIdMetadataKey, MergeLeads);
             using var session = new SyncSession(this, connection, map, options, SyncParameters.IntercomBudget(MaxRequestsPerWindow), ComputedAttribute is { Count: > 0 });
             var writer = new SyncResultWriter(this, session.Intercom, IsWhatIf, PassThru.IsPresent);
+            if (SyncParameters.CompanySyncRequested(this, SyncCompany, CompanyIdMetadataKey))
+            {
+                session.EnableCompanies(this, AttributeMapParameters.BuildCompanyOrStop(this, map, ComputedAttribute),
+                    SyncParameters.CompanyOptions(IsWhatIf, Force, CompanyIdMetadataKey, DeletedCustomerAction, ThrottleLimit, lookupMode),
+                    ComputedAttribute is { Count: > 0 });
+            }
 
             SyncRunOutcome outcome;
             try
@@ -112,8 +128,17 @@ namespace StripeIntercom.PowerShell.Commands
         private SyncRunOutcome RunFull(SyncSession session, SyncResultWriter writer)
         {
             var query = new CustomerQuery { CreatedAfter = CreatedAfter is null ? (DateTimeOffset?)null : new DateTimeOffset(CreatedAfter.Value) };
-            using var runner = new SyncRunner(session.CustomerSync, ThrottleLimit, writer.Post, CancellationToken);
-            Run(token => runner.RunAsync(session.Stripe.ReadAsync(query, token)));
+            // A run limited to recent customers does not see every customer of a company: its other customers are re-read.
+            var companies = session.NewCompanyCollector(coversAllCustomers: CreatedAfter is null);
+            using var runner = new SyncRunner(session.CustomerSync.WithCompanies(companies), ThrottleLimit, writer.Post, CancellationToken);
+            Run(async token =>
+            {
+                await runner.RunAsync(session.Stripe.ReadAsync(query, token)).ConfigureAwait(false);
+                if (companies is not null)
+                {
+                    await CompanyPhase.RunAfterAsync(runner, session.Companies!, companies, writer.PostCompany, token).ConfigureAwait(false);
+                }
+            });
             return new SyncRunOutcome(runner.Summary, runner.StopError, runner.WasCancelled);
         }
 
@@ -124,6 +149,8 @@ namespace StripeIntercom.PowerShell.Commands
             {
                 SaveState = !IsWhatIf,
                 ExpectedCustomers = count => writer.ExpectedCustomers = count,
+                Companies = session.Companies,
+                CompanyReported = writer.PostCompany,
             };
             try
             {
@@ -141,6 +168,11 @@ namespace StripeIntercom.PowerShell.Commands
             try
             {
                 var results = Run(token => session.Synchronizer.AttributeInitializer.EnsureAsync(session.Synchronizer.Map, IsWhatIf, token));
+                if (session.Companies is { } companies)
+                {
+                    results = results.Concat(Run(token => companies.AttributeInitializer.EnsureAsync(companies.Map, IsWhatIf, token))).ToList();
+                }
+
                 foreach (var result in results)
                 {
                     if (result.Action == DataAttributeAction.Created || result.Action == DataAttributeAction.WouldCreate)

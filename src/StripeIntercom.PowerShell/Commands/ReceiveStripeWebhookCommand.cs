@@ -2,6 +2,7 @@ using System;
 using System.Collections;
 using System.Management.Automation;
 using System.Security;
+using StripeIntercom.Companies;
 using StripeIntercom.PowerShell.Internal;
 using StripeIntercom.Runs;
 using StripeIntercom.Sync;
@@ -14,7 +15,7 @@ namespace StripeIntercom.PowerShell.Commands
     /// out-of-order event can never write stale data. For HTTP-triggered functions and runbooks.
     /// </summary>
     [Cmdlet(VerbsCommunications.Receive, "StripeWebhook", SupportsShouldProcess = true)]
-    [OutputType(typeof(SyncResult))]
+    [OutputType(typeof(SyncResult), typeof(CompanySyncResult))]
     public sealed class ReceiveStripeWebhookCommand : StripeIntercomCmdlet
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -63,6 +64,14 @@ namespace StripeIntercom.PowerShell.Commands
         [Parameter]
         public SwitchParameter MergeLeads { get; set; }
 
+        // Company sync (issue 10): kept together at the end of the parameters.
+        [Parameter]
+        public SwitchParameter SyncCompany { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? CompanyIdMetadataKey { get; set; }
+
         protected override void ProcessRecord()
         {
             var connection = ModuleSession.Require(this);
@@ -94,8 +103,24 @@ namespace StripeIntercom.PowerShell.Commands
             var options = SyncParameters.Options(IsWhatIf, Force, ContactLookupMode.PerCustomer, DeletedCustomerAction, ExternalIdMetadataKey, MergeLeads);
             using var session = new SyncSession(this, connection, map, options, SyncParameters.IntercomBudget(MaxRequestsPerWindow), ComputedAttribute is { Count: > 0 });
             var writer = new SyncResultWriter(this, session.Intercom, IsWhatIf, writeResults: true);
-            using var runner = new SyncRunner(session.CustomerSync, 1, writer.Post, CancellationToken);
-            Run(token => runner.RunAsync(new[] { delivery.CustomerId }));
+            CompanyCollector? companies = null;
+            if (SyncParameters.CompanySyncRequested(this, SyncCompany, CompanyIdMetadataKey))
+            {
+                session.EnableCompanies(this, AttributeMapParameters.BuildCompanyOrStop(this, map, ComputedAttribute),
+                    SyncParameters.CompanyOptions(IsWhatIf, Force, CompanyIdMetadataKey, DeletedCustomerAction, 1, ContactLookupMode.PerCustomer),
+                    ComputedAttribute is { Count: > 0 });
+                companies = session.NewCompanyCollector(coversAllCustomers: false);
+            }
+
+            using var runner = new SyncRunner(session.CustomerSync.WithCompanies(companies), 1, writer.Post, CancellationToken);
+            Run(async token =>
+            {
+                await runner.RunAsync(new[] { delivery.CustomerId }).ConfigureAwait(false);
+                if (companies is not null)
+                {
+                    await CompanyPhase.RunAfterAsync(runner, session.Companies!, companies, writer.PostCompany, token).ConfigureAwait(false);
+                }
+            });
             writer.CompleteProgress();
             if (runner.WasCancelled)
             {

@@ -4,6 +4,8 @@ using System.Management.Automation;
 using System.Security;
 using System.Threading;
 using System.Threading.Tasks;
+using Microsoft.Extensions.Logging;
+using StripeIntercom.Companies;
 using StripeIntercom.PowerShell.Internal;
 using StripeIntercom.Sync;
 using StripeIntercom.Webhooks;
@@ -68,6 +70,14 @@ namespace StripeIntercom.PowerShell.Commands
         [Parameter]
         public SwitchParameter MergeLeads { get; set; }
 
+        // Company sync (issue 10): kept together at the end of the parameters.
+        [Parameter]
+        public SwitchParameter SyncCompany { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? CompanyIdMetadataKey { get; set; }
+
         protected override void ProcessRecord()
         {
             var connection = ModuleSession.Current ?? ModuleSession.ConnectFromEnvironment(this);
@@ -80,9 +90,34 @@ namespace StripeIntercom.PowerShell.Commands
 
             void Report(WebhookActivity activity) => Bridge.Post(() => WriteActivity(activity));
 
+            Func<string, CancellationToken, Task<SyncResult>> syncCustomer = session.CustomerSync.SyncByIdAsync;
+            if (SyncParameters.CompanySyncRequested(this, SyncCompany, CompanyIdMetadataKey))
+            {
+                session.EnableCompanies(this, AttributeMapParameters.BuildCompanyOrStop(this, map, ComputedAttribute),
+                    SyncParameters.CompanyOptions(IsWhatIf, Force, CompanyIdMetadataKey, DeletedCustomerAction, 1, ContactLookupMode.PerCustomer),
+                    computedAttributes: true);
+                var companies = session.Companies!;
+                var logger = new CmdletLogger(this);
+
+                // Each delivery's customer, then its company: a collector per delivery keeps concurrent ones apart.
+                syncCustomer = async (customerId, token) =>
+                {
+                    var collected = companies.NewCollector(coversAllCustomers: false);
+                    var result = await session.CustomerSync.WithCompanies(collected).SyncByIdAsync(customerId, token).ConfigureAwait(false);
+                    await companies.RunAsync(collected, company =>
+                    {
+                        if (company.Action != CompanySyncAction.Failed)
+                        {
+                            logger.LogInformation("Company {CompanyId} {Action} for customer {CustomerId}", company.CompanyId, company.Action, customerId);
+                        }
+                    }, token).ConfigureAwait(false);
+                    return result;
+                };
+            }
+
             // Workers report through a queue with its own thread: output that is not read cannot hold them or the acknowledgements.
             using var outbox = new WebhookActivityQueue(Report);
-            using var processor = new WebhookProcessor(session.CustomerSync.SyncByIdAsync, outbox.Post, new WebhookProcessorOptions { MaxConcurrency = ThrottleLimit });
+            using var processor = new WebhookProcessor(syncCustomer, outbox.Post, new WebhookProcessorOptions { MaxConcurrency = ThrottleLimit });
             WebhookListener listener;
             try
             {

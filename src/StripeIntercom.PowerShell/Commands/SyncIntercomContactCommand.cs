@@ -1,6 +1,7 @@
 using System;
 using System.Collections;
 using System.Management.Automation;
+using StripeIntercom.Companies;
 using StripeIntercom.PowerShell.Internal;
 using StripeIntercom.Runs;
 using StripeIntercom.Stripe;
@@ -10,7 +11,7 @@ namespace StripeIntercom.PowerShell.Commands
 {
     /// <summary>Creates or updates the Intercom contact of each profile it is given, writing only what differs.</summary>
     [Cmdlet(VerbsData.Sync, "IntercomContact", SupportsShouldProcess = true, DefaultParameterSetName = ProfileSet)]
-    [OutputType(typeof(SyncResult))]
+    [OutputType(typeof(SyncResult), typeof(CompanySyncResult))]
     public sealed class SyncIntercomContactCommand : StripeIntercomCmdlet
     {
         private const string ProfileSet = "Profile";
@@ -65,9 +66,18 @@ namespace StripeIntercom.PowerShell.Commands
         [Parameter]
         public SwitchParameter MergeLeads { get; set; }
 
+        // Company sync (issue 10): kept together at the end of the parameters.
+        [Parameter]
+        public SwitchParameter SyncCompany { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? CompanyIdMetadataKey { get; set; }
+
         private SyncSession? _session;
         private SyncResultWriter? _writer;
         private SyncRunner? _runner;
+        private CompanyCollector? _companies;
 
         protected override void BeginProcessing()
         {
@@ -77,7 +87,16 @@ namespace StripeIntercom.PowerShell.Commands
             _session = new SyncSession(this, connection, map, SyncParameters.Options(IsWhatIf, Force, LookupMode, DeletedCustomerAction, ExternalIdMetadataKey, MergeLeads),
                 SyncParameters.IntercomBudget(MaxRequestsPerWindow), ComputedAttribute is { Count: > 0 });
             _writer = new SyncResultWriter(this, _session.Intercom, IsWhatIf, writeResults: true);
-            _runner = new SyncRunner(_session.CustomerSync, ThrottleLimit, _writer.Post, CancellationToken);
+            if (SyncParameters.CompanySyncRequested(this, SyncCompany, CompanyIdMetadataKey))
+            {
+                _session.EnableCompanies(this, AttributeMapParameters.BuildCompanyOrStop(this, map, ComputedAttribute),
+                    SyncParameters.CompanyOptions(IsWhatIf, Force, CompanyIdMetadataKey, DeletedCustomerAction, ThrottleLimit, LookupMode),
+                    ComputedAttribute is { Count: > 0 });
+                // The pipeline may hold some customers of a company only: the others it lists are re-read from Stripe.
+                _companies = _session.NewCompanyCollector(coversAllCustomers: false);
+            }
+
+            _runner = new SyncRunner(_session.CustomerSync.WithCompanies(_companies), ThrottleLimit, _writer.Post, CancellationToken);
         }
 
         protected override void ProcessRecord()
@@ -125,6 +144,11 @@ namespace StripeIntercom.PowerShell.Commands
         protected override void EndProcessing()
         {
             Bridge.PumpUntil(_runner!.CompleteAsync());
+            if (_companies is not null)
+            {
+                Bridge.PumpUntil(CompanyPhase.RunAfterAsync(_runner, _session!.Companies!, _companies, _writer!.PostCompany, CancellationToken));
+            }
+
             _writer!.CompleteProgress();
             StopIfStopped();
         }

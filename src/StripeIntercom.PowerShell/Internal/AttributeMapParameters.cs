@@ -5,6 +5,7 @@ using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
+using StripeIntercom.Companies;
 using StripeIntercom.Intercom;
 using StripeIntercom.Stripe;
 using StripeIntercom.Sync;
@@ -61,12 +62,50 @@ namespace StripeIntercom.PowerShell.Internal
             {
                 foreach (DictionaryEntry entry in computed)
                 {
-                    map = AddComputed(map, entry);
+                    var (definition, model) = ParseComputed(entry);
+                    if (model != CompanyModel)
+                    {
+                        map = map.WithComputed(definition.Name, definition.DataType, definition.Value, definition.Description);
+                    }
                 }
             }
 
             return map;
         }
+
+        /// <summary>
+        /// The company map (-SyncCompany): the company-worthy catalog attributes of the contact map, under the same names,
+        /// and the computed attributes whose Model is Company or Both. A terminating InvalidAttributeMap error when wrong.
+        /// </summary>
+        public static AttributeMap BuildCompanyOrStop(PSCmdlet cmdlet, AttributeMap contactMap, IDictionary? computed)
+        {
+            try
+            {
+                var forCompanies = new List<AttributeDefinition>();
+                if (computed is not null)
+                {
+                    foreach (DictionaryEntry entry in computed)
+                    {
+                        var (definition, model) = ParseComputed(entry);
+                        if (model != ContactModel)
+                        {
+                            forCompanies.Add(definition);
+                        }
+                    }
+                }
+
+                return CompanyAttributes.From(contactMap, forCompanies);
+            }
+            catch (ArgumentException ex)
+            {
+                cmdlet.ThrowTerminatingError(new ErrorRecord(ex, "InvalidAttributeMap", ErrorCategory.InvalidArgument, computed));
+                throw;
+            }
+        }
+
+        private const string ContactModel = "Contact";
+        private const string CompanyModel = "Company";
+        private const string BothModels = "Both";
 
         private static AttributeMap ApplyPowerShellMap(AttributeMap map, IDictionary data, string source)
         {
@@ -120,8 +159,10 @@ namespace StripeIntercom.PowerShell.Internal
             return (IDictionary)hashtable.SafeGetValue();
         }
 
-        private static AttributeMap AddComputed(AttributeMap map, DictionaryEntry entry)
+        /// <summary>One computed attribute and the model it is for: Contact (the default), Company or Both.</summary>
+        private static (AttributeDefinition Definition, string Model) ParseComputed(DictionaryEntry entry)
         {
+            var model = ContactModel;
             var name = entry.Key.ToString()!;
             var value = entry.Value is PSObject wrapped ? wrapped.BaseObject : entry.Value;
             IntercomDataType? type = null;
@@ -131,6 +172,11 @@ namespace StripeIntercom.PowerShell.Internal
             {
                 expression = Lookup(spec, "Expression") as ScriptBlock;
                 description = Lookup(spec, "Description")?.ToString();
+                if (Lookup(spec, "Model") is { } modelName)
+                {
+                    model = new[] { ContactModel, CompanyModel, BothModels }.FirstOrDefault(m => string.Equals(m, modelName.ToString(), StringComparison.OrdinalIgnoreCase))
+                        ?? throw new ArgumentException($"Computed attribute '{name}' has Model '{modelName}'; use Contact, Company or Both.");
+                }
                 if (Lookup(spec, "Type") is { } typeName)
                 {
                     type = IntercomDataTypes.FromWireName(typeName.ToString())
@@ -143,7 +189,7 @@ namespace StripeIntercom.PowerShell.Internal
                 throw new ArgumentException($"Computed attribute '{name}' needs a scriptblock, or a hashtable with Expression (and optionally Type and Description).");
             }
 
-            return map.WithComputed(name, type, profile => Invoke(expression, profile), description);
+            return (new AttributeDefinition(name, type, description ?? "Computed by StripeIntercom", profile => Invoke(expression, profile)), model);
         }
 
         /// <summary>Runs on the pipeline thread: the synchronizer builds drafts there for this reason.</summary>

@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using System.Management.Automation;
+using StripeIntercom.Companies;
 using StripeIntercom.Intercom;
 using StripeIntercom.Runs;
 using StripeIntercom.Sync;
@@ -39,7 +40,36 @@ namespace StripeIntercom.PowerShell.Internal
         /// <summary>Queues the result's writes for the pipeline thread.</summary>
         public void Post(SyncResult result) => _cmdlet.Bridge.Post(() => Write(result));
 
+        /// <summary>Queues a company result's writes for the pipeline thread, after the customers' results.</summary>
+        public void PostCompany(CompanySyncResult result) => _cmdlet.Bridge.Post(() => WriteCompany(result));
+
         public void CompleteProgress() => _progress.Complete();
+
+        private void WriteCompany(CompanySyncResult result)
+        {
+            if (result.WhatIf && result.Action != CompanySyncAction.Unchanged && result.Action != CompanySyncAction.Skipped)
+            {
+                var target = result.IntercomCompanyId is null
+                    ? $"Intercom company {result.CompanyId} (new) for Stripe customer(s) {string.Join(", ", result.CustomerIds)}"
+                    : $"Intercom company {result.IntercomCompanyId} ({result.CompanyId}) for Stripe customer(s) {string.Join(", ", result.CustomerIds)}";
+                _cmdlet.ShouldProcess(target, $"{result.Action}: " + string.Join("; ", result.Changes.Select(c => c.ToString())));
+            }
+
+            if (_writeResults)
+            {
+                _cmdlet.WriteObject(result);
+            }
+
+            if (result.Action == CompanySyncAction.Failed)
+            {
+                _cmdlet.WriteError(new ErrorRecord(
+                    result.Exception ?? new InvalidOperationException(result.Error),
+                    "CompanySyncFailed",
+                    CategoryOf(result.Exception),
+                    result.CompanyId)
+                { ErrorDetails = new ErrorDetails(result.Error ?? $"Intercom company {result.CompanyId} could not be synced.") });
+            }
+        }
 
         private void Write(SyncResult result)
         {

@@ -1,5 +1,6 @@
 using System;
 using System.Diagnostics;
+using StripeIntercom.Companies;
 using StripeIntercom.Connection;
 using StripeIntercom.Intercom;
 using StripeIntercom.Resilience;
@@ -30,6 +31,24 @@ namespace StripeIntercom.PowerShell.Internal
                 ? new CustomerSync(Synchronizer, Stripe, (profile, _) => cmdlet.Bridge.OnPipelineThread(() => Synchronizer.BuildDraft(profile)))
                 : new CustomerSync(Synchronizer, Stripe);
         }
+
+        /// <summary>The company phase, once <see cref="EnableCompanies"/> turned it on (-SyncCompany).</summary>
+        public CompanySynchronizer? Companies { get; private set; }
+
+        /// <summary>
+        /// Turns company sync on. Company attributes are evaluated on the pipeline thread when computed ones are
+        /// scriptblocks, as contact drafts are.
+        /// </summary>
+        public void EnableCompanies(StripeIntercomCmdlet cmdlet, AttributeMap companyMap, CompanySyncOptions options, bool computedAttributes)
+        {
+            var logger = new CmdletLogger(cmdlet);
+            Companies = computedAttributes
+                ? new CompanySynchronizer(Intercom, companyMap, options, Stripe, logger, (profile, _) => cmdlet.Bridge.OnPipelineThread(() => companyMap.Evaluate(profile)))
+                : new CompanySynchronizer(Intercom, companyMap, options, Stripe, logger);
+        }
+
+        /// <summary>A collector for one run, or null without company sync.</summary>
+        public CompanyCollector? NewCompanyCollector(bool coversAllCustomers) => Companies?.NewCollector(coversAllCustomers);
 
         public ResilienceCounters Counters { get; }
         public StripeCustomerReader Stripe { get; }

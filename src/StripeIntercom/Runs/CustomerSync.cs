@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
+using StripeIntercom.Companies;
 using StripeIntercom.Stripe;
 using StripeIntercom.Sync;
 
@@ -35,6 +36,13 @@ namespace StripeIntercom.Runs
 
         public ContactSynchronizer Synchronizer { get; }
 
+        /// <summary>Where each customer's company contribution and contact go for the run's company phase; null without company sync.</summary>
+        public CompanyCollector? Companies { get; private set; }
+
+        /// <summary>The same sync, also feeding <paramref name="collector"/>: one per run, so concurrent runs keep apart.</summary>
+        public CustomerSync WithCompanies(CompanyCollector? collector) => collector == null && Companies == null ? this :
+            new CustomerSync(Synchronizer, Stripe, _buildDraft) { Companies = collector };
+
         /// <summary>Where customer ids are re-read; null when only profiles are synced.</summary>
         public StripeCustomerReader? Stripe { get; }
 
@@ -43,7 +51,9 @@ namespace StripeIntercom.Runs
         {
             try
             {
-                return (await _buildDraft(profile, cancellationToken).ConfigureAwait(false), null);
+                var draft = await _buildDraft(profile, cancellationToken).ConfigureAwait(false);
+                Companies?.Observe(profile);
+                return (draft, null);
             }
             catch (Exception ex) when (!(ex is OperationCanceledException))
             {
@@ -54,11 +64,15 @@ namespace StripeIntercom.Runs
         public async Task<SyncResult> SyncAsync(CustomerProfile profile, CancellationToken cancellationToken)
         {
             var (draft, failure) = await BuildDraftAsync(profile, cancellationToken).ConfigureAwait(false);
-            return failure ?? await Synchronizer.SyncAsync(draft!, cancellationToken).ConfigureAwait(false);
+            return failure ?? await SyncAsync(draft!, cancellationToken).ConfigureAwait(false);
         }
 
-        public Task<SyncResult> SyncAsync(ContactDraft draft, CancellationToken cancellationToken) =>
-            Synchronizer.SyncAsync(draft, cancellationToken);
+        public async Task<SyncResult> SyncAsync(ContactDraft draft, CancellationToken cancellationToken)
+        {
+            var result = await Synchronizer.SyncAsync(draft, cancellationToken).ConfigureAwait(false);
+            Companies?.ObserveContact(result);
+            return result;
+        }
 
         /// <summary>
         /// Re-reads the customer and syncs what Stripe holds now. An id Stripe does not know is Skipped with a

@@ -8,6 +8,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using StripeIntercom.Companies;
 using StripeIntercom.Incremental;
 using StripeIntercom.Stripe;
 using StripeIntercom.Sync;
@@ -54,6 +55,15 @@ namespace StripeIntercom.Runs
         /// <summary>Told how many customers the run will sync, when that is known before it starts.</summary>
         public Action<int>? ExpectedCustomers { get; set; }
 
+        /// <summary>
+        /// Turns company sync on: after the customers, the companies they name are synced (<see cref="CompanyPhase"/>), and
+        /// the customers of a company that failed or was not reached go on the retry list.
+        /// </summary>
+        public CompanySynchronizer? Companies { get; set; }
+
+        /// <summary>Told each company result, after the customers' results.</summary>
+        public Action<CompanySyncResult>? CompanyReported { get; set; }
+
         /// <exception cref="SyncAlreadyRunningException">Another run holds the state file.</exception>
         public async Task<SyncRunOutcome> RunAsync(Action<SyncResult>? onReported, CancellationToken cancellationToken)
         {
@@ -92,7 +102,8 @@ namespace StripeIntercom.Runs
             ExpectedCustomers?.Invoke(ids.Count);
 
             var done = new HashSet<string>(StringComparer.Ordinal);
-            using var runner = new SyncRunner(_sync, _throttleLimit, result =>
+            var collector = Companies?.NewCollector(coversAllCustomers: false);
+            using var runner = new SyncRunner(_sync.WithCompanies(collector), _throttleLimit, result =>
             {
                 if (result.Action != SyncAction.Failed) lock (done) done.Add(result.CustomerId);
                 onReported?.Invoke(result);
@@ -100,6 +111,10 @@ namespace StripeIntercom.Runs
             runner.Summary.Mode = "Incremental";
             runner.Summary.Note = plan.Reason;
             await runner.RunAsync(ids).ConfigureAwait(false);
+            foreach (var id in await SyncCompaniesAsync(runner, collector, cancellationToken).ConfigureAwait(false))
+            {
+                lock (done) done.Remove(id);
+            }
 
             // The cursor moves on even after a stop: every customer its events named and that was not done is kept.
             state.CompleteIncremental(changes.NewCursor, DateTimeOffset.UtcNow);
@@ -139,7 +154,9 @@ namespace StripeIntercom.Runs
             var created = new ConcurrentDictionary<string, DateTimeOffset>(StringComparer.Ordinal);
             var customersDone = checkpoint.CustomersDone;
             var sinceSave = Stopwatch.StartNew();
-            using var runner = new SyncRunner(_sync, _throttleLimit, result =>
+            // A resumed full sync does not see the customers before its checkpoint, so companies re-read those they list.
+            var collector = Companies?.NewCollector(coversAllCustomers: !resuming);
+            using var runner = new SyncRunner(_sync.WithCompanies(collector), _throttleLimit, result =>
             {
                 if (result.Action == SyncAction.Failed && !state.RetryCustomerIds.Contains(result.CustomerId))
                 {
@@ -173,6 +190,11 @@ namespace StripeIntercom.Runs
             try
             {
                 await runner.RunAsync(Tracked(_stripe.ReadAsync(query, cancellationToken), deleted, created)).ConfigureAwait(false);
+                foreach (var id in await SyncCompaniesAsync(runner, collector, cancellationToken).ConfigureAwait(false))
+                {
+                    if (!state.RetryCustomerIds.Contains(id)) state.RetryCustomerIds.Add(id);
+                }
+
                 if (!runner.IsStopped)
                 {
                     state.CompleteFullSync(DateTimeOffset.UtcNow);
@@ -188,6 +210,29 @@ namespace StripeIntercom.Runs
             }
 
             return SyncRunOutcome.Of(runner);
+        }
+
+        /// <summary>
+        /// The company phase; returns the customers whose company was not synced (it failed, or the run stopped before
+        /// it), which the next incremental run retries.
+        /// </summary>
+        private async Task<IReadOnlyCollection<string>> SyncCompaniesAsync(SyncRunner runner, CompanyCollector? collector, CancellationToken cancellationToken)
+        {
+            if (collector == null || Companies == null) return Array.Empty<string>();
+            var notDone = new HashSet<string>(StringComparer.Ordinal);
+            var done = new HashSet<string>(StringComparer.Ordinal);
+            var completed = await CompanyPhase.RunAfterAsync(runner, Companies, collector, result =>
+            {
+                (result.Action == CompanySyncAction.Failed ? notDone : done).UnionWith(result.ContributingCustomerIds);
+                CompanyReported?.Invoke(result);
+            }, cancellationToken).ConfigureAwait(false);
+            if (!completed)
+            {
+                // Companies are reported in order and none after the first that did not finish: the rest are not done.
+                notDone.UnionWith(collector.AllCustomerIds().Where(id => !done.Contains(id)));
+            }
+
+            return notDone;
         }
 
         private SyncRunOutcome StoppedBeforeStart(Exception error, string mode, string note)

@@ -41,6 +41,12 @@ namespace StripeIntercom.Sync
 
         public string Name { get; }
 
+        /// <summary>
+        /// The name this attribute has in <see cref="AttributeMap.Default"/>'s catalog, kept through renames; null for a
+        /// computed attribute. The company sync picks its attributes from the catalog by this name.
+        /// </summary>
+        public string? CatalogName { get; set; }
+
         /// <summary>The Intercom data type; null while an inferring attribute has seen no value yet.</summary>
         public IntercomDataType? DataType
         {
@@ -89,7 +95,7 @@ namespace StripeIntercom.Sync
 
         public AttributeDefinition WithName(string name)
         {
-            var copy = new AttributeDefinition(name, _declaredType, Description, Value) { KeptWhenDeleted = KeptWhenDeleted, Role = Role };
+            var copy = new AttributeDefinition(name, _declaredType, Description, Value) { KeptWhenDeleted = KeptWhenDeleted, Role = Role, CatalogName = CatalogName };
             copy._inferredType = Volatile.Read(ref _inferredType);
             return copy;
         }

@@ -95,9 +95,9 @@ namespace StripeIntercom.Sync
         private static AttributeMap BuildDefault()
         {
             AttributeDefinition A(string name, IntercomDataType type, string description, Func<CustomerProfile, object?> value) =>
-                new AttributeDefinition(name, type, description, value);
+                new AttributeDefinition(name, type, description, value) { CatalogName = name };
             AttributeDefinition Kept(string name, IntercomDataType type, string description, Func<CustomerProfile, object?> value) =>
-                new AttributeDefinition(name, type, description, value) { KeptWhenDeleted = true };
+                new AttributeDefinition(name, type, description, value) { KeptWhenDeleted = true, CatalogName = name };
             string? NullIfEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
 
             return new AttributeMap(new[]

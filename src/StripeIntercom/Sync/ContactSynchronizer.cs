@@ -287,6 +287,7 @@ namespace StripeIntercom.Sync
             var ownsIdentity = contact.ExternalId == draft.CustomerId || matchedBy == ContactMatchedBy.Lead;
             var (write, changes) = Diff(contact, draft, ownsIdentity);
             result.ContactId = contact.Id;
+            result.ContactCompanies = contact.Companies;
             result.Changes = changes;
             result.MatchedBy = matchedBy;
             if (changes.Count == 0 && !_options.Force)

@@ -22,6 +22,12 @@ namespace StripeIntercom.Sync
         public string? Error { get; set; }
         public Exception? Exception { get; set; }
 
+        /// <summary>
+        /// The companies the contact was attached to when the sync read it (null for a new contact or none read): lets the
+        /// company sync see which attachments are missing without reading the contact again.
+        /// </summary>
+        internal Intercom.IntercomContactCompanies? ContactCompanies { get; set; }
+
         public override string ToString() => $"{CustomerId} {Action}";
     }
 }

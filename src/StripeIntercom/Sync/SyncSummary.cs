@@ -8,6 +8,7 @@ namespace StripeIntercom.Sync
     {
         private readonly List<string> _failedCustomers = new List<string>();
         private readonly List<string> _conflictCustomers = new List<string>();
+        private readonly List<string> _failedCompanies = new List<string>();
 
         /// <summary>Full, Incremental, or Resumed (a full sync continued from its checkpoint).</summary>
         public string Mode { get; set; } = "Full";
@@ -24,6 +25,15 @@ namespace StripeIntercom.Sync
         public int Failed { get; private set; }
         public int Archived { get; private set; }
 
+        /// <summary>Companies written or checked by the run's company phase (-SyncCompany); 0 without it.</summary>
+        public int Companies { get; private set; }
+        public int CompaniesCreated { get; private set; }
+        public int CompaniesUpdated { get; private set; }
+        public int CompaniesUnchanged { get; private set; }
+        public int CompaniesSkipped { get; private set; }
+        public int CompaniesFailed { get; private set; }
+        public IReadOnlyList<string> FailedCompanies => _failedCompanies;
+
         public long StripeCalls { get; set; }
         public long IntercomCalls { get; set; }
         public long IntercomWrites { get; set; }
@@ -34,7 +44,7 @@ namespace StripeIntercom.Sync
         public double IntercomCallsPerCustomer => Customers == 0 ? 0 : Math.Round((double)IntercomCalls / Customers, 4);
 
         /// <summary>True when every customer was synced (or deliberately skipped): the run's exit status.</summary>
-        public bool Succeeded => Failed == 0 && Conflict == 0 && !Stopped;
+        public bool Succeeded => Failed == 0 && Conflict == 0 && CompaniesFailed == 0 && !Stopped;
 
         public IReadOnlyList<string> FailedCustomers => _failedCustomers;
         public IReadOnlyList<string> ConflictCustomers => _conflictCustomers;
@@ -79,9 +89,27 @@ namespace StripeIntercom.Sync
             }
         }
 
+        public void AddCompany(Companies.CompanySyncResult result)
+        {
+            Companies++;
+            switch (result.Action)
+            {
+                case StripeIntercom.Companies.CompanySyncAction.Created: CompaniesCreated++; break;
+                case StripeIntercom.Companies.CompanySyncAction.Updated: CompaniesUpdated++; break;
+                case StripeIntercom.Companies.CompanySyncAction.Unchanged: CompaniesUnchanged++; break;
+                case StripeIntercom.Companies.CompanySyncAction.Skipped: CompaniesSkipped++; break;
+                case StripeIntercom.Companies.CompanySyncAction.Failed:
+                    CompaniesFailed++;
+                    _failedCompanies.Add(result.CompanyId);
+                    break;
+            }
+        }
+
         public override string ToString() =>
             $"{Mode}{(WhatIf ? " (WhatIf)" : "")}: {Customers} customers, {Created} created, {Updated} updated, {Unchanged} unchanged, " +
-            $"{Skipped} skipped, {Conflict} conflicts, {Failed} failed, {Archived} archived in {Duration.TotalSeconds:0.0} s; " +
+            $"{Skipped} skipped, {Conflict} conflicts, {Failed} failed, {Archived} archived" +
+            (Companies > 0 ? $"; {Companies} companies, {CompaniesCreated} created, {CompaniesUpdated} updated, {CompaniesUnchanged} unchanged, {CompaniesFailed} failed" : "") +
+            $" in {Duration.TotalSeconds:0.0} s; " +
             $"Stripe {StripeCalls} calls, Intercom {IntercomCalls} calls ({IntercomWrites} writes), {Retries} retries" +
             (Stopped ? $". {StopReason}" : "");
     }

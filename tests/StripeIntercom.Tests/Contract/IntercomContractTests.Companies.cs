@@ -1,3 +1,5 @@
+using StripeIntercom.Companies;
+using StripeIntercom.Tests.Sync;
 using StripeIntercom.Intercom;
 using StripeIntercom.Sync;
 using Xunit;
@@ -40,6 +42,51 @@ public sealed partial class IntercomContractTests
         Assert.Contains(scrolled, c => c.Id == created.Id);
 
         Assert.Equal(0, (await _client.DetachContactFromCompanyAsync(contact.Id, created.Id)).UserCount);
-        AssertNoRequestViolations();
+        // The fixture's fake is shared: its lists may hold the company sync test's companies, numbers and all.
+        AssertNoRequestViolations(KnownCompanyAttributeTypeGap);
     }
+
+    [Fact]
+    public async Task A_company_sync_creates_attaches_and_leaves_unchanged_within_the_contract()
+    {
+        var profiles = ProfileBuilder.BuildMany(6, start: 700);
+        foreach (var profile in profiles.Take(3)) profile.Metadata = new Dictionary<string, string> { ["account_id"] = "acct-contract-shared" };
+        var contacts = new ContactSynchronizer(_client, AttributeMap.Default, new SyncOptions { LookupMode = ContactLookupMode.PerCustomer });
+        var options = new CompanySyncOptions { CompanyIdMetadataKey = "account_id", LookupMode = ContactLookupMode.PerCustomer };
+        var companies = new CompanySynchronizer(_client, CompanyAttributes.From(AttributeMap.Default), options);
+
+        async Task<List<CompanySyncResult>> RunAsync(ContactLookupMode mode)
+        {
+            options.LookupMode = mode;
+            var collector = companies.NewCollector(coversAllCustomers: true);
+            foreach (var profile in profiles)
+            {
+                collector.Observe(profile);
+                collector.ObserveContact(await contacts.SyncAsync(profile));
+            }
+
+            var results = new List<CompanySyncResult>();
+            await companies.RunAsync(collector, results.Add);
+            return results;
+        }
+
+        var first = await RunAsync(ContactLookupMode.PerCustomer);
+        Assert.Equal(4, first.Count);
+        Assert.All(first, r => Assert.Equal(CompanySyncAction.Created, r.Action));
+        Assert.Equal(3, first.Single(r => r.CompanyId == "acct-contract-shared").AttachedContactIds.Count);
+        var again = await RunAsync(ContactLookupMode.Bulk);
+        Assert.All(again, r => Assert.Equal(CompanySyncAction.Unchanged, r.Action));
+
+        // Numbers and booleans in company custom attributes: see KnownCompanyAttributeTypeGap.
+        AssertNoRequestViolations(KnownCompanyAttributeTypeGap);
+    }
+
+    /// <summary>
+    /// A gap in the description, not in the client: 2.14 types every company custom attribute value as a string, though
+    /// its own example (and Intercom) takes booleans and numbers, as data attributes of type integer, float, date and
+    /// boolean require. Exactly that violation, on company routes, is known; every other check stays on.
+    /// </summary>
+    private static bool KnownCompanyAttributeTypeGap(string violation) =>
+        System.Text.RegularExpressions.Regex.IsMatch(violation,
+            @"^[A-Z]+ /[^:]*companies[^:]*: \[(request|response)\.body(\.data\.\d+)?\.custom_attributes\.[A-Za-z0-9_]+\] (Request|Response) body property (data\.\d+\.)?custom_attributes\.[A-Za-z0-9_]+ must be string$");
 }

@@ -120,8 +120,15 @@ public sealed partial class IntercomContractTests : IClassFixture<ContractFixtur
         return seeded.GetProperty("data")[0].GetProperty("id").GetString()!;
     }
 
-    private void AssertNoRequestViolations()
+    /// <param name="knownGap">Violations that are gaps in the published description (each test names its own); printed, not failed on.</param>
+    private void AssertNoRequestViolations(Func<string, bool>? knownGap = null)
     {
+        foreach (var known in _recorder.RequestViolations.Concat(_recorder.ResponseViolations).Where(v => knownGap?.Invoke(v) == true)
+                     .Select(v => System.Text.RegularExpressions.Regex.Replace(v, @"data\.\d+\.", "data.N.")).Distinct())
+        {
+            _output.WriteLine("Known description gap: " + known);
+        }
+
         _output.WriteLine($"{_recorder.Exchanges} requests went through Prism.");
         foreach (var warning in _recorder.Warnings.Select(w => System.Text.RegularExpressions.Regex.Replace(w, "/cus_[A-Za-z0-9_]+|/[0-9a-f]{24}", "/{id}")).Distinct())
         {
@@ -129,9 +136,11 @@ public sealed partial class IntercomContractTests : IClassFixture<ContractFixtur
         }
 
         Assert.True(_recorder.Exchanges > 0, "No request went through the contract proxy.");
-        Assert.True(_recorder.RequestViolations.Count == 0,
-            "Requests broke Intercom's published contract:\n" + string.Join("\n", _recorder.RequestViolations.Distinct()));
-        Assert.True(_recorder.ResponseViolations.Count == 0,
-            "The fake answered outside Intercom's published contract:\n" + string.Join("\n", _recorder.ResponseViolations.Distinct()));
+        var requestViolations = _recorder.RequestViolations.Where(v => knownGap?.Invoke(v) != true).ToList();
+        var responseViolations = _recorder.ResponseViolations.Where(v => knownGap?.Invoke(v) != true).ToList();
+        Assert.True(requestViolations.Count == 0,
+            "Requests broke Intercom's published contract:\n" + string.Join("\n", requestViolations.Distinct()));
+        Assert.True(responseViolations.Count == 0,
+            "The fake answered outside Intercom's published contract:\n" + string.Join("\n", responseViolations.Distinct()));
     }
 }

@@ -37,7 +37,10 @@ internal sealed class EngineRig : IAsyncDisposable
         await FakeIntercomServer.StartAsync(new FakeIntercomOptions { WindowLimit = 0, SearchLagSeconds = 0, LatencyMs = intercomLatencyMs }));
 
     /// <summary>A fresh session's engine, as a new Invoke-StripeIntercomSync would make.</summary>
-    public CustomerSync NewSync(ContactLookupMode mode = ContactLookupMode.PerCustomer, Action<SyncOptions>? configure = null)
+    public CustomerSync NewSync(ContactLookupMode mode = ContactLookupMode.PerCustomer, Action<SyncOptions>? configure = null) => NewEngine(mode, configure).Sync;
+
+    /// <summary>A fresh session's engine with the Intercom client it writes through (the company sync shares it).</summary>
+    public (CustomerSync Sync, IntercomClient Client) NewEngine(ContactLookupMode mode = ContactLookupMode.PerCustomer, Action<SyncOptions>? configure = null)
     {
         var counters = new ResilienceCounters();
         var reader = new StripeCustomerReader(new StripeSettings
@@ -57,7 +60,7 @@ internal sealed class EngineRig : IAsyncDisposable
         _owned.Add(client);
         var options = new SyncOptions { LookupMode = mode };
         configure?.Invoke(options);
-        return new CustomerSync(new ContactSynchronizer(client, AttributeMap.Default, options), reader);
+        return (new CustomerSync(new ContactSynchronizer(client, AttributeMap.Default, options), reader), client);
     }
 
     public IncrementalSyncJob NewJob(CustomerSync sync, int throttleLimit = 8) =>
