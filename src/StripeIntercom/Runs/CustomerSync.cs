@@ -53,12 +53,16 @@ namespace StripeIntercom.Runs
 
         public async Task<SyncResult> SyncAsync(CustomerProfile profile, CancellationToken cancellationToken)
         {
+            using var scope = CustomerScope.Begin(profile.Id);
             var (draft, failure) = await BuildDraftAsync(profile, cancellationToken).ConfigureAwait(false);
             return failure ?? await Synchronizer.SyncAsync(draft!, cancellationToken).ConfigureAwait(false);
         }
 
-        public Task<SyncResult> SyncAsync(ContactDraft draft, CancellationToken cancellationToken) =>
-            Synchronizer.SyncAsync(draft, cancellationToken);
+        public async Task<SyncResult> SyncAsync(ContactDraft draft, CancellationToken cancellationToken)
+        {
+            using var scope = CustomerScope.Begin(draft.CustomerId);
+            return await Synchronizer.SyncAsync(draft, cancellationToken).ConfigureAwait(false);
+        }
 
         /// <summary>
         /// Re-reads the customer and syncs what Stripe holds now. An id Stripe does not know is Skipped with a
@@ -67,6 +71,7 @@ namespace StripeIntercom.Runs
         public async Task<SyncResult> SyncByIdAsync(string customerId, CancellationToken cancellationToken)
         {
             if (Stripe == null) throw new InvalidOperationException("This CustomerSync has no Stripe reader to re-read customers with.");
+            using var scope = CustomerScope.Begin(customerId);
             CustomerProfile? profile;
             try
             {
