@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using StripeIntercom.Intercom;
 using StripeIntercom.PowerShell.Internal;
@@ -149,12 +151,8 @@ namespace StripeIntercom.PowerShell.Commands
         /// </summary>
         private static PSObject ToOutput(IntercomContact contact)
         {
-            var attributes = new PSObject();
-            foreach (var pair in contact.CustomAttributes)
-            {
-                attributes.Properties.Add(new PSNoteProperty(pair.Key, IntercomCustomAttributes.ToPlain(pair.Value)));
-            }
-
+            var attributes = ContactAttributes.Create(contact.CustomAttributes.Select(pair =>
+                new KeyValuePair<string, object?>(pair.Key, IntercomCustomAttributes.ToPlain(pair.Value))));
             var output = PSObject.AsPSObject(contact);
             output.Properties.Add(new PSNoteProperty("Attributes", attributes));
             return output;
