@@ -13,6 +13,7 @@
     CmdletsToExport      = @(
         'Connect-StripeIntercom'
         'Disconnect-StripeIntercom'
+        'Get-StripeIntercomConnection'
         'Get-StripeCustomerProfile'
         'Get-IntercomContact'
         'Get-IntercomCompany'

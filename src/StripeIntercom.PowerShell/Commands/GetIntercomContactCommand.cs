@@ -1,24 +1,36 @@
 using System;
-using System.Collections.Specialized;
+using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using StripeIntercom.Intercom;
 using StripeIntercom.PowerShell.Internal;
+using StripeIntercom.Stripe;
+using StripeIntercom.Sync;
 
 namespace StripeIntercom.PowerShell.Commands
 {
-    /// <summary>Gets Intercom contacts by Stripe customer id (external_id), email or contact id.</summary>
-    [Cmdlet(VerbsCommon.Get, "IntercomContact", DefaultParameterSetName = ByExternalIdSet)]
+    /// <summary>
+    /// Gets Intercom contacts by Stripe customer id (external_id, else the link attribute), by the profiles themselves,
+    /// by email or by contact id.
+    /// </summary>
+    [Cmdlet(VerbsCommon.Get, "IntercomContact", DefaultParameterSetName = ByCustomerIdSet)]
     [OutputType(typeof(IntercomContact))]
     public sealed class GetIntercomContactCommand : StripeIntercomCmdlet
     {
-        private const string ByExternalIdSet = "ByExternalId";
+        private const string ByCustomerIdSet = "ByCustomerId";
+        private const string ByProfileSet = "ByProfile";
         private const string ByEmailSet = "ByEmail";
         private const string ByIdSet = "ById";
 
-        [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByExternalIdSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("CustomerId")]
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByCustomerIdSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("ExternalId")]
         [ValidateNotNullOrEmpty]
-        public string[] ExternalId { get; set; } = Array.Empty<string>();
+        public string[] CustomerId { get; set; } = Array.Empty<string>();
+
+        /// <summary>Profiles from Get-StripeCustomerProfile: each is looked up by its Stripe customer id, never as a contact id.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = ByProfileSet, ValueFromPipeline = true)]
+        [ValidateNotNull]
+        public CustomerProfile[] InputObject { get; set; } = Array.Empty<CustomerProfile>();
 
         [Parameter(Mandatory = true, ParameterSetName = ByEmailSet)]
         [ValidateNotNullOrEmpty]
@@ -41,12 +53,17 @@ namespace StripeIntercom.PowerShell.Commands
         {
             switch (ParameterSetName)
             {
-                case ByExternalIdSet:
-                    foreach (var externalId in ExternalId)
+                case ByCustomerIdSet:
+                    foreach (var customerId in CustomerId)
                     {
-                        IntercomContact? contact = null;
-                        Run(async token => contact = await _client!.FindContactByExternalIdAsync(externalId, token).ConfigureAwait(false));
-                        WriteContactOrNotFound(contact, $"No Intercom user has external_id '{externalId}'.", externalId);
+                        WriteContactsOfCustomer(customerId);
+                    }
+
+                    break;
+                case ByProfileSet:
+                    foreach (var profile in InputObject)
+                    {
+                        WriteContactsOfCustomer(profile.Id);
                     }
 
                     break;
@@ -99,19 +116,46 @@ namespace StripeIntercom.PowerShell.Commands
             WriteObject(ToOutput(contact));
         }
 
-        /// <summary>The contact, with its custom attributes as plain values in an Attributes property.</summary>
-        private static PSObject ToOutput(IntercomContact contact)
+        /// <summary>
+        /// The contact whose external_id is the customer id; else, as the app may give its users its own external_id, the
+        /// contacts whose link attribute (stripe_customer_id) is that id, found by search.
+        /// </summary>
+        private void WriteContactsOfCustomer(string customerId)
         {
-            var attributes = new OrderedDictionary(StringComparer.Ordinal);
-            foreach (var pair in contact.CustomAttributes)
+            IntercomContact? contact = null;
+            Run(async token => contact = await _client!.FindContactByExternalIdAsync(customerId, token).ConfigureAwait(false));
+            if (contact is not null)
             {
-                attributes[pair.Key] = IntercomCustomAttributes.ToPlain(pair.Value);
+                WriteObject(ToOutput(contact));
+                return;
             }
 
+            var link = AttributeMap.Default.LinkAttributeName;
+            IntercomContactPage? page = null;
+            Run(async token => page = await _client!.SearchContactsAsync(IntercomSearchQuery.Field("custom_attributes." + link, "=", customerId), cancellationToken: token).ConfigureAwait(false));
+            if (page!.Contacts.Count == 0)
+            {
+                WriteContactOrNotFound(null,
+                    $"No Intercom contact has external_id '{customerId}' or {link} '{customerId}' (search can lag a few minutes behind new contacts).", customerId);
+            }
+
+            foreach (var found in page.Contacts)
+            {
+                WriteObject(ToOutput(found));
+            }
+        }
+
+        /// <summary>
+        /// The contact, with its custom attributes as plain values in an Attributes object (one property per attribute),
+        /// which Select-Object, Format-* and Export-Csv read as they read any object.
+        /// </summary>
+        private static PSObject ToOutput(IntercomContact contact)
+        {
+            var attributes = ContactAttributes.Create(contact.CustomAttributes.Select(pair =>
+                new KeyValuePair<string, object?>(pair.Key, IntercomCustomAttributes.ToPlain(pair.Value))));
             var output = PSObject.AsPSObject(contact);
             output.Properties.Add(new PSNoteProperty("Attributes", attributes));
             return output;
         }
-
     }
 }

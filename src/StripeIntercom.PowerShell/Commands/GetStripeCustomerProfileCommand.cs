@@ -1,5 +1,7 @@
 using System;
 using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
 using StripeIntercom.Connection;
 using StripeIntercom.PowerShell.Internal;
 using StripeIntercom.Stripe;
@@ -59,24 +61,40 @@ namespace StripeIntercom.PowerShell.Commands
 
         private void ReadByIds()
         {
+            // Several ids in one call (not one per pipeline object) make a run whose length is known: show percent and time left.
+            var progress = CustomerId.Length > 1 ? new ProgressTracker(this, ProgressActivityId, "Reading Stripe customers") : null;
             Run(async token =>
             {
                 using var reader = _connection!.CreateStripeReader(new CmdletLogger(this));
-                foreach (var id in CustomerId)
+                long count = 0;
+                try
                 {
-                    var profile = await reader.GetAsync(id, token).ConfigureAwait(false);
-                    if (profile is null)
+                    foreach (var id in CustomerId)
                     {
-                        Bridge.Post(() => WriteError(new ErrorRecord(
-                            new ItemNotFoundException($"Stripe customer '{id}' does not exist."),
-                            "CustomerNotFound", ErrorCategory.ObjectNotFound, id)));
-                    }
-                    else
-                    {
-                        Bridge.Post(() => WriteObject(profile));
+                        await ReadOneAsync(reader, id, token).ConfigureAwait(false);
+                        progress?.Report(++count, CustomerId.Length, () => $"{reader.ApiCalls} Stripe calls");
                     }
                 }
+                finally
+                {
+                    progress?.Complete();
+                }
             });
+        }
+
+        private async Task ReadOneAsync(StripeCustomerReader reader, string id, CancellationToken token)
+        {
+            var profile = await reader.GetAsync(id, token).ConfigureAwait(false);
+            if (profile is null)
+            {
+                Bridge.Post(() => WriteError(new ErrorRecord(
+                    new ItemNotFoundException($"Stripe customer '{id}' does not exist."),
+                    "CustomerNotFound", ErrorCategory.ObjectNotFound, id)));
+            }
+            else
+            {
+                Bridge.Post(() => WriteObject(profile));
+            }
         }
 
         private void ReadList()

@@ -12,6 +12,7 @@ namespace StripeIntercom.PowerShell.Commands
     {
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(AttributeNameCompleter))]
         public string[]? Attribute { get; set; }
 
         [Parameter]

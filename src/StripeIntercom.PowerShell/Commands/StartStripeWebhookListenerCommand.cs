@@ -39,6 +39,7 @@ namespace StripeIntercom.PowerShell.Commands
 
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(AttributeNameCompleter))]
         public string[]? Attribute { get; set; }
 
         [Parameter]

@@ -32,6 +32,7 @@ namespace StripeIntercom.PowerShell.Commands
 
         [Parameter]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(AttributeNameCompleter))]
         public string[]? Attribute { get; set; }
 
         [Parameter]

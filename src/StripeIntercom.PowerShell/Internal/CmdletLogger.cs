@@ -1,5 +1,6 @@
 using System;
 using Microsoft.Extensions.Logging;
+using StripeIntercom.Runs;
 
 namespace StripeIntercom.PowerShell.Internal
 {
@@ -7,6 +8,8 @@ namespace StripeIntercom.PowerShell.Internal
     /// Carries the library's log lines to PowerShell's streams: Debug and Trace to Write-Debug, Information to
     /// Write-Verbose (each API call's method, path, status and duration), Warning and above to Write-Warning.
     /// Errors that concern one customer reach the user as that customer's error record, not as a log line.
+    /// A line logged during one customer's sync starts with that customer's id (<see cref="CustomerScope"/>): many
+    /// customers sync at once, and their calls interleave.
     /// </summary>
     internal sealed class CmdletLogger : ILogger
     {
@@ -21,6 +24,11 @@ namespace StripeIntercom.PowerShell.Internal
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
             var message = formatter(state, exception);
+            if (CustomerScope.CurrentCustomerId is { } customerId)
+            {
+                message = customerId + ": " + message;
+            }
+
             switch (logLevel)
             {
                 case LogLevel.Trace:

@@ -77,9 +77,9 @@ namespace StripeIntercom.PowerShell.Internal
             if (result.Action == SyncAction.Created) _created++;
             if (result.Action == SyncAction.Updated) _updated++;
             if (result.Action == SyncAction.Failed) _failed++;
-            if (result.WhatIf)
+            if (result.WhatIf && WouldWrite(result.Action))
             {
-                // Under -WhatIf ShouldProcess only prints, so the line can say exactly what would change.
+                // Under -WhatIf ShouldProcess only prints: a line for each contact that would be written, none for the rest.
                 _cmdlet.ShouldProcess(DescribeTarget(result), DescribeAction(result));
             }
 
@@ -113,8 +113,24 @@ namespace StripeIntercom.PowerShell.Internal
         private static string DescribeTarget(SyncResult result) =>
             result.ContactId is null ? $"Stripe customer {result.CustomerId} ({result.Email})" : $"Intercom contact {result.ContactId} for Stripe customer {result.CustomerId}";
 
-        private static string DescribeAction(SyncResult result) =>
-            result.Changes.Count == 0 ? result.Action.ToString() : $"{result.Action}: " + string.Join("; ", result.Changes.Select(c => c.ToString()));
+        private static bool WouldWrite(SyncAction action) =>
+            action == SyncAction.Created || action == SyncAction.Updated || action == SyncAction.Archived;
+
+        /// <summary>An update names each change; a new contact, which sets every field, names the fields only.</summary>
+        private static string DescribeAction(SyncResult result)
+        {
+            if (result.Changes.Count == 0) return result.Action.ToString();
+            if (result.Action != SyncAction.Created)
+            {
+                return $"{result.Action}: " + string.Join("; ", result.Changes.Select(c => c.ToString()));
+            }
+
+            const int Named = 4;
+            var names = string.Join(", ", result.Changes.Take(Named).Select(c => c.Name));
+            return result.Changes.Count > Named
+                ? $"Create with {result.Changes.Count} fields: {names} and {result.Changes.Count - Named} more"
+                : $"Create with {names}";
+        }
 
         private static ErrorCategory CategoryOf(Exception? error)
         {

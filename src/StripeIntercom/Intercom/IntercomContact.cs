@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -14,9 +15,10 @@ namespace StripeIntercom.Intercom
         [JsonPropertyName("email")] public string? Email { get; set; }
         [JsonPropertyName("name")] public string? Name { get; set; }
         [JsonPropertyName("phone")] public string? Phone { get; set; }
-        [JsonPropertyName("created_at")] public long CreatedAt { get; set; }
-        [JsonPropertyName("updated_at")] public long UpdatedAt { get; set; }
-        [JsonPropertyName("signed_up_at")] public long? SignedUpAt { get; set; }
+        /// <summary>When Intercom created the contact (Unix seconds on the wire).</summary>
+        [JsonPropertyName("created_at")] [JsonConverter(typeof(UnixSecondsConverter))] public DateTimeOffset CreatedAt { get; set; }
+        [JsonPropertyName("updated_at")] [JsonConverter(typeof(UnixSecondsConverter))] public DateTimeOffset UpdatedAt { get; set; }
+        [JsonPropertyName("signed_up_at")] [JsonConverter(typeof(NullableUnixSecondsConverter))] public DateTimeOffset? SignedUpAt { get; set; }
         [JsonPropertyName("custom_attributes")] public IntercomCustomAttributes CustomAttributes { get; set; } = IntercomCustomAttributes.Empty;
         /// <summary>The Intercom ids of the contact's companies as the contact object lists them (up to 10, with the total).</summary>
         [JsonPropertyName("companies")] public IntercomContactCompanies Companies { get; set; } = IntercomContactCompanies.None;

@@ -63,12 +63,14 @@ namespace StripeIntercom.Runs
 
         public async Task<SyncResult> SyncAsync(CustomerProfile profile, CancellationToken cancellationToken)
         {
+            using var scope = CustomerScope.Begin(profile.Id);
             var (draft, failure) = await BuildDraftAsync(profile, cancellationToken).ConfigureAwait(false);
             return failure ?? await SyncAsync(draft!, cancellationToken).ConfigureAwait(false);
         }
 
         public async Task<SyncResult> SyncAsync(ContactDraft draft, CancellationToken cancellationToken)
         {
+            using var scope = CustomerScope.Begin(draft.CustomerId);
             var result = await Synchronizer.SyncAsync(draft, cancellationToken).ConfigureAwait(false);
             Companies?.ObserveContact(result);
             return result;
@@ -81,6 +83,7 @@ namespace StripeIntercom.Runs
         public async Task<SyncResult> SyncByIdAsync(string customerId, CancellationToken cancellationToken)
         {
             if (Stripe == null) throw new InvalidOperationException("This CustomerSync has no Stripe reader to re-read customers with.");
+            using var scope = CustomerScope.Begin(customerId);
             CustomerProfile? profile;
             try
             {

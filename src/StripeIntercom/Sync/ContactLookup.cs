@@ -5,6 +5,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
 using StripeIntercom.Intercom;
+using StripeIntercom.Runs;
 
 namespace StripeIntercom.Sync
 {
@@ -157,6 +158,8 @@ namespace StripeIntercom.Sync
         private async Task ReadIndexAsync(bool firstPageOnly, CancellationToken cancellationToken)
         {
             await _indexGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            // The index serves the whole run, not the customer whose lookup happened to start reading it: log it as the run's.
+            using var runWide = CustomerScope.Begin(null);
             try
             {
                 if (_indexComplete) return;
