@@ -56,7 +56,7 @@ foreach ($customer in $paying) {
         Format-Table | Out-Host
 }
 
-Write-Step 'Run again: nothing changed, so nothing is written'
+Write-Step 'Run again: nothing changed in Stripe, so only a company no contact could be attached to is written again (Intercom hides a company without users, so it cannot be read back)'
 $again = Invoke-StripeIntercomSync -SyncCompany -CompanyIdMetadataKey account_id
 $again | Format-List Companies, CompaniesUnchanged, IntercomCalls, IntercomWrites | Out-Host
 Write-Host ("B2B done: {0} companies ({1} of them the app's, updated in place), then a re-run with {2} Intercom writes." -f `
