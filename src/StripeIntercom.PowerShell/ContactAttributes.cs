@@ -19,6 +19,9 @@ namespace StripeIntercom.PowerShell
         /// <summary>The attribute's value, or null when the contact does not have it.</summary>
         public object? this[string name] => _values.TryGetValue(name, out var value) ? value : null;
 
+        /// <summary>Whether the contact has the attribute at all (as the dictionary this replaced answered).</summary>
+        public bool Contains(string name) => _values.ContainsKey(name);
+
         /// <summary>The wrapped object PowerShell sees: the attributes as note properties, in the order Intercom sent them.</summary>
         internal static PSObject Create(IEnumerable<KeyValuePair<string, object?>> attributes)
         {
