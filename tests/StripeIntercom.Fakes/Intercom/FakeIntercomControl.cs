@@ -75,6 +75,7 @@ internal static class FakeIntercomControl
             if (body["search_lag_seconds"] is JsonValue lag) options.SearchLagSeconds = lag.GetValue<double>();
             if (FakeIntercomState.OptionalLong(body, "max_custom_attributes") is { } max) options.MaxCustomAttributes = (int)max;
             if (body["allow_lead_to_user_update"] is JsonValue allow) options.AllowLeadToUserUpdate = allow.GetValue<bool>();
+            if (FakeIntercomState.OptionalLong(body, "synthetic_contacts") is { } synthetic) options.SyntheticContacts = (int)synthetic;
             if (body["company_lookup_as_object"] is JsonValue asObject) options.CompanyLookupAsObject = asObject.GetValue<bool>();
             if (FakeIntercomState.OptionalLong(body, "company_scroll_page_size") is { } scrollPage) options.CompanyScrollPageSize = (int)scrollPage;
             if (body["company_scroll_expiry_seconds"] is JsonValue expiry) options.CompanyScrollExpirySeconds = expiry.GetValue<double>();

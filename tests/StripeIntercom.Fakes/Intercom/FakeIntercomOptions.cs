@@ -46,6 +46,13 @@ public sealed class FakeIntercomOptions
     public int MaxCompanyListDepth { get; set; } = 10_000;
 
     /// <summary>Reads the --intercom-* flags and ignores everything else, because the fake Stripe shares argv.</summary>
+    /// <summary>
+    /// Contacts the app made that the list serves after the stored ones without storing them: generated from their
+    /// number when a page is asked for, so a benchmark can face a workspace of a million contacts. They are users with
+    /// the app's own ids and emails no Stripe customer has; lookups, search and creates do not see them.
+    /// </summary>
+    public int SyntheticContacts { get; set; }
+
     public static FakeIntercomOptions FromArgs(string[] args)
     {
         var options = new FakeIntercomOptions();
@@ -59,6 +66,7 @@ public sealed class FakeIntercomOptions
                 case "--intercom-window-limit": options.WindowLimit = int.Parse(value, CultureInfo.InvariantCulture); i++; break;
                 case "--intercom-token": options.AccessToken = value; i++; break;
                 case "--search-lag-seconds": options.SearchLagSeconds = double.Parse(value, CultureInfo.InvariantCulture); i++; break;
+                case "--synthetic-contacts": options.SyntheticContacts = int.Parse(value, CultureInfo.InvariantCulture); i++; break;
             }
         }
         return options;

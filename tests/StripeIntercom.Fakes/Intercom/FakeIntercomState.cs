@@ -137,10 +137,63 @@ public sealed partial class FakeIntercomState
 
     public JsonObject ListContacts(int perPage, string? startingAfter)
     {
+        var synthetic = _options.SyntheticContacts;
+        if (synthetic > 0 && startingAfter is not null && DecodeSyntheticCursor(startingAfter) is { } after)
+        {
+            return SyntheticPage(perPage, after, synthetic);
+        }
+
         lock (_gate)
         {
             var visible = _contacts.Where(c => c.IsVisible).ToList();
-            return Page(visible, perPage, startingAfter);
+            var page = Page(visible, perPage, startingAfter);
+            if (synthetic > 0)
+            {
+                // The stored contacts come first; the last of their pages points at the generated ones.
+                page["total_count"] = visible.Count + synthetic;
+                if (page["pages"] is JsonObject pages && pages["next"] is null)
+                    pages["next"] = new JsonObject { ["per_page"] = perPage, ["starting_after"] = EncodeSyntheticCursor(-1) };
+            }
+            return page;
+        }
+    }
+
+    private JsonObject SyntheticPage(int perPage, long after, int synthetic)
+    {
+        if (perPage < 1 || perPage > MaxPerPage) throw FakeIntercomError.Invalid($"per_page must be between 1 and {MaxPerPage}", "per_page");
+        var data = new JsonArray();
+        var last = after;
+        for (var n = after + 1; n < synthetic && data.Count < perPage; n++)
+        {
+            var contact = new FakeContact
+            {
+                Sequence = -1, Id = $"5a11f0dd{n:x16}", Role = "user", ExternalId = $"app_synthetic_{n}", Email = $"synthetic{n}@app.example.org",
+                Name = $"App User {n}", CreatedAt = 1_700_000_000, UpdatedAt = 1_700_000_000,
+            };
+            contact.CustomAttributes["app_plan_tier"] = n % 3 == 0 ? "team" : "solo";
+            contact.CustomAttributes["app_seats"] = (int)(n % 50);
+            data.Add(contact.ToJson());
+            last = n;
+        }
+        var pages = new JsonObject { ["type"] = "pages", ["page"] = 1, ["per_page"] = perPage, ["total_pages"] = (synthetic + perPage - 1) / perPage };
+        if (last + 1 < synthetic) pages["next"] = new JsonObject { ["per_page"] = perPage, ["starting_after"] = EncodeSyntheticCursor(last) };
+        int stored;
+        lock (_gate) stored = _contacts.Count(c => c.IsVisible);
+        return new JsonObject { ["type"] = "list", ["data"] = data, ["total_count"] = stored + synthetic, ["pages"] = pages };
+    }
+
+    private static string EncodeSyntheticCursor(long n) => Convert.ToBase64String(Encoding.UTF8.GetBytes("synthetic:" + n));
+
+    private static long? DecodeSyntheticCursor(string cursor)
+    {
+        try
+        {
+            var text = Encoding.UTF8.GetString(Convert.FromBase64String(cursor));
+            return text.StartsWith("synthetic:", StringComparison.Ordinal) && long.TryParse(text["synthetic:".Length..], out var n) ? n : null;
+        }
+        catch (FormatException)
+        {
+            return null;
         }
     }
 

@@ -308,4 +308,24 @@ public class FakeIntercomServerTests
         Assert.Equal(250, new FakeIntercomOptions().MaxCustomAttributes);
         Assert.Equal(1666, new FakeIntercomOptions().WindowLimit);
     }
+
+    [Fact]
+    public async Task Lists_the_apps_synthetic_contacts_after_the_stored_ones_and_counts_them()
+    {
+        await using var server = await IntercomTestServer.StartAsync(o => o.SyntheticContacts = 400);
+        server.State.Seed("user", "cus_1", "one@example.test");
+        server.State.Seed("user", "cus_2", "two@example.test");
+        var client = server.CreateClient();
+
+        var first = await client.ListContactsPageAsync(150);
+        var all = new List<StripeIntercom.Intercom.IntercomContact>();
+        await foreach (var contact in client.ListContactsAsync()) all.Add(contact);
+
+        Assert.Equal(402, first.TotalCount);
+        Assert.Equal(402, all.Count);
+        Assert.Equal(402, all.Select(c => c.Id).Distinct().Count());
+        Assert.Equal(new[] { "cus_1", "cus_2" }, all.Take(2).Select(c => c.ExternalId));
+        Assert.All(all.Skip(2), c => Assert.StartsWith("app_synthetic_", c.ExternalId));
+        Assert.Equal(2, server.State.Contacts.Count);
+    }
 }
