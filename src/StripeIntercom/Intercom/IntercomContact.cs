@@ -48,6 +48,15 @@ namespace StripeIntercom.Intercom
             return copy;
         }
 
+        /// <summary>
+        /// A contact known only by who it is, and known to hold none of the sync's attributes (it was never linked to a
+        /// Stripe customer): what a bulk index keeps of the rest of a big workspace.
+        /// </summary>
+        public static IntercomContact Unlinked(string id, string role, string? externalId, string? email) => new IntercomContact
+        {
+            Id = id, Role = role, ExternalId = externalId, Email = email,
+        };
+
         [JsonIgnore] public bool IsLead => Role == "lead";
 
         public override string ToString() => $"{Id} {Role} {ExternalId} {Email}";

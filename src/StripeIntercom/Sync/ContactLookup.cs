@@ -69,12 +69,18 @@ namespace StripeIntercom.Sync
             if (await IsIndexUsableAsync(cancellationToken).ConfigureAwait(false))
             {
                 var indexed = _index.FindByExternalId(draft.ExternalId);
-                if (indexed != null && indexed.IsUser) return ContactMatch.Existing(await WithAttributesAsync(indexed, cancellationToken).ConfigureAwait(false), ContactMatchedBy.ExternalId);
+                if (indexed != null && indexed.IsUser)
+                {
+                    var full = await WithAttributesAsync(indexed, cancellationToken).ConfigureAwait(false);
+                    if (full.ExternalId == draft.ExternalId) return ContactMatch.Existing(full, ContactMatchedBy.ExternalId);
+                }
                 var linked = _index.FindByLink(draft.CustomerId);
                 if (linked != null) return ContactMatch.Existing(await WithAttributesAsync(linked, cancellationToken).ConfigureAwait(false), ContactMatchedBy.Link);
                 if (draft.Email == null) return ContactMatch.None;
                 var match = MatchByEmail(draft, _index.FindByEmail(draft.Email), _index.LinkOf);
-                return match.Contact == null ? match : ContactMatch.Existing(await WithAttributesAsync(match.Contact, cancellationToken).ConfigureAwait(false), match.MatchedBy);
+                if (match.Contact == null) return match;
+                var adopted = await WithAttributesAsync(match.Contact, cancellationToken).ConfigureAwait(false);
+                return string.Equals(adopted.Email, draft.Email, StringComparison.OrdinalIgnoreCase) ? ContactMatch.Existing(adopted, match.MatchedBy) : ContactMatch.None;
             }
 
             Interlocked.Increment(ref _lookups);
