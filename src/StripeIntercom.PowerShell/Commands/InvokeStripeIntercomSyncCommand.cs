@@ -140,7 +140,7 @@ namespace StripeIntercom.PowerShell.Commands
                     await CompanyPhase.RunAfterAsync(runner, session.Companies!, companies, writer.PostCompany, token).ConfigureAwait(false);
                 }
             });
-            return new SyncRunOutcome(runner.Summary, runner.StopError, runner.WasCancelled);
+            return SyncRunOutcome.Of(runner);
         }
 
         private SyncRunOutcome RunIncremental(SyncSession session, SyncResultWriter writer)

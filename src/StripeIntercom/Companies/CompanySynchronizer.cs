@@ -212,8 +212,7 @@ namespace StripeIntercom.Companies
             {
                 result.Action = CompanySyncAction.Failed;
                 result.Exception = e;
-                var field = (e as IntercomApiException)?.Field;
-                result.Error = $"Company {aggregate.CompanyId}: " + (field == null ? "" : $"field '{field}': ") + e.Message;
+                result.Error = FailureDescription.Of($"Company {aggregate.CompanyId}", e);
                 if (result.CustomerIds.Count == 0) result.CustomerIds = aggregate.CustomerIds;
                 _logger.LogWarning("{Error}", result.Error);
             }

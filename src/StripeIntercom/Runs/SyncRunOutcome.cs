@@ -21,6 +21,7 @@ namespace StripeIntercom.Runs
         /// <summary>The caller cancelled the run (Ctrl+C).</summary>
         public bool Cancelled { get; }
 
-        internal static SyncRunOutcome Of(SyncRunner runner) => new SyncRunOutcome(runner.Summary, runner.StopError, runner.WasCancelled);
+        /// <summary>How <paramref name="runner"/>'s run ended, once it has completed.</summary>
+        public static SyncRunOutcome Of(SyncRunner runner) => new SyncRunOutcome(runner.Summary, runner.StopError, runner.WasCancelled);
     }
 }

@@ -419,10 +419,6 @@ namespace StripeIntercom.Sync
                            $"(email {draft.Email ?? "(none)"}): {string.Join(", ", candidates)}. Nothing was written.";
         }
 
-        private static string Describe(ContactDraft draft, Exception e)
-        {
-            var field = (e as IntercomApiException)?.Field;
-            return $"Customer {draft.CustomerId}: " + (field == null ? "" : $"field '{field}': ") + e.Message;
-        }
+        private static string Describe(ContactDraft draft, Exception e) => FailureDescription.Of($"Customer {draft.CustomerId}", e);
     }
 }
