@@ -47,11 +47,11 @@ namespace StripeIntercom.Intercom
                         var property = reader.GetString();
                         reader.Read();
                         if (property == "name" && reader.TokenType == JsonTokenType.String) name = reader.GetString();
-                        else reader.Skip();
+                        else reader.SkipValue();
                     }
                     return name;
                 default:
-                    reader.Skip();
+                    reader.SkipValue();
                     return null;
             }
         }

@@ -36,7 +36,7 @@ namespace StripeIntercom.Intercom
         {
             if (reader.TokenType != JsonTokenType.StartObject)
             {
-                reader.Skip();
+                reader.SkipValue();
                 return IntercomContactCompanies.None;
             }
 
@@ -60,7 +60,7 @@ namespace StripeIntercom.Intercom
                 }
                 else
                 {
-                    reader.Skip();
+                    reader.SkipValue();
                 }
             }
 
@@ -89,7 +89,7 @@ namespace StripeIntercom.Intercom
         {
             if (reader.TokenType != JsonTokenType.StartObject)
             {
-                reader.Skip();
+                reader.SkipValue();
                 return null;
             }
 
@@ -99,7 +99,7 @@ namespace StripeIntercom.Intercom
                 var property = reader.GetString();
                 reader.Read();
                 if (property == "id" && reader.TokenType == JsonTokenType.String) id = reader.GetString();
-                else reader.Skip();
+                else reader.SkipValue();
             }
             return id;
         }

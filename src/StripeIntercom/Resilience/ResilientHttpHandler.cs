@@ -97,7 +97,9 @@ public sealed class ResilientHttpHandler : DelegatingHandler
         try
         {
             response = await base.SendAsync(attempts.Request, attemptToken).ConfigureAwait(false);
-            await BufferContentAsync(response, attemptToken).ConfigureAwait(false);
+            // The body is read inside the attempt, so that a connection cut mid-body is retried like any other connection
+            // failure and the attempt timeout covers the whole exchange.
+            await BufferedContent.ReadIntoAsync(response, attemptToken).ConfigureAwait(false);
         }
         catch (Exception exception) when (OutcomeClassifier.IsConnectionFailure(exception) && !attemptToken.IsCancellationRequested)
         {
@@ -109,40 +111,6 @@ public sealed class ResilientHttpHandler : DelegatingHandler
         if ((int)response.StatusCode == OutcomeClassifier.TooManyRequests) _counters.RecordThrottledResponse();
         if (OutcomeClassifier.IsServiceFailure(response)) RecordServiceFailure(attempts, OutcomeClassifier.Describe(response));
         return response;
-    }
-
-    /// <summary>
-    /// Reads the body inside the attempt, so that a connection cut mid-body is retried like any other connection
-    /// failure and the attempt timeout covers the whole exchange. Responses of these APIs are small JSON documents.
-    /// </summary>
-    private static async Task BufferContentAsync(HttpResponseMessage response, CancellationToken attemptToken)
-    {
-        var original = response.Content;
-        if (original is null) return;
-        try
-        {
-            var buffer = new MemoryStream();
-            // Dispose the response on cancellation too, for streams that ignore the token (netstandard2.0 offers no
-            // cancellable LoadIntoBufferAsync).
-            using (attemptToken.Register(static state => ((HttpResponseMessage)state!).Dispose(), response))
-            using (var stream = await original.ReadAsStreamAsync().ConfigureAwait(false))
-            {
-                await stream.CopyToAsync(buffer, 81920, attemptToken).ConfigureAwait(false);
-            }
-            attemptToken.ThrowIfCancellationRequested();
-            var buffered = new ByteArrayContent(buffer.ToArray());
-            foreach (var header in original.Headers.Where(h => !h.Key.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)))
-            {
-                buffered.Headers.TryAddWithoutValidation(header.Key, header.Value);
-            }
-            response.Content = buffered;
-            original.Dispose();
-        }
-        catch
-        {
-            response.Dispose();
-            throw;
-        }
     }
 
     private void RecordServiceFailure(RequestAttempts attempts, string description)

@@ -60,10 +60,7 @@ public sealed class SharedTransport : IDisposable
         {
             var response = await generation.Invoker.SendAsync(request, cancellationToken).ConfigureAwait(false);
             // Read the body while its connection is sure to be alive: the generation may be disposed once this returns.
-            if (response.Content != null)
-            {
-                await response.Content.LoadIntoBufferAsync().ConfigureAwait(false);
-            }
+            await BufferedContent.ReadIntoAsync(response, cancellationToken).ConfigureAwait(false);
 
             return response;
         }
