@@ -23,17 +23,14 @@ namespace StripeIntercom.Sync
         private readonly Dictionary<string, string> _idByLink = new Dictionary<string, string>(StringComparer.Ordinal);
         private readonly HashSet<string> _ownWrites = new HashSet<string>(StringComparer.Ordinal);
 
-        // Contacts the sync never linked (most of a workspace the app fills) are kept as a compact entry (id, role, whether
-        // it has an external_id), found by a 64-bit hash of their external_id or email: a million of them cost about a
-        // hundred megabytes instead of a gigabyte. Two different values share a hash about once in 10^19 pairs.
-        private readonly List<UnmanagedEntry> _unmanaged = new List<UnmanagedEntry>();
-        private readonly Dictionary<long, int> _unmanagedByExternalId = new Dictionary<long, int>();
-        private readonly Dictionary<long, object> _unmanagedByEmail = new Dictionary<long, object>();
+        // Contacts the sync never linked (most of a workspace the app fills) are kept compact, without their attributes.
+        private readonly UnlinkedContacts _unlinked = new UnlinkedContacts();
         private readonly HashSet<string> _removed = new HashSet<string>(StringComparer.Ordinal);
 
         public ContactIndex(string linkAttribute) => _linkAttribute = linkAttribute;
 
-        public int Count { get { lock (_gate) return _byId.Count; } }
+        /// <summary>Contacts known, kept whole or compact.</summary>
+        public int Count { get { lock (_gate) return _byId.Count + _unlinked.Count; } }
 
         public void AddListed(IntercomContact contact)
         {
@@ -43,7 +40,8 @@ namespace StripeIntercom.Sync
                 if (_ownWrites.Contains(contact.Id)) return;
                 // A contact whose external_id is a Stripe customer id may be the sync's own (its email and name are then
                 // the sync's to write, and a report must show their old values): kept whole, like linked ones.
-                if (link == null && !IsStripeCustomerId(contact.ExternalId) && !_byId.ContainsKey(contact.Id)) AddUnmanaged(contact);
+                if (link == null && !IsStripeCustomerId(contact.ExternalId) && !_byId.ContainsKey(contact.Id))
+                    _unlinked.Add(contact.Id, contact.ExternalId, contact.Email, contact.IsUser);
                 else Put(link == null ? contact.WithoutCustomAttributes() : contact, link);
             }
         }
@@ -84,7 +82,8 @@ namespace StripeIntercom.Sync
             lock (_gate)
             {
                 if (_idByExternalId.TryGetValue(externalId, out var id)) return _byId[id];
-                return _unmanagedByExternalId.TryGetValue(Hash(externalId), out var at) ? Materialize(_unmanaged[at], externalId, null) : null;
+                var unlinked = _unlinked.FindByExternalId(externalId);
+                return unlinked != null && IsStillUnlinked(unlinked) ? unlinked : null;
             }
         }
 
@@ -106,75 +105,15 @@ namespace StripeIntercom.Sync
             lock (_gate)
             {
                 var found = _idsByEmail.TryGetValue(email, out var ids) ? ids.Select(id => _byId[id]).ToList() : new List<IntercomContact>();
-                if (_unmanagedByEmail.TryGetValue(Hash(email), out var entries))
-                {
-                    foreach (var at in entries is int one ? new[] { one } : (IEnumerable<int>)(List<int>)entries)
-                    {
-                        var entry = _unmanaged[at];
-                        if (_removed.Contains(entry.Id) || _byId.ContainsKey(entry.Id)) continue;
-                        found.Add(Materialize(entry, null, email));
-                    }
-                }
-
+                found.AddRange(_unlinked.FindByEmail(email).Where(IsStillUnlinked));
                 return found;
             }
         }
 
         private static bool IsStripeCustomerId(string? externalId) => externalId != null && externalId.StartsWith("cus_", StringComparison.Ordinal);
 
-        private void AddUnmanaged(IntercomContact contact)
-        {
-            var at = _unmanaged.Count;
-            _unmanaged.Add(new UnmanagedEntry(contact.Id, contact.ExternalId != null, contact.IsUser));
-            if (contact.ExternalId != null) _unmanagedByExternalId[Hash(contact.ExternalId)] = at;
-            if (contact.Email != null)
-            {
-                var key = Hash(contact.Email);
-                if (!_unmanagedByEmail.TryGetValue(key, out var held)) _unmanagedByEmail[key] = at;
-                else if (held is int first) _unmanagedByEmail[key] = new List<int> { first, at };
-                else ((List<int>)held).Add(at);
-            }
-        }
-
-        /// <summary>
-        /// The contact of a compact entry, with the external_id or email it was found by (the other one is not kept: an
-        /// adopted contact's identity is never written, and one found by external_id has none of the sync's attributes).
-        /// </summary>
-        private static IntercomContact Materialize(UnmanagedEntry entry, string? externalId, string? email) =>
-            IntercomContact.Unlinked(entry.Id, entry.IsUser ? "user" : "lead", externalId ?? (entry.HasExternalId ? UnknownExternalId : null), email);
-
-        /// <summary>Stands for an external_id the index did not keep: present, but not the one looked for.</summary>
-        private const string UnknownExternalId = "\u0000unknown";
-
-        /// <summary>FNV-1a over the lower-cased text: emails match case-insensitively, as Intercom's do.</summary>
-        private static long Hash(string text)
-        {
-            unchecked
-            {
-                var hash = (long)14695981039346656037UL;
-                foreach (var c in text.ToLowerInvariant())
-                {
-                    hash ^= c;
-                    hash *= 1099511628211L;
-                }
-
-                return hash;
-            }
-        }
-
-        private readonly struct UnmanagedEntry
-        {
-            public UnmanagedEntry(string id, bool hasExternalId, bool isUser)
-            {
-                Id = id;
-                HasExternalId = hasExternalId;
-                IsUser = isUser;
-            }
-
-            public string Id { get; }
-            public bool HasExternalId { get; }
-            public bool IsUser { get; }
-        }
+        // Listed before the sync linked or wrote it, or before it was merged away: the compact entry is out of date.
+        private bool IsStillUnlinked(IntercomContact contact) => !_removed.Contains(contact.Id) && !_byId.ContainsKey(contact.Id);
 
         public string? LinkOf(IntercomContact contact) =>
             contact.CustomAttributes.TryGetValue(_linkAttribute, out var value) && value.ValueKind == System.Text.Json.JsonValueKind.String
