@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using StripeIntercom.Companies;
@@ -28,9 +29,9 @@ namespace StripeIntercom.Runs
             Synchronizer = synchronizer ?? throw new ArgumentNullException(nameof(synchronizer));
             Stripe = stripe;
             _buildDraft = buildDraft ?? ((profile, _) => Task.FromResult(synchronizer.BuildDraft(profile)));
-            if (stripe != null && synchronizer.FindCustomersByEmail == null)
+            if (stripe != null && synchronizer.FindCustomersSharingEmail == null)
             {
-                synchronizer.FindCustomersByEmail = FindCustomersByEmailAsync;
+                synchronizer.FindCustomersSharingEmail = FindCustomersSharingEmailAsync;
             }
         }
 
@@ -103,21 +104,37 @@ namespace StripeIntercom.Runs
             return await SyncAsync(profile, cancellationToken).ConfigureAwait(false);
         }
 
-        /// <summary>The live Stripe customers with this exact email, as drafts: one customers call (Stripe filters by email).</summary>
-        private async Task<IReadOnlyList<ContactDraft>> FindCustomersByEmailAsync(string email, CancellationToken cancellationToken)
+        /// <summary>
+        /// The Stripe customers with this email in any case, as drafts. Stripe's email filter is exact and case-sensitive:
+        /// the email as given and its lower-case form are asked (one customers call each; one when they are the same),
+        /// then each named customer not found that way is read by id and kept if its email matches ignoring case.
+        /// </summary>
+        private async Task<IReadOnlyList<ContactDraft>> FindCustomersSharingEmailAsync(string email, IReadOnlyCollection<string> namedIds, CancellationToken cancellationToken)
         {
             var drafts = new List<ContactDraft>();
-            var profiles = Stripe!.ReadAsync(new CustomerQuery { Email = email }, cancellationToken).GetAsyncEnumerator(cancellationToken);
-            try
+            var lower = email.ToLowerInvariant();
+            foreach (var form in lower == email ? new[] { email } : new[] { email, lower })
             {
-                while (await profiles.MoveNextAsync().ConfigureAwait(false))
+                var profiles = Stripe!.ReadAsync(new CustomerQuery { Email = form }, cancellationToken).GetAsyncEnumerator(cancellationToken);
+                try
                 {
-                    drafts.Add(await _buildDraft(profiles.Current, cancellationToken).ConfigureAwait(false));
+                    while (await profiles.MoveNextAsync().ConfigureAwait(false))
+                    {
+                        if (drafts.Any(d => d.CustomerId == profiles.Current.Id)) continue;
+                        drafts.Add(await _buildDraft(profiles.Current, cancellationToken).ConfigureAwait(false));
+                    }
+                }
+                finally
+                {
+                    await profiles.DisposeAsync().ConfigureAwait(false);
                 }
             }
-            finally
+
+            foreach (var id in namedIds.Where(id => drafts.All(d => d.CustomerId != id)))
             {
-                await profiles.DisposeAsync().ConfigureAwait(false);
+                var profile = await Stripe!.GetAsync(id, cancellationToken).ConfigureAwait(false);
+                if (profile != null && !profile.Deleted && string.Equals(profile.Email, email, StringComparison.OrdinalIgnoreCase))
+                    drafts.Add(await _buildDraft(profile, cancellationToken).ConfigureAwait(false));
             }
 
             return drafts;

@@ -107,6 +107,14 @@ namespace StripeIntercom.Sync
             return byEmail.Contact == null ? byEmail : ContactMatch.Existing(await WithAttributesAsync(byEmail.Contact, cancellationToken).ConfigureAwait(false), byEmail.MatchedBy);
         }
 
+        /// <summary>The user whose external_id this is, asked of Intercom (a lookup, not a search: it does not lag).</summary>
+        public async Task<IntercomContact?> FindUserByExternalIdAsync(string externalId, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _lookups);
+            var contact = await _client.FindContactByExternalIdAsync(externalId, cancellationToken).ConfigureAwait(false);
+            return contact != null && contact.IsUser ? contact : null;
+        }
+
         /// <summary>The Stripe customer a contact carries (its link attribute), or null.</summary>
         public string? LinkOf(IntercomContact contact) => _index.LinkOf(contact) ?? _index.LinkOf(contact.Id);
 

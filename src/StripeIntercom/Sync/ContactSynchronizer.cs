@@ -46,10 +46,11 @@ namespace StripeIntercom.Sync
         }
 
         /// <summary>
-        /// Finds every live Stripe customer with an email (Stripe's exact filter) as drafts, so customers sharing one email
-        /// can be settled; without it, a contact carrying another customer is a conflict. <see cref="Runs.CustomerSync"/> sets it.
+        /// Finds the Stripe customers with an email (in any case) as drafts: those Stripe's email filter returns, and those
+        /// of the given ids that have the email; so customers sharing one email can be settled. Without it, a contact
+        /// carrying another customer is a conflict. <see cref="Runs.CustomerSync"/> sets it.
         /// </summary>
-        public Func<string, CancellationToken, Task<IReadOnlyList<ContactDraft>>>? FindCustomersByEmail { get; set; }
+        public Func<string, IReadOnlyCollection<string>, CancellationToken, Task<IReadOnlyList<ContactDraft>>>? FindCustomersSharingEmail { get; set; }
 
         public AttributeMap Map => _map;
         public SyncOptions Options => _options;
@@ -106,7 +107,7 @@ namespace StripeIntercom.Sync
                 else if (match.Candidates != null)
                     MarkConflict(result, draft, match.Candidates);
                 else if (match.Contact == null)
-                    await CreateAsync(draft, result, cancellationToken).ConfigureAwait(false);
+                    await CreateUnlessASiblingHasOneAsync(draft, result, cancellationToken).ConfigureAwait(false);
                 else
                     await UpdateAsync(match.Contact, draft, match.MatchedBy, result, cancellationToken).ConfigureAwait(false);
             }
@@ -169,6 +170,31 @@ namespace StripeIntercom.Sync
         }
 
         /// <summary>
+        /// Search lags: a contact another run made a moment ago for a Stripe customer sharing this email is not found by
+        /// email yet. So before a per-customer lookup's create, Stripe is asked for those customers (one call) and Intercom
+        /// for their contacts by external_id, which is a lookup, not a search. A complete bulk index lists them already.
+        /// </summary>
+        private async Task CreateUnlessASiblingHasOneAsync(ContactDraft draft, SyncResult result, CancellationToken cancellationToken)
+        {
+            if (_lookup.IsIndexComplete || FindCustomersSharingEmail == null || draft.Email == null)
+            {
+                await CreateAsync(draft, result, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            var found = await FindCustomersSharingEmail(draft.Email, Array.Empty<string>(), cancellationToken).ConfigureAwait(false);
+            var holders = new List<IntercomContact>();
+            foreach (var sibling in found.Where(d => d.CustomerId != draft.CustomerId && !d.Deleted))
+            {
+                if (await _lookup.FindUserByExternalIdAsync(sibling.ExternalId, cancellationToken).ConfigureAwait(false) is IntercomContact contact)
+                    holders.Add(contact);
+            }
+
+            if (holders.Count == 0) await CreateAsync(draft, result, cancellationToken).ConfigureAwait(false);
+            else await SyncSharedEmailAsync(draft, ContactMatch.Shared(holders), result, cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>
         /// Several Stripe customers may share an email (people re-subscribe and a second customer is made): they get one
         /// contact, which carries the customer that ranks best (<see cref="CustomerRank"/>) and lists the others. Every
         /// sibling's sync writes the same thing, so the result does not depend on which is read first, and a re-run writes
@@ -176,7 +202,7 @@ namespace StripeIntercom.Sync
         /// </summary>
         private async Task SyncSharedEmailAsync(ContactDraft draft, ContactMatch match, SyncResult result, CancellationToken cancellationToken)
         {
-            if (FindCustomersByEmail == null || draft.Email == null)
+            if (FindCustomersSharingEmail == null || draft.Email == null)
             {
                 var holders = match.SharedEmail ?? new[] { match.Contact! };
                 MarkConflict(result, draft, holders.Select(c => c.Id).ToList());
@@ -184,14 +210,18 @@ namespace StripeIntercom.Sync
                 return;
             }
 
-            var found = await FindCustomersByEmail(draft.Email, cancellationToken).ConfigureAwait(false);
+            var candidates = (match.SharedEmail ?? Array.Empty<IntercomContact>()).Concat(match.Contact == null ? Array.Empty<IntercomContact>() : new[] { match.Contact }).ToList();
+            // Stripe's email filter is case-sensitive: the customers the contacts carry and list are asked for by id, so a
+            // sibling whose email differs only in case is not forgotten, and the contact does not flip between runs.
+            var named = candidates.SelectMany(c => OtherCustomersOf(c).Append(_lookup.LinkOf(c)))
+                .Where(id => id != null && id != draft.CustomerId).Select(id => id!).Distinct(StringComparer.Ordinal).ToList();
+            var found = await FindCustomersSharingEmail(draft.Email, named, cancellationToken).ConfigureAwait(false);
             var siblings = found.Where(d => d.CustomerId != draft.CustomerId && !d.Deleted).Append(draft).ToList();
             var siblingIds = new HashSet<string>(siblings.Select(d => d.CustomerId), StringComparer.Ordinal);
             var winner = siblings.OrderBy(d => d.Rank).First();
             var others = siblings.Where(d => d.CustomerId != winner.CustomerId).Select(d => d.CustomerId).ToList();
 
             // The group's contact: the one carrying the winner, else one carrying a sibling, else the one found.
-            var candidates = (match.SharedEmail ?? Array.Empty<IntercomContact>()).Concat(match.Contact == null ? Array.Empty<IntercomContact>() : new[] { match.Contact }).ToList();
             var contact = candidates.FirstOrDefault(c => _lookup.LinkOf(c) == winner.CustomerId)
                 ?? candidates.FirstOrDefault(c => _lookup.LinkOf(c) is string link && siblingIds.Contains(link))
                 ?? match.Contact;
@@ -222,10 +252,14 @@ namespace StripeIntercom.Sync
             }
         }
 
-        private bool ListsOtherCustomers(IntercomContact? contact) =>
-            contact != null && _map.OtherCustomersAttributeName is string name
+        private bool ListsOtherCustomers(IntercomContact? contact) => contact != null && OtherCustomersOf(contact).Any();
+
+        /// <summary>The Stripe customers the contact lists besides the one it carries (empty when its attributes were not read).</summary>
+        private IEnumerable<string> OtherCustomersOf(IntercomContact contact) =>
+            _map.OtherCustomersAttributeName is string name
             && contact.CustomAttributes.TryGetValue(name, out var value) && value.ValueKind == System.Text.Json.JsonValueKind.String
-            && value.GetString()!.Length > 0;
+                ? value.GetString()!.Split(new[] { ',' }, StringSplitOptions.RemoveEmptyEntries).Select(id => id.Trim())
+                : Enumerable.Empty<string>();
 
         // ---- writes ----
 
