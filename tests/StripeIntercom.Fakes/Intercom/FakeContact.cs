@@ -9,8 +9,8 @@ public sealed class FakeContact
     public long Sequence { get; init; }
     public string Id { get; init; } = "";
     public string Role { get; set; } = "user";
-    public string? ExternalId { get; set; }
-    public string? Email { get; set; }
+    public string? ExternalId { get => _externalId; set { _externalId = value; Store?.Reindex(this); } }
+    public string? Email { get => _email; set { _email = value; Store?.Reindex(this); } }
     public string? Name { get; set; }
     public string? Phone { get; set; }
     public long CreatedAt { get; set; }
@@ -24,6 +24,14 @@ public sealed class FakeContact
 
     /// <summary>Intercom ids of the companies the contact is attached to, in attach order.</summary>
     public List<string> CompanyIds { get; } = new();
+
+    /// <summary>
+    /// The state that stores this contact and indexes it by external_id and email. The setters are public and tests
+    /// hold live contacts, so every change goes through the index rather than only the state's own writes.
+    /// </summary>
+    internal FakeIntercomState? Store { get; set; }
+    private string? _externalId;
+    private string? _email;
 
     public bool IsUser => Role == "user";
     public bool IsVisible => !Archived && !MergedInto;

@@ -184,7 +184,7 @@ public sealed partial class FakeIntercomState
         var companyId = StringField(body, "id") ?? throw new FakeIntercomError(400, "parameter_not_found", "company not specified");
         lock (_gate)
         {
-            var contact = _contacts.FirstOrDefault(c => c.Id == contactId && c.IsVisible) ?? throw FakeIntercomError.NotFound("User");
+            var contact = VisibleById(contactId) ?? throw FakeIntercomError.NotFound("User");
             var company = _companiesById.TryGetValue(companyId, out var found) ? found : throw CompanyNotFound();
             Attach(contact, company);
             return company;
@@ -195,7 +195,7 @@ public sealed partial class FakeIntercomState
     {
         lock (_gate)
         {
-            var contact = _contacts.FirstOrDefault(c => c.Id == contactId && c.IsVisible) ?? throw FakeIntercomError.NotFound("User");
+            var contact = VisibleById(contactId) ?? throw FakeIntercomError.NotFound("User");
             var company = _companiesById.TryGetValue(companyId, out var found) ? found : throw CompanyNotFound();
             if (!contact.CompanyIds.Remove(company.Id)) throw CompanyNotFound();
             company.ContactIds.Remove(contact.Id);
@@ -210,7 +210,7 @@ public sealed partial class FakeIntercomState
         if (page < 1) throw FakeIntercomError.Invalid("page must be 1 or more", "page");
         lock (_gate)
         {
-            var contact = _contacts.FirstOrDefault(c => c.Id == contactId && c.IsVisible) ?? throw FakeIntercomError.NotFound("User");
+            var contact = VisibleById(contactId) ?? throw FakeIntercomError.NotFound("User");
             var all = contact.CompanyIds.Select(id => _companiesById[id]).ToList();
             var data = new JsonArray();
             foreach (var company in all.Skip((page - 1) * ContactCompaniesPerPage).Take(ContactCompaniesPerPage)) data.Add(CompanyJson(company));
@@ -251,10 +251,10 @@ public sealed partial class FakeIntercomState
             // Contacts are found first, so a seed naming a missing one stores nothing.
             var contacts = new List<FakeContact>();
             foreach (var externalId in Strings(body, "external_ids"))
-                contacts.Add(_contacts.FirstOrDefault(c => c.IsVisible && c.IsUser && c.ExternalId == externalId)
+                contacts.Add(VisibleUserWithExternalId(externalId)
                     ?? throw FakeIntercomError.Invalid($"No user has external_id {externalId}", "external_ids"));
             foreach (var id in Strings(body, "contact_ids"))
-                contacts.Add(_contacts.FirstOrDefault(c => c.Id == id && !c.MergedInto) ?? throw FakeIntercomError.Invalid($"No contact has id {id}", "contact_ids"));
+                contacts.Add(ById(id) is { MergedInto: false } contact ? contact : throw FakeIntercomError.Invalid($"No contact has id {id}", "contact_ids"));
             var company = CompanyFor(companyId);
             if (body.ContainsKey("name")) company.Name = name;
             if (body.ContainsKey("plan")) SetPlan(company, plan);

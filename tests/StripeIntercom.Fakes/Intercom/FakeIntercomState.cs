@@ -24,7 +24,15 @@ public sealed partial class FakeIntercomState
 
     private readonly object _gate = new();
     private readonly FakeIntercomOptions _options;
+    /// <summary>In creation order, which is Sequence order (see AddContact); list pages rely on it.</summary>
     private readonly List<FakeContact> _contacts = new();
+    // Indexes, so that 100,000 contacts do not make every lookup a scan. The lists hold every contact that ever had the
+    // key, in creation order (the order the scans found them in); lookups re-check the current values, so the entries
+    // an update or a merge leaves behind are harmless.
+    private readonly Dictionary<string, FakeContact> _contactsById = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<FakeContact>> _contactsByExternalId = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<FakeContact>> _contactsByEmail = new(StringComparer.OrdinalIgnoreCase);
+    private static readonly Comparer<FakeContact> BySequence = Comparer<FakeContact>.Create((a, b) => a.Sequence.CompareTo(b.Sequence));
     private readonly List<FakeDataAttribute> _attributes = new();
     private readonly List<FakeFault> _faults = new();
     private readonly ConcurrentQueue<FakeRecordedRequest> _requests = new();
@@ -56,6 +64,9 @@ public sealed partial class FakeIntercomState
         lock (_gate)
         {
             _contacts.Clear();
+            _contactsById.Clear();
+            _contactsByExternalId.Clear();
+            _contactsByEmail.Clear();
             ResetCompanies();
             _attributes.Clear();
             _faults.Clear();
@@ -145,12 +156,11 @@ public sealed partial class FakeIntercomState
 
         lock (_gate)
         {
-            var visible = _contacts.Where(c => c.IsVisible).ToList();
-            var page = Page(visible, perPage, startingAfter);
+            var page = Page(_contacts, c => c.IsVisible, perPage, startingAfter);
             if (synthetic > 0)
             {
                 // The stored contacts come first; the last of their pages points at the generated ones.
-                page["total_count"] = visible.Count + synthetic;
+                page["total_count"] = page["total_count"]!.GetValue<int>() + synthetic;
                 if (page["pages"] is JsonObject pages && pages["next"] is null)
                     pages["next"] = new JsonObject { ["per_page"] = perPage, ["starting_after"] = EncodeSyntheticCursor(-1) };
             }
@@ -199,14 +209,13 @@ public sealed partial class FakeIntercomState
 
     public FakeContact GetContact(string id)
     {
-        lock (_gate) return _contacts.FirstOrDefault(c => c.Id == id && !c.MergedInto) ?? throw FakeIntercomError.NotFound("User");
+        lock (_gate) return ById(id) is { MergedInto: false } contact ? contact : throw FakeIntercomError.NotFound("User");
     }
 
     public FakeContact FindByExternalId(string externalId)
     {
         lock (_gate)
-            return _contacts.FirstOrDefault(c => c.IsVisible && c.IsUser && c.ExternalId == externalId)
-                ?? throw FakeIntercomError.NotFound("User");
+            return VisibleUserWithExternalId(externalId) ?? throw FakeIntercomError.NotFound("User");
     }
 
     public FakeContact CreateContact(JsonObject body)
@@ -221,9 +230,14 @@ public sealed partial class FakeIntercomState
                 throw new FakeIntercomError(400, "parameter_not_found", "A user needs an external_id or an email");
             // Users may share an email when their external_ids differ (an app identifies users by its own id); an email
             // alone matches a user that has no external_id, or any user when the new one has none.
-            var holder = _contacts.FirstOrDefault(c => c.IsVisible && c.IsUser &&
+            bool Holds(FakeContact c) => c.IsVisible && c.IsUser &&
                 ((externalId is not null && c.ExternalId == externalId) ||
-                 (email is not null && string.Equals(c.Email, email, StringComparison.OrdinalIgnoreCase) && (externalId is null || c.ExternalId is null))));
+                 (email is not null && string.Equals(c.Email, email, StringComparison.OrdinalIgnoreCase) && (externalId is null || c.ExternalId is null)));
+            // A holder matches by external_id or by email, so it is in one of the two lists; the earlier of their
+            // first holders is the first holder in creation order.
+            var byExternalId = externalId is null ? null : Candidates(_contactsByExternalId, externalId).FirstOrDefault(Holds);
+            var byEmail = email is null ? null : Candidates(_contactsByEmail, email).FirstOrDefault(Holds);
+            var holder = byExternalId is null || (byEmail is not null && byEmail.Sequence < byExternalId.Sequence) ? byEmail : byExternalId;
             if (holder is not null) throw Conflict(holder);
             ValidateStandardFields(body);
             var custom = ValidateCustomAttributes(body);
@@ -232,7 +246,7 @@ public sealed partial class FakeIntercomState
             contact.SignedUpAt = OptionalLong(body, "signed_up_at");
             foreach (var (k, v) in custom) contact.CustomAttributes[k] = v;
             contact.SearchableFrom = DateTimeOffset.UtcNow.AddSeconds(_options.SearchLagSeconds);
-            _contacts.Add(contact);
+            AddContact(contact);
             return contact;
         }
     }
@@ -241,7 +255,7 @@ public sealed partial class FakeIntercomState
     {
         lock (_gate)
         {
-            var contact = _contacts.FirstOrDefault(c => c.Id == id && c.IsVisible) ?? throw FakeIntercomError.NotFound("User");
+            var contact = VisibleById(id) ?? throw FakeIntercomError.NotFound("User");
             ValidateStandardFields(body);
             var custom = ValidateCustomAttributes(body);
             if (body.ContainsKey("role"))
@@ -257,7 +271,8 @@ public sealed partial class FakeIntercomState
             if (body.ContainsKey("external_id"))
             {
                 var externalId = OptionalString(body, "external_id");
-                var holder = externalId is null ? null : _contacts.FirstOrDefault(c => c != contact && c.IsVisible && c.IsUser && c.ExternalId == externalId);
+                var holder = externalId is null ? null
+                    : Candidates(_contactsByExternalId, externalId).FirstOrDefault(c => c != contact && c.IsVisible && c.IsUser && c.ExternalId == externalId);
                 if (holder is not null) throw Conflict(holder);
                 contact.ExternalId = externalId;
             }
@@ -282,7 +297,7 @@ public sealed partial class FakeIntercomState
         {
             var now = DateTimeOffset.UtcNow;
             var matches = _contacts.Where(c => c.IsVisible && c.SearchableFrom <= now && ContactSearchFilter.Matches(query, c)).ToList();
-            return Page(matches, perPage, startingAfter);
+            return Page(matches, _ => true, perPage, startingAfter);
         }
     }
 
@@ -292,8 +307,8 @@ public sealed partial class FakeIntercomState
         var intoId = OptionalString(body, "into") ?? throw FakeIntercomError.Invalid("into is required", "into");
         lock (_gate)
         {
-            var from = _contacts.FirstOrDefault(c => c.Id == fromId && c.IsVisible) ?? throw FakeIntercomError.NotFound("User");
-            var into = _contacts.FirstOrDefault(c => c.Id == intoId && c.IsVisible) ?? throw FakeIntercomError.NotFound("User");
+            var from = VisibleById(fromId) ?? throw FakeIntercomError.NotFound("User");
+            var into = VisibleById(intoId) ?? throw FakeIntercomError.NotFound("User");
             if (from.IsUser) throw FakeIntercomError.Invalid("from must be a lead", "from");
             if (!into.IsUser) throw FakeIntercomError.Invalid("into must be a user", "into");
             // The user keeps its own values; the lead contributes what the user lacks.
@@ -312,7 +327,7 @@ public sealed partial class FakeIntercomState
     {
         lock (_gate)
         {
-            var contact = _contacts.FirstOrDefault(c => c.Id == id && !c.MergedInto) ?? throw FakeIntercomError.NotFound("User");
+            var contact = ById(id) is { MergedInto: false } found ? found : throw FakeIntercomError.NotFound("User");
             contact.Archived = true;
             return contact;
         }
@@ -328,7 +343,7 @@ public sealed partial class FakeIntercomState
                 foreach (var (k, v) in custom) contact.CustomAttributes[k] = v?.DeepClone();
             contact.Archived = body["archived"]?.GetValue<bool>() ?? false;
             contact.SearchableFrom = DateTimeOffset.MinValue;
-            _contacts.Add(contact);
+            AddContact(contact);
             return contact;
         }
     }
@@ -389,6 +404,48 @@ public sealed partial class FakeIntercomState
             CreatedAt = now, UpdatedAt = now,
         };
     }
+
+    /// <summary>Stores a new contact; callers hold the lock from NewContact on, so Sequence grows along the list.</summary>
+    private void AddContact(FakeContact contact)
+    {
+        if (_contacts.Count > 0 && _contacts[^1].Sequence >= contact.Sequence)
+            throw new InvalidOperationException("Contacts must be stored in Sequence order");
+        _contacts.Add(contact);
+        _contactsById.Add(contact.Id, contact);
+        contact.Store = this;
+        Reindex(contact);
+    }
+
+    /// <summary>Files the contact under its current external_id and email (FakeContact's setters call this).</summary>
+    internal void Reindex(FakeContact contact)
+    {
+        lock (_gate)
+        {
+            // A contact from before a Reset is no longer stored here.
+            if (!_contactsById.TryGetValue(contact.Id, out var stored) || stored != contact) return;
+            AddToIndex(_contactsByExternalId, contact.ExternalId, contact);
+            AddToIndex(_contactsByEmail, contact.Email, contact);
+        }
+    }
+
+    private static void AddToIndex(Dictionary<string, List<FakeContact>> index, string? key, FakeContact contact)
+    {
+        if (key is null) return;
+        if (!index.TryGetValue(key, out var list)) index[key] = list = new List<FakeContact>();
+        var at = list.BinarySearch(contact, BySequence);
+        if (at < 0) list.Insert(~at, contact);
+    }
+
+    /// <summary>The contacts that may have this key, in creation order; a null key is not indexed, so that is all of them.</summary>
+    private IReadOnlyList<FakeContact> Candidates(Dictionary<string, List<FakeContact>> index, string? key) =>
+        key is null ? _contacts : index.TryGetValue(key, out var list) ? list : [];
+
+    private FakeContact? ById(string? id) => id is not null && _contactsById.TryGetValue(id, out var contact) ? contact : null;
+
+    private FakeContact? VisibleById(string? id) => ById(id) is { IsVisible: true } contact ? contact : null;
+
+    private FakeContact? VisibleUserWithExternalId(string? externalId) =>
+        Candidates(_contactsByExternalId, externalId).FirstOrDefault(c => c.IsVisible && c.IsUser && c.ExternalId == externalId);
 
     private static FakeIntercomError Conflict(FakeContact holder) =>
         new(409, "conflict", $"A contact matching those details already exists with id={holder.Id}");
@@ -451,16 +508,30 @@ public sealed partial class FakeIntercomState
 
     private static bool IsWhole(JsonValue v) => decimal.TryParse(v.ToJsonString(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var d) && d == decimal.Truncate(d);
 
-    private static JsonObject Page(List<FakeContact> contacts, int perPage, string? startingAfter)
+    /// <summary>
+    /// One page of the contacts that <paramref name="listed"/> picks out of <paramref name="contacts"/>, which must be in
+    /// Sequence order (the store's order). The cursor's place is found by binary search; the counts behind total_count
+    /// and the page number are one pass of cheap checks, not a sort.
+    /// </summary>
+    private static JsonObject Page(List<FakeContact> contacts, Func<FakeContact, bool> listed, int perPage, string? startingAfter)
     {
         if (perPage < 1 || perPage > MaxPerPage) throw FakeIntercomError.Invalid($"per_page must be between 1 and {MaxPerPage}", "per_page");
         var after = startingAfter is null ? 0 : DecodeCursor(startingAfter);
-        var ordered = contacts.OrderBy(c => c.Sequence).ToList();
-        var before = ordered.Count(c => c.Sequence <= after);
-        var page = ordered.Where(c => c.Sequence > after).Take(perPage).ToList();
+        var start = FirstAfter(contacts, after);
+        var before = 0;
+        for (var i = 0; i < start; i++)
+            if (listed(contacts[i])) before++;
+        var total = before;
+        var page = new List<FakeContact>();
+        for (var i = start; i < contacts.Count; i++)
+        {
+            if (!listed(contacts[i])) continue;
+            total++;
+            if (page.Count < perPage) page.Add(contacts[i]);
+        }
         var data = new JsonArray();
         foreach (var c in page) data.Add(c.ToJson());
-        var totalPages = (ordered.Count + perPage - 1) / perPage;
+        var totalPages = (total + perPage - 1) / perPage;
         var pages = new JsonObject
         {
             ["type"] = "pages",
@@ -468,9 +539,22 @@ public sealed partial class FakeIntercomState
             ["per_page"] = perPage,
             ["total_pages"] = totalPages,
         };
-        if (page.Count > 0 && before + page.Count < ordered.Count)
+        if (page.Count > 0 && before + page.Count < total)
             pages["next"] = new JsonObject { ["per_page"] = perPage, ["starting_after"] = EncodeCursor(page[^1].Sequence) };
-        return new JsonObject { ["type"] = "list", ["data"] = data, ["total_count"] = ordered.Count, ["pages"] = pages };
+        return new JsonObject { ["type"] = "list", ["data"] = data, ["total_count"] = total, ["pages"] = pages };
+    }
+
+    /// <summary>The index of the first contact with a Sequence above <paramref name="after"/> (contacts in Sequence order).</summary>
+    private static int FirstAfter(List<FakeContact> contacts, long after)
+    {
+        int lo = 0, hi = contacts.Count;
+        while (lo < hi)
+        {
+            var mid = lo + (hi - lo) / 2;
+            if (contacts[mid].Sequence <= after) lo = mid + 1;
+            else hi = mid;
+        }
+        return lo;
     }
 
     private static string EncodeCursor(long sequence) => Convert.ToBase64String(Encoding.UTF8.GetBytes("after:" + sequence));
