@@ -21,36 +21,22 @@ public class IntercomFaultTests
         var profiles = ProfileBuilder.BuildMany(Profiles);
         var sync = rig.Synchronizer();
 
-        // Keep about one request in four faulted while the run lasts, rotating through every kind, so that each
-        // sync meets several faults but no request meets more than its retries allow.
+        // One request in four is faulted, rotating through every kind, so that each sync meets several faults but no
+        // request meets more than its retries allow. The faults are armed up front, each firing after three requests
+        // that get through (a lost response waits for a create): a thread arming them as the run goes fell behind on a
+        // busy machine, then caught up with a burst that one request's retries all met.
         FakeFaultKind[] kinds =
         [
             FakeFaultKind.ServerError500, FakeFaultKind.ServiceUnavailable503, FakeFaultKind.Abort,
             FakeFaultKind.TooManyRequests429, FakeFaultKind.TooManyRequests429NoHeaders, FakeFaultKind.LoseResponse,
         ];
-        var armed = new Dictionary<FakeFaultKind, int>();
-        using var done = new CancellationTokenSource();
-        var storm = Task.Run(async () =>
+        for (var n = 0; n < Profiles / 4; n++)
         {
-            var n = 0;
-            while (!done.IsCancellationRequested)
-            {
-                if (n < rig.State.Counters.Total / 4)
-                {
-                    var kind = kinds[n++ % kinds.Length];
-                    rig.State.ArmFault(kind, 1, kind == FakeFaultKind.LoseResponse ? "POST /contacts" : null);
-                    armed[kind] = armed.GetValueOrDefault(kind) + 1;
-                }
-                else
-                {
-                    await Task.Delay(1);
-                }
-            }
-        });
+            var kind = kinds[n % kinds.Length];
+            rig.State.ArmFault(kind, 1, kind == FakeFaultKind.LoseResponse ? "POST /contacts" : null, after: 3);
+        }
 
         var results = (await FaultRig.SyncAllAsync(sync, profiles)).Results;
-        done.Cancel();
-        await storm;
 
         Assert.Empty(results.Where(r => r.Action == SyncAction.Failed).Select(r => r.Error));
         Assert.Equal(Profiles, results.Count);
@@ -58,8 +44,7 @@ public class IntercomFaultTests
         rig.AssertExactlyOnce(profiles);
         rig.AssertContactsComplete(sync, profiles);
 
-        // The storm really happened: every kind was armed, and the client saw throttling, resets and retries.
-        Assert.All(kinds, k => Assert.True(armed.GetValueOrDefault(k) >= 5, $"{k} armed {armed.GetValueOrDefault(k)} times"));
+        // The storm really happened: the client saw throttling, server errors, resets, lost responses and retries.
         var statuses = rig.State.Requests.GroupBy(r => r.Status).ToDictionary(g => g.Key, g => g.Count());
         Assert.True(statuses.GetValueOrDefault(429) >= 10, "429s answered: " + statuses.GetValueOrDefault(429));
         Assert.True(statuses.GetValueOrDefault(500) + statuses.GetValueOrDefault(503) >= 10);
