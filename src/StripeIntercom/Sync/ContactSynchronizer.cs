@@ -191,7 +191,7 @@ namespace StripeIntercom.Sync
             }
 
             if (holders.Count == 0) await CreateAsync(draft, result, cancellationToken).ConfigureAwait(false);
-            else await SyncSharedEmailAsync(draft, ContactMatch.Shared(holders), result, cancellationToken).ConfigureAwait(false);
+            else await SyncSharedEmailAsync(draft, ContactMatch.Shared(holders), result, cancellationToken, found).ConfigureAwait(false);
         }
 
         /// <summary>
@@ -200,7 +200,9 @@ namespace StripeIntercom.Sync
         /// sibling's sync writes the same thing, so the result does not depend on which is read first, and a re-run writes
         /// nothing. A contact carrying a customer that no longer has this email (deleted, or changed its email) is adopted.
         /// </summary>
-        private async Task SyncSharedEmailAsync(ContactDraft draft, ContactMatch match, SyncResult result, CancellationToken cancellationToken)
+        /// <param name="customersWithEmail">The customers with the email, when the caller has read them already.</param>
+        private async Task SyncSharedEmailAsync(ContactDraft draft, ContactMatch match, SyncResult result, CancellationToken cancellationToken,
+            IReadOnlyList<ContactDraft>? customersWithEmail = null)
         {
             if (FindCustomersSharingEmail == null || draft.Email == null)
             {
@@ -215,7 +217,9 @@ namespace StripeIntercom.Sync
             // sibling whose email differs only in case is not forgotten, and the contact does not flip between runs.
             var named = candidates.SelectMany(c => OtherCustomersOf(c).Append(_lookup.LinkOf(c)))
                 .Where(id => id != null && id != draft.CustomerId).Select(id => id!).Distinct(StringComparer.Ordinal).ToList();
-            var found = await FindCustomersSharingEmail(draft.Email, named, cancellationToken).ConfigureAwait(false);
+            var found = customersWithEmail != null && named.All(id => customersWithEmail.Any(d => d.CustomerId == id))
+                ? customersWithEmail
+                : await FindCustomersSharingEmail(draft.Email, named, cancellationToken).ConfigureAwait(false);
             var siblings = found.Where(d => d.CustomerId != draft.CustomerId && !d.Deleted).Append(draft).ToList();
             var siblingIds = new HashSet<string>(siblings.Select(d => d.CustomerId), StringComparer.Ordinal);
             var winner = siblings.OrderBy(d => d.Rank).First();
