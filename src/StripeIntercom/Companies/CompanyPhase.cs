@@ -34,7 +34,7 @@ namespace StripeIntercom.Companies
                 }, cancellationToken).ConfigureAwait(false);
                 return true;
             }
-            catch (Exception ex) when (RunStoppingError.Is(ex) || (ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
+            catch (Exception ex) when (!RunStoppingError.FailsOnlyItsItem(ex, cancellationToken))
             {
                 var error = RunStoppingError.Find(ex);
                 runner.Stop(error);

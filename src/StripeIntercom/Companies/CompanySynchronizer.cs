@@ -200,15 +200,7 @@ namespace StripeIntercom.Companies
             {
                 await SyncOneCoreAsync(aggregate, collected, index, result, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception e) when (RunStoppingError.Is(e))
-            {
-                throw;
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                throw;
-            }
-            catch (Exception e)
+            catch (Exception e) when (RunStoppingError.FailsOnlyItsItem(e, cancellationToken))
             {
                 result.Action = CompanySyncAction.Failed;
                 result.Exception = e;

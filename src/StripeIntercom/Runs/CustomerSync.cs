@@ -90,7 +90,7 @@ namespace StripeIntercom.Runs
             {
                 profile = await Stripe.GetAsync(customerId, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (!RunStoppingError.Is(ex) && !(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
+            catch (Exception ex) when (RunStoppingError.FailsOnlyItsItem(ex, cancellationToken))
             {
                 return Failed(customerId, null, ex, "reading it from Stripe");
             }

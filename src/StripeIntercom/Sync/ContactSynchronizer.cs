@@ -111,15 +111,7 @@ namespace StripeIntercom.Sync
                 else
                     await UpdateAsync(match.Contact, draft, match.MatchedBy, result, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception e) when (RunStoppingError.Is(e))
-            {
-                throw;
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                throw;
-            }
-            catch (Exception e)
+            catch (Exception e) when (RunStoppingError.FailsOnlyItsItem(e, cancellationToken))
             {
                 result.Action = SyncAction.Failed;
                 result.Exception = e;

@@ -1,4 +1,5 @@
 using System;
+using System.Threading;
 using StripeIntercom.Intercom;
 using StripeIntercom.Resilience;
 using StripeIntercom.Stripe;
@@ -33,6 +34,13 @@ namespace StripeIntercom.Sync
         }
 
         public static bool Is(Exception? error) => Find(error) != null;
+
+        /// <summary>
+        /// True for a failure of the one customer or company being synced: neither run-stopping nor the caller's
+        /// cancellation, so it is reported on that item and the run goes on.
+        /// </summary>
+        public static bool FailsOnlyItsItem(Exception error, CancellationToken cancellationToken) =>
+            !Is(error) && !(error is OperationCanceledException && cancellationToken.IsCancellationRequested);
 
         /// <summary>The service a run-stopping error is about ("Stripe" or "Intercom").</summary>
         public static string ServiceOf(Exception error) => Find(error) switch
