@@ -134,8 +134,8 @@ namespace StripeIntercom.Connection
             {
                 ApiKey = Stripe.ApiKey,
                 ApiBase = Stripe.ApiBase,
-                InnerHandler = ResilientHandlerFactory.Create(options, StripeBudget, counters ?? new ResilienceCounters(), logger),
-                Transport = _stripeTransport.CreateHandler(),
+                InnerHandler = ResilientHandlerFactory.Create(options, StripeBudget, counters ?? new ResilienceCounters(), logger,
+                    _stripeTransport.CreateHandler()),
             };
             return new StripeCustomerReader(settings, logger);
         }

@@ -253,17 +253,16 @@ namespace StripeIntercom.Stripe
         private static HttpMessageHandler BuildPipeline(StripeSettings settings, ApiCallCountingHandler counter)
         {
             var inner = settings.InnerHandler;
-            var network = settings.Transport ?? new HttpClientHandler();
             if (inner == null)
             {
-                counter.InnerHandler = network;
+                counter.InnerHandler = new HttpClientHandler();
                 return counter;
             }
             var last = inner as DelegatingHandler;
             while (last?.InnerHandler is DelegatingHandler next) last = next;
             if (last != null && last.InnerHandler == null)
             {
-                counter.InnerHandler = network;
+                counter.InnerHandler = new HttpClientHandler();
                 last.InnerHandler = counter;
                 return inner;
             }

@@ -17,8 +17,5 @@ namespace StripeIntercom.Stripe
         /// and the network handler appended so every attempt it makes is counted. Null means a plain network handler.
         /// </summary>
         public HttpMessageHandler? InnerHandler { get; set; }
-
-        /// <summary>The network handler appended to an open <see cref="InnerHandler"/> chain; a new one by default.</summary>
-        public HttpMessageHandler? Transport { get; set; }
     }
 }

@@ -98,8 +98,21 @@ public sealed class ServiceConnectionTests : IAsyncLifetime
             await again.GetMeAsync();
         }
 
+        using (var reader = connection.CreateStripeReader(null))
+        {
+            await reader.GetAsync("cus_missing");
+        }
+
         connection.Dispose();
         using var afterClose = connection.CreateIntercomClient(null);
         await Assert.ThrowsAnyAsync<ObjectDisposedException>(() => afterClose.GetMeAsync());
+        using var readerAfterClose = connection.CreateStripeReader(null);
+        var stripeError = await Assert.ThrowsAnyAsync<Exception>(() => readerAfterClose.GetAsync("cus_missing"));
+        Assert.Contains(Chain(stripeError), e => e is ObjectDisposedException);
+    }
+
+    private static IEnumerable<Exception> Chain(Exception? error)
+    {
+        for (; error != null; error = error.InnerException) yield return error;
     }
 }
