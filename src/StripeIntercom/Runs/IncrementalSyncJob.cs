@@ -150,6 +150,13 @@ namespace StripeIntercom.Runs
             }
 
             var checkpoint = state.FullSync!;
+            // A stopped company phase lists nearly every customer: a set keeps adding them linear.
+            var retrying = new HashSet<string>(state.RetryCustomerIds, StringComparer.Ordinal);
+            void RetryNextRun(string id)
+            {
+                if (retrying.Add(id)) state.RetryCustomerIds.Add(id);
+            }
+
             var deleted = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
             var created = new ConcurrentDictionary<string, DateTimeOffset>(StringComparer.Ordinal);
             var customersDone = checkpoint.CustomersDone;
@@ -158,10 +165,7 @@ namespace StripeIntercom.Runs
             var collector = Companies?.NewCollector(coversAllCustomers: !resuming);
             using var runner = new SyncRunner(_sync.WithCompanies(collector), _throttleLimit, result =>
             {
-                if (result.Action == SyncAction.Failed && !state.RetryCustomerIds.Contains(result.CustomerId))
-                {
-                    state.RetryCustomerIds.Add(result.CustomerId);
-                }
+                if (result.Action == SyncAction.Failed) RetryNextRun(result.CustomerId);
 
                 // Deleted customers come after every live one and are no resume point: Stripe cannot list after them.
                 created.TryRemove(result.CustomerId, out var createdAt);
@@ -192,7 +196,7 @@ namespace StripeIntercom.Runs
                 await runner.RunAsync(Tracked(_stripe.ReadAsync(query, cancellationToken), deleted, created)).ConfigureAwait(false);
                 foreach (var id in await SyncCompaniesAsync(runner, collector, cancellationToken).ConfigureAwait(false))
                 {
-                    if (!state.RetryCustomerIds.Contains(id)) state.RetryCustomerIds.Add(id);
+                    RetryNextRun(id);
                 }
 
                 if (!runner.IsStopped)
