@@ -258,7 +258,7 @@ namespace StripeIntercom.Companies
             var values = new Dictionary<string, object?>(StringComparer.Ordinal);
             foreach (var pair in await _evaluate(profile, cancellationToken).ConfigureAwait(false)) values[pair.Key] = pair.Value;
             values[CompanyAttributes.CustomerIds] = CompanyAttributes.Format(aggregate.CustomerIds);
-            var plan = aggregate.HasLiveCustomers ? profile.Plan : null;
+            var plan = aggregate.HasLiveCustomers ? IntercomFieldLimits.Cut(profile.Plan, IntercomFieldLimits.CompanyPlan) : null;
             var spend = aggregate.HasLiveCustomers ? aggregate.MonthlySpend(profile) : 0L;
 
             var (write, changes) = Diff(existing, aggregate.CompanyId, profile, plan, spend, values);
@@ -318,7 +318,7 @@ namespace StripeIntercom.Companies
             if (existing == null)
             {
                 // The name is set when the company is made, never afterwards: an app's company keeps the name the app gave it.
-                write.Name = profile.Name ?? profile.Email ?? companyId;
+                write.Name = IntercomFieldLimits.Cut(profile.Name ?? profile.Email ?? companyId, IntercomFieldLimits.CompanyName);
                 changes.Add(new AttributeChange("company_id", null, companyId));
                 changes.Add(new AttributeChange("name", null, write.Name));
                 if (plan != null)

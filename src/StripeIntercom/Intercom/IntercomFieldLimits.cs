@@ -15,18 +15,6 @@ namespace StripeIntercom.Intercom
         /// <summary>Contact name (free text: cut).</summary>
         public const int ContactName = 255;
 
-        /// <summary>Contact phone (cut: it is display text in Intercom, never an identity).</summary>
-        public const int ContactPhone = 255;
-
-        /// <summary>Contact external_id (an identity: never cut).</summary>
-        public const int ExternalId = 255;
-
-        /// <summary>Contact email, whole address (an identity: never cut).</summary>
-        public const int Email = 254;
-
-        /// <summary>The part of an email address before the @.</summary>
-        public const int EmailLocalPart = 64;
-
         /// <summary>A string custom attribute of a contact or a company (cut).</summary>
         public const int CustomAttributeString = 255;
 
@@ -35,9 +23,6 @@ namespace StripeIntercom.Intercom
 
         /// <summary>Company plan name (cut).</summary>
         public const int CompanyPlan = 255;
-
-        /// <summary>Company company_id (an identity: never cut).</summary>
-        public const int CompanyId = 255;
 
         /// <summary>
         /// <paramref name="value"/> cut to at most <paramref name="limit"/> UTF-16 code units (so also at most that

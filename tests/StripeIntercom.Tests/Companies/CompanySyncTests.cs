@@ -88,6 +88,19 @@ public class CompanySyncTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_customer_name_longer_than_Intercom_takes_names_its_company_cut_to_255_characters()
+    {
+        await using var rig = await EngineRig.StartAsync(customers: 0);
+        var customer = rig.Stripe.State.CreateCustomer(new FakeCustomerChange { Email = "long@example.com", Name = new string('n', 300), SubscriptionStatus = "active" });
+
+        var first = await RunFullAsync(rig);
+
+        Assert.True(first.Summary.Succeeded, first.Summary.ToString());
+        Assert.Equal(new string('n', IntercomFieldLimits.CompanyName), CompanyOf(rig, customer.Id).Name);
+        Assert.Equal(0, (await RunFullAsync(rig)).IntercomWrites);
+    }
+
+    [Fact]
     public async Task The_apps_companies_are_updated_in_place_and_keep_their_users()
     {
         await using var rig = await EngineRig.StartAsync(customers: 40);
