@@ -33,9 +33,6 @@ namespace StripeIntercom.Companies
         /// <summary>Companies named so far (deleted customers' companies not yet included).</summary>
         public int CompanyCount => _companies.Count;
 
-        /// <summary>Customers seen, live and deleted.</summary>
-        public int CustomerCount => _companies.Values.Sum(c => { lock (c) return c.LiveCustomerIds.Count; }) + _deleted.Count;
-
         /// <summary>The company_id of every company named so far, sorted.</summary>
         public IReadOnlyList<string> CompanyIds => _companies.Keys.OrderBy(k => k, StringComparer.Ordinal).ToList();
 
@@ -58,7 +55,8 @@ namespace StripeIntercom.Companies
                 return;
             }
 
-            Add(Options.CompanyIdFor(profile), profile);
+            var aggregate = GetOrAdd(Options.CompanyIdFor(profile));
+            lock (aggregate) aggregate.Add(profile);
         }
 
         /// <summary>Records the customer's contact, when the sync found or made one.</summary>
@@ -71,15 +69,9 @@ namespace StripeIntercom.Companies
                 case SyncAction.Updated:
                 case SyncAction.Unchanged:
                     if (result.ContactId == null && !result.WhatIf) return;
-                    _contacts[result.CustomerId] = new ContactSeen(result.ContactId, result.ContactCompanies, result.Email);
+                    _contacts[result.CustomerId] = new ContactSeen(result.ContactId, result.ContactCompanies);
                     break;
             }
-        }
-
-        internal void Add(string companyId, CustomerProfile profile)
-        {
-            var aggregate = _companies.GetOrAdd(companyId, id => new CompanyAggregate(id));
-            lock (aggregate) aggregate.Add(profile);
         }
 
         internal CompanyAggregate GetOrAdd(string companyId) => _companies.GetOrAdd(companyId, id => new CompanyAggregate(id));
@@ -93,16 +85,14 @@ namespace StripeIntercom.Companies
         /// <summary>A customer's contact as the sync saw it. A null id under -WhatIf is a contact the run would create.</summary>
         internal sealed class ContactSeen
         {
-            public ContactSeen(string? contactId, IntercomContactCompanies? companies, string? email)
+            public ContactSeen(string? contactId, IntercomContactCompanies? companies)
             {
                 ContactId = contactId;
                 Companies = companies;
-                Email = email;
             }
 
             public string? ContactId { get; }
             public IntercomContactCompanies? Companies { get; }
-            public string? Email { get; }
         }
     }
 }

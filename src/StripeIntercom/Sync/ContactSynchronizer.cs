@@ -56,9 +56,6 @@ namespace StripeIntercom.Sync
         public SyncOptions Options => _options;
         public DataAttributeInitializer AttributeInitializer { get; }
 
-        /// <summary>What the attribute check found before the first write; empty until then.</summary>
-        public IReadOnlyList<DataAttributeResult> AttributeResults { get; private set; } = Array.Empty<DataAttributeResult>();
-
         /// <summary>Per-customer lookup calls made (find_by_external_id and email searches).</summary>
         public int LookupsSpent => _lookup.LookupsSpent;
 
@@ -367,7 +364,6 @@ namespace StripeIntercom.Sync
             return merged;
         }
 
-        /// <summary>The fields that differ, as a minimal update and as a report.</summary>
         /// <summary>The fields that differ, as a minimal update and as a report. An adopted contact keeps its identity fields.</summary>
         private static (IntercomContactWrite Write, List<AttributeChange> Changes) Diff(IntercomContact contact, ContactDraft draft, bool ownsIdentity)
         {
@@ -428,7 +424,6 @@ namespace StripeIntercom.Sync
                 if (_attributesEnsuredOnce && AllEnsured(draft)) return;
                 var results = await AttributeInitializer.EnsureAsync(_map, whatIf: false, cancellationToken).ConfigureAwait(false);
                 foreach (var r in results.Where(r => r.Action != DataAttributeAction.Deferred)) _ensuredAttributes[r.Name] = true;
-                AttributeResults = results;
                 _attributesEnsuredOnce = true;
             }
             finally

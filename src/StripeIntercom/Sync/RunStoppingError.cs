@@ -41,15 +41,5 @@ namespace StripeIntercom.Sync
         /// </summary>
         public static bool FailsOnlyItsItem(Exception error, CancellationToken cancellationToken) =>
             !Is(error) && !(error is OperationCanceledException && cancellationToken.IsCancellationRequested);
-
-        /// <summary>The service a run-stopping error is about ("Stripe" or "Intercom").</summary>
-        public static string ServiceOf(Exception error) => Find(error) switch
-        {
-            IntercomAuthenticationException _ => "Intercom",
-            StripeCredentialsException _ => "Stripe",
-            ServiceUnavailableException unavailable => unavailable.ServiceName,
-            ServiceTimeoutException timeout => timeout.ServiceName,
-            _ => "Unknown",
-        };
     }
 }
