@@ -93,9 +93,8 @@ namespace StripeIntercom.PowerShell.Commands
             var writer = new SyncResultWriter(this, session.Intercom, IsWhatIf, PassThru.IsPresent);
             if (SyncParameters.CompanySyncRequested(this, SyncCompany, CompanyIdMetadataKey))
             {
-                session.EnableCompanies(this, AttributeMapParameters.BuildCompanyOrStop(this, map, ComputedAttribute),
-                    SyncParameters.CompanyOptions(IsWhatIf, Force, CompanyIdMetadataKey, DeletedCustomerAction, ThrottleLimit, lookupMode),
-                    ComputedAttribute is { Count: > 0 });
+                session.EnableCompanies(AttributeMapParameters.BuildCompanyOrStop(this, map, ComputedAttribute),
+                    SyncParameters.CompanyOptions(IsWhatIf, Force, CompanyIdMetadataKey, DeletedCustomerAction, ThrottleLimit, lookupMode));
             }
 
             SyncRunOutcome outcome;

@@ -107,9 +107,8 @@ namespace StripeIntercom.PowerShell.Commands
             CompanyCollector? companies = null;
             if (SyncParameters.CompanySyncRequested(this, SyncCompany, CompanyIdMetadataKey))
             {
-                session.EnableCompanies(this, AttributeMapParameters.BuildCompanyOrStop(this, map, ComputedAttribute),
-                    SyncParameters.CompanyOptions(IsWhatIf, Force, CompanyIdMetadataKey, DeletedCustomerAction, 1, ContactLookupMode.PerCustomer),
-                    ComputedAttribute is { Count: > 0 });
+                session.EnableCompanies(AttributeMapParameters.BuildCompanyOrStop(this, map, ComputedAttribute),
+                    SyncParameters.CompanyOptions(IsWhatIf, Force, CompanyIdMetadataKey, DeletedCustomerAction, 1, ContactLookupMode.PerCustomer));
                 companies = session.NewCompanyCollector(coversAllCustomers: false);
             }
 

@@ -87,16 +87,15 @@ namespace StripeIntercom.PowerShell.Commands
             var options = SyncParameters.Options(IsWhatIf, Force, ContactLookupMode.PerCustomer, DeletedCustomerAction, ExternalIdMetadataKey, MergeLeads);
             // One session for the listener's life: its clients end in the connection's pools, which recycle themselves.
             using var session = new SyncSession(this, connection, map, options, SyncParameters.IntercomBudget(MaxRequestsPerWindow),
-                computedAttributes: true);
+                ComputedAttribute is { Count: > 0 });
 
             void Report(WebhookActivity activity) => Bridge.Post(() => WriteActivity(activity));
 
             Func<string, CancellationToken, Task<SyncResult>> syncCustomer = session.CustomerSync.SyncByIdAsync;
             if (SyncParameters.CompanySyncRequested(this, SyncCompany, CompanyIdMetadataKey))
             {
-                session.EnableCompanies(this, AttributeMapParameters.BuildCompanyOrStop(this, map, ComputedAttribute),
-                    SyncParameters.CompanyOptions(IsWhatIf, Force, CompanyIdMetadataKey, DeletedCustomerAction, 1, ContactLookupMode.PerCustomer),
-                    computedAttributes: true);
+                session.EnableCompanies(AttributeMapParameters.BuildCompanyOrStop(this, map, ComputedAttribute),
+                    SyncParameters.CompanyOptions(IsWhatIf, Force, CompanyIdMetadataKey, DeletedCustomerAction, 1, ContactLookupMode.PerCustomer));
                 var companies = session.Companies!;
                 var logger = new CmdletLogger(this);
 

@@ -90,9 +90,8 @@ namespace StripeIntercom.PowerShell.Commands
             _writer = new SyncResultWriter(this, _session.Intercom, IsWhatIf, writeResults: true);
             if (SyncParameters.CompanySyncRequested(this, SyncCompany, CompanyIdMetadataKey))
             {
-                _session.EnableCompanies(this, AttributeMapParameters.BuildCompanyOrStop(this, map, ComputedAttribute),
-                    SyncParameters.CompanyOptions(IsWhatIf, Force, CompanyIdMetadataKey, DeletedCustomerAction, ThrottleLimit, LookupMode),
-                    ComputedAttribute is { Count: > 0 });
+                _session.EnableCompanies(AttributeMapParameters.BuildCompanyOrStop(this, map, ComputedAttribute),
+                    SyncParameters.CompanyOptions(IsWhatIf, Force, CompanyIdMetadataKey, DeletedCustomerAction, ThrottleLimit, LookupMode));
                 // The pipeline may hold some customers of a company only: the others it lists are re-read from Stripe.
                 _companies = _session.NewCompanyCollector(coversAllCustomers: false);
             }

@@ -18,15 +18,20 @@ namespace StripeIntercom.PowerShell.Internal
     internal sealed class SyncSession : IDisposable
     {
         private readonly Stopwatch _elapsed = Stopwatch.StartNew();
+        private readonly StripeIntercomCmdlet _cmdlet;
+        private readonly CmdletLogger _logger;
+        private readonly bool _computedAttributes;
 
         public SyncSession(StripeIntercomCmdlet cmdlet, ServiceConnection connection, AttributeMap map, SyncOptions options,
             RateLimitBudget? intercomBudget, bool computedAttributes)
         {
-            var logger = new CmdletLogger(cmdlet);
+            _cmdlet = cmdlet;
+            _logger = new CmdletLogger(cmdlet);
+            _computedAttributes = computedAttributes;
             Counters = new ResilienceCounters();
-            Stripe = connection.CreateStripeReader(logger, Counters);
-            Intercom = connection.CreateIntercomClient(logger, Counters, intercomBudget);
-            Synchronizer = new ContactSynchronizer(Intercom, map, options, logger);
+            Stripe = connection.CreateStripeReader(_logger, Counters);
+            Intercom = connection.CreateIntercomClient(_logger, Counters, intercomBudget);
+            Synchronizer = new ContactSynchronizer(Intercom, map, options, _logger);
             CustomerSync = computedAttributes
                 ? new CustomerSync(Synchronizer, Stripe, (profile, _) => cmdlet.Bridge.OnPipelineThread(() => Synchronizer.BuildDraft(profile)))
                 : new CustomerSync(Synchronizer, Stripe);
@@ -39,12 +44,11 @@ namespace StripeIntercom.PowerShell.Internal
         /// Turns company sync on. Company attributes are evaluated on the pipeline thread when computed ones are
         /// scriptblocks, as contact drafts are.
         /// </summary>
-        public void EnableCompanies(StripeIntercomCmdlet cmdlet, AttributeMap companyMap, CompanySyncOptions options, bool computedAttributes)
+        public void EnableCompanies(AttributeMap companyMap, CompanySyncOptions options)
         {
-            var logger = new CmdletLogger(cmdlet);
-            Companies = computedAttributes
-                ? new CompanySynchronizer(Intercom, companyMap, options, Stripe, logger, (profile, _) => cmdlet.Bridge.OnPipelineThread(() => companyMap.Evaluate(profile)))
-                : new CompanySynchronizer(Intercom, companyMap, options, Stripe, logger);
+            Companies = _computedAttributes
+                ? new CompanySynchronizer(Intercom, companyMap, options, Stripe, _logger, (profile, _) => _cmdlet.Bridge.OnPipelineThread(() => companyMap.Evaluate(profile)))
+                : new CompanySynchronizer(Intercom, companyMap, options, Stripe, _logger);
         }
 
         /// <summary>A collector for one run, or null without company sync.</summary>
