@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Net;
@@ -10,22 +9,15 @@ using System.Threading.Tasks;
 namespace StripeIntercom.Resilience;
 
 /// <summary>
-/// A response body read to its end into small chunks. A page of 150 contacts is a couple of hundred kilobytes: as one
-/// array it would land on the large object heap, which only a full collection frees, so a run listing a million contacts
-/// would carry hundreds of megabytes of dead pages between those. Chunks below the large-object threshold die young.
+/// A response body read to its end into a <see cref="BodyBuffer"/>. A page of 150 contacts is a couple of hundred
+/// kilobytes: as one array it would land on the large object heap, which only a full collection frees, so a run listing a
+/// million contacts would carry hundreds of megabytes of dead pages between those. Blocks of 16 KB die young.
 /// </summary>
 internal sealed class BufferedContent : HttpContent
 {
-    private const int ChunkSize = 16 * 1024;
+    private readonly BodyBuffer _body;
 
-    private readonly IReadOnlyList<byte[]> _chunks;
-    private readonly long _length;
-
-    private BufferedContent(IReadOnlyList<byte[]> chunks, long length)
-    {
-        _chunks = chunks;
-        _length = length;
-    }
+    private BufferedContent(BodyBuffer body) => _body = body;
 
     /// <summary>
     /// Reads the response's body now and replaces it with the read copy; a body read already is left as it is.
@@ -37,26 +29,21 @@ internal sealed class BufferedContent : HttpContent
         if (original is null || original is BufferedContent) return;
         try
         {
-            var chunks = new List<byte[]>();
-            long length = 0;
+            var body = new BodyBuffer();
             using (cancellationToken.Register(static state => ((HttpResponseMessage)state!).Dispose(), response))
             using (var stream = await original.ReadAsStreamAsync().ConfigureAwait(false))
             {
                 while (true)
                 {
-                    var chunk = new byte[ChunkSize];
-                    var filled = 0;
-                    int read;
-                    while (filled < ChunkSize && (read = await stream.ReadAsync(chunk, filled, ChunkSize - filled, cancellationToken).ConfigureAwait(false)) > 0)
-                        filled += read;
-                    if (filled > 0) chunks.Add(chunk);
-                    length += filled;
-                    if (filled < ChunkSize) break;
+                    var space = body.FreeSpace(int.MaxValue);
+                    var read = await stream.ReadAsync(space.Array!, space.Offset, space.Count, cancellationToken).ConfigureAwait(false);
+                    if (read == 0) break;
+                    body.Commit(read);
                 }
             }
             cancellationToken.ThrowIfCancellationRequested();
 
-            var buffered = new BufferedContent(chunks, length);
+            var buffered = new BufferedContent(body);
             foreach (var header in original.Headers.Where(h => !h.Key.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)))
                 buffered.Headers.TryAddWithoutValidation(header.Key, header.Value);
             response.Content = buffered;
@@ -71,31 +58,29 @@ internal sealed class BufferedContent : HttpContent
 
     protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
     {
-        for (var i = 0; i < _chunks.Count; i++)
-            await stream.WriteAsync(_chunks[i], 0, ChunkLength(i)).ConfigureAwait(false);
+        foreach (var segment in _body.Segments())
+            await stream.WriteAsync(segment.Array!, segment.Offset, segment.Count).ConfigureAwait(false);
     }
 
     protected override bool TryComputeLength(out long length)
     {
-        length = _length;
+        length = _body.Length;
         return true;
     }
 
-    protected override Task<Stream> CreateContentReadStreamAsync() => Task.FromResult<Stream>(new ChunkStream(this));
+    protected override Task<Stream> CreateContentReadStreamAsync() => Task.FromResult<Stream>(new BodyStream(_body));
 
-    private int ChunkLength(int index) => index < _chunks.Count - 1 ? ChunkSize : (int)(_length - (long)index * ChunkSize);
-
-    private sealed class ChunkStream : Stream
+    private sealed class BodyStream : Stream
     {
-        private readonly BufferedContent _content;
+        private readonly BodyBuffer _body;
         private long _position;
 
-        public ChunkStream(BufferedContent content) => _content = content;
+        public BodyStream(BodyBuffer body) => _body = body;
 
         public override bool CanRead => true;
         public override bool CanSeek => true;
         public override bool CanWrite => false;
-        public override long Length => _content._length;
+        public override long Length => _body.Length;
 
         public override long Position
         {
@@ -105,17 +90,8 @@ internal sealed class BufferedContent : HttpContent
 
         public override int Read(byte[] buffer, int offset, int count)
         {
-            var copied = 0;
-            while (copied < count && _position < _content._length)
-            {
-                var index = (int)(_position / ChunkSize);
-                var within = (int)(_position % ChunkSize);
-                var take = Math.Min(count - copied, _content.ChunkLength(index) - within);
-                Buffer.BlockCopy(_content._chunks[index], within, buffer, offset + copied, take);
-                copied += take;
-                _position += take;
-            }
-
+            var copied = _body.Read(_position, buffer, offset, count);
+            _position += copied;
             return copied;
         }
 
@@ -126,7 +102,7 @@ internal sealed class BufferedContent : HttpContent
         {
             SeekOrigin.Begin => offset,
             SeekOrigin.Current => _position + offset,
-            _ => _content._length + offset,
+            _ => _body.Length + offset,
         };
 
         public override void Flush()

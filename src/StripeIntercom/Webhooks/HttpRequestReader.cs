@@ -5,6 +5,7 @@ using System.IO;
 using System.Net.Sockets;
 using System.Text;
 using System.Threading.Tasks;
+using StripeIntercom.Resilience;
 
 namespace StripeIntercom.Webhooks
 {
@@ -314,75 +315,6 @@ namespace StripeIntercom.Webhooks
             }
 
             return text.Length > 0;
-        }
-    }
-
-    /// <summary>
-    /// A body as it arrives, in blocks of 16 KB: memory follows what was received, never what was announced, and
-    /// growing never copies.
-    /// </summary>
-    internal sealed class BodyBuffer
-    {
-        private const int BlockSize = 16 * 1024;
-        private readonly List<byte[]> _blocks = new List<byte[]>();
-        private int _usedInLast = BlockSize;
-
-        public long Length { get; private set; }
-
-        public void Append(byte[] source, int offset, int count)
-        {
-            while (count > 0)
-            {
-                var segment = FreeSpace(count);
-                Buffer.BlockCopy(source, offset, segment.Array!, segment.Offset, segment.Count);
-                Commit(segment.Count);
-                offset += segment.Count;
-                count -= segment.Count;
-            }
-        }
-
-        /// <summary>Room for at most <paramref name="wanted"/> more bytes, at the end; <see cref="Commit"/> what was written.</summary>
-        public ArraySegment<byte> FreeSpace(int wanted)
-        {
-            if (_usedInLast == BlockSize)
-            {
-                _blocks.Add(new byte[BlockSize]);
-                _usedInLast = 0;
-            }
-
-            return new ArraySegment<byte>(_blocks[_blocks.Count - 1], _usedInLast, Math.Min(wanted, BlockSize - _usedInLast));
-        }
-
-        public void Commit(int count)
-        {
-            _usedInLast += count;
-            Length += count;
-        }
-
-        /// <summary>The bytes received, block by block.</summary>
-        public IEnumerable<ArraySegment<byte>> Segments()
-        {
-            var left = Length;
-            foreach (var block in _blocks)
-            {
-                var take = (int)Math.Min(BlockSize, left);
-                yield return new ArraySegment<byte>(block, 0, take);
-                left -= take;
-            }
-        }
-
-        public byte[] ToArray()
-        {
-            var result = new byte[Length];
-            var copied = 0;
-            foreach (var block in _blocks)
-            {
-                var take = (int)Math.Min(BlockSize, Length - copied);
-                Buffer.BlockCopy(block, 0, result, copied, take);
-                copied += take;
-            }
-
-            return result;
         }
     }
 }
