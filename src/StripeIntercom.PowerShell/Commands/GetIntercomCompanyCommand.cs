@@ -55,8 +55,7 @@ namespace StripeIntercom.PowerShell.Commands
                 case ByCompanyIdSet:
                     foreach (var companyId in CompanyId)
                     {
-                        IntercomCompany? company = null;
-                        Run(async token => company = await _client!.FindCompanyByCompanyIdAsync(companyId, token).ConfigureAwait(false));
+                        var company = Run(token => _client!.FindCompanyByCompanyIdAsync(companyId, token));
                         WriteCompanyOrNotFound(company, $"No Intercom company has company_id '{companyId}'.", companyId);
                     }
 
@@ -67,7 +66,7 @@ namespace StripeIntercom.PowerShell.Commands
                         IntercomCompany? company = null;
                         try
                         {
-                            Run(async token => company = await _client!.GetCompanyAsync(id, token).ConfigureAwait(false));
+                            company = Run(token => _client!.GetCompanyAsync(id, token));
                         }
                         catch (IntercomApiException ex) when ((int)ex.StatusCode == 404)
                         {
@@ -81,13 +80,12 @@ namespace StripeIntercom.PowerShell.Commands
                     var options = new CompanySyncOptions { CompanyIdMetadataKey = CompanyIdMetadataKey };
                     foreach (var customerId in CustomerId)
                     {
-                        IntercomCompany? company = null;
-                        Run(async token =>
+                        var company = Run(async token =>
                         {
                             // The company the sync would write: metadata[key] of the customer as Stripe holds it now, else its id.
                             var profile = await _stripe!.GetAsync(customerId, token).ConfigureAwait(false);
                             var companyId = profile is { Deleted: false } ? options.CompanyIdFor(profile) : customerId;
-                            company = await _client!.FindCompanyByCompanyIdAsync(companyId, token).ConfigureAwait(false);
+                            return await _client!.FindCompanyByCompanyIdAsync(companyId, token).ConfigureAwait(false);
                         });
                         WriteCompanyOrNotFound(company, $"No Intercom company is billed to Stripe customer '{customerId}'.", customerId);
                     }

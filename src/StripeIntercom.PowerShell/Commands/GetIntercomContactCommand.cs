@@ -70,9 +70,8 @@ namespace StripeIntercom.PowerShell.Commands
                 case ByEmailSet:
                     foreach (var email in Email)
                     {
-                        IntercomContactPage? page = null;
-                        Run(async token => page = await _client!.SearchContactsAsync(IntercomSearchQuery.Field("email", "=", email), cancellationToken: token).ConfigureAwait(false));
-                        if (page!.Contacts.Count == 0)
+                        var page = Run(token => _client!.SearchContactsAsync(IntercomSearchQuery.Field("email", "=", email), cancellationToken: token));
+                        if (page.Contacts.Count == 0)
                         {
                             WriteContactOrNotFound(null, $"No Intercom contact has the email '{email}' (search can lag a few minutes behind new contacts).", email);
                         }
@@ -90,7 +89,7 @@ namespace StripeIntercom.PowerShell.Commands
                         IntercomContact? contact = null;
                         try
                         {
-                            Run(async token => contact = await _client!.GetContactAsync(id, token).ConfigureAwait(false));
+                            contact = Run(token => _client!.GetContactAsync(id, token));
                         }
                         catch (IntercomApiException ex) when ((int)ex.StatusCode == 404)
                         {
@@ -122,8 +121,7 @@ namespace StripeIntercom.PowerShell.Commands
         /// </summary>
         private void WriteContactsOfCustomer(string customerId)
         {
-            IntercomContact? contact = null;
-            Run(async token => contact = await _client!.FindContactByExternalIdAsync(customerId, token).ConfigureAwait(false));
+            var contact = Run(token => _client!.FindContactByExternalIdAsync(customerId, token));
             if (contact is not null)
             {
                 WriteObject(ToOutput(contact));
@@ -131,9 +129,8 @@ namespace StripeIntercom.PowerShell.Commands
             }
 
             var link = AttributeMap.Default.LinkAttributeName;
-            IntercomContactPage? page = null;
-            Run(async token => page = await _client!.SearchContactsAsync(IntercomSearchQuery.Field("custom_attributes." + link, "=", customerId), cancellationToken: token).ConfigureAwait(false));
-            if (page!.Contacts.Count == 0)
+            var page = Run(token => _client!.SearchContactsAsync(IntercomSearchQuery.Field("custom_attributes." + link, "=", customerId), cancellationToken: token));
+            if (page.Contacts.Count == 0)
             {
                 WriteContactOrNotFound(null,
                     $"No Intercom contact has external_id '{customerId}' or {link} '{customerId}' (search can lag a few minutes behind new contacts).", customerId);

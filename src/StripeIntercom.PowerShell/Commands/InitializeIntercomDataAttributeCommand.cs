@@ -51,10 +51,9 @@ namespace StripeIntercom.PowerShell.Commands
         /// <summary>Asks once for the whole set of one model: the planned creations are known only after reading the workspace.</summary>
         private void Ensure(DataAttributeInitializer initializer, StripeIntercom.Sync.AttributeMap map)
         {
-            System.Collections.Generic.IReadOnlyList<DataAttributeResult>? plan = null;
-            Run(async token => plan = await initializer.EnsureAsync(map, whatIf: true, token).ConfigureAwait(false));
+            var plan = Run(token => initializer.EnsureAsync(map, whatIf: true, token));
             var missing = 0;
-            foreach (var result in plan!)
+            foreach (var result in plan)
             {
                 if (result.Action == DataAttributeAction.WouldCreate)
                 {
@@ -68,9 +67,8 @@ namespace StripeIntercom.PowerShell.Commands
                 return;
             }
 
-            System.Collections.Generic.IReadOnlyList<DataAttributeResult>? done = null;
-            Run(async token => done = await initializer.EnsureAsync(map, whatIf: false, token).ConfigureAwait(false));
-            WriteResults(done!, initializer.Model);
+            var done = Run(token => initializer.EnsureAsync(map, whatIf: false, token));
+            WriteResults(done, initializer.Model);
         }
 
         /// <summary>Each result, with a Model note property when company attributes are in the output too.</summary>
