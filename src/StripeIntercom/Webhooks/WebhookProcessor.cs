@@ -72,14 +72,7 @@ namespace StripeIntercom.Webhooks
         /// </summary>
         public bool Enqueue(WebhookDelivery delivery)
         {
-            if (delivery == null) throw new ArgumentNullException(nameof(delivery));
-            WebhookActivity activity;
-            bool scheduled;
-            lock (_gate)
-            {
-                scheduled = Schedule(delivery, out activity);
-            }
-
+            var scheduled = TryEnqueue(delivery, out var activity);
             Report(activity);
             return scheduled;
         }
