@@ -3,6 +3,7 @@ using System.Collections;
 using System.Collections.Generic;
 using System.IO;
 using StripeIntercom.Intercom;
+using StripeIntercom.Stripe;
 
 namespace StripeIntercom.Connection
 {
@@ -22,7 +23,7 @@ namespace StripeIntercom.Connection
 
         internal const string ExplicitSource = "the parameters";
         internal const string EnvironmentSource = "the environment";
-        private static readonly Uri StripeDefaultBase = new Uri("https://api.stripe.com/");
+        private static readonly Uri StripeDefaultBase = new StripeSettings().ResolveApiBase();
 
         private List<string> _warnings = new List<string>();
 

@@ -103,7 +103,7 @@ namespace StripeIntercom.Connection
                 connection.Info = new ConnectionInfo
                 {
                     StripeMode = connection.Info.StripeMode,
-                    StripeApiBase = StripeApiBaseOf(stripe).ToString(),
+                    StripeApiBase = stripe.ResolveApiBase().ToString(),
                     IntercomRegion = intercom.Region,
                     IntercomApiBase = intercom.ResolveApiBase().ToString(),
                     IntercomWorkspace = workspace,
@@ -171,8 +171,6 @@ namespace StripeIntercom.Connection
             return options;
         }
 
-        private static Uri StripeApiBaseOf(StripeSettings settings) => settings.ApiBase ?? new Uri("https://api.stripe.com/");
-
         private async Task<Exception?> CheckStripeAsync(ILogger? logger, CancellationToken cancellationToken)
         {
             try
@@ -184,11 +182,11 @@ namespace StripeIntercom.Connection
             catch (StripeCredentialsException ex)
             {
                 return new Exception(
-                    $"Stripe rejected the secret key (401) at {StripeApiBaseOf(Stripe)}. Check -StripeApiKey or {ConnectionOptions.StripeKeyVariable}.", ex);
+                    $"Stripe rejected the secret key (401) at {Stripe.ResolveApiBase()}. Check -StripeApiKey or {ConnectionOptions.StripeKeyVariable}.", ex);
             }
             catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
             {
-                return new Exception($"Stripe could not be reached at {StripeApiBaseOf(Stripe)}: {Innermost(ex).Message}", ex);
+                return new Exception($"Stripe could not be reached at {Stripe.ResolveApiBase()}: {Innermost(ex).Message}", ex);
             }
         }
 

@@ -17,5 +17,8 @@ namespace StripeIntercom.Stripe
         /// and the network handler appended so every attempt it makes is counted. Null means a plain network handler.
         /// </summary>
         public HttpMessageHandler? InnerHandler { get; set; }
+
+        /// <summary>Where requests go: <see cref="ApiBase"/>, or Stripe's own API.</summary>
+        public Uri ResolveApiBase() => ApiBase ?? new Uri("https://api.stripe.com/");
     }
 }
