@@ -17,7 +17,13 @@ namespace StripeIntercom.Sync
             var duplicate = list.GroupBy(a => a.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
             if (duplicate != null) throw new ArgumentException($"The attribute map names '{duplicate.Key}' more than once.");
             Attributes = list;
+            // Read for every customer a sync writes: found once, not per call.
+            _link = list.FirstOrDefault(a => a.Role == AttributeRole.CustomerLink);
+            _otherCustomers = list.FirstOrDefault(a => a.Role == AttributeRole.OtherCustomers);
         }
+
+        private readonly AttributeDefinition? _link;
+        private readonly AttributeDefinition? _otherCustomers;
 
         public IReadOnlyList<AttributeDefinition> Attributes { get; }
 
@@ -35,10 +41,10 @@ namespace StripeIntercom.Sync
         public string? ExternalIdMetadataKey { get; private set; }
 
         /// <summary>The attribute that names the Stripe customer a contact carries, as this map names it.</summary>
-        public string LinkAttributeName => Attributes.First(a => a.Role == AttributeRole.CustomerLink).Name;
+        public string LinkAttributeName => (_link ?? throw new InvalidOperationException("The attribute map has no customer link attribute.")).Name;
 
         /// <summary>The attribute that lists the other Stripe customers sharing the contact's email, if the map has it.</summary>
-        public string? OtherCustomersAttributeName => Attributes.FirstOrDefault(a => a.Role == AttributeRole.OtherCustomers)?.Name;
+        public string? OtherCustomersAttributeName => _otherCustomers?.Name;
 
         public AttributeMap WithExternalIdMetadataKey(string? key) =>
             new AttributeMap(Attributes) { ExternalIdMetadataKey = string.IsNullOrWhiteSpace(key) ? null : key!.Trim() };
@@ -50,7 +56,7 @@ namespace StripeIntercom.Sync
         {
             if (names == null) throw new ArgumentNullException(nameof(names));
             var picked = names.Select(name => Find(name) ?? throw Unknown(name, nameof(names))).ToList();
-            var link = Attributes.First(a => a.Role == AttributeRole.CustomerLink);
+            var link = _link ?? throw new InvalidOperationException("The attribute map has no customer link attribute.");
             if (!picked.Contains(link)) picked.Insert(0, link);
             return new AttributeMap(picked) { ExternalIdMetadataKey = ExternalIdMetadataKey };
         }
