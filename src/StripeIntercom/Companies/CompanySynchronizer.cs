@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text.Json;
@@ -29,9 +28,6 @@ namespace StripeIntercom.Companies
         private readonly StripeCustomerReader? _stripe;
         private readonly ILogger _logger;
         private readonly Func<CustomerProfile, CancellationToken, Task<IReadOnlyDictionary<string, object?>>> _evaluate;
-        private readonly SemaphoreSlim _attributeGate = new SemaphoreSlim(1, 1);
-        private readonly ConcurrentDictionary<string, bool> _ensured = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
-        private volatile bool _ensuredOnce;
 
         /// <param name="map">The company map (<see cref="CompanyAttributes.From"/>).</param>
         /// <param name="stripe">Where a company's other customers are re-read in runs that do not see every customer.</param>
@@ -405,25 +401,10 @@ namespace StripeIntercom.Companies
             return planned;
         }
 
-        private async Task EnsureAttributesAsync(IReadOnlyDictionary<string, object?> values, CancellationToken cancellationToken)
-        {
-            if (!Options.InitializeAttributes || Options.WhatIf) return;
-            if (_ensuredOnce && AllEnsured(values)) return;
-            await _attributeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
-            {
-                if (_ensuredOnce && AllEnsured(values)) return;
-                var results = await AttributeInitializer.EnsureAsync(Map, whatIf: false, cancellationToken).ConfigureAwait(false);
-                foreach (var r in results.Where(r => r.Action != DataAttributeAction.Deferred)) _ensured[r.Name] = true;
-                _ensuredOnce = true;
-            }
-            finally
-            {
-                _attributeGate.Release();
-            }
-        }
-
-        private bool AllEnsured(IReadOnlyDictionary<string, object?> values) => values.All(p => p.Value == null || _ensured.ContainsKey(p.Key));
+        private Task EnsureAttributesAsync(IReadOnlyDictionary<string, object?> values, CancellationToken cancellationToken) =>
+            !Options.InitializeAttributes || Options.WhatIf
+                ? Task.CompletedTask
+                : AttributeInitializer.EnsureBeforeWriteAsync(Map, values, cancellationToken);
 
         private sealed class PlannedAttach
         {

@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Linq;
 using System.Net;
@@ -30,9 +29,6 @@ namespace StripeIntercom.Sync
         private readonly SyncOptions _options;
         private readonly ILogger _logger;
         private readonly ContactLookup _lookup;
-        private readonly SemaphoreSlim _attributeGate = new SemaphoreSlim(1, 1);
-        private readonly ConcurrentDictionary<string, bool> _ensuredAttributes = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
-        private volatile bool _attributesEnsuredOnce;
         private readonly KeyedGate _emailGate = new KeyedGate(StringComparer.OrdinalIgnoreCase);
 
         public ContactSynchronizer(IntercomClient client, AttributeMap map, SyncOptions? options = null, ILogger? logger = null)
@@ -414,26 +410,10 @@ namespace StripeIntercom.Sync
                 .ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal),
         };
 
-        private async Task EnsureAttributesAsync(ContactDraft draft, CancellationToken cancellationToken)
-        {
-            if (!_options.InitializeAttributes || _options.WhatIf) return;
-            if (_attributesEnsuredOnce && AllEnsured(draft)) return;
-            await _attributeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
-            {
-                if (_attributesEnsuredOnce && AllEnsured(draft)) return;
-                var results = await AttributeInitializer.EnsureAsync(_map, whatIf: false, cancellationToken).ConfigureAwait(false);
-                foreach (var r in results.Where(r => r.Action != DataAttributeAction.Deferred)) _ensuredAttributes[r.Name] = true;
-                _attributesEnsuredOnce = true;
-            }
-            finally
-            {
-                _attributeGate.Release();
-            }
-        }
-
-        // A computed attribute whose type was unknown at the first check is created once a value shows up.
-        private bool AllEnsured(ContactDraft draft) => draft.CustomAttributes.All(p => p.Value == null || _ensuredAttributes.ContainsKey(p.Key));
+        private Task EnsureAttributesAsync(ContactDraft draft, CancellationToken cancellationToken) =>
+            !_options.InitializeAttributes || _options.WhatIf
+                ? Task.CompletedTask
+                : AttributeInitializer.EnsureBeforeWriteAsync(_map, draft.CustomAttributes, cancellationToken);
 
         private static void MarkConflict(SyncResult result, ContactDraft draft, IReadOnlyList<string> candidates)
         {

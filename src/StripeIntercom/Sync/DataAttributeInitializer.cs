@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
@@ -17,6 +18,9 @@ namespace StripeIntercom.Sync
     {
         private readonly IntercomClient _client;
         private readonly ILogger _logger;
+        private readonly SemaphoreSlim _ensureGate = new SemaphoreSlim(1, 1);
+        private readonly ConcurrentDictionary<string, bool> _ensured = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+        private volatile bool _ensuredOnce;
 
         /// <param name="model">"contact" (the default) or "company": Intercom keeps each model's attributes, and its limit, apart.</param>
         public DataAttributeInitializer(IntercomClient client, ILogger? logger = null, string model = "contact")
@@ -32,6 +36,29 @@ namespace StripeIntercom.Sync
 
         /// <summary>Intercom's limit of custom attributes per workspace and model.</summary>
         public int MaxCustomAttributes { get; set; } = 250;
+
+        /// <summary>
+        /// Before a write carrying <paramref name="values"/>: checks the map's attributes once, then again only when a value
+        /// names an attribute not made yet (a computed attribute whose type was unknown until a value showed up).
+        /// </summary>
+        public async Task EnsureBeforeWriteAsync(AttributeMap map, IReadOnlyDictionary<string, object?> values, CancellationToken cancellationToken)
+        {
+            if (_ensuredOnce && AllEnsured(values)) return;
+            await _ensureGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                if (_ensuredOnce && AllEnsured(values)) return;
+                var results = await EnsureAsync(map, whatIf: false, cancellationToken).ConfigureAwait(false);
+                foreach (var r in results.Where(r => r.Action != DataAttributeAction.Deferred)) _ensured[r.Name] = true;
+                _ensuredOnce = true;
+            }
+            finally
+            {
+                _ensureGate.Release();
+            }
+        }
+
+        private bool AllEnsured(IReadOnlyDictionary<string, object?> values) => values.All(p => p.Value == null || _ensured.ContainsKey(p.Key));
 
         /// <summary>
         /// One list call, then creates only what is missing. Every check (type clashes, room in the workspace)
