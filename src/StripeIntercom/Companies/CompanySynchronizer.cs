@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
@@ -325,7 +324,7 @@ namespace StripeIntercom.Companies
 
                 write.MonthlySpend = spend;
                 changes.Add(new AttributeChange("monthly_spend", null, spend));
-                write.CustomAttributes = values.Where(p => p.Value != null).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+                write.CustomAttributes = CustomAttributeWrites.ForCreate(values);
                 changes.AddRange(write.CustomAttributes.Select(p => new AttributeChange(p.Key, null, p.Value)));
                 return (write, changes);
             }
@@ -342,14 +341,7 @@ namespace StripeIntercom.Companies
                 changes.Add(new AttributeChange("monthly_spend", existing.MonthlySpend, spend));
             }
 
-            foreach (var pair in values)
-            {
-                JsonElement? current = existing.CustomAttributes.TryGetValue(pair.Key, out var element) ? element : (JsonElement?)null;
-                if (IntercomValueComparer.AreEqual(current, pair.Value)) continue;
-                write.CustomAttributes ??= new Dictionary<string, object?>(StringComparer.Ordinal);
-                write.CustomAttributes[pair.Key] = pair.Value;
-                changes.Add(new AttributeChange(pair.Key, IntercomCustomAttributes.ToPlain(current), pair.Value));
-            }
+            write.CustomAttributes = CustomAttributeWrites.Changed(existing.CustomAttributes, values, changes);
 
             return (write, changes);
         }
@@ -360,9 +352,7 @@ namespace StripeIntercom.Companies
                 CompanyId = companyId,
                 Plan = plan,
                 MonthlySpend = spend,
-                // A null goes only where the company holds the attribute: an attribute never created cannot be cleared.
-                CustomAttributes = values.Where(p => p.Value != null || existing.CustomAttributes.ContainsKey(p.Key))
-                    .ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal),
+                CustomAttributes = CustomAttributeWrites.ForFullWrite(existing.CustomAttributes, values),
             };
 
         /// <summary>

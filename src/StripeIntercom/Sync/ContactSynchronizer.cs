@@ -246,7 +246,7 @@ namespace StripeIntercom.Sync
         /// <summary>The Stripe customers the contact lists besides the one it carries (empty when its attributes were not read).</summary>
         private IEnumerable<string> OtherCustomersOf(IntercomContact contact) =>
             _map.OtherCustomersAttributeName is string name
-            && contact.CustomAttributes.TryGetValue(name, out var value) && value.ValueKind == System.Text.Json.JsonValueKind.String
+            && contact.CustomAttributes.TryGetValue(name, out var value) && value.ValueKind == JsonValueKind.String
                 ? value.GetString()!.Split(new[] { ',' }, StringSplitOptions.RemoveEmptyEntries).Select(id => id.Trim())
                 : Enumerable.Empty<string>();
 
@@ -260,7 +260,7 @@ namespace StripeIntercom.Sync
                 ExternalId = draft.ExternalId,
                 Email = draft.Email,
                 Name = draft.Name,
-                CustomAttributes = draft.CustomAttributes.Where(p => p.Value != null).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal),
+                CustomAttributes = CustomAttributeWrites.ForCreate(draft.CustomAttributes),
             };
             var changes = new List<AttributeChange> { new AttributeChange("role", null, draft.Role), new AttributeChange("external_id", null, draft.ExternalId) };
             if (draft.Email != null) changes.Add(new AttributeChange("email", null, draft.Email));
@@ -351,7 +351,7 @@ namespace StripeIntercom.Sync
                 ExternalId = draft.ExternalId,
                 Email = draft.Email,
                 Name = draft.Name,
-                CustomAttributes = draft.CustomAttributes.Where(p => p.Value != null).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal),
+                CustomAttributes = CustomAttributeWrites.ForCreate(draft.CustomAttributes),
             }, cancellationToken).ConfigureAwait(false);
             _lookup.RecordOwnWrite(user, draft.CustomerId);
             var merged = await _client.MergeContactsAsync(lead.Id, user.Id, cancellationToken).ConfigureAwait(false);
@@ -387,14 +387,7 @@ namespace StripeIntercom.Sync
                 write.Name = draft.Name;
                 changes.Add(new AttributeChange("name", contact.Name, draft.Name));
             }
-            foreach (var pair in draft.CustomAttributes)
-            {
-                JsonElement? current = contact.CustomAttributes.TryGetValue(pair.Key, out var element) ? element : (JsonElement?)null;
-                if (IntercomValueComparer.AreEqual(current, pair.Value)) continue;
-                write.CustomAttributes ??= new Dictionary<string, object?>(StringComparer.Ordinal);
-                write.CustomAttributes[pair.Key] = pair.Value;
-                changes.Add(new AttributeChange(pair.Key, IntercomCustomAttributes.ToPlain(current), pair.Value));
-            }
+            write.CustomAttributes = CustomAttributeWrites.Changed(contact.CustomAttributes, draft.CustomAttributes, changes);
             return (write, changes);
         }
 
@@ -404,10 +397,7 @@ namespace StripeIntercom.Sync
             ExternalId = ownsIdentity ? draft.ExternalId : null,
             Email = ownsIdentity ? draft.Email : null,
             Name = ownsIdentity ? draft.Name : null,
-            // A null goes only where the contact holds the attribute: an attribute never created cannot be cleared.
-            CustomAttributes = draft.CustomAttributes
-                .Where(p => p.Value != null || contact.CustomAttributes.ContainsKey(p.Key))
-                .ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal),
+            CustomAttributes = CustomAttributeWrites.ForFullWrite(contact.CustomAttributes, draft.CustomAttributes),
         };
 
         private Task EnsureAttributesAsync(ContactDraft draft, CancellationToken cancellationToken) =>
