@@ -68,43 +68,54 @@ namespace StripeIntercom.Companies
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             using var slots = new SemaphoreSlim(Math.Max(1, Options.ThrottleLimit));
             Exception? stopError = null;
-            var tasks = new List<(string CompanyId, Task<CompanySyncResult> Task)>();
-            foreach (var companyId in collected.CompanyIds)
+            // A company starts once a slot is free and is reported, in order, once it and those before it are done: the
+            // phase holds the companies in flight, not a task and a result for every company of the run.
+            var pending = new Queue<Task<CompanySyncResult>>();
+            var reportFailed = false;
+            async Task ReportAsync(Task<CompanySyncResult> task)
             {
-                collected.TryGet(companyId, out var aggregate);
-                tasks.Add((companyId, Task.Run(async () =>
-                {
-                    await slots.WaitAsync(stop.Token).ConfigureAwait(false);
-                    try
-                    {
-                        return await SyncOneAsync(aggregate, collected, index, stop.Token).ConfigureAwait(false);
-                    }
-                    catch (Exception ex) when (RunStoppingError.Is(ex))
-                    {
-                        Interlocked.CompareExchange(ref stopError, RunStoppingError.Find(ex), null);
-                        stop.Cancel();
-                        throw;
-                    }
-                    finally
-                    {
-                        slots.Release();
-                    }
-                })));
+                reportFailed = true;
+                onResult?.Invoke(await task.ConfigureAwait(false));
+                reportFailed = false;
             }
 
             try
             {
-                foreach (var (_, task) in tasks)
+                foreach (var companyId in collected.CompanyIds)
                 {
-                    onResult?.Invoke(await task.ConfigureAwait(false));
+                    while (pending.Count > 0 && pending.Peek().IsCompleted) await ReportAsync(pending.Dequeue()).ConfigureAwait(false);
+                    await slots.WaitAsync(stop.Token).ConfigureAwait(false);
+                    collected.TryGet(companyId, out var aggregate);
+                    pending.Enqueue(Task.Run(async () =>
+                    {
+                        try
+                        {
+                            return await SyncOneAsync(aggregate, collected, index, stop.Token).ConfigureAwait(false);
+                        }
+                        catch (Exception ex) when (RunStoppingError.Is(ex))
+                        {
+                            Interlocked.CompareExchange(ref stopError, RunStoppingError.Find(ex), null);
+                            stop.Cancel();
+                            throw;
+                        }
+                        finally
+                        {
+                            slots.Release();
+                        }
+                    }));
                 }
+
+                while (pending.Count > 0) await ReportAsync(pending.Dequeue()).ConfigureAwait(false);
             }
             catch (Exception)
             {
                 // Nothing is reported after the first company that did not finish; the ones in flight are cancelled and
                 // awaited, so none writes after the phase has returned.
                 stop.Cancel();
-                await Task.WhenAll(tasks.Select(t => t.Task.ContinueWith(_ => { }, TaskScheduler.Default))).ConfigureAwait(false);
+                await Task.WhenAll(pending.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default))).ConfigureAwait(false);
+                // Stopped while waiting for a slot: those done before the first that did not finish are still reported.
+                while (!reportFailed && pending.Count > 0 && pending.Peek().Status == TaskStatus.RanToCompletion)
+                    onResult?.Invoke(pending.Dequeue().Result);
                 if (stopError != null) throw stopError;
                 throw;
             }
