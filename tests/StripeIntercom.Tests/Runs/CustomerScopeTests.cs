@@ -41,7 +41,14 @@ public class CustomerScopeTests
         var ids = rig.Stripe.State.LiveCustomers().Take(8).Select(c => c.Id).ToList();
         logger.Lines.Clear();
 
-        var results = await Task.WhenAll(ids.Select(id => sync.SyncByIdAsync(id, CancellationToken.None)));
+        // Through the shipped runner, as the cmdlets run it: its hop to the thread pool must carry the scope.
+        var results = new List<SyncResult>();
+        using (var runner = new SyncRunner(sync, 8, r => { lock (results) results.Add(r); }, CancellationToken.None))
+        {
+            await runner.RunAsync(ids);
+        }
+
+        Assert.Equal(ids.Count, results.Count);
 
         Assert.All(results, r => Assert.Equal(SyncAction.Created, r.Action));
         var contactCalls = logger.Lines.Where(l => l.Message.Contains("/contacts")).ToList();
