@@ -123,8 +123,10 @@ public class IntercomFaultTests
         Assert.IsType<IntercomAuthenticationException>(run.StopError);
         Assert.True(run.Summary.Stopped);
         Assert.DoesNotContain(run.Results, r => r.Action == SyncAction.Failed);
-        // What was reported is a prefix of the input, and every customer after it is listed as not finished.
+        // What was reported is a prefix of the input, and the customers submitted after it are listed as not finished.
         Assert.Equal(profiles.Take(run.Results.Count).Select(p => p.Id), run.Results.Select(r => r.CustomerId));
+        Assert.NotEmpty(run.Unfinished);
+        Assert.Equal(profiles.Skip(run.Results.Count).Take(run.Unfinished.Count).Select(p => p.Id), run.Unfinished);
 
         var contactsAtStop = rig.State.Contacts.Count;
         var requestsAtStop = rig.State.Counters.Total;
