@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
 using StripeIntercom.Companies;
@@ -74,7 +73,6 @@ internal static class SyncRun
         // The shipped engine, as Invoke-StripeIntercomSync runs it: o.Writers syncs at a time, results in input order.
         var actions = new Dictionary<string, int>();
         var failed = new List<(string Id, string Error)>();
-        var profiles = 0;
         void Count(SyncResult r, string prefix)
         {
             actions[prefix + r.Action] = actions.GetValueOrDefault(prefix + r.Action) + 1;
@@ -88,10 +86,12 @@ internal static class SyncRun
         var collector = companies?.NewCollector(coversAllCustomers: true);
         var companyFailures = new List<string>();
 
+        var profiles = 0;
         var watch = Stopwatch.StartNew();
-        using (var runner = new SyncRunner(sync.WithCompanies(collector), o.Writers, r => { profiles++; Count(r, ""); }, CancellationToken.None))
+        using (var runner = new SyncRunner(sync.WithCompanies(collector), o.Writers, r => Count(r, ""), CancellationToken.None))
         {
             await runner.RunAsync(reader.ReadAsync(CustomerQuery.All));
+            profiles = runner.Summary.Customers;
             if (companies is not null)
             {
                 await CompanyPhase.RunAfterAsync(runner, companies, collector!, r =>

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using StripeIntercom.Fakes.Intercom;
 using StripeIntercom.Intercom;

@@ -83,14 +83,13 @@ internal sealed class EngineRig : IAsyncDisposable
     }
 
     /// <summary>A full run of every live customer through the shipped runner, results in input order.</summary>
-    public async Task<(List<SyncResult> Results, SyncRunner Runner)> SyncEveryoneAsync(CustomerSync sync, int throttleLimit = 8)
+    public async Task<List<SyncResult>> SyncEveryoneAsync(CustomerSync sync, int throttleLimit = 8)
     {
         var results = new List<SyncResult>();
-        var runner = new SyncRunner(sync, throttleLimit, r => { lock (results) results.Add(r); }, CancellationToken.None);
-        _owned.Add(runner);
+        using var runner = new SyncRunner(sync, throttleLimit, r => { lock (results) results.Add(r); }, CancellationToken.None);
         await runner.RunAsync(sync.Stripe!.ReadAsync(CustomerQuery.All));
         Assert.Null(runner.StopError);
-        return (results, runner);
+        return results;
     }
 
     public SyncState State() => SyncStateStore.Load(StatePath).State ?? throw new InvalidOperationException("No state file.");

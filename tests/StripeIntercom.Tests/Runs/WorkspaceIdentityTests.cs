@@ -52,7 +52,7 @@ public class WorkspaceIdentityTests(ITestOutputHelper output)
         await using var _ = rig;
         var before = rig.Intercom.State.Contacts.ToDictionary(c => c.Id, c => (c.ExternalId, c.Email, c.Name));
 
-        var (first, _) = await rig.SyncEveryoneAsync(rig.NewSync(mode, o => o.ExternalIdMetadataKey = AppIdKey));
+        var first = await rig.SyncEveryoneAsync(rig.NewSync(mode, o => o.ExternalIdMetadataKey = AppIdKey));
 
         Assert.DoesNotContain(first, r => r.Action is SyncAction.Failed or SyncAction.Conflict);
         Assert.All(customers.Take(10), c => Assert.Equal(ContactMatchedBy.ExternalId, first.Single(r => r.CustomerId == c.Id).MatchedBy));
@@ -76,7 +76,7 @@ public class WorkspaceIdentityTests(ITestOutputHelper output)
         }
 
         rig.Intercom.State.Counters.Reset();
-        var (again, _) = await rig.SyncEveryoneAsync(rig.NewSync(mode, o => o.ExternalIdMetadataKey = AppIdKey));
+        var again = await rig.SyncEveryoneAsync(rig.NewSync(mode, o => o.ExternalIdMetadataKey = AppIdKey));
         output.WriteLine($"{mode}: re-run {rig.Intercom.State.Counters.Total} Intercom calls, {rig.Intercom.State.Counters.Writes} writes");
         Assert.All(again, r => Assert.Equal(SyncAction.Unchanged, r.Action));
         Assert.Equal(0, rig.Intercom.State.Counters.Writes);
@@ -90,7 +90,7 @@ public class WorkspaceIdentityTests(ITestOutputHelper output)
         var customer = rig.Stripe.State.CreateCustomer(new FakeCustomerChange { Email = "visitor@example.com", Name = "Real Payer", SubscriptionStatus = "active" });
         var lead = rig.Intercom.State.Seed("lead", null, "visitor@example.com", "Someone Chatting");
 
-        var (plain, _) = await rig.SyncEveryoneAsync(rig.NewSync(ContactLookupMode.PerCustomer));
+        var plain = await rig.SyncEveryoneAsync(rig.NewSync(ContactLookupMode.PerCustomer));
 
         Assert.Equal(ContactMatchedBy.Created, Assert.Single(plain).MatchedBy);
         var untouched = rig.Intercom.State.Contacts.Single(c => c.Id == lead.Id);
@@ -103,7 +103,7 @@ public class WorkspaceIdentityTests(ITestOutputHelper output)
         var payer = merging.Stripe.State.CreateCustomer(new FakeCustomerChange { Email = "visitor@example.com", Name = "Real Payer", SubscriptionStatus = "active" });
         var mergedLead = merging.Intercom.State.Seed("lead", null, "visitor@example.com", "Someone Chatting");
 
-        var (merged, _) = await merging.SyncEveryoneAsync(merging.NewSync(ContactLookupMode.PerCustomer, o => o.MergeLeads = true));
+        var merged = await merging.SyncEveryoneAsync(merging.NewSync(ContactLookupMode.PerCustomer, o => o.MergeLeads = true));
 
         Assert.Equal(ContactMatchedBy.Lead, Assert.Single(merged).MatchedBy);
         var user = Assert.Single(merging.LiveContacts());
@@ -121,7 +121,7 @@ public class WorkspaceIdentityTests(ITestOutputHelper output)
         var b = rig.Intercom.State.Seed("user", "app_b", "team@example.com", "B");
         rig.Intercom.State.Counters.Reset();
 
-        var (results, _) = await rig.SyncEveryoneAsync(rig.NewSync(ContactLookupMode.Bulk));
+        var results = await rig.SyncEveryoneAsync(rig.NewSync(ContactLookupMode.Bulk));
 
         var conflict = Assert.Single(results);
         Assert.Equal(SyncAction.Conflict, conflict.Action);
@@ -147,7 +147,7 @@ public class WorkspaceIdentityTests(ITestOutputHelper output)
         for (var i = 0; i < 5; i++) rig.Stripe.State.CreateCustomer(new FakeCustomerChange { Email = $"other{i}@example.com", SubscriptionStatus = "active" });
         var paying = customers.Single(c => c.Name == "Paying");
 
-        var (first, _) = await rig.SyncEveryoneAsync(rig.NewSync(ContactLookupMode.Bulk), throttleLimit);
+        var first = await rig.SyncEveryoneAsync(rig.NewSync(ContactLookupMode.Bulk), throttleLimit);
 
         Assert.DoesNotContain(first, r => r.Action is SyncAction.Failed or SyncAction.Conflict);
         var shared = Assert.Single(rig.LiveContacts(), c => string.Equals(c.Email, "again@example.com", StringComparison.OrdinalIgnoreCase));
@@ -161,7 +161,7 @@ public class WorkspaceIdentityTests(ITestOutputHelper output)
         Assert.Contains(first, r => r.MatchedBy == ContactMatchedBy.Sibling);
 
         rig.Intercom.State.Counters.Reset();
-        var (again, _) = await rig.SyncEveryoneAsync(rig.NewSync(ContactLookupMode.PerCustomer), throttleLimit);
+        var again = await rig.SyncEveryoneAsync(rig.NewSync(ContactLookupMode.PerCustomer), throttleLimit);
         Assert.All(again, r => Assert.Equal(SyncAction.Unchanged, r.Action));
         Assert.Equal(0, rig.Intercom.State.Counters.Writes);
         Assert.Equal(paying.Id, (string?)Assert.Single(rig.LiveContacts(), c => c.Email == shared.Email).CustomAttributes["stripe_customer_id"]);
@@ -199,7 +199,7 @@ public class WorkspaceIdentityTests(ITestOutputHelper output)
         // Stripe's email filter is case-sensitive: each finds the other through the ids the contact carries and lists.
         foreach (var mode in new[] { ContactLookupMode.PerCustomer, ContactLookupMode.Bulk })
         {
-            var (again, _) = await rig.SyncEveryoneAsync(rig.NewSync(mode));
+            var again = await rig.SyncEveryoneAsync(rig.NewSync(mode));
             Assert.All(again, r => Assert.Equal(SyncAction.Unchanged, r.Action));
             Assert.Equal(0, rig.Intercom.State.Counters.Writes);
         }
