@@ -37,6 +37,7 @@ $run | Format-List Customers, Updated, Unchanged, Companies, CompaniesCreated, C
 if ($run.CompaniesFailed -or $run.Failed) { throw 'The demo company sync reported failures.' }
 
 Write-Step "The app's companies now: same name and users, plus the billing contact and the billing context"
+$fakeCompanies = (Invoke-FakeControl $Servers.IntercomUrl GET 'companies').data
 foreach ($customer in $paying) {
     $company = Get-IntercomCompany -CompanyId $customer.Metadata['account_id']
     [pscustomobject]@{
@@ -50,7 +51,7 @@ foreach ($customer in $paying) {
         Customers     = $company.Attributes['stripe_customer_ids']
         Users         = $company.UserCount
     } | Format-List | Out-Host
-    $contactIds = ((Invoke-FakeControl $Servers.IntercomUrl GET 'companies').data | Where-Object company_id -EQ $company.CompanyId).contact_ids
+    $contactIds = ($fakeCompanies | Where-Object company_id -EQ $company.CompanyId).contact_ids
     $contactIds | ForEach-Object { Get-IntercomContact -Id $_ } |
         Select-Object ExternalId, Email, @{ n = 'stripe_plan_name'; e = { $_.Attributes['stripe_plan_name'] } }, @{ n = 'stripe_mrr'; e = { $_.Attributes['stripe_mrr'] } } |
         Format-Table | Out-Host
