@@ -99,12 +99,15 @@ Describe 'Stopping an incremental run while its last syncs are in flight' {
 
         $cutOff = @($changed | Where-Object { $reported -notcontains $_ })
         $cutOff.Count | Should -BeGreaterThan 0
-        $retry = (Get-Content $state -Raw | ConvertFrom-Json).retryCustomerIds
-        @($retry | Sort-Object) | Should -Be @($cutOff | Sort-Object)
+        # Results reach the output through the pipeline thread: one the engine finished just before the stop may not be
+        # shown. It is done (the checks below find its contact right); what was shown is never on the retry list.
+        $retry = @((Get-Content $state -Raw | ConvertFrom-Json).retryCustomerIds)
+        $retry.Count | Should -BeGreaterThan 0
+        @($retry | Where-Object { $cutOff -notcontains $_ }) | Should -BeNullOrEmpty
 
         Invoke-FakeControl $servers.IntercomUrl POST 'options' @{ latency_ms = 0 } | Out-Null
         $next = @(Invoke-StripeIntercomSync -Incremental -StatePath $state -PassThru | Where-Object { $_ -is [StripeIntercom.Sync.SyncResult] })
-        @($next.CustomerId | Sort-Object) | Should -Be @($cutOff | Sort-Object)
+        @($next.CustomerId | Sort-Object) | Should -Be @($retry | Sort-Object)
         foreach ($id in $changed) {
             $profile = Get-StripeCustomerProfile -CustomerId $id
             $contact = Get-IntercomContact -ExternalId $id
