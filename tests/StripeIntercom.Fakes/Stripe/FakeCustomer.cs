@@ -11,9 +11,12 @@ public sealed class FakeCustomer
     public long Balance { get; set; }
     public long Created { get; set; }
     public string? Currency { get; set; }
-    public string? DefaultSource => null;
+    /// <summary>A legacy card source id (card_...); expandable.</summary>
+    public string? DefaultSource { get; set; }
     public bool Delinquent { get; set; }
     public string? Description { get; set; }
+    /// <summary>The customer's own discount, embedded as Stripe does (its coupon is an id under source).</summary>
+    public FakeDiscount? Discount { get; set; }
     public string? Email { get; set; }
     public string InvoicePrefix { get; set; } = "";
     public FakeCustomerInvoiceSettings InvoiceSettings { get; set; } = new();

@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Text.Json.Serialization;
+
 namespace StripeIntercom.Fakes.Stripe;
 
 public sealed class FakePrice
@@ -5,7 +8,8 @@ public sealed class FakePrice
     public string Id { get; set; } = "";
     public string Object => "price";
     public bool Active { get; set; } = true;
-    public string BillingScheme => "per_unit";
+    /// <summary>per_unit, or tiered: then <see cref="Tiers"/> price it and unit_amount is null.</summary>
+    public string BillingScheme { get; set; } = "per_unit";
     public long Created { get; set; }
     public string Currency { get; set; } = "usd";
     public bool Livemode { get; set; }
@@ -16,9 +20,19 @@ public sealed class FakePrice
     public string Product { get; set; } = "";
     public FakePriceRecurring Recurring { get; set; } = new();
     public string TaxBehavior => "unspecified";
+    /// <summary>volume or graduated for a tiered price; null otherwise.</summary>
+    public string? TiersMode { get; set; }
+    /// <summary>Stripe renders "tiers" only when asked for (expand[]=tiers): the expander adds it.</summary>
+    [JsonIgnore] public List<FakePriceTier>? Tiers { get; set; }
     public string Type => "recurring";
-    public long UnitAmount { get; set; }
-    public string UnitAmountDecimal => UnitAmount.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>Minor units; null for a tiered price or one with a fractional-cent <see cref="UnitAmountDecimal"/>.</summary>
+    public long? UnitAmount { get; set; }
+    private string? _unitAmountDecimal;
+    public string? UnitAmountDecimal
+    {
+        get => _unitAmountDecimal ?? UnitAmount?.ToString(CultureInfo.InvariantCulture);
+        set => _unitAmountDecimal = value;
+    }
 }
 
 public sealed class FakePriceRecurring
@@ -26,7 +40,18 @@ public sealed class FakePriceRecurring
     /// <summary>day, week, month or year.</summary>
     public string Interval { get; set; } = "month";
     public long IntervalCount { get; set; } = 1;
-    public string? Meter => null;
+    public string? Meter { get; set; }
     public long? TrialPeriodDays => null;
-    public string UsageType => "licensed";
+    /// <summary>licensed (billed by quantity) or metered (billed by reported usage; the item has no quantity).</summary>
+    public string UsageType { get; set; } = "licensed";
+}
+
+/// <summary>One tier of a tiered price; amounts in minor units, up_to null for the last ("inf").</summary>
+public sealed class FakePriceTier
+{
+    public long? FlatAmount { get; set; }
+    public string? FlatAmountDecimal => FlatAmount?.ToString(CultureInfo.InvariantCulture);
+    public long? UnitAmount { get; set; }
+    public string? UnitAmountDecimal => UnitAmount?.ToString(CultureInfo.InvariantCulture);
+    public long? UpTo { get; set; }
 }

@@ -56,6 +56,14 @@ internal static class FakeStripeApi
             FakeStripeJson.Product(data.Find<FakeProduct>(Id(ctx)) ?? throw StripeApiException.NoSuch("product", Id(ctx)))));
         app.MapGet("/v1/prices/{id}", ctx => Respond(ctx, state, (data, _) =>
             FakeStripeJson.Price(data.Find<FakePrice>(Id(ctx)) ?? throw StripeApiException.NoSuch("price", Id(ctx)))));
+        app.MapGet("/v1/coupons", ctx => Respond(ctx, state, (data, q) =>
+        {
+            var created = q.Range("created");
+            var matching = data.Coupons.Where(c => created(c.Created)).Reverse().ToList();
+            return StripeListPage.Build(matching, c => c.Id, FakeStripeJson.Coupon, q, "/v1/coupons", "coupon");
+        }));
+        app.MapGet("/v1/coupons/{id}", ctx => Respond(ctx, state, (data, _) =>
+            FakeStripeJson.Coupon(data.Find<FakeCoupon>(Id(ctx)) ?? throw StripeApiException.NoSuch("coupon", Id(ctx)))));
         app.MapGet("/v1/payment_methods/{id}", ctx => Respond(ctx, state, (data, _) =>
             FakeStripeJson.PaymentMethod(data.Find<FakePaymentMethod>(Id(ctx)) ?? throw StripeApiException.NoSuch("payment_method", Id(ctx)))));
 

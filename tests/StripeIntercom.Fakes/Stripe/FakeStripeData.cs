@@ -13,6 +13,9 @@ public sealed class FakeStripeData
     public List<FakePrice> Prices { get; } = new();
     public List<FakePaymentMethod> PaymentMethods { get; } = new();
     public List<FakeEvent> Events { get; } = new();
+    public List<FakeCoupon> Coupons { get; } = new();
+    public List<FakeDiscount> Discounts { get; } = new();
+    public List<FakeCardSource> CardSources { get; } = new();
 
     private readonly Dictionary<string, object> _byId = new(StringComparer.Ordinal);
     // Subscriptions per customer in creation order, so SubscriptionsOf is not a scan of every subscription
@@ -32,6 +35,9 @@ public sealed class FakeStripeData
     public void Add(FakePrice price) { Prices.Add(price); _byId[price.Id] = price; }
     public void Add(FakePaymentMethod paymentMethod) { PaymentMethods.Add(paymentMethod); _byId[paymentMethod.Id] = paymentMethod; }
     public void Add(FakeEvent stripeEvent) { Events.Add(stripeEvent); _byId[stripeEvent.Id] = stripeEvent; }
+    public void Add(FakeCoupon coupon) { Coupons.Add(coupon); _byId[coupon.Id] = coupon; }
+    public void Add(FakeDiscount discount) { Discounts.Add(discount); _byId[discount.Id] = discount; }
+    public void Add(FakeCardSource card) { CardSources.Add(card); _byId[card.Id] = card; }
 
     public T? Find<T>(string? id) where T : class =>
         id is not null && _byId.TryGetValue(id, out var found) ? found as T : null;

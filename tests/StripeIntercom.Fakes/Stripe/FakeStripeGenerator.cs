@@ -245,7 +245,7 @@ public static class FakeStripeGenerator
     internal static FakeInvoice BuildLatestInvoice(FakeStripeData data, StripeIdFactory ids, Random random, FakeCustomer customer, FakeSubscription subscription, long now, long? issuedAt = null)
     {
         var periodStart = subscription.Items.Min(i => i.CurrentPeriodStart);
-        var amount = subscription.Status == "trialing" ? 0 : subscription.Items.Sum(i => data.Find<FakePrice>(i.PriceId)!.UnitAmount * i.Quantity);
+        var amount = subscription.Status == "trialing" ? 0 : subscription.Items.Sum(i => FakeBilling.ItemAmount(data.Find<FakePrice>(i.PriceId)!, i.Quantity));
         customer.NextInvoiceSequence++;
         var invoice = new FakeInvoice
         {

@@ -38,6 +38,13 @@ public static class FakeStripeJson
     public static JsonObject Invoice(FakeInvoice invoice) => Node(invoice);
     public static JsonObject PaymentMethod(FakePaymentMethod paymentMethod) => Node(paymentMethod);
     public static JsonObject Event(FakeEvent stripeEvent) => Node(stripeEvent);
+    public static JsonObject Coupon(FakeCoupon coupon) => Node(coupon);
+    public static JsonObject Discount(FakeDiscount discount) => Node(discount);
+    public static JsonObject CardSource(FakeCardSource card) => Node(card);
+
+    /// <summary>A tiered price's "tiers", which Stripe includes only on expand[]=tiers.</summary>
+    public static JsonArray Tiers(FakePrice price) =>
+        new((price.Tiers ?? new List<FakePriceTier>()).Select(t => (JsonNode?)JsonSerializer.SerializeToNode(t, Options)).ToArray());
 
     /// <summary>The customer's "subscriptions" list as Stripe includes it on expansion: not canceled, newest first, at most 10.</summary>
     public static JsonObject EmbeddedSubscriptions(FakeCustomer customer, FakeStripeData data)
@@ -68,6 +75,9 @@ public static class FakeStripeJson
         FakeProduct p => Product(p),
         FakePaymentMethod m => PaymentMethod(m),
         FakeEvent e => Event(e),
+        FakeCoupon c => Coupon(c),
+        FakeDiscount d => Discount(d),
+        FakeCardSource c => CardSource(c),
         _ => null,
     };
 

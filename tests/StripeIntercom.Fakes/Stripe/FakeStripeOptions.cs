@@ -13,11 +13,13 @@ public sealed class FakeStripeOptions
     public int LatencyMs { get; set; }
     /// <summary>The generator's "now"; null means the time the server starts (events must fall in Stripe's last 30 days).</summary>
     public DateTimeOffset? Now { get; set; }
+    /// <summary>Adds tiered, metered and discounted billing, legacy cards and the showcase customers (<see cref="FakeBillingShapes"/>).</summary>
+    public bool BillingShapes { get; set; }
 
-    /// <summary>Reads --customers N --seed N --stripe-latency-ms N --stripe-key K --stripe-rps N; other arguments belong to other fakes and are ignored.</summary>
+    /// <summary>Reads --customers N --seed N --stripe-latency-ms N --stripe-key K --stripe-rps N --billing-shapes; other arguments belong to other fakes and are ignored.</summary>
     public static FakeStripeOptions FromArgs(string[] args)
     {
-        var options = new FakeStripeOptions();
+        var options = new FakeStripeOptions { BillingShapes = args.Contains("--billing-shapes") };
         for (var i = 0; i + 1 < args.Length; i++)
         {
             var value = args[i + 1];

@@ -21,6 +21,7 @@ public sealed class FakeStripeState
         var now = options.Now ?? DateTimeOffset.UtcNow;
         _anchor = now.ToUnixTimeSeconds();
         Data = FakeStripeGenerator.Generate(options.Seed, options.CustomerCount, now);
+        if (options.BillingShapes) FakeBillingShapes.Apply(Data, options.Seed, _anchor);
         _random = new Random(unchecked(options.Seed * 31 + 7));
         _ids = new StripeIdFactory(_random, Data.Contains);
         RateLimiter = new FakeStripeRateLimiter(() => Options.RequestsPerSecond);
@@ -127,6 +128,46 @@ public sealed class FakeStripeState
             var hidden = Data.Events.Where(e => e.Hidden).ToList();
             foreach (var stripeEvent in hidden) stripeEvent.Hidden = false;
             return hidden.Count;
+        }
+    }
+
+    /// <summary>Adds a price as given (a tiered or metered one, say); an empty id or product is filled in.</summary>
+    public FakePrice AddPrice(FakePrice price) { lock (Sync) return FakeBilling.AddPrice(Data, _ids, price); }
+
+    public FakeCoupon AddCoupon(FakeCoupon coupon) { lock (Sync) return FakeBilling.AddCoupon(Data, _ids, coupon, Now); }
+
+    /// <summary>Builds a subscription exactly as specified and emits customer.subscription.created (or .deleted for a canceled one).</summary>
+    public FakeSubscription Subscribe(string customerId, FakeSubscriptionSpec spec)
+    {
+        lock (Sync)
+        {
+            var subscription = FakeBilling.Subscribe(Data, _ids, _random, LiveCustomer(customerId), spec, Now);
+            Emit(spec.Status == "canceled" ? "customer.subscription.deleted" : "customer.subscription.created", FakeStripeJson.Subscription(subscription, Data));
+            return subscription;
+        }
+    }
+
+    /// <summary>Redeems a coupon on the customer itself (customer.discount).</summary>
+    public FakeDiscount GiveCustomerDiscount(string customerId, string couponId)
+    {
+        lock (Sync)
+        {
+            var customer = LiveCustomer(customerId);
+            customer.Discount = FakeBilling.Redeem(Data, _ids, couponId, customer.Id, Now);
+            Emit("customer.updated", FakeStripeJson.Customer(customer), new JsonObject { ["discount"] = null });
+            return customer.Discount;
+        }
+    }
+
+    /// <summary>Gives the customer a legacy card source and makes it the default_source.</summary>
+    public FakeCardSource AddCardSource(string customerId, string brand, string last4, long expMonth, long expYear)
+    {
+        lock (Sync)
+        {
+            var customer = LiveCustomer(customerId);
+            var card = FakeBilling.AddCardSource(Data, _ids, customer, brand, last4, expMonth, expYear);
+            Emit("customer.updated", FakeStripeJson.Customer(customer), new JsonObject { ["default_source"] = null });
+            return card;
         }
     }
 

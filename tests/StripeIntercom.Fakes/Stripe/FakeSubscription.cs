@@ -21,6 +21,8 @@ public sealed class FakeSubscription
     /// <summary>Payment method id; expandable.</summary>
     public string? DefaultPaymentMethod { get; set; }
     public string? Description => null;
+    /// <summary>Discount ids; expandable (discounts).</summary>
+    public List<string> Discounts { get; set; } = new();
     public long? EndedAt { get; set; }
     /// <summary>Invoice id; expandable.</summary>
     public string? LatestInvoice { get; set; }

@@ -11,7 +11,10 @@ public sealed class FakeSubscriptionItem
     public long CurrentPeriodEnd { get; set; }
     public long CurrentPeriodStart { get; set; }
     public Dictionary<string, string> Metadata { get; set; } = new();
-    public long Quantity { get; set; } = 1;
+    /// <summary>Absent, not null, on a metered item, as Stripe serves it.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public long? Quantity { get; set; } = 1;
+    /// <summary>Discount ids; expandable (items.data.discounts).</summary>
+    public List<string> Discounts { get; set; } = new();
     public string Subscription { get; set; } = "";
 
     [JsonIgnore] public string PriceId { get; set; } = "";

@@ -4,7 +4,8 @@ namespace StripeIntercom.Fakes.Stripe;
 
 /// <summary>
 /// Applies expand[] paths to a rendered object the way Stripe does: an id becomes the object it names, "data" walks into a
-/// list, the customer's includable "subscriptions" appears only when asked for, and more than 4 levels is an error.
+/// list, an array of ids (discounts) becomes the objects, the includable fields (a customer's "subscriptions", a price's
+/// "tiers") appear only when asked for, and more than 4 levels is an error.
 /// </summary>
 public sealed class StripeExpander(FakeStripeData data)
 {
@@ -38,8 +39,20 @@ public sealed class StripeExpander(FakeStripeData data)
         {
             if ((string?)node["object"] == "customer" && field == "subscriptions" && data.Find<FakeCustomer>((string?)node["id"]) is { } customer)
                 node[field] = value = FakeStripeJson.EmbeddedSubscriptions(customer, data);
+            else if ((string?)node["object"] == "price" && field == "tiers" && data.Find<FakePrice>((string?)node["id"]) is { } price)
+                node[field] = value = FakeStripeJson.Tiers(price);
             else
                 throw NotExpandable(fullPath);
+        }
+        else if (value is JsonArray ids && (string?)node["object"] != "list")
+        {
+            for (var i = 0; i < ids.Count; i++)
+            {
+                if (ids[i] is JsonValue element && element.TryGetValue<string>(out var elementId))
+                    ids[i] = FakeStripeJson.Render(data.Find(elementId), data) ?? throw NotExpandable(fullPath);
+                if (ids[i] is JsonObject expanded) Expand(expanded, path, index + 1, fullPath);
+            }
+            return;
         }
         else if (value is JsonValue scalar && scalar.TryGetValue<string>(out var id))
         {
