@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 
 namespace StripeIntercom.Stripe
 {
@@ -45,15 +46,25 @@ namespace StripeIntercom.Stripe
         public bool PaymentFailing { get; set; }
         public DateTimeOffset? PaymentFailingSince { get; set; }
 
+        /// <summary>The payment method card, else the customer's default card source; see <c>CustomerProfileMapper.DefaultCard</c>.</summary>
         public CardSummary? DefaultCard { get; set; }
+        /// <summary>The customer's own discount (customer.discount), which Stripe applies where a subscription has none.</summary>
+        public DiscountSummary? CustomerDiscount { get; set; }
+        /// <summary>Discounts in force on the primary subscription, else the customer's; empty when none.</summary>
+        public IReadOnlyList<DiscountSummary> Discounts { get; set; } = Array.Empty<DiscountSummary>();
         public string DashboardUrl { get; set; } = "";
 
         public IReadOnlyDictionary<string, string> Metadata { get; set; } = new Dictionary<string, string>();
 
-        /// <summary>Status of the primary subscription, or "none".</summary>
+        /// <summary>Status of the primary subscription (canceled for a churned customer), or "none" for one who never subscribed.</summary>
         public string SubscriptionStatus => PrimarySubscription?.Status ?? "none";
         public string? Plan => PrimarySubscription?.PlanName;
         public DateTimeOffset? CurrentPeriodEnd => PrimarySubscription?.CurrentPeriodEnd;
+        /// <summary>For a churned customer (no live subscription, a canceled one): when the last subscription ended.</summary>
+        public DateTimeOffset? CanceledAt =>
+            PrimarySubscription is { Status: "canceled" } last ? last.EndedAt ?? last.CanceledAt : null;
+        /// <summary>The <see cref="Discounts"/> as an agent reads them ("50% off forever; 10.00 USD off once"); null when none.</summary>
+        public string? DiscountDescription => Discounts.Count == 0 ? null : string.Join("; ", Discounts.Select(d => d.Description));
 
         public override string ToString() => Id;
     }

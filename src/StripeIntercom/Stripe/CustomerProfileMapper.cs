@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using global::Stripe;
+using Microsoft.Extensions.Logging;
 
 namespace StripeIntercom.Stripe
 {
@@ -11,10 +12,16 @@ namespace StripeIntercom.Stripe
         /// <summary>Statuses that count towards MRR: money is (or should be) coming in. Trials, pauses, unpaid and canceled do not.</summary>
         public static readonly IReadOnlyCollection<string> MrrStatuses = new[] { "active", "past_due" };
 
-        public static CustomerProfile Map(Customer customer, IReadOnlyList<Subscription> subscriptions, ProductCatalog catalog)
+        /// <param name="subscriptions">The customer's live subscriptions (Stripe leaves canceled ones out of its lists).</param>
+        /// <param name="lastCanceled">
+        /// The subscription that ended last, read only for a customer with no live one: it makes a churned customer
+        /// <c>canceled</c> with the plan it left, where one who never subscribed stays <c>none</c>.
+        /// </param>
+        public static CustomerProfile Map(Customer customer, IReadOnlyList<Subscription> subscriptions, SubscriptionSummary? lastCanceled, BillingCatalog catalog, ILogger logger)
         {
-            var summaries = subscriptions.Select(s => SubscriptionSummaryMapper.Map(s, catalog)).ToList();
-            var primary = PrimarySubscriptionRule.Pick(summaries);
+            var customerDiscount = SubscriptionSummaryMapper.MapDiscount(customer.Discount, "customer", catalog, logger);
+            var summaries = subscriptions.Select(s => SubscriptionSummaryMapper.Map(s, customerDiscount, catalog, logger)).ToList();
+            var primary = PrimarySubscriptionRule.Pick(summaries) ?? lastCanceled;
             var latestInvoice = LatestInvoice(primary, summaries);
             var (mrr, mrrCurrency) = Mrr(summaries, primary, customer.Currency);
             return new CustomerProfile
@@ -38,6 +45,8 @@ namespace StripeIntercom.Stripe
                 PaymentFailing = IsPaymentFailing(latestInvoice),
                 PaymentFailingSince = IsPaymentFailing(latestInvoice) ? latestInvoice!.FinalizedAt ?? latestInvoice.Created : (DateTimeOffset?)null,
                 DefaultCard = DefaultCard(customer, primary, summaries),
+                CustomerDiscount = customerDiscount,
+                Discounts = LiveDiscounts(primary, customerDiscount),
                 DashboardUrl = DashboardUrl(customer.Id, customer.Livemode),
                 Metadata = customer.Metadata ?? new Dictionary<string, string>(),
             };
@@ -82,11 +91,28 @@ namespace StripeIntercom.Stripe
         /// </summary>
         public static bool IsPaymentFailing(InvoiceSummary? invoice) => invoice != null && invoice.Status == "open" && invoice.AttemptCount > 0;
 
-        /// <summary>The customer's invoice_settings.default_payment_method card, else the primary subscription's, else any subscription's.</summary>
+        /// <summary>
+        /// The customer's invoice_settings.default_payment_method card, else the primary subscription's, else any subscription's,
+        /// else the customer's default_source when it is a (legacy) card.
+        /// </summary>
         public static CardSummary? DefaultCard(Customer customer, SubscriptionSummary? primary, IReadOnlyList<SubscriptionSummary> subscriptions) =>
             SubscriptionSummaryMapper.MapCard(customer.InvoiceSettings?.DefaultPaymentMethod)
             ?? primary?.DefaultCard
-            ?? subscriptions.Select(s => s.DefaultCard).FirstOrDefault(c => c != null);
+            ?? subscriptions.Select(s => s.DefaultCard).FirstOrDefault(c => c != null)
+            ?? SubscriptionSummaryMapper.MapCardSource(customer.DefaultSource);
+
+        /// <summary>
+        /// The discounts an agent should know about: the primary live subscription's own (then its items'), else the customer's.
+        /// Finite ones are included: they change what the next invoices cost even though MRR leaves them out.
+        /// </summary>
+        public static IReadOnlyList<DiscountSummary> LiveDiscounts(SubscriptionSummary? primary, DiscountSummary? customerDiscount)
+        {
+            var live = primary == null || primary.Status == "canceled" || primary.Status == "incomplete_expired"
+                ? new List<DiscountSummary>()
+                : primary.Discounts.Concat(primary.Items.SelectMany(i => i.Discounts)).ToList();
+            if (live.Count == 0 && customerDiscount != null) live.Add(customerDiscount);
+            return live;
+        }
 
         public static string DashboardUrl(string customerId, bool livemode) =>
             livemode ? $"https://dashboard.stripe.com/customers/{customerId}" : $"https://dashboard.stripe.com/test/customers/{customerId}";

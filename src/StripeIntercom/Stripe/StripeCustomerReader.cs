@@ -13,9 +13,11 @@ namespace StripeIntercom.Stripe
 {
     /// <summary>
     /// Reads Stripe customers as <see cref="CustomerProfile"/>s in bulk, at a cost of a few calls per 100 customers:
-    /// one customers page of 100 carries each customer's subscriptions (with their latest invoice and default payment
-    /// method) and default payment method through expansion; only a customer whose embedded subscriptions list is cut
-    /// (has_more, more than 10) costs a separate subscriptions call; product names come from a catalog read once.
+    /// one customers page of 100 carries each customer's subscriptions (with their latest invoice, default payment method
+    /// and discounts), default payment method and default source through expansion; only a customer whose embedded
+    /// subscriptions list is cut (has_more, more than 10) costs a separate subscriptions call, and a subscription with a
+    /// discount on an item (out of expansion's reach) one call. Product names, tiers of tiered prices and coupons come from
+    /// a <see cref="BillingCatalog"/> read once; churned customers' last subscriptions from <see cref="CanceledSubscriptions"/>.
     /// Stripe.net's own retries are off: retries and pacing belong to the handlers given in <see cref="StripeSettings.InnerHandler"/>.
     /// </summary>
     public sealed class StripeCustomerReader : IDisposable
@@ -25,16 +27,21 @@ namespace StripeIntercom.Stripe
         /// <summary>Stripe keeps events for 30 days, so deleted customers are only known that far back.</summary>
         public static readonly TimeSpan EventRetention = TimeSpan.FromDays(30);
 
-        // Expansion paths from a customers list; Stripe's depth limit is 4, so items.price.product is out of reach.
+        // Expansion paths from a customers list; Stripe's depth limit is 4, so items.price.product, items.price.tiers,
+        // items.data.discounts and discounts' source.coupon are out of reach.
         private static readonly string[] ListExpansions =
         {
             "data.subscriptions",
             "data.subscriptions.data.latest_invoice",
             "data.subscriptions.data.default_payment_method",
+            "data.subscriptions.data.discounts",
             "data.invoice_settings.default_payment_method",
+            "data.default_source",
         };
 
-        private static readonly string[] SubscriptionExpansions = { "data.latest_invoice", "data.default_payment_method" };
+        private static readonly string[] SubscriptionExpansions = { "data.latest_invoice", "data.default_payment_method", "data.discounts", "data.items.data.discounts" };
+
+        private static readonly string[] SingleSubscriptionExpansions = SubscriptionExpansions.Select(p => p.Substring("data.".Length)).ToArray();
 
         private readonly HttpClient _httpClient;
         private readonly StripeClient _stripeClient;
@@ -42,7 +49,7 @@ namespace StripeIntercom.Stripe
         private readonly CustomerService _customers;
         private readonly SubscriptionService _subscriptions;
         private readonly EventService _events;
-        private readonly ProductCatalog _catalog;
+        private readonly BillingCatalog _catalog;
         private readonly bool _livemodeKey;
         private readonly ILogger _logger;
 
@@ -63,7 +70,19 @@ namespace StripeIntercom.Stripe
             _customers = new CustomerService(client);
             _subscriptions = new SubscriptionService(client);
             _events = new EventService(client);
-            _catalog = new ProductCatalog(new ProductService(client), SendAsync);
+            var products = new ProductService(client);
+            var prices = new PriceService(client);
+            var coupons = new CouponService(client);
+            _catalog = new BillingCatalog(
+                new StripeObjectCache<Product>(
+                    (after, token) => SendAsync(() => products.ListAsync(new ProductListOptions { Limit = PageSize, StartingAfter = after }, null, token)),
+                    (id, token) => SendAsync(() => products.GetAsync(id, null, null, token))),
+                new StripeObjectCache<Price>(
+                    null,
+                    (id, token) => SendAsync(() => prices.GetAsync(id, new PriceGetOptions { Expand = new List<string> { "tiers" } }, null, token))),
+                new StripeObjectCache<Coupon>(
+                    (after, token) => SendAsync(() => coupons.ListAsync(new CouponListOptions { Limit = PageSize, StartingAfter = after }, null, token)),
+                    (id, token) => SendAsync(() => coupons.GetAsync(id, null, null, token))));
             _livemodeKey = settings.ApiKey.StartsWith("sk_live_", StringComparison.Ordinal) || settings.ApiKey.StartsWith("rk_live_", StringComparison.Ordinal);
         }
 
@@ -87,6 +106,7 @@ namespace StripeIntercom.Stripe
         {
             query = query ?? CustomerQuery.All;
             var yielded = 0;
+            var canceled = CanceledFor(query);
             var liveIds = query.IncludeDeleted ? new HashSet<string>(StringComparer.Ordinal) : null;
             var options = new CustomerListOptions
             {
@@ -105,7 +125,9 @@ namespace StripeIntercom.Stripe
                 foreach (var customer in page.Data)
                 {
                     liveIds?.Add(customer.Id);
-                    yield return CustomerProfileMapper.Map(customer, subscriptionsByCustomer[customer.Id], _catalog);
+                    var subscriptions = subscriptionsByCustomer[customer.Id];
+                    var lastCanceled = subscriptions.Count == 0 ? await canceled.LastOfAsync(customer.Id, cancellationToken).ConfigureAwait(false) : null;
+                    yield return CustomerProfileMapper.Map(customer, subscriptions, lastCanceled, _catalog, _logger);
                     if (++yielded == query.First) yield break;
                 }
                 if (!page.HasMore || page.Data.Count == 0) break;
@@ -169,8 +191,11 @@ namespace StripeIntercom.Stripe
                 return null;
             }
             if (customer.Deleted == true) return CustomerProfileMapper.Deleted(customer, _livemodeKey);
-            var subscriptions = await SubscriptionsOfPageAsync(new[] { customer }, cancellationToken).ConfigureAwait(false);
-            return CustomerProfileMapper.Map(customer, subscriptions[customer.Id], _catalog);
+            var subscriptions = (await SubscriptionsOfPageAsync(new[] { customer }, cancellationToken).ConfigureAwait(false))[customer.Id];
+            var lastCanceled = subscriptions.Count == 0
+                ? await CanceledFor(new CustomerQuery { First = 1 }).LastOfAsync(customer.Id, cancellationToken).ConfigureAwait(false)
+                : null;
+            return CustomerProfileMapper.Map(customer, subscriptions, lastCanceled, _catalog, _logger);
         }
 
         /// <summary>A feed of changed customers over this reader's client, so its calls are counted with the rest.</summary>
@@ -179,29 +204,44 @@ namespace StripeIntercom.Stripe
         public void Dispose() => _httpClient.Dispose();
 
         /// <summary>
-        /// Each customer's subscriptions: the embedded list, or, where Stripe cut it (has_more), a full subscriptions listing for
-        /// that customer. Then makes sure every product named is in the catalog, so mapping needs no further calls.
+        /// Where churned customers' last subscriptions come from: one listing of every canceled subscription for a read of many
+        /// customers, a call per churned customer for a read of a few (an email, a first page or less).
         /// </summary>
-        private async Task<Dictionary<string, IReadOnlyList<Subscription>>> SubscriptionsOfPageAsync(IEnumerable<Customer> customers, CancellationToken cancellationToken)
+        private CanceledSubscriptions CanceledFor(CustomerQuery query) =>
+            new CanceledSubscriptions(
+                (options, token) => SendAsync(() => _subscriptions.ListAsync(options, null, token)), _catalog, _logger,
+                listAll: query.Email == null && (query.First == null || query.First > PageSize), createdAfter: query.CreatedAfter);
+
+        /// <summary>
+        /// Each customer's subscriptions: the embedded list, or, where Stripe cut it (has_more), a full subscriptions listing for
+        /// that customer; a subscription whose items carry discounts is read again with them expanded. Then makes sure every
+        /// product, tiered price and coupon named is in the catalog, so mapping needs no further calls.
+        /// </summary>
+        private async Task<Dictionary<string, IReadOnlyList<Subscription>>> SubscriptionsOfPageAsync(IReadOnlyList<Customer> customers, CancellationToken cancellationToken)
         {
             var result = new Dictionary<string, IReadOnlyList<Subscription>>(StringComparer.Ordinal);
             foreach (var customer in customers)
             {
                 var embedded = customer.Subscriptions;
-                result[customer.Id] = embedded == null || embedded.HasMore
+                var subscriptions = embedded == null || embedded.HasMore
                     ? await ListSubscriptionsAsync(customer.Id, cancellationToken).ConfigureAwait(false)
-                    : (IReadOnlyList<Subscription>)embedded.Data;
+                    : embedded.Data;
+                for (var i = 0; i < subscriptions.Count; i++)
+                {
+                    if (HasUnexpandedItemDiscounts(subscriptions[i]))
+                        subscriptions[i] = await SendAsync(() => _subscriptions.GetAsync(subscriptions[i].Id,
+                            new SubscriptionGetOptions { Expand = SingleSubscriptionExpansions.ToList() }, null, cancellationToken)).ConfigureAwait(false);
+                }
+                result[customer.Id] = subscriptions;
             }
-            var productIds = result.Values.SelectMany(s => s)
-                .SelectMany(s => s.Items?.Data ?? new List<SubscriptionItem>())
-                .Select(i => i.Price?.ProductId)
-                .Where(id => id != null)
-                .Select(id => id!);
-            await _catalog.EnsureAsync(productIds, cancellationToken).ConfigureAwait(false);
+            await _catalog.EnsureAsync(customers, result.Values.SelectMany(s => s), cancellationToken).ConfigureAwait(false);
             return result;
         }
 
-        private async Task<IReadOnlyList<Subscription>> ListSubscriptionsAsync(string customerId, CancellationToken cancellationToken)
+        private static bool HasUnexpandedItemDiscounts(Subscription subscription) =>
+            (subscription.Items?.Data ?? new List<SubscriptionItem>()).Any(i => i.Discounts != null && i.Discounts.Any(d => d == null));
+
+        private async Task<List<Subscription>> ListSubscriptionsAsync(string customerId, CancellationToken cancellationToken)
         {
             var all = new List<Subscription>();
             var options = new SubscriptionListOptions { Customer = customerId, Limit = PageSize, Expand = SubscriptionExpansions.ToList() };

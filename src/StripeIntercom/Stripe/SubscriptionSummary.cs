@@ -12,7 +12,8 @@ namespace StripeIntercom.Stripe
         public string? PlanName { get; set; }
         /// <summary>
         /// Recurring amount per <see cref="Interval"/> x <see cref="IntervalCount"/> (the first item's) over all items and quantities,
-        /// in major units; items billed on another interval are converted through their monthly amount.
+        /// less forever discounts, in major units; items billed on another interval are converted through their monthly amount.
+        /// Metered items count nothing.
         /// </summary>
         public decimal Amount { get; set; }
         public string Currency { get; set; } = "";
@@ -20,7 +21,7 @@ namespace StripeIntercom.Stripe
         public long IntervalCount { get; set; } = 1;
         /// <summary>Sum of item quantities.</summary>
         public long Quantity { get; set; }
-        /// <summary>Amount normalised to one month.</summary>
+        /// <summary>Amount normalised to one month: what this subscription adds to MRR while it is active or past_due.</summary>
         public decimal MonthlyAmount { get; set; }
         public DateTimeOffset Created { get; set; }
         /// <summary>Earliest current period end over the items (the billing period lives on items since API 2025-03-31).</summary>
@@ -29,6 +30,10 @@ namespace StripeIntercom.Stripe
         public DateTimeOffset? CancelAt { get; set; }
         public DateTimeOffset? CanceledAt { get; set; }
         public DateTimeOffset? TrialEnd { get; set; }
+        /// <summary>When a canceled subscription ended.</summary>
+        public DateTimeOffset? EndedAt { get; set; }
+        /// <summary>Discounts on the subscription itself, in the order Stripe applies them (items' own are on the items).</summary>
+        public IReadOnlyList<DiscountSummary> Discounts { get; set; } = Array.Empty<DiscountSummary>();
         public IReadOnlyList<SubscriptionItemSummary> Items { get; set; } = Array.Empty<SubscriptionItemSummary>();
         public InvoiceSummary? LatestInvoice { get; set; }
         public CardSummary? DefaultCard { get; set; }
@@ -43,11 +48,19 @@ namespace StripeIntercom.Stripe
         public string? ProductId { get; set; }
         public string? ProductName { get; set; }
         public string? PriceNickname { get; set; }
-        /// <summary>Unit amount in major units.</summary>
+        /// <summary>Unit amount in major units; for a tiered price, <see cref="Amount"/> divided by the quantity.</summary>
         public decimal UnitAmount { get; set; }
+        /// <summary>What the item costs per interval before discounts, in major units: tiers applied; 0 when metered.</summary>
+        public decimal Amount { get; set; }
+        /// <summary>volume or graduated for a tiered price, else null.</summary>
+        public string? TiersMode { get; set; }
+        /// <summary>Billed on reported usage: no quantity, and left out of MRR as Stripe's Billing analytics does.</summary>
+        public bool Metered { get; set; }
+        public IReadOnlyList<DiscountSummary> Discounts { get; set; } = Array.Empty<DiscountSummary>();
         public string Currency { get; set; } = "";
         public string? Interval { get; set; }
         public long IntervalCount { get; set; } = 1;
+        /// <summary>0 for a metered item.</summary>
         public long Quantity { get; set; }
         public DateTimeOffset? CurrentPeriodStart { get; set; }
         public DateTimeOffset? CurrentPeriodEnd { get; set; }

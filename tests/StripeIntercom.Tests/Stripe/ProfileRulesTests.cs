@@ -42,11 +42,11 @@ public sealed class ProfileRulesTests
     {
         var items = new[]
         {
-            new SubscriptionItemSummary { ProductName = "Seats", UnitAmount = 8, Quantity = 3, Interval = "month" },
-            new SubscriptionItemSummary { ProductName = "Business", PriceNickname = null, UnitAmount = 240, Quantity = 1, Interval = "year" },
-            new SubscriptionItemSummary { ProductName = "Team", PriceNickname = "Team monthly", UnitAmount = 49, Quantity = 1, Interval = "month" },
+            new SubscriptionItemSummary { ProductName = "Seats", UnitAmount = 8, Amount = 24, Quantity = 3, Interval = "month" },
+            new SubscriptionItemSummary { ProductName = "Business", PriceNickname = null, UnitAmount = 240, Amount = 240, Quantity = 1, Interval = "year" },
+            new SubscriptionItemSummary { ProductName = "Team", PriceNickname = "Team monthly", UnitAmount = 49, Amount = 49, Quantity = 1, Interval = "month" },
         };
         Assert.Equal("Team monthly", SubscriptionSummaryMapper.PlanName(items));
-        Assert.Equal(8m * 3 + 240m / 12 + 49m, SubscriptionSummaryMapper.Amount(items));
+        Assert.Equal(8m * 3 + 240m / 12 + 49m, SubscriptionSummaryMapper.Amount(items, [], "usd"));
     }
 }

@@ -12,7 +12,7 @@ public class AttributeMapTests
     {
         var names = AttributeMap.Default.Names.ToList();
 
-        Assert.Equal(25, names.Count);
+        Assert.Equal(27, names.Count);
         Assert.All(names, n => Assert.StartsWith("stripe_", n));
         Assert.All(AttributeMap.Default.Attributes.Where(a => a.DataType == IntercomDataType.Date), a => Assert.EndsWith("_at", a.Name));
         Assert.Contains("stripe_payment_failing", names);

@@ -19,7 +19,7 @@ public class ContactDiffTests
 
         Assert.Equal(SyncAction.Created, result.Action);
         Assert.False(result.WhatIf);
-        Assert.Equal(25, server.State.DataAttributes.Count(a => a.Custom));
+        Assert.Equal(27, server.State.DataAttributes.Count(a => a.Custom));
         var contact = Assert.Single(server.State.Contacts);
         Assert.Equal(result.ContactId, contact.Id);
         Assert.Equal("trialing", (string?)contact.CustomAttributes["stripe_subscription_status"]);

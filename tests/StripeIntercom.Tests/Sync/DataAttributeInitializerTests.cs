@@ -17,11 +17,11 @@ public class DataAttributeInitializerTests
 
         var results = await new DataAttributeInitializer(client).EnsureAsync(AttributeMap.Default, whatIf: false);
 
-        Assert.Equal(25, results.Count);
+        Assert.Equal(27, results.Count);
         Assert.Equal(DataAttributeAction.Exists, results.Single(r => r.Name == "stripe_mrr").Action);
-        Assert.Equal(24, results.Count(r => r.Action == DataAttributeAction.Created));
+        Assert.Equal(26, results.Count(r => r.Action == DataAttributeAction.Created));
         Assert.Equal(1, server.State.Counters["GET /data_attributes"]);
-        Assert.Equal(24, server.State.Counters["POST /data_attributes"]);
+        Assert.Equal(26, server.State.Counters["POST /data_attributes"]);
         Assert.Equal("date", server.State.DataAttributes.Single(a => a.Name == "stripe_created_at").DataType);
     }
 
@@ -67,7 +67,7 @@ public class DataAttributeInitializerTests
         var error = await Assert.ThrowsAsync<DataAttributeLimitException>(() => new DataAttributeInitializer(client).EnsureAsync(AttributeMap.Default, whatIf: false));
 
         Assert.Equal(240, error.Existing);
-        Assert.Equal(25, error.Missing.Count);
+        Assert.Equal(27, error.Missing.Count);
         Assert.Equal(250, error.Limit);
         Assert.Equal(0, server.State.Counters.Writes);
     }
