@@ -5,7 +5,8 @@
     Starts the fakes with a workspace the app already fills (its users carry the app's own ids, some leads
     share paying customers' emails, a team inbox is two users with one email, some people came back as
     second Stripe customers), connects, shows a few customer profiles, syncs every customer, shows the
-    billing context landing on the app's own users, changes a few customers in the fake Stripe, and runs the
+    billing context landing on the app's own users, the billing shapes Stripe's MRR rules cover (tiered seats,
+    forever and finite coupons, metered usage, a churned customer, a legacy card), changes a few customers in the fake Stripe, and runs the
     incremental sync to show that only those are read and written. Then the B2B part (Show-CompanyDemo.ps1): the
     app's existing companies and their users, synced with -SyncCompany.
 #>
@@ -25,7 +26,7 @@ Import-Module $ModulePath -Force
 function Write-Step([string] $Text) { Write-Host "`n== $Text" -ForegroundColor Cyan }
 
 Write-Step "Starting fake Stripe ($Customers customers) and fake Intercom ($AppUsers of them already the app's users) on 127.0.0.1"
-$servers = Start-FakeServers -FakesPath $FakesPath -Arguments @('--customers', $Customers, '--intercom-latency-ms', '5', '--app-workspace', $AppUsers)
+$servers = Start-FakeServers -FakesPath $FakesPath -Arguments @('--customers', $Customers, '--billing-shapes', '--intercom-latency-ms', '5', '--app-workspace', $AppUsers)
 try {
     $workspace = $servers.AppWorkspace
     Write-Host "Stripe:   $($servers.StripeUrl)"
@@ -62,6 +63,22 @@ try {
         [pscustomobject]@{ When = 'after'; ExternalId = $after.external_id; Email = $after.email; Name = $after.name; Status = $after.custom_attributes.stripe_subscription_status; Plan = $after.custom_attributes.stripe_plan_name; Mrr = $after.custom_attributes.stripe_mrr; Customer = $after.custom_attributes.stripe_customer_id }
     }
     $rows | Format-Table When, ExternalId, Email, Name, Status, Mrr, Customer -AutoSize | Out-Host
+    Write-Step 'Billing as Stripe counts it: tiered seats, forever and finite coupons, metered usage, churn, legacy cards'
+    $showcase = (Invoke-FakeControl $servers.IntercomUrl GET 'contacts').data | Where-Object { $_.email -like '*@billing.example.com' } | Sort-Object email
+    $showcase | ForEach-Object {
+        $a = $_.custom_attributes
+        [pscustomobject]@{
+            Customer = $_.email -replace '@billing.example.com$', ''; Status = $a.stripe_subscription_status; Plan = $a.stripe_plan_name
+            Amount = $a.stripe_plan_amount; Mrr = $a.stripe_mrr; Discount = $a.stripe_discount
+        }
+    } | Format-Table -AutoSize -Wrap | Out-Host
+    $churned = $showcase | Where-Object { $_.custom_attributes.stripe_subscription_status -eq 'canceled' } | Select-Object -First 1
+    $legacy = $showcase | Where-Object { $_.email -like 'card-source@*' }
+    Write-Host ("churned: its last subscription ended {0} (stripe_canceled_at); card-source pays with a legacy card: {1} {2}." -f `
+        [DateTimeOffset]::FromUnixTimeSeconds($churned.custom_attributes.stripe_canceled_at).ToString('yyyy-MM-dd'),
+        $legacy.custom_attributes.stripe_card_brand, $legacy.custom_attributes.stripe_card_expiry)
+    Write-Host 'volume-seats: 12 x 8.00; graduated-seats: 5 x 12.00 + 20.00 + 3 x 9.00; quarter-yearly: 1,200.00 x 75% / 12; welcome-repeating keeps 99.00 (finite coupons leave MRR alone). README: How a profile is computed.'
+
     $returning = $workspace.ReturningEmails[0]
     $shared = @((Invoke-FakeControl $servers.IntercomUrl GET 'contacts').data | Where-Object { $_.email -eq $returning })
     Write-Host ("{0} is {1} Stripe customers and {2} Intercom contact: it carries {3}, the one that ranks best, and lists {4}." -f `
