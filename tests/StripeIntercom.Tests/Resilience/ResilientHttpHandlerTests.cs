@@ -230,6 +230,53 @@ public sealed class ResilientHttpHandlerTests
     }
 
     [Fact]
+    public async Task Failing_for_OutageAfter_judges_the_service_down_and_fails_the_requests_in_flight_at_once()
+    {
+        // No volume for the ratio and retries to spare: only time can judge this service down.
+        using var release = new CancellationTokenSource();
+        await using var server = await ScriptedServer.StartAsync(async (context, _) =>
+        {
+            if (context.Request.Path == "/slow")
+            {
+                await Task.Delay(Timeout.Infinite, release.Token).ContinueWith(_ => { });
+                await Respond.Status(200)(context);
+                return;
+            }
+            await Respond.Status(503)(context);
+        });
+        var counters = new ResilienceCounters();
+        var options = FastOptions();
+        options.MaxRetries = 1000;
+        options.BaseDelay = TimeSpan.FromMilliseconds(20);
+        options.MaxDelay = TimeSpan.FromMilliseconds(50);
+        options.MinimumThroughput = 100_000;
+        options.OutageAfter = TimeSpan.FromMilliseconds(400);
+        options.AttemptTimeout = TimeSpan.FromSeconds(20);
+        options.OverallTimeout = TimeSpan.FromSeconds(25);
+        using var client = Client(server, options, counters);
+
+        var slow = Task.Run(async () =>
+        {
+            var clock = Stopwatch.StartNew();
+            var error = await Assert.ThrowsAsync<ServiceUnavailableException>(() => client.GetAsync("slow"));
+            return (error, clock.Elapsed);
+        });
+        await WaitUntil(() => server.Requests.Any(r => r.Path == "/slow"));
+        var failing = await Assert.ThrowsAsync<ServiceUnavailableException>(() => client.GetAsync("contacts"));
+        var (inFlight, waited) = await slow;
+        release.Cancel();
+
+        Assert.Equal("Intercom", failing.ServiceName);
+        Assert.Contains("503 Service Unavailable", failing.Message);
+        Assert.InRange(failing.Attempts, OutageDetector.MinimumFailures, options.MaxRetries);
+        // The request waiting for an answer was cancelled when the service was judged down, not left to its 20 s timeout.
+        Assert.Equal(1, inFlight.Attempts);
+        Assert.True(waited < TimeSpan.FromSeconds(15), $"the request in flight took {waited.TotalSeconds:0.0} s to fail");
+        Assert.Equal(1, counters.CircuitBreaks);
+        await Assert.ThrowsAsync<ServiceUnavailableException>(() => client.GetAsync("contacts"));
+    }
+
+    [Fact]
     public async Task Persistent_failure_opens_the_circuit_and_later_requests_fail_fast()
     {
         await using var server = await ScriptedServer.StartAsync(Respond.Status(503));
