@@ -129,7 +129,8 @@ namespace StripeIntercom.PowerShell.Commands
                 return;
             }
 
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(CancellationToken);
+            // A run-stopping error (a service judged down, a rejected key) stops the listener with that one error.
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(CancellationToken, processor.StoppedByError);
             Task run;
             try
             {
@@ -165,6 +166,11 @@ namespace StripeIntercom.PowerShell.Commands
             if (CancellationToken.IsCancellationRequested)
             {
                 throw new PipelineStoppedException();
+            }
+
+            if (processor.StopError is { } error)
+            {
+                ThrowTerminatingError(RunStopErrors.ToErrorRecord(error));
             }
         }
 

@@ -11,6 +11,7 @@ internal sealed class RequestAttempts
     private const string RequestPropertyKey = "StripeIntercom.Resilience.RequestAttempts";
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private bool _reachedTransport;
+    private long _sentAtTicks;
 
     public RequestAttempts(HttpRequestMessage request, RequestBodySnapshot? body, CancellationToken callerToken)
     {
@@ -35,8 +36,18 @@ internal sealed class RequestAttempts
     public bool ReachedTransport
     {
         get => Volatile.Read(ref _reachedTransport);
-        set => Volatile.Write(ref _reachedTransport, value);
+        set
+        {
+            if (value) Interlocked.Exchange(ref _sentAtTicks, MonotonicClock.Now.Ticks);
+            Volatile.Write(ref _reachedTransport, value);
+        }
     }
+
+    /// <summary>When the current attempt last reached the transport (<see cref="MonotonicClock"/>).</summary>
+    public TimeSpan SentAt => TimeSpan.FromTicks(Interlocked.Read(ref _sentAtTicks));
+
+    /// <summary>When this request's first service failure was seen (<see cref="MonotonicClock"/>); null before any.</summary>
+    public TimeSpan? FirstFailureAt { get; set; }
 
     public string? LastFailure { get; set; }
     public TimeSpan Elapsed => _clock.Elapsed;

@@ -16,8 +16,9 @@ public sealed class ResilienceOptions
 
     /// <summary>
     /// Median of the first backoff delay; later delays grow exponentially with jitter. With the defaults a failing
-    /// request keeps retrying for about a minute, well past the circuit's <see cref="SamplingDuration"/>, so a service
-    /// that is down opens the circuit (and stops the run once) before any one customer runs out of retries.
+    /// request keeps retrying for about a minute, past <see cref="OutageAfter"/> and the circuit's
+    /// <see cref="SamplingDuration"/>, so a service that is down is judged down (and stops the run once) before any one
+    /// customer runs out of retries.
     /// </summary>
     public TimeSpan BaseDelay { get; set; } = TimeSpan.FromSeconds(1);
 
@@ -36,7 +37,25 @@ public sealed class ResilienceOptions
     /// <summary>Limit for one request including all its retries and waits.</summary>
     public TimeSpan OverallTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// Judge the service's health: by ratio (<see cref="FailureRatio"/> of the attempts in <see cref="SamplingDuration"/>)
+    /// and by time (<see cref="OutageAfter"/>, or a request that used up its retries with nothing of the service
+    /// succeeding meanwhile). Once judged down, every request of the service, in flight or new, fails at once with
+    /// <see cref="ServiceUnavailableException"/> for <see cref="BreakDuration"/>. Off, a failing request only ever
+    /// returns its last response or throws its last error.
+    /// </summary>
     public bool UseCircuitBreaker { get; set; } = true;
+
+    /// <summary>
+    /// How long the service may fail every attempt (5xx, timeouts, resets; at least two attempts, no success between
+    /// them, across all its requests) before it is judged down, however few requests the run makes. 30 s, because:
+    /// scattered failures end a streak at the next success, which a retry brings within a second or two (at a 5 % failure
+    /// rate, 30 s without a success takes about six failed attempts of one request in a row, one chance in tens of millions);
+    /// a blip or a deploy that lasts seconds is ridden out by the retries; and 30 s plus the longest wait for the failure
+    /// that proves it (<see cref="MaxDelay"/> plus <see cref="AttemptTimeout"/>) stays within two minutes of the outage's
+    /// start, the time a stopped run promises.
+    /// </summary>
+    public TimeSpan OutageAfter { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Share of failed attempts within <see cref="SamplingDuration"/> that opens the circuit.</summary>
     public double FailureRatio { get; set; } = 0.5;
@@ -73,6 +92,7 @@ public sealed class ResilienceOptions
         if (SamplingDuration <= TimeSpan.FromMilliseconds(500)) throw Invalid(nameof(SamplingDuration), "must be more than 0.5 s");
         if (MinimumThroughput < 2) throw Invalid(nameof(MinimumThroughput), "must be 2 or more");
         if (BreakDuration < TimeSpan.FromMilliseconds(500)) throw Invalid(nameof(BreakDuration), "must be at least 0.5 s");
+        if (OutageAfter <= TimeSpan.Zero || OutageAfter > TimeSpan.FromHours(1)) throw Invalid(nameof(OutageAfter), "must be more than 0 and at most 1 hour");
     }
 
     private ArgumentException Invalid(string setting, string rule) =>

@@ -17,6 +17,13 @@ namespace StripeIntercom.Webhooks
     /// from Stripe. Out-of-order or stale deliveries therefore cannot leave old data behind, as long as one
     /// processing starts after the last delivery; a customer whose delivery arrives while it is being
     /// processed is processed once more afterwards for exactly that reason.
+    /// <para>
+    /// A run-stopping error (<see cref="RunStoppingError"/>: a service judged down, a rejected key or token) stops the
+    /// processor as it stops a run: it is reported once, as the Failed activity of the customer that met it, then the
+    /// syncs in flight are cancelled, pending customers dropped and new deliveries refused (all reported as Dropped; the
+    /// next scheduled incremental run covers them), and <see cref="StopError"/> and <see cref="StoppedByError"/> tell
+    /// the host, which ends with that one error instead of failing every delivery of the outage on its own.
+    /// </para>
     /// </remarks>
     public sealed class WebhookProcessor : IDisposable
     {
@@ -32,6 +39,8 @@ namespace StripeIntercom.Webhooks
         private readonly Queue<string> _ready = new Queue<string>();
         private readonly List<Task> _workers = new List<Task>();
         private readonly CancellationTokenSource _abandon = new CancellationTokenSource();
+        private readonly CancellationTokenSource _stoppedByError = new CancellationTokenSource();
+        private Exception? _stopError;
         private TaskCompletionSource<bool> _idle = CompletedIdle();
         private int _activeWorkers;
         private bool _accepting = true;
@@ -58,6 +67,15 @@ namespace StripeIntercom.Webhooks
             _maxPending = options.MaxPendingCustomers;
             _recentEventIds = new RecentEventIds(options.RememberedEventIds);
         }
+
+        /// <summary>The run-stopping error that stopped the processor; null while it has not stopped for one.</summary>
+        public Exception? StopError
+        {
+            get { lock (_gate) return _stopError; }
+        }
+
+        /// <summary>Cancelled when a run-stopping error stops the processor: the host stops listening and reports <see cref="StopError"/>.</summary>
+        public CancellationToken StoppedByError => _stoppedByError.Token;
 
         /// <summary>Customers waiting for a worker (a running customer due for another pass rejoins the line when it finishes).</summary>
         public int PendingCustomers
@@ -122,7 +140,8 @@ namespace StripeIntercom.Webhooks
 
             try
             {
-                await WaitAsync(idle, cancellationToken).ConfigureAwait(false);
+                // Stopped for an error: the syncs in flight are already cancelled and the pending ones wait for nobody.
+                if (!_abandon.IsCancellationRequested) await WaitAsync(idle, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -285,6 +304,17 @@ namespace StripeIntercom.Webhooks
                 var kind = result.Action == SyncAction.Failed ? WebhookActivityKind.Failed : WebhookActivityKind.Synced;
                 return new WebhookActivity(kind, customerId, result: result, error: result.Exception, detail: result.Error);
             }
+            catch (Exception ex) when (RunStoppingError.Is(ex))
+            {
+                var error = RunStoppingError.Find(ex)!;
+                if (!StopFor(error))
+                {
+                    return new WebhookActivity(WebhookActivityKind.Dropped, customerId, detail: "The processor stopped for an error while this customer was being processed.");
+                }
+
+                return new WebhookActivity(WebhookActivityKind.Failed, customerId, error: error,
+                    detail: $"{error.Message} The processor stopped; the next scheduled incremental run covers the customers it did not sync.");
+            }
             catch (OperationCanceledException) when (_abandon.IsCancellationRequested)
             {
                 return new WebhookActivity(WebhookActivityKind.Dropped, customerId, detail: "The listener stopped while this customer was being processed.");
@@ -293,6 +323,21 @@ namespace StripeIntercom.Webhooks
             {
                 return new WebhookActivity(WebhookActivityKind.Failed, customerId, error: ex, detail: ex.Message);
             }
+        }
+
+        /// <summary>Stops the processor for <paramref name="error"/>; false when it had already stopped for one.</summary>
+        private bool StopFor(Exception error)
+        {
+            lock (_gate)
+            {
+                if (_stopError != null) return false;
+                _stopError = error;
+                _accepting = false;
+            }
+
+            _abandon.Cancel();
+            _stoppedByError.Cancel();
+            return true;
         }
 
         private void Report(WebhookActivity activity)

@@ -26,6 +26,8 @@ public sealed class FakeFault
     public int After { get; set; } = 1;
     /// <summary>Route template such as "POST /contacts"; null matches every API route.</summary>
     public string? Route { get; init; }
+    /// <summary>Text the request's path, query or body must contain (a customer id, say); null matches any request.</summary>
+    public string? Containing { get; init; }
 
     /// <summary>Parses the names the control surface accepts: 500, 503, abort, lose_response, 401, 429, 429_no_headers.</summary>
     public static FakeFaultKind ParseKind(string text) => text.ToLowerInvariant() switch

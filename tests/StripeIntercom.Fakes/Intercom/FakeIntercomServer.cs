@@ -85,7 +85,7 @@ public sealed class FakeIntercomServer : IAsyncDisposable
                 return;
             }
 
-            switch (state.TakeFault(route))
+            switch (state.TakeFault(route, context.Request.Path + context.Request.QueryString + "\n" + body))
             {
                 case FakeFaultKind.ServerError500:
                     await Write(context, 500, FakeIntercomError.Body("server_error", "Server Error"));

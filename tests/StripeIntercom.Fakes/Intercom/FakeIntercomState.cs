@@ -100,9 +100,10 @@ public sealed partial class FakeIntercomState
     // ---- faults ----
 
     /// <param name="after">Matching requests to let through first.</param>
-    public void ArmFault(FakeFaultKind kind, int count = 1, string? route = null, int after = 0)
+    /// <param name="containing">Only requests whose path, query or body contain this text (one customer's requests).</param>
+    public void ArmFault(FakeFaultKind kind, int count = 1, string? route = null, int after = 0, string? containing = null)
     {
-        lock (_gate) _faults.Add(new FakeFault { Kind = kind, Remaining = count, Route = route, After = after });
+        lock (_gate) _faults.Add(new FakeFault { Kind = kind, Remaining = count, Route = route, After = after, Containing = containing });
     }
 
     public void ClearFaults()
@@ -110,11 +111,12 @@ public sealed partial class FakeIntercomState
         lock (_gate) _faults.Clear();
     }
 
-    internal FakeFaultKind? TakeFault(string route)
+    internal FakeFaultKind? TakeFault(string route, string request = "")
     {
         lock (_gate)
         {
-            var fault = _faults.FirstOrDefault(f => f.Remaining > 0 && (f.Route is null || f.Route == route));
+            var fault = _faults.FirstOrDefault(f => f.Remaining > 0 && (f.Route is null || f.Route == route)
+                && (f.Containing is null || request.Contains(f.Containing, StringComparison.Ordinal)));
             if (fault is null) return null;
             if (fault.After > 0)
             {

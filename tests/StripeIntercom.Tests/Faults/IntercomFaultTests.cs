@@ -76,25 +76,28 @@ public class IntercomFaultTests
     }
 
     [Fact]
-    public async Task A_fault_that_outlives_the_retries_fails_that_customer_only_and_a_rerun_picks_it_up()
+    public async Task A_fault_that_outlives_the_retries_while_the_rest_succeeds_fails_that_customer_only_and_a_rerun_picks_it_up()
     {
-        await using var rig = await FaultRig.StartAsync();
+        await using var rig = await FaultRig.StartAsync(latencyMs: 2);
         var profiles = ProfileBuilder.BuildMany(Profiles);
-        var options = FaultRig.FastOptions(maxRetries: 2);
+        var options = FaultRig.FastOptions(maxRetries: 4);
         var sync = rig.Synchronizer(options);
-        // Three 503s in a row on creates: the first create's attempt and both its retries. One writer, so the
-        // three land on the same customer (the first one read).
-        rig.State.ArmFault(FakeFaultKind.ServiceUnavailable503, options.MaxRetries + 1, "POST /contacts");
+        // Every create of the first customer fails, and nothing else does: a request the service cannot handle, not a
+        // service that is down. The other writers' successes between its attempts keep it from being judged an outage.
+        rig.State.ArmFault(FakeFaultKind.ServiceUnavailable503, 1_000_000, "POST /contacts", containing: $"\"{profiles[0].Id}\"");
 
-        var results = (await FaultRig.SyncAllAsync(sync, profiles, writers: 1)).Results;
+        var run = await FaultRig.SyncAllAsync(sync, profiles, writers: 8);
 
-        var failed = Assert.Single(results, r => r.Action == SyncAction.Failed);
+        Assert.Null(run.StopError);
+        var failed = Assert.Single(run.Results, r => r.Action == SyncAction.Failed);
         Assert.Equal(profiles[0].Id, failed.CustomerId);
         Assert.Contains(profiles[0].Id, failed.Error);
-        Assert.Equal(Profiles - 1, results.Count(r => r.Action == SyncAction.Created));
+        Assert.Equal(Profiles - 1, run.Results.Count(r => r.Action == SyncAction.Created));
+        Assert.Equal(options.MaxRetries + 1, rig.State.Requests.Count(r => r.Route == "POST /contacts" && r.Status == 503));
         Assert.DoesNotContain(rig.LiveContacts(), c => c.ExternalId == profiles[0].Id);
 
         // A re-run (fresh synchronizer, as a new session) creates the missing one and leaves the rest alone.
+        rig.State.ClearFaults();
         var rerun = rig.Synchronizer(options);
         var second = (await FaultRig.SyncAllAsync(rerun, profiles)).Results;
         Assert.Equal(profiles[0].Id, Assert.Single(second, r => r.Action == SyncAction.Created).CustomerId);

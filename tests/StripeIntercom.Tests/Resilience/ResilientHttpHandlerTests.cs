@@ -147,12 +147,13 @@ public sealed class ResilientHttpHandlerTests
     }
 
     [Fact]
-    public async Task When_retries_run_out_the_last_response_is_returned()
+    public async Task Without_health_judgement_the_last_response_is_returned_when_retries_run_out()
     {
         await using var server = await ScriptedServer.StartAsync((context, index) => Respond.Status(503, $"attempt {index + 1}")(context));
         var counters = new ResilienceCounters();
         var options = FastOptions();
         options.MaxRetries = 2;
+        options.UseCircuitBreaker = false;
         using var client = Client(server, options, counters);
 
         using var response = await client.GetAsync("contacts");
@@ -164,21 +165,130 @@ public sealed class ResilientHttpHandlerTests
     }
 
     [Fact]
-    public async Task Persistent_failure_opens_the_circuit_and_later_requests_fail_fast()
+    public async Task A_request_that_uses_up_its_retries_while_nothing_succeeds_judges_the_service_down()
     {
         await using var server = await ScriptedServer.StartAsync(Respond.Status(503));
         var counters = new ResilienceCounters();
         var options = FastOptions();
         options.MaxRetries = 2;
+        using var client = Client(server, options, counters);
+
+        var unavailable = await Assert.ThrowsAsync<ServiceUnavailableException>(() => client.GetAsync("contacts"));
+        var later = await Assert.ThrowsAsync<ServiceUnavailableException>(() => client.GetAsync("contacts/1"));
+
+        Assert.Equal(3, unavailable.Attempts);
+        Assert.Equal("Intercom", unavailable.ServiceName);
+        Assert.Contains("503 Service Unavailable", unavailable.Message);
+        Assert.Equal(0, later.Attempts);
+        Assert.Equal(3, server.Hits);
+        Assert.Equal(1, counters.CircuitBreaks);
+    }
+
+    [Fact]
+    public async Task A_request_that_uses_up_its_retries_while_other_requests_succeed_returns_its_last_response()
+    {
+        // One path the service cannot handle, answered slowly enough that other requests succeed between its attempts.
+        await using var server = await ScriptedServer.StartAsync(async (context, _) =>
+        {
+            if (context.Request.Path == "/poison")
+            {
+                await Task.Delay(40);
+                await Respond.Status(503)(context);
+                return;
+            }
+            await Respond.Status(200)(context);
+        });
+        var counters = new ResilienceCounters();
+        var options = FastOptions();
+        options.MaxRetries = 2;
+        using var client = Client(server, options, counters);
+        using var done = new CancellationTokenSource();
+        var healthy = Task.Run(async () =>
+        {
+            var answered = 0;
+            while (!done.IsCancellationRequested)
+            {
+                using var ok = await client.GetAsync("ok");
+                Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+                answered++;
+                await Task.Delay(2);
+            }
+            return answered;
+        });
+
+        using (var poisoned = await client.GetAsync("poison"))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, poisoned.StatusCode);
+        }
+        done.Cancel();
+        Assert.True(await healthy > 0);
+
+        Assert.Equal(3, server.Requests.Count(r => r.Path == "/poison"));
+        Assert.Equal(0, counters.CircuitBreaks);
+        using var after = await client.GetAsync("ok");
+        Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+    }
+
+    [Fact]
+    public async Task Failing_for_OutageAfter_judges_the_service_down_and_fails_the_requests_in_flight_at_once()
+    {
+        // No volume for the ratio and retries to spare: only time can judge this service down.
+        using var release = new CancellationTokenSource();
+        await using var server = await ScriptedServer.StartAsync(async (context, _) =>
+        {
+            if (context.Request.Path == "/slow")
+            {
+                await Task.Delay(Timeout.Infinite, release.Token).ContinueWith(_ => { });
+                await Respond.Status(200)(context);
+                return;
+            }
+            await Respond.Status(503)(context);
+        });
+        var counters = new ResilienceCounters();
+        var options = FastOptions();
+        options.MaxRetries = 1000;
+        options.BaseDelay = TimeSpan.FromMilliseconds(20);
+        options.MaxDelay = TimeSpan.FromMilliseconds(50);
+        options.MinimumThroughput = 100_000;
+        options.OutageAfter = TimeSpan.FromMilliseconds(400);
+        options.AttemptTimeout = TimeSpan.FromSeconds(20);
+        options.OverallTimeout = TimeSpan.FromSeconds(25);
+        using var client = Client(server, options, counters);
+
+        var slow = Task.Run(async () =>
+        {
+            var clock = Stopwatch.StartNew();
+            var error = await Assert.ThrowsAsync<ServiceUnavailableException>(() => client.GetAsync("slow"));
+            return (error, clock.Elapsed);
+        });
+        await WaitUntil(() => server.Requests.Any(r => r.Path == "/slow"));
+        var failing = await Assert.ThrowsAsync<ServiceUnavailableException>(() => client.GetAsync("contacts"));
+        var (inFlight, waited) = await slow;
+        release.Cancel();
+
+        Assert.Equal("Intercom", failing.ServiceName);
+        Assert.Contains("503 Service Unavailable", failing.Message);
+        Assert.InRange(failing.Attempts, OutageDetector.MinimumFailures, options.MaxRetries);
+        // The request waiting for an answer was cancelled when the service was judged down, not left to its 20 s timeout.
+        Assert.Equal(1, inFlight.Attempts);
+        Assert.True(waited < TimeSpan.FromSeconds(15), $"the request in flight took {waited.TotalSeconds:0.0} s to fail");
+        Assert.Equal(1, counters.CircuitBreaks);
+        await Assert.ThrowsAsync<ServiceUnavailableException>(() => client.GetAsync("contacts"));
+    }
+
+    [Fact]
+    public async Task Persistent_failure_opens_the_circuit_and_later_requests_fail_fast()
+    {
+        await using var server = await ScriptedServer.StartAsync(Respond.Status(503));
+        var counters = new ResilienceCounters();
+        var options = FastOptions();
+        options.MaxRetries = 6;
         options.MinimumThroughput = 4;
         options.SamplingDuration = TimeSpan.FromSeconds(10);
         options.BreakDuration = TimeSpan.FromSeconds(5);
         using var client = Client(server, options, counters);
 
-        using (var first = await client.GetAsync("contacts"))
-        {
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, first.StatusCode);
-        }
+        // The fourth failed attempt fills the sampling window: the circuit opens and the request stops retrying.
         var opened = await Assert.ThrowsAsync<ServiceUnavailableException>(() => client.GetAsync("contacts"));
         var hitsWhenOpened = server.Hits;
 
@@ -191,7 +301,7 @@ public sealed class ResilientHttpHandlerTests
         Assert.True(clock.Elapsed < TimeSpan.FromMilliseconds(500), $"open circuit took {clock.ElapsedMilliseconds} ms to fail");
         Assert.Contains("Intercom", opened.Message);
         Assert.Contains("503 Service Unavailable", opened.Message);
-        Assert.Equal(1, opened.Attempts);
+        Assert.Equal(4, opened.Attempts);
         Assert.Equal(0, rejected.Attempts);
         Assert.Contains("503 Service Unavailable", rejected.Message);
         await WaitUntil(() => counters.CircuitBreaks == 1);

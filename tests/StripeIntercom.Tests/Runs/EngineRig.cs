@@ -37,10 +37,13 @@ internal sealed class EngineRig : IAsyncDisposable
         await FakeIntercomServer.StartAsync(new FakeIntercomOptions { WindowLimit = 0, SearchLagSeconds = 0, LatencyMs = intercomLatencyMs }));
 
     /// <summary>A fresh session's engine, as a new Invoke-StripeIntercomSync would make.</summary>
-    public CustomerSync NewSync(ContactLookupMode mode = ContactLookupMode.PerCustomer, Action<SyncOptions>? configure = null) => NewEngine(mode, configure).Sync;
+    public CustomerSync NewSync(ContactLookupMode mode = ContactLookupMode.PerCustomer, Action<SyncOptions>? configure = null,
+        ResilienceOptions? intercomOptions = null) => NewEngine(mode, configure, intercomOptions).Sync;
 
     /// <summary>A fresh session's engine with the Intercom client it writes through (the company sync shares it).</summary>
-    public (CustomerSync Sync, IntercomClient Client) NewEngine(ContactLookupMode mode = ContactLookupMode.PerCustomer, Action<SyncOptions>? configure = null)
+    /// <param name="intercomOptions">The Intercom client's resilience options; <see cref="FastOptions"/> by default.</param>
+    public (CustomerSync Sync, IntercomClient Client) NewEngine(ContactLookupMode mode = ContactLookupMode.PerCustomer, Action<SyncOptions>? configure = null,
+        ResilienceOptions? intercomOptions = null)
     {
         var counters = new ResilienceCounters();
         var reader = new StripeCustomerReader(new StripeSettings
@@ -53,7 +56,7 @@ internal sealed class EngineRig : IAsyncDisposable
         {
             AccessToken = Intercom.Options.AccessToken,
             ApiBase = Intercom.BaseUrl,
-            InnerHandler = ResilientHandlerFactory.Create(FastOptions("Intercom"), null, counters, null),
+            InnerHandler = ResilientHandlerFactory.Create(intercomOptions ?? FastOptions("Intercom"), null, counters, null),
             DisposeInnerHandler = true,
         });
         _owned.Add(reader);
@@ -68,10 +71,11 @@ internal sealed class EngineRig : IAsyncDisposable
 
     /// <summary>Runs a job and collects what it reported, in order.</summary>
     public async Task<(SyncRunOutcome Outcome, List<SyncResult> Results)> RunJobAsync(int throttleLimit = 8,
-        Action<SyncResult, List<SyncResult>>? observe = null, CancellationToken cancellationToken = default, ContactLookupMode mode = ContactLookupMode.PerCustomer)
+        Action<SyncResult, List<SyncResult>>? observe = null, CancellationToken cancellationToken = default, ContactLookupMode mode = ContactLookupMode.PerCustomer,
+        ResilienceOptions? intercomOptions = null)
     {
         var results = new List<SyncResult>();
-        var outcome = await NewJob(NewSync(mode), throttleLimit).RunAsync(r =>
+        var outcome = await NewJob(NewSync(mode, intercomOptions: intercomOptions), throttleLimit).RunAsync(r =>
         {
             lock (results)
             {
