@@ -11,7 +11,14 @@
     Build lays out a module folder under out/StripeIntercom that Import-Module takes as it is.
 .PARAMETER Task
     Clean, Build, Test, Bench, Demo or Package. Test, Bench, Demo and Package build first; Package writes
-    out/StripeIntercom.<version>.nupkg through PSResourceGet, and Test packs too, so its tests can install that package.
+    out/StripeIntercom.<version>.nupkg through PSResourceGet and out/StripeIntercom.zip for Azure Automation (the zip's
+    root holds the folder StripeIntercom/ with the manifest inside), and Test packs too, so its tests can install them.
+.PARAMETER Gallery
+    With -Task Package: the package is for a public gallery (PowerShell Gallery or any feed others browse), so the
+    manifest must carry ProjectUri and LicenseUri. The task fails before building when ModuleProjectUri or
+    ModuleLicenseUri is empty (Directory.Build.props or an environment variable of that name). Without -Gallery the
+    package is a local one (a folder repository, Azure Automation, a private feed) and may leave them out; the task
+    says so.
 .PARAMETER Configuration
     The dotnet build configuration. Release by default.
 .EXAMPLE
@@ -23,7 +30,9 @@ param(
     [string] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
-    [string] $Configuration = 'Release'
+    [string] $Configuration = 'Release',
+
+    [switch] $Gallery
 )
 
 $ErrorActionPreference = 'Stop'
@@ -186,6 +195,27 @@ function Invoke-Demo {
     if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
 }
 
+function Assert-PackageMetadata {
+    <# A gallery package names its project and license; a local one may leave them out, and says so. #>
+    $missing = @(foreach ($key in 'ProjectUri', 'LicenseUri') { if (-not (Get-BuildProperty "Module$key")) { $key } })
+    if (-not $missing.Count) { return }
+    $settings = ($missing | ForEach-Object { "Module$_" }) -join ' and '
+    if ($Gallery) {
+        throw "A gallery package needs $($missing -join ' and ') in its manifest: set $settings in Directory.Build.props (or as environment variables) and run the Package task again."
+    }
+    Write-Host "Local package: the manifest has no $($missing -join ' or ') ($settings empty). Fine for a folder repository or Azure Automation; a gallery publish needs them (-Gallery checks)."
+}
+
+function Invoke-AutomationZip {
+    <# out/StripeIntercom.zip as Azure Automation imports a module: named like the module, the module folder at its root. #>
+    $zip = Join-Path $out 'StripeIntercom.zip'
+    if (Test-Path $zip) { Remove-Item $zip }
+    Add-Type -AssemblyName System.IO.Compression.FileSystem
+    # includeBaseDirectory: every entry starts with StripeIntercom/ (forward slashes on every platform in .NET Core).
+    [System.IO.Compression.ZipFile]::CreateFromDirectory($moduleOut, $zip, [System.IO.Compression.CompressionLevel]::Optimal, $true)
+    Write-Host "Packaged $zip (Azure Automation: Modules > Add a module > this file)"
+}
+
 function Invoke-Package {
     <# The .nupkg a PowerShell repository takes, made by PSResourceGet (in the box with PowerShell 7.4 and later). #>
     $version = Get-ModuleVersion
@@ -210,7 +240,12 @@ function Invoke-Package {
     }
     if (-not (Test-Path $package)) { throw "Compress-PSResource did not write $package." }
     Write-Host "Packaged $package"
+    Invoke-AutomationZip
 }
+
+# Checked before building, so a gallery package that would lack its links fails at once.
+if ($Task -eq 'Package') { Assert-PackageMetadata }
+elseif ($Gallery) { throw '-Gallery goes with -Task Package.' }
 
 switch ($Task) {
     'Clean' { Invoke-Clean }

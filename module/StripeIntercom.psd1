@@ -7,8 +7,9 @@
     CompanyName          = 'StripeIntercom'
     Copyright            = '(c) 2026 StripeIntercom contributors. MIT License (LICENSE in the module folder).'
     Description          = 'Gives a support team Stripe billing context inside Intercom: every Stripe customer becomes or updates an Intercom contact whose custom attributes carry subscription status, plan, MRR, balance, invoices and payment health.'
-    PowerShellVersion    = '5.1'
-    CompatiblePSEditions = @('Desktop', 'Core')
+    # What the tests run on: PowerShell 7.6 (Core) on Linux. Windows PowerShell 5.1 is not supported (README, Hosts).
+    PowerShellVersion    = '7.6'
+    CompatiblePSEditions = @('Core')
     FormatsToProcess     = @('StripeIntercom.format.ps1xml')
     CmdletsToExport      = @(
         'Connect-StripeIntercom'
@@ -28,7 +29,8 @@
     VariablesToExport    = @()
     PrivateData          = @{
         PSData = @{
-            Tags = @('Stripe', 'Intercom', 'Sync', 'Billing', 'Support', 'PSEdition_Core', 'PSEdition_Desktop')
+            # Platform tags claim only what the tests run on: Linux. Windows and macOS are not tested, so not tagged.
+            Tags = @('Stripe', 'Intercom', 'Sync', 'Billing', 'Support', 'PSEdition_Core', 'Linux')
             # BUILD: ProjectUri, LicenseUri and ReleaseNotes are stamped here by build.ps1 when set (Directory.Build.props)
         }
     }

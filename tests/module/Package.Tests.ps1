@@ -17,7 +17,7 @@ BeforeAll {
 
     function Invoke-CleanPwsh {
         <# A fresh pwsh -NoProfile whose home is $work: PSResourceGet settings and user modules go there. #>
-        param([Parameter(Mandatory)] [string[]] $Lines, [Parameter(Mandatory)] [string] $Name)
+        param([Parameter(Mandatory)] [string[]] $Lines, [Parameter(Mandatory)] [string] $Name, [string] $ModulePath = (Join-Path $work '.local/share/powershell/Modules'))
         $scriptPath = Join-Path $work "$Name.ps1"
         @('$ErrorActionPreference = ''Stop''') + $Lines | Set-Content $scriptPath
         # This very PowerShell, started by its own pwsh.dll: 'dotnet pwsh' would look for the tool under the new home.
@@ -30,7 +30,7 @@ BeforeAll {
         $start.Environment['HOME'] = $work
         foreach ($variable in 'XDG_DATA_HOME', 'XDG_CONFIG_HOME', 'XDG_CACHE_HOME') { [void]$start.Environment.Remove($variable) }
         # Only the clean user path and PowerShell's own modules: nothing the developer has installed.
-        $start.Environment['PSModulePath'] = (Join-Path $work '.local/share/powershell/Modules') + [System.IO.Path]::PathSeparator + (Join-Path $PSHOME 'Modules')
+        $start.Environment['PSModulePath'] = $ModulePath + [System.IO.Path]::PathSeparator + (Join-Path $PSHOME 'Modules')
         $start.Environment['STRIPE_SECRET_KEY'] = $servers.StripeKey
         $start.Environment['INTERCOM_ACCESS_TOKEN'] = $servers.IntercomToken
         $start.Environment['STRIPE_API_BASE'] = $servers.StripeUrl
@@ -106,5 +106,80 @@ Describe 'The published package' {
         foreach ($repositories in Get-ChildItem $work -Recurse -Filter 'PSResourceRepository.xml') {
             Get-Content $repositories.FullName -Raw | Should -Not -Match 'StripeIntercomTest|StripeIntercomManifestCheck'
         }
+    }
+}
+
+Describe 'The manifest says what is tested' {
+    It 'asks for PowerShell 7.6 (Core) and tags only Linux, where the tests run' {
+        $built = Test-ModuleManifest (Join-Path (Get-TestModulePath) 'StripeIntercom.psd1')
+        $built.PowerShellVersion | Should -Be ([version]'7.6')
+        @($built.CompatiblePSEditions) | Should -Be @('Core')
+        $tags = @($built.PrivateData.PSData.Tags)
+        $tags | Should -Contain 'PSEdition_Core'
+        $tags | Should -Contain 'Linux'
+        foreach ($untested in 'PSEdition_Desktop', 'Windows', 'MacOS') { $tags | Should -Not -Contain $untested }
+    }
+
+    It 'fails a gallery package without ProjectUri or LicenseUri before building anything, naming what is missing' {
+        $before = (Get-Item (Join-Path (Get-TestModulePath) 'StripeIntercom.psd1')).LastWriteTimeUtc
+        $start = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
+        foreach ($argument in (Join-Path $PSHOME 'pwsh.dll'), '-NoProfile', '-NonInteractive', '-File', (Join-Path $PSScriptRoot '../../build.ps1'), '-Task', 'Package', '-Gallery') {
+            $start.ArgumentList.Add($argument)
+        }
+        $start.UseShellExecute = $false
+        $start.RedirectStandardOutput = $true
+        $start.RedirectStandardError = $true
+        $start.Environment['ModuleProjectUri'] = 'https://example.org/stripe-intercom'
+        [void]$start.Environment.Remove('ModuleLicenseUri')
+        $process = [System.Diagnostics.Process]::Start($start)
+        $stdout = $process.StandardOutput.ReadToEndAsync()
+        $stderr = $process.StandardError.ReadToEndAsync()
+        if (-not $process.WaitForExit(120000)) { $process.Kill($true) }
+        $text = $stdout.GetAwaiter().GetResult() + $stderr.GetAwaiter().GetResult()
+        $process.ExitCode | Should -Not -Be 0
+        $text | Should -Match 'gallery package needs LicenseUri'
+        $text | Should -Not -Match 'needs ProjectUri'
+        # It stopped before the build: the laid-out module the other tests use is the one it was.
+        (Get-Item (Join-Path (Get-TestModulePath) 'StripeIntercom.psd1')).LastWriteTimeUtc | Should -Be $before
+    }
+}
+
+Describe 'The Azure Automation zip' {
+    BeforeAll {
+        $zipPath = Join-Path $out 'StripeIntercom.zip'
+        $expanded = Join-Path $work 'automation-modules'
+        New-Item -ItemType Directory -Path $expanded | Out-Null
+        Add-Type -AssemblyName System.IO.Compression.FileSystem
+        $zipEntries = @()
+        if (Test-Path $zipPath) {
+            $zip = [System.IO.Compression.ZipFile]::OpenRead($zipPath)
+            try { $zipEntries = @($zip.Entries.FullName) } finally { $zip.Dispose() }
+            Expand-Archive -Path $zipPath -DestinationPath $expanded
+        }
+        # pwsh puts the user's module folder first at startup (where the package test installed the module): set the
+        # path in the script, so only the expanded zip (and PowerShell's own modules) can provide StripeIntercom.
+        $automation = Invoke-CleanPwsh -Name 'automation' -ModulePath $expanded -Lines @(
+            "`$env:PSModulePath = '$expanded' + [System.IO.Path]::PathSeparator + (Join-Path `$PSHOME 'Modules')"
+            'Import-Module StripeIntercom'
+            '$module = Get-Module StripeIntercom'
+            '"MODULE $($module.Version) $($module.ModuleBase)"'
+            'Connect-StripeIntercom | Out-Null'
+            '"PROFILE $((Get-StripeCustomerProfile -First 1).Id)"'
+        )
+    }
+
+    It 'is named like the module and holds the module folder at its root, manifest inside' {
+        Test-Path $zipPath | Should -BeTrue
+        $zipEntries | Should -Contain 'StripeIntercom/StripeIntercom.psd1'
+        $zipEntries | Should -Contain 'StripeIntercom/dependencies/Stripe.net.dll'
+        @($zipEntries | Where-Object { $_ -notlike 'StripeIntercom/*' }) | Should -BeNullOrEmpty
+    }
+
+    It 'expands into an empty folder that, on PSModulePath, imports by name in a fresh pwsh and runs a cmdlet' {
+        @(Get-ChildItem $expanded).Name | Should -Be @('StripeIntercom')
+        $automation.Errors | Should -BeNullOrEmpty
+        $automation.ExitCode | Should -Be 0
+        $automation.Output | Should -Match "MODULE $([regex]::Escape($manifest.ModuleVersion)) $([regex]::Escape((Join-Path $expanded 'StripeIntercom')))"
+        $automation.Output | Should -Match 'PROFILE cus_\w+'
     }
 }

@@ -1,7 +1,10 @@
 using System;
 using System.Collections;
-using System.Linq;
+using System.Collections.Generic;
+using System.Globalization;
 using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
 using StripeIntercom.Companies;
 using StripeIntercom.Connection;
 using StripeIntercom.Incremental;
@@ -86,31 +89,46 @@ namespace StripeIntercom.PowerShell.Commands
         {
             var connection = ModuleSession.Current ?? ConnectFromEnvironment();
             var map = AttributeMapParameters.BuildOrStop(this, Attribute, AttributeMap, ComputedAttribute);
+            var whatIf = IsWhatIf;
+            var stopsAtFirstError = StopsAtFirstError;
             // A full run reads every contact once; a scheduled incremental run starts with per-customer lookups.
             var lookupMode = LookupMode == ContactLookupMode.Auto && !Incremental ? ContactLookupMode.Bulk : LookupMode;
-            var options = SyncParameters.Options(IsWhatIf, Force, lookupMode, DeletedCustomerAction, ExternalIdMetadataKey, MergeLeads);
+            var options = SyncParameters.Options(whatIf, Force, lookupMode, DeletedCustomerAction, ExternalIdMetadataKey, MergeLeads);
             using var session = new SyncSession(this, connection, map, options, SyncParameters.IntercomBudget(MaxRequestsPerWindow), ComputedAttribute is { Count: > 0 });
-            var writer = new SyncResultWriter(this, session.Intercom, IsWhatIf, PassThru.IsPresent);
+            var writer = new SyncResultWriter(this, session.Intercom, whatIf, PassThru.IsPresent) { StopsAtFirstError = stopsAtFirstError };
             if (SyncParameters.CompanySyncRequested(this, SyncCompany, CompanyIdMetadataKey))
             {
                 session.EnableCompanies(AttributeMapParameters.BuildCompanyOrStop(this, map, ComputedAttribute),
-                    SyncParameters.CompanyOptions(IsWhatIf, Force, CompanyIdMetadataKey, DeletedCustomerAction, ThrottleLimit, lookupMode));
+                    SyncParameters.CompanyOptions(whatIf, Force, CompanyIdMetadataKey, DeletedCustomerAction, ThrottleLimit, lookupMode));
             }
 
+            var logger = new CmdletLogger(this);
+            RunMilestones.Connected(logger, connection.Info);
             SyncRunOutcome outcome;
             try
             {
-                InitializeAttributes(session);
-                outcome = Incremental ? RunIncremental(session, writer) : RunFull(session, writer);
+                outcome = Incremental ? RunIncremental(session, writer, logger, stopsAtFirstError) : RunFull(session, writer, logger, stopsAtFirstError);
             }
             catch (Exception ex) when (RunStoppingError.Is(ex))
             {
                 ThrowTerminatingError(RunStopErrors.ToErrorRecord(ex));
                 return;
             }
+            catch (Exception ex) when (ex is DataAttributeConflictException || ex is DataAttributeLimitException)
+            {
+                ThrowTerminatingError(new ErrorRecord(ex, ex.GetType().Name.Replace("Exception", ""), ErrorCategory.InvalidData, null));
+                return;
+            }
             finally
             {
                 writer.CompleteProgress();
+            }
+
+            if (outcome.Declined)
+            {
+                // -Confirm answered no: nothing was written, the state file included.
+                WriteVerbose($"Declined: nothing was synced ({outcome.Summary.Mode}).");
+                return;
             }
 
             if (outcome.Cancelled)
@@ -119,18 +137,48 @@ namespace StripeIntercom.PowerShell.Commands
             }
 
             WriteObject(session.Complete(outcome.Summary));
+            if (outcome.StopError is CustomerSyncFailedException failed)
+            {
+                // -ErrorAction Stop: the run stopped at this customer after saving its state; one error says so.
+                var nextRun = !Incremental
+                    ? "A run without -Incremental keeps no state: the next one syncs every customer again, and the ones already up to date cost no write."
+                    : whatIf
+                        ? "Under -WhatIf the state file was left as it was."
+                        : $"The state file was saved before stopping. {outcome.NextRun}";
+                ThrowTerminatingError(RunStopErrors.ForFailedCustomer(failed, outcome.Summary, nextRun));
+            }
+
             if (outcome.StopError is { } error)
             {
                 ThrowTerminatingError(RunStopErrors.ToErrorRecord(error));
             }
         }
 
-        private SyncRunOutcome RunFull(SyncSession session, SyncResultWriter writer)
+        private SyncRunOutcome RunFull(SyncSession session, SyncResultWriter writer, CmdletLogger logger, bool stopsAtFirstError)
         {
+            var scope = CreatedAfter is null
+                ? "every Stripe customer"
+                : $"the Stripe customers created after {CreatedAfter.Value.ToString("u", CultureInfo.InvariantCulture)}";
+            // The count is not known before the customers are read; the question says what the run covers instead.
+            if (!IsWhatIf && !ShouldProcess(
+                    $"Syncing {scope} (a full sync without -Incremental) into Intercom {RunMilestones.DescribeWorkspace(session.Connection.Info)}.",
+                    $"Sync {scope} (a full sync; the number is known only once they are read) into Intercom {RunMilestones.DescribeWorkspace(session.Connection.Info)}?",
+                    "Confirm"))
+            {
+                return SyncRunOutcome.DeclinedRun(new SyncSummary { Mode = "Full" });
+            }
+
+            RunMilestones.Mode(logger, "Full sync", CreatedAfter is null
+                ? "Invoke-StripeIntercomSync without -Incremental syncs every Stripe customer."
+                : $"Invoke-StripeIntercomSync -CreatedAfter syncs {scope}.");
+            Run(token => InitializeAttributesAsync(session, token));
             var query = new CustomerQuery { CreatedAfter = CreatedAfter is null ? (DateTimeOffset?)null : new DateTimeOffset(CreatedAfter.Value) };
             // A run limited to recent customers does not see every customer of a company: its other customers are re-read.
             var companies = session.NewCompanyCollector(coversAllCustomers: CreatedAfter is null);
-            using var runner = new SyncRunner(session.CustomerSync.WithCompanies(companies), ThrottleLimit, writer.Post, CancellationToken);
+            using var runner = new SyncRunner(session.CustomerSync.WithCompanies(companies), ThrottleLimit, writer.Post, CancellationToken)
+            {
+                StopOnFailure = stopsAtFirstError,
+            };
             Run(async token =>
             {
                 await runner.RunAsync(session.Stripe.ReadAsync(query, token)).ConfigureAwait(false);
@@ -139,18 +187,34 @@ namespace StripeIntercom.PowerShell.Commands
                     await CompanyPhase.RunAfterAsync(runner, session.Companies!, companies, writer.PostCompany, token).ConfigureAwait(false);
                 }
             });
-            return SyncRunOutcome.Of(runner);
+            var outcome = SyncRunOutcome.Of(runner);
+            if (!outcome.Cancelled) RunMilestones.Ended(logger, outcome.Summary);
+            return outcome;
         }
 
-        private SyncRunOutcome RunIncremental(SyncSession session, SyncResultWriter writer)
+        private SyncRunOutcome RunIncremental(SyncSession session, SyncResultWriter writer, CmdletLogger logger, bool stopsAtFirstError)
         {
             var statePath = GetUnresolvedProviderPathFromPSPath(StatePath);
-            var job = new IncrementalSyncJob(statePath, session.CustomerSync, ThrottleLimit, new CmdletLogger(this))
+            var workspace = RunMilestones.DescribeWorkspace(session.Connection.Info);
+            var whatIf = IsWhatIf;
+            var job = new IncrementalSyncJob(statePath, session.CustomerSync, ThrottleLimit, logger)
             {
-                SaveState = !IsWhatIf,
+                SaveState = !whatIf,
+                StopOnFailure = stopsAtFirstError,
                 ExpectedCustomers = count => writer.ExpectedCustomers = count,
                 Companies = session.Companies,
                 CompanyReported = writer.PostCompany,
+                // Asked once the run knows its mode and, for an incremental run, its count; before anything is written.
+                BeforeSync = async (start, token) =>
+                {
+                    if (!whatIf && !await Bridge.OnPipelineThread(() => ShouldProcess(DescribeRun(start, workspace, question: false), DescribeRun(start, workspace, question: true), "Confirm")).ConfigureAwait(false))
+                    {
+                        return false;
+                    }
+
+                    await InitializeAttributesAsync(session, token).ConfigureAwait(false);
+                    return true;
+                },
             };
             try
             {
@@ -163,27 +227,34 @@ namespace StripeIntercom.PowerShell.Commands
             }
         }
 
-        private void InitializeAttributes(SyncSession session)
+        /// <summary>"Sync 1,204 customers into workspace Acme (US)?" for an incremental run; what a full run covers otherwise.</summary>
+        private static string DescribeRun(RunStart start, string workspace, bool question)
         {
-            try
-            {
-                var results = Run(token => session.Synchronizer.AttributeInitializer.EnsureAsync(session.Synchronizer.Map, IsWhatIf, token));
-                if (session.Companies is { } companies)
-                {
-                    results = results.Concat(Run(token => companies.AttributeInitializer.EnsureAsync(companies.Map, IsWhatIf, token))).ToList();
-                }
+            var what = start.Customers is int count
+                ? $"{count.ToString("N0", CultureInfo.InvariantCulture)} changed Stripe customer{(count == 1 ? "" : "s")} (incremental run)"
+                : start.Mode == "Resumed"
+                    ? "the rest of an interrupted full sync (every Stripe customer after its checkpoint; the number is known only once they are read)"
+                    : "every Stripe customer (a full sync; the number is known only once they are read)";
+            return question
+                ? $"Sync {what} into Intercom {workspace}? {start.Reason}"
+                : $"Syncing {what} into Intercom {workspace}. {start.Reason}";
+        }
 
-                foreach (var result in results)
-                {
-                    if (result.Action == DataAttributeAction.Created || result.Action == DataAttributeAction.WouldCreate)
-                    {
-                        WriteVerbose($"Data attribute {result}");
-                    }
-                }
-            }
-            catch (Exception ex) when (ex is DataAttributeConflictException || ex is DataAttributeLimitException)
+        /// <summary>Creates the missing data attributes; called once the run is confirmed, so a declined run writes nothing.</summary>
+        private async Task InitializeAttributesAsync(SyncSession session, CancellationToken token)
+        {
+            var results = new List<DataAttributeResult>(await session.Synchronizer.AttributeInitializer.EnsureAsync(session.Synchronizer.Map, session.Synchronizer.Options.WhatIf, token).ConfigureAwait(false));
+            if (session.Companies is { } companies)
             {
-                ThrowTerminatingError(new ErrorRecord(ex, ex.GetType().Name.Replace("Exception", ""), ErrorCategory.InvalidData, null));
+                results.AddRange(await companies.AttributeInitializer.EnsureAsync(companies.Map, session.Synchronizer.Options.WhatIf, token).ConfigureAwait(false));
+            }
+
+            foreach (var result in results)
+            {
+                if (result.Action == DataAttributeAction.Created || result.Action == DataAttributeAction.WouldCreate)
+                {
+                    Bridge.Post(() => WriteVerbose($"Data attribute {result}"));
+                }
             }
         }
 

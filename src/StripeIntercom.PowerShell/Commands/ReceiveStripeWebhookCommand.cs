@@ -100,6 +100,15 @@ namespace StripeIntercom.PowerShell.Commands
                 return;
             }
 
+            // One question per delivery, before anything is read or written (-Confirm); -WhatIf keeps its per-contact lines.
+            if (!IsWhatIf && !ShouldProcess(
+                    $"Syncing Stripe customer {delivery.CustomerId} (event {delivery.EventId}, {delivery.Type}) into Intercom {RunMilestones.DescribeWorkspace(connection.Info)}.",
+                    $"Sync Stripe customer {delivery.CustomerId} (event {delivery.EventId}, {delivery.Type}) into Intercom {RunMilestones.DescribeWorkspace(connection.Info)}?",
+                    "Confirm"))
+            {
+                return;
+            }
+
             var map = AttributeMapParameters.BuildOrStop(this, Attribute, AttributeMap, ComputedAttribute);
             var options = SyncParameters.Options(IsWhatIf, Force, ContactLookupMode.PerCustomer, DeletedCustomerAction, ExternalIdMetadataKey, MergeLeads);
             using var session = new SyncSession(this, connection, map, options, SyncParameters.IntercomBudget(MaxRequestsPerWindow), ComputedAttribute is { Count: > 0 });

@@ -6,7 +6,10 @@ namespace StripeIntercom.PowerShell.Internal
 {
     /// <summary>
     /// Carries the library's log lines to PowerShell's streams: Debug and Trace to Write-Debug, Information to
-    /// Write-Verbose (each API call's method, path, status and duration), Warning and above to Write-Warning.
+    /// Write-Verbose (each API call's method, path, status and duration), Warning and above to Write-Warning. A run's
+    /// milestones (<see cref="RunMilestones"/>: connected, mode and why, events read, customers and companies done, how
+    /// it ended) go to the Information stream tagged <c>StripeIntercom.Milestone</c>, so -InformationAction Continue or a
+    /// transcript tells the run's story while -Verbose keeps the per-call lines.
     /// Errors that concern one customer reach the user as that customer's error record, not as a log line.
     /// A line logged during one customer's sync starts with that customer's id (<see cref="CustomerScope"/>): many
     /// customers sync at once, and their calls interleave.
@@ -14,6 +17,8 @@ namespace StripeIntercom.PowerShell.Internal
     internal sealed class CmdletLogger : ILogger
     {
         private readonly StripeIntercomCmdlet _cmdlet;
+
+        private static readonly string[] MilestoneTags = { RunMilestones.Tag };
 
         public CmdletLogger(StripeIntercomCmdlet cmdlet) => _cmdlet = cmdlet;
 
@@ -24,6 +29,12 @@ namespace StripeIntercom.PowerShell.Internal
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
             var message = formatter(state, exception);
+            if (RunMilestones.Is(eventId))
+            {
+                _cmdlet.Bridge.Post(() => _cmdlet.WriteInformation(message, MilestoneTags));
+                return;
+            }
+
             if (CustomerScope.CurrentCustomerId is { } customerId)
             {
                 message = customerId + ": " + message;

@@ -2,6 +2,7 @@ using System;
 using System.Management.Automation;
 using StripeIntercom.Intercom;
 using StripeIntercom.Resilience;
+using StripeIntercom.Runs;
 using StripeIntercom.Stripe;
 using StripeIntercom.Sync;
 
@@ -10,6 +11,21 @@ namespace StripeIntercom.PowerShell.Internal
     /// <summary>The one error record a stopped run ends with, by what stopped it.</summary>
     internal static class RunStopErrors
     {
+        /// <summary>
+        /// The error of a run stopped at its first failed customer (-ErrorAction Stop): names the customer and what went
+        /// wrong, where the run left its state, and what the next run will do.
+        /// </summary>
+        public static ErrorRecord ForFailedCustomer(CustomerSyncFailedException failed, SyncSummary summary, string nextRun)
+        {
+            var done = summary.Customers;
+            var message = $"{failed.Message} The run stopped at this first failed customer (-ErrorAction Stop), " +
+                $"after {done} customer{(done == 1 ? "" : "s")} reported. {nextRun}";
+            return new ErrorRecord(new InvalidOperationException(message, failed), "SyncFailed", ErrorCategory.NotSpecified, failed.CustomerId)
+            {
+                ErrorDetails = new ErrorDetails(message),
+            };
+        }
+
         public static ErrorRecord ToErrorRecord(Exception error)
         {
             switch (RunStoppingError.Find(error))

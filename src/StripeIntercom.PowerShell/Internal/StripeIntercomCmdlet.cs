@@ -21,6 +21,17 @@ namespace StripeIntercom.PowerShell.Internal
                 ? ((SwitchParameter)value).IsPresent
                 : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
 
+        /// <summary>
+        /// True when an error this cmdlet writes would stop it (-ErrorAction Stop, or $ErrorActionPreference = 'Stop' as
+        /// runbook guides advise): a run then stops at its first failed customer, saves its state and ends with one
+        /// terminating error instead of a non-terminating one that would throw in the middle of the writes.
+        /// </summary>
+        protected bool StopsAtFirstError =>
+            // The preference may hold a string ('Stop'), as a script assigns it.
+            LanguagePrimitives.TryConvertTo<ActionPreference>(
+                MyInvocation.BoundParameters.TryGetValue("ErrorAction", out var bound) ? bound : GetVariableValue("ErrorActionPreference"),
+                out var preference) && preference == ActionPreference.Stop;
+
         protected CancellationToken CancellationToken => Bridge.CancellationToken;
 
         protected override void BeginProcessing() => Bridge.BindToCurrentThread();

@@ -34,6 +34,13 @@ namespace StripeIntercom.PowerShell.Internal
             _progress = new ProgressTracker(cmdlet, ProgressActivityId, whatIf ? "Planning Intercom changes (WhatIf)" : "Syncing Stripe customers to Intercom");
         }
 
+        /// <summary>
+        /// The run stops at its first failed customer (-ErrorAction Stop): a failure is then not written as an error here
+        /// (under Stop that would throw in the middle of the run), but ends the cmdlet with one terminating error once the
+        /// run has saved its state.
+        /// </summary>
+        public bool StopsAtFirstError { get; set; }
+
         /// <summary>How many customers the run will report, when known (for percent and time left).</summary>
         public long? ExpectedCustomers { get; set; }
 
@@ -90,6 +97,8 @@ namespace StripeIntercom.PowerShell.Internal
 
             switch (result.Action)
             {
+                case SyncAction.Failed when StopsAtFirstError:
+                    break;
                 case SyncAction.Failed:
                     _cmdlet.WriteError(new ErrorRecord(
                         result.Exception ?? new InvalidOperationException(result.Error),

@@ -26,6 +26,7 @@ namespace StripeIntercom.PowerShell.Internal
             RateLimitBudget? intercomBudget, bool computedAttributes)
         {
             _cmdlet = cmdlet;
+            Connection = connection;
             _logger = new CmdletLogger(cmdlet);
             _computedAttributes = computedAttributes;
             Counters = new ResilienceCounters();
@@ -53,6 +54,9 @@ namespace StripeIntercom.PowerShell.Internal
 
         /// <summary>A collector for one run, or null without company sync.</summary>
         public CompanyCollector? NewCompanyCollector(bool coversAllCustomers) => Companies?.NewCollector(coversAllCustomers);
+
+        /// <summary>What the run is connected to (workspace, region, Stripe mode), for its confirmation and milestones.</summary>
+        public ServiceConnection Connection { get; }
 
         public ResilienceCounters Counters { get; }
         public StripeCustomerReader Stripe { get; }

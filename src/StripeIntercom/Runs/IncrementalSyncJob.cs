@@ -64,6 +64,17 @@ namespace StripeIntercom.Runs
         /// <summary>Told each company result, after the customers' results.</summary>
         public Action<CompanySyncResult>? CompanyReported { get; set; }
 
+        /// <summary>
+        /// Asked once the run knows what it will do (mode, reason, and for an incremental run how many customers) and
+        /// before it writes anything, the state file included; false ends the run with nothing done and the state as it
+        /// was (<see cref="SyncRunOutcome.Declined"/>). The cmdlets ask for confirmation here (-Confirm) and then create
+        /// the data attributes. An exception it throws ends the run the same way and goes to the caller.
+        /// </summary>
+        public Func<RunStart, CancellationToken, Task<bool>>? BeforeSync { get; set; }
+
+        /// <summary>Stops the run at its first failed customer (<see cref="SyncRunner.StopOnFailure"/>), after saving the state.</summary>
+        public bool StopOnFailure { get; set; }
+
         /// <exception cref="SyncAlreadyRunningException">Another run holds the state file.</exception>
         public async Task<SyncRunOutcome> RunAsync(Action<SyncResult>? onReported, CancellationToken cancellationToken)
         {
@@ -72,14 +83,22 @@ namespace StripeIntercom.Runs
                 var loaded = SyncStateStore.Load(_statePath);
                 var plan = IncrementalRunPlanner.Decide(loaded, _feed.IsTooOld);
                 var state = loaded.State ?? new SyncState();
+                SyncRunOutcome outcome;
                 if (plan.Mode == IncrementalRunMode.Incremental)
                 {
                     _logger.LogInformation("{Reason}", plan.Reason);
-                    return await SyncChangesAsync(plan, state, onReported, cancellationToken).ConfigureAwait(false);
+                    RunMilestones.Mode(_logger, "Incremental", plan.Reason);
+                    outcome = await SyncChangesAsync(plan, state, onReported, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    _logger.LogWarning("{Reason}", plan.Reason);
+                    RunMilestones.Mode(_logger, plan.Mode == IncrementalRunMode.ResumeFullSync ? "Resumed full sync" : "Full sync", plan.Reason);
+                    outcome = await SyncEverythingAsync(plan, state, onReported, cancellationToken).ConfigureAwait(false);
                 }
 
-                _logger.LogWarning("{Reason}", plan.Reason);
-                return await SyncEverythingAsync(plan, state, onReported, cancellationToken).ConfigureAwait(false);
+                if (!outcome.Declined) RunMilestones.Ended(_logger, outcome.Summary);
+                return outcome;
             }
         }
 
@@ -99,6 +118,13 @@ namespace StripeIntercom.Runs
             var ids = changes.Customers.Select(c => c.Id).Concat(state.RetryCustomerIds).Distinct(StringComparer.Ordinal).ToList();
             _logger.LogInformation("{Events} Stripe events since the cursor name {Customers} customers; {Retried} more are retried.",
                 changes.EventsRead, changes.Customers.Count, state.RetryCustomerIds.Count);
+            RunMilestones.EventsRead(_logger, changes.EventsRead, changes.Customers.Count, state.RetryCustomerIds.Count);
+            if (!await ProceedAsync(new RunStart("Incremental", plan.Reason, ids.Count), cancellationToken).ConfigureAwait(false))
+            {
+                // Nothing was written: the next run reads the same events again.
+                return Declined("Incremental", plan.Reason);
+            }
+
             ExpectedCustomers?.Invoke(ids.Count);
 
             var done = new HashSet<string>(StringComparer.Ordinal);
@@ -107,7 +133,8 @@ namespace StripeIntercom.Runs
             {
                 if (result.Action != SyncAction.Failed) lock (done) done.Add(result.CustomerId);
                 onReported?.Invoke(result);
-            }, cancellationToken);
+            }, cancellationToken)
+            { StopOnFailure = StopOnFailure };
             runner.Summary.Mode = "Incremental";
             runner.Summary.Note = plan.Reason;
             await runner.RunAsync(ids).ConfigureAwait(false);
@@ -120,18 +147,27 @@ namespace StripeIntercom.Runs
             state.CompleteIncremental(changes.NewCursor, DateTimeOffset.UtcNow);
             lock (done) state.RetryCustomerIds = ids.Where(id => !done.Contains(id)).ToList();
             Save(state);
+            string? nextRun = null;
             if (runner.IsStopped)
             {
-                runner.Summary.StopReason += $" The next run syncs the {state.RetryCustomerIds.Count} customer{(state.RetryCustomerIds.Count == 1 ? "" : "s")} not done.";
+                var retry = state.RetryCustomerIds.Count;
+                nextRun = $"The next run syncs the {retry} customer{(retry == 1 ? "" : "s")} not done"
+                    + (runner.StopError is CustomerSyncFailedException failed ? $", {failed.CustomerId} among them." : ".");
+                runner.Summary.StopReason += " " + nextRun;
             }
 
-            return SyncRunOutcome.Of(runner);
+            return WithNextRun(SyncRunOutcome.Of(runner), nextRun);
         }
 
         private async Task<SyncRunOutcome> SyncEverythingAsync(IncrementalRunPlan plan, SyncState state, Action<SyncResult>? onReported, CancellationToken cancellationToken)
         {
             var resuming = plan.Mode == IncrementalRunMode.ResumeFullSync;
             var mode = resuming ? "Resumed" : "Full";
+            if (!await ProceedAsync(new RunStart(mode, plan.Reason, null), cancellationToken).ConfigureAwait(false))
+            {
+                return Declined(mode, plan.Reason);
+            }
+
             if (!resuming)
             {
                 EventCursor cursor;
@@ -181,7 +217,8 @@ namespace StripeIntercom.Runs
                 }
 
                 onReported?.Invoke(result);
-            }, cancellationToken);
+            }, cancellationToken)
+            { StopOnFailure = StopOnFailure };
             runner.Summary.Mode = mode;
             runner.Summary.Note = plan.Reason;
 
@@ -191,6 +228,7 @@ namespace StripeIntercom.Runs
                 StartingAfter = plan.ResumeAfterCustomerId,
                 StartingAfterCreated = checkpoint.LastCustomerCreated is long at ? DateTimeOffset.FromUnixTimeSeconds(at) : (DateTimeOffset?)null,
             };
+            string? nextRun = null;
             try
             {
                 await runner.RunAsync(Tracked(_stripe.ReadAsync(query, cancellationToken), deleted, created)).ConfigureAwait(false);
@@ -205,7 +243,14 @@ namespace StripeIntercom.Runs
                 }
                 else
                 {
-                    runner.Summary.StopReason += $" The next run resumes the full sync after {checkpoint.LastCustomerId ?? "the start"}.";
+                    var failedCount = state.RetryCustomerIds.Count;
+                    nextRun = $"The next run resumes the full sync after {checkpoint.LastCustomerId ?? "the start"}."
+                        + (failedCount > 0
+                            ? $" The {failedCount} customer{(failedCount == 1 ? "" : "s")} that failed"
+                              + (runner.StopError is CustomerSyncFailedException failed ? $" ({failed.CustomerId} among them)" : "")
+                              + $" {(failedCount == 1 ? "is" : "are")} retried by the first incremental run after the full sync is done."
+                            : "");
+                    runner.Summary.StopReason += " " + nextRun;
                 }
             }
             finally
@@ -213,7 +258,7 @@ namespace StripeIntercom.Runs
                 Save(state);
             }
 
-            return SyncRunOutcome.Of(runner);
+            return WithNextRun(SyncRunOutcome.Of(runner), nextRun);
         }
 
         /// <summary>
@@ -237,6 +282,18 @@ namespace StripeIntercom.Runs
             }
 
             return notDone;
+        }
+
+        private async Task<bool> ProceedAsync(RunStart start, CancellationToken cancellationToken) =>
+            BeforeSync == null || await BeforeSync(start, cancellationToken).ConfigureAwait(false);
+
+        private SyncRunOutcome Declined(string mode, string note) =>
+            SyncRunOutcome.DeclinedRun(new SyncSummary { Mode = mode, Note = note, WhatIf = !SaveState });
+
+        private static SyncRunOutcome WithNextRun(SyncRunOutcome outcome, string? nextRun)
+        {
+            outcome.NextRun = nextRun;
+            return outcome;
         }
 
         private SyncRunOutcome StoppedBeforeStart(Exception error, string mode, string note)

@@ -21,6 +21,15 @@ namespace StripeIntercom.Runs
         /// <summary>The caller cancelled the run (Ctrl+C).</summary>
         public bool Cancelled { get; }
 
+        /// <summary>The run was declined before it wrote anything (<see cref="IncrementalSyncJob.BeforeSync"/> said no).</summary>
+        public bool Declined { get; private set; }
+
+        /// <summary>For a stopped run against a state file: what the next run will do, in words; null otherwise.</summary>
+        public string? NextRun { get; set; }
+
+        /// <summary>A run that did nothing because it was declined; the state file is as it was.</summary>
+        public static SyncRunOutcome DeclinedRun(SyncSummary summary) => new SyncRunOutcome(summary, null, cancelled: false) { Declined = true };
+
         /// <summary>How <paramref name="runner"/>'s run ended, once it has completed.</summary>
         public static SyncRunOutcome Of(SyncRunner runner) => new SyncRunOutcome(runner.Summary, runner.StopError, runner.WasCancelled);
     }

@@ -60,6 +60,14 @@ namespace StripeIntercom.Runs
         /// <summary>The error that stopped the run (run-stopping, or a failing source); null when it was not stopped by one.</summary>
         public Exception? StopError { get; private set; }
 
+        /// <summary>
+        /// Stops the run at the first customer reported as failed (the cmdlets' <c>-ErrorAction Stop</c>): that result is
+        /// reported, the run then stops like any other stop, and <see cref="StopError"/> is a
+        /// <see cref="CustomerSyncFailedException"/> naming the customer. Off by default: a failed customer is reported
+        /// and the rest go on.
+        /// </summary>
+        public bool StopOnFailure { get; set; }
+
         /// <summary>True once the run stopped early, whatever the cause.</summary>
         public bool IsStopped => _stop.IsCancellationRequested;
 
@@ -304,6 +312,10 @@ namespace StripeIntercom.Runs
                 {
                     Summary.Add(result);
                     _onReported?.Invoke(result);
+                    if (StopOnFailure && result.Action == SyncAction.Failed)
+                    {
+                        Stop(new CustomerSyncFailedException(result));
+                    }
                 }
             }
         }
