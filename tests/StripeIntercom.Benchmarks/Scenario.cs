@@ -50,7 +50,7 @@ internal sealed class Scenario
     {
         string[] flags =
         [
-            "--customers", Inv(Customers), "--seed", "42", "--stripe-rps", Inv(o.StripeRps),
+            "--customers", Inv(Customers), "--seed", "42", "--billing-shapes", "--stripe-rps", Inv(o.StripeRps),
             "--intercom-latency-ms", Inv(LatencyMs), "--intercom-latency-jitter-ms", Inv(JitterMs),
             "--intercom-window-limit", Inv(UnreachedFakeLimit ?? WindowLimit), "--search-lag-seconds", "2",
             "--synthetic-contacts", Inv(SyntheticContacts),
