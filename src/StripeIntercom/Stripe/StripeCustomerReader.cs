@@ -193,7 +193,7 @@ namespace StripeIntercom.Stripe
             if (customer.Deleted == true) return CustomerProfileMapper.Deleted(customer, _livemodeKey);
             var subscriptions = (await SubscriptionsOfPageAsync(new[] { customer }, cancellationToken).ConfigureAwait(false))[customer.Id];
             var lastCanceled = subscriptions.Count == 0
-                ? await CanceledFor(new CustomerQuery { First = 1 }).LastOfAsync(customer.Id, cancellationToken).ConfigureAwait(false)
+                ? await Canceled(listAll: false).LastOfAsync(customer.Id, cancellationToken).ConfigureAwait(false)
                 : null;
             return CustomerProfileMapper.Map(customer, subscriptions, lastCanceled, _catalog, _logger);
         }
@@ -208,9 +208,11 @@ namespace StripeIntercom.Stripe
         /// customers, a call per churned customer for a read of a few (an email, a first page or less).
         /// </summary>
         private CanceledSubscriptions CanceledFor(CustomerQuery query) =>
+            Canceled(listAll: query.Email == null && (query.First == null || query.First > PageSize), query.CreatedAfter);
+
+        private CanceledSubscriptions Canceled(bool listAll, DateTimeOffset? createdAfter = null) =>
             new CanceledSubscriptions(
-                (options, token) => SendAsync(() => _subscriptions.ListAsync(options, null, token)), _catalog, _logger,
-                listAll: query.Email == null && (query.First == null || query.First > PageSize), createdAfter: query.CreatedAfter);
+                (options, token) => SendAsync(() => _subscriptions.ListAsync(options, null, token)), _catalog, _logger, listAll, createdAfter);
 
         /// <summary>
         /// Each customer's subscriptions: the embedded list, or, where Stripe cut it (has_more), a full subscriptions listing for
