@@ -147,7 +147,23 @@ function Install-ContractProxy {
     finally { Pop-Location }
 }
 
+function Test-CodeStyle {
+    <# The .editorconfig stays applied: dotnet format changes nothing, and no C# line is longer than the limit. #>
+    & dotnet format (Join-Path $root 'StripeIntercom.sln') --verify-no-changes --no-restore
+    $formatExit = $LASTEXITCODE
+    $limit = 120
+    $long = @(Get-ChildItem (Join-Path $root 'src'), (Join-Path $root 'tests') -Recurse -Filter *.cs |
+        Where-Object { $_.FullName -notmatch '[\\/](bin|obj)[\\/]' } |
+        Select-String -Pattern "^.{$($limit + 1),}" |
+        ForEach-Object { "$([IO.Path]::GetRelativePath($root, $_.Path)):$($_.LineNumber) is $($_.Line.Length) characters" })
+    $long | Select-Object -First 20 | ForEach-Object { Write-Host $_ }
+    if ($long.Count) { Write-Host "$($long.Count) C# lines are over $limit characters (.editorconfig max_line_length)." }
+    if ($formatExit -ne 0) { Write-Host 'dotnet format found code the .editorconfig would change: run dotnet format StripeIntercom.sln.' }
+    return ($formatExit -eq 0 -and -not $long.Count)
+}
+
 function Invoke-Test {
+    $styleApplied = Test-CodeStyle
     Install-ContractProxy
     New-Item -ItemType Directory -Path $testResults -Force | Out-Null
     Get-ChildItem $testResults -File | Remove-Item -Force
@@ -178,9 +194,10 @@ function Invoke-Test {
     }
     if ($pesterExit -ne 0 -and $pester.Failed -eq 0) { $pester.Failed = 1 }
 
-    $passed = $xunit.Passed + $pester.Passed
-    $failed = $xunit.Failed + $pester.Failed
-    Write-Host "xunit: $($xunit.Passed) passed, $($xunit.Failed) failed; Pester: $($pester.Passed) passed, $($pester.Failed) failed"
+    $style = @{ Passed = [int]$styleApplied; Failed = [int](-not $styleApplied) }
+    $passed = $xunit.Passed + $pester.Passed + $style.Passed
+    $failed = $xunit.Failed + $pester.Failed + $style.Failed
+    Write-Host "xunit: $($xunit.Passed) passed, $($xunit.Failed) failed; Pester: $($pester.Passed) passed, $($pester.Failed) failed; code style: $(if ($styleApplied) { 'applied' } else { 'not applied (1 failed)' })"
     Write-Host "Tests: $passed passed, $failed failed"
     if ($failed -gt 0 -or ($passed -eq 0)) { exit 1 }
 }

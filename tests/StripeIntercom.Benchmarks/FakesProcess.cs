@@ -32,7 +32,11 @@ internal sealed class FakesProcess : IAsyncDisposable
     public static async Task<FakesProcess> StartAsync(string fakesDir, IEnumerable<string> flags)
     {
         var dll = Path.Combine(fakesDir, "StripeIntercom.Fakes.dll");
-        if (!File.Exists(dll)) throw new FileNotFoundException($"Fakes not found at {dll}; run the Build task first (it publishes them to out/fakes).", dll);
+        if (!File.Exists(dll))
+        {
+            throw new FileNotFoundException($"Fakes not found at {dll}; run the Build task first (it publishes them to out/fakes).", dll);
+        }
+
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardInput = true,
@@ -41,7 +45,11 @@ internal sealed class FakesProcess : IAsyncDisposable
             UseShellExecute = false,
         };
         start.ArgumentList.Add(dll);
-        foreach (var flag in flags) start.ArgumentList.Add(flag);
+        foreach (var flag in flags)
+        {
+            start.ArgumentList.Add(flag);
+        }
+
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the fakes.");
         var line = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromMinutes(10))
             ?? throw new InvalidOperationException("The fakes exited before printing their URLs.");
@@ -75,7 +83,11 @@ internal sealed class FakesProcess : IAsyncDisposable
         int contacts = 0, withoutExternalId = 0;
         foreach (var contact in doc.RootElement.GetProperty("data").EnumerateArray())
         {
-            if (contact.TryGetProperty("archived", out var archived) && archived.ValueKind == JsonValueKind.True) continue;
+            if (contact.TryGetProperty("archived", out var archived) && archived.ValueKind == JsonValueKind.True)
+            {
+                continue;
+            }
+
             contacts++;
             var externalId = contact.TryGetProperty("external_id", out var e) && e.ValueKind == JsonValueKind.String ? e.GetString() : null;
             if (externalId is null) { withoutExternalId++; continue; }
@@ -96,7 +108,11 @@ internal sealed class FakesProcess : IAsyncDisposable
         foreach (var company in doc.RootElement.GetProperty("data").EnumerateArray())
         {
             companies++;
-            if (company.GetProperty("contact_ids").GetArrayLength() > 0) attached++;
+            if (company.GetProperty("contact_ids").GetArrayLength() > 0)
+            {
+                attached++;
+            }
+
             var id = company.GetProperty("company_id").GetString()!;
             counts[id] = counts.GetValueOrDefault(id) + 1;
         }

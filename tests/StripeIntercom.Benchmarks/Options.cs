@@ -60,7 +60,11 @@ internal sealed class Options
                 default: throw new ArgumentException($"Unknown option {args[i]}\n{Usage}");
             }
         }
-        if (o.Budget is not ("fake" or "default")) throw new ArgumentException("--budget is fake or default");
+        if (o.Budget is not ("fake" or "default"))
+        {
+            throw new ArgumentException("--budget is fake or default");
+        }
+
         return o;
     }
 

@@ -9,7 +9,10 @@ using StripeIntercom.Benchmarks;
 // counters and contacts; the sync itself runs in a child process of this program (--child) so its wall time,
 // client counters and peak working set are the sync's alone.
 var options = Options.Parse(args);
-if (options.Child) return await SyncRun.MainAsync(options);
+if (options.Child)
+{
+    return await SyncRun.MainAsync(options);
+}
 
 options.Fakes ??= Path.Combine(FindRepoRoot(), "out", "fakes");
 var scenarios = Scenario.All(options);
@@ -33,13 +36,23 @@ foreach (var scenario in scenarios)
 var report = Table.Report(rows, options);
 Console.WriteLine();
 Console.WriteLine(report);
-if (options.ResultsFile is not null) await File.WriteAllTextAsync(options.ResultsFile, report);
+if (options.ResultsFile is not null)
+{
+    await File.WriteAllTextAsync(options.ResultsFile, report);
+}
+
 return rows.All(r => r.Passed) ? 0 : 1;
 
 static string FindRepoRoot()
 {
     for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        if (File.Exists(Path.Combine(dir.FullName, "StripeIntercom.sln"))) return dir.FullName;
+    {
+        if (File.Exists(Path.Combine(dir.FullName, "StripeIntercom.sln")))
+        {
+            return dir.FullName;
+        }
+    }
+
     return Directory.GetCurrentDirectory();
 }
 
@@ -113,13 +126,19 @@ namespace StripeIntercom.Benchmarks
             {
                 sb.AppendLine($"- {r.Scenario}: budget {r.Budget}; actions {r.Actions}; Intercom writes {N((int)r.IntercomWrites)}; sampled peak WS {F(r.SampledPeak / 1048576.0, 0)} MB" +
                               (r.Passed ? "" : "; TARGET NOT MET"));
-                foreach (var note in r.Notes) sb.AppendLine("  - " + note);
+                foreach (var note in r.Notes)
+                {
+                    sb.AppendLine("  - " + note);
+                }
             }
             var first = rows.FirstOrDefault(r => r.Scenario == "first");
             var memory = rows.FirstOrDefault(r => r.Scenario == "memory");
             if (first is not null && memory is not null)
+            {
                 sb.AppendLine($"- memory growth: {N(first.Customers)} -> {N(memory.Customers)} customers, peak WS {F(first.PeakWorkingSet / 1048576.0, 0)} -> {F(memory.PeakWorkingSet / 1048576.0, 0)} MB " +
                               $"(+{F((memory.PeakWorkingSet - first.PeakWorkingSet) / 1048576.0, 0)} MB, {F((double)memory.PeakWorkingSet / first.PeakWorkingSet, 2)}x)");
+            }
+
             return sb.ToString();
         }
 

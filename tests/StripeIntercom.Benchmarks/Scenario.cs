@@ -62,7 +62,10 @@ internal sealed class Scenario
         {
             Console.WriteLine("   preparing: unmeasured first sync");
             var setup = await RunChildAsync(o, fakes, ClientBudgetLimit, SyncCompany);
-            if (setup.FailedFinal > 0) row.Notes.Add($"preparation left {setup.FailedFinal} failed");
+            if (setup.FailedFinal > 0)
+            {
+                row.Notes.Add($"preparation left {setup.FailedFinal} failed");
+            }
         }
         if (ChangeCount > 0)
         {
@@ -114,10 +117,16 @@ internal sealed class Scenario
         // The generator deletes a few of the customers it makes; the live ones are what a sync must cover.
         row.Customers = result.Profiles;
         row.Notes.Add($"fake Stripe generated {Customers:N0} customers, {result.Profiles:N0} live (the reader yielded them, each synced)");
-        if (census.WithoutExternalId > 0) row.Notes.Add($"{census.WithoutExternalId} contacts without external_id");
+        if (census.WithoutExternalId > 0)
+        {
+            row.Notes.Add($"{census.WithoutExternalId} contacts without external_id");
+        }
+
         row.Notes.Add($"client-side logical calls (the clients count above the retry handler, so retries excluded): Intercom {result.IntercomClientCalls}, Stripe {result.StripeClientCalls}; Intercom connection failures {result.IntercomConnectionFailures}");
         if (result.FailedFirstPass > 0)
+        {
             row.Notes.Add($"{result.FailedFirstPass} customers failed after the handlers' retries and were re-run once; {result.FailedFinal} still failed. Samples: {string.Join(" | ", result.FailureSamples)}");
+        }
 
         if (SyncCompany)
         {
@@ -128,7 +137,10 @@ internal sealed class Scenario
                           $"Intercom calls per customer {perCustomer:0.000} (target <= {target.ToString(CultureInfo.InvariantCulture)}), writes {row.IntercomWrites:N0}");
             row.Passed = companies.Companies == row.Customers && companies.Attached == row.Customers && companies.DuplicateCompanyIds == 0
                          && perCustomer <= target && (!Prepopulate || row.IntercomWrites == 0);
-            if (!row.Passed) return row;
+            if (!row.Passed)
+            {
+                return row;
+            }
         }
 
         // Targets: no failures and no duplicates anywhere, one contact per customer; >= 90 % of the window on the
@@ -153,20 +165,35 @@ internal sealed class Scenario
                      "--intercom-url", fakes.IntercomUrl.ToString(), "--intercom-token", fakes.IntercomToken,
                      "--writers", Inv(o.Writers), "--budget", budgetLimit is null ? o.Budget : "fake", "--budget-limit", Inv(budgetLimit ?? o.BudgetLimit),
                  })
+        {
             start.ArgumentList.Add(arg);
-        if (syncCompany) start.ArgumentList.Add("--sync-company");
+        }
+
+        if (syncCompany)
+        {
+            start.ArgumentList.Add("--sync-company");
+        }
+
         start.Environment["DOTNET_gcServer"] = "0";
         using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the sync process.");
         SyncRunResult? result = null;
         while (await process.StandardOutput.ReadLineAsync() is { } line)
         {
             if (line.StartsWith(SyncRun.ResultPrefix, StringComparison.Ordinal))
+            {
                 result = JsonSerializer.Deserialize<SyncRunResult>(line[SyncRun.ResultPrefix.Length..]);
+            }
             else
+            {
                 Console.WriteLine("   | " + line);
+            }
         }
         await process.WaitForExitAsync();
-        if (process.ExitCode != 0 || result is null) throw new InvalidOperationException($"The sync process failed (exit code {process.ExitCode}).");
+        if (process.ExitCode != 0 || result is null)
+        {
+            throw new InvalidOperationException($"The sync process failed (exit code {process.ExitCode}).");
+        }
+
         return result;
     }
 }
@@ -217,7 +244,10 @@ internal static class FaultInjector
                     await fakes.IntercomAsync("faults", route is null ? new { kind, count = 1 } : (object)new { kind, count = 1, route });
                     report.IntercomArmed[kind] = report.IntercomArmed.GetValueOrDefault(kind) + 1;
                 }
-                if (due > 0) armed += due;
+                if (due > 0)
+                {
+                    armed += due;
+                }
 
                 // Stripe is read in bursts (a page when the writers need more), so a fault is armed only once the
                 // previous ones had requests to fire on: queued faults must not pile up into one long outage.

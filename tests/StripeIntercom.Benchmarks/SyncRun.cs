@@ -76,7 +76,10 @@ internal static class SyncRun
         void Count(SyncResult r, string prefix)
         {
             actions[prefix + r.Action] = actions.GetValueOrDefault(prefix + r.Action) + 1;
-            if (r.Action == SyncAction.Failed) failed.Add((r.CustomerId, r.Error ?? "(no reason)"));
+            if (r.Action == SyncAction.Failed)
+            {
+                failed.Add((r.CustomerId, r.Error ?? "(no reason)"));
+            }
         }
 
         // -SyncCompany: the company phase after the customers, as Invoke-StripeIntercomSync runs it on a full run.
@@ -97,11 +100,17 @@ internal static class SyncRun
                 await CompanyPhase.RunAfterAsync(runner, companies, collector!, r =>
                 {
                     actions["Company" + r.Action] = actions.GetValueOrDefault("Company" + r.Action) + 1;
-                    if (r.Action == CompanySyncAction.Failed) companyFailures.Add(r.Error ?? r.CompanyId);
+                    if (r.Action == CompanySyncAction.Failed)
+                    {
+                        companyFailures.Add(r.Error ?? r.CompanyId);
+                    }
                 }, CancellationToken.None);
             }
 
-            if (runner.StopError is { } stop) throw new InvalidOperationException("The measured run stopped: " + stop.Message, stop);
+            if (runner.StopError is { } stop)
+            {
+                throw new InvalidOperationException("The measured run stopped: " + stop.Message, stop);
+            }
         }
 
         // Customers that failed after the handlers' retries get one more chance, as the next scheduled run would
@@ -165,7 +174,10 @@ internal sealed class WorkingSetSampler
             {
                 self.Refresh();
                 var ws = self.WorkingSet64;
-                if (ws > Interlocked.Read(ref _max)) Interlocked.Exchange(ref _max, ws);
+                if (ws > Interlocked.Read(ref _max))
+                {
+                    Interlocked.Exchange(ref _max, ws);
+                }
             }
             while (await timer.WaitForNextTickAsync(_stop.Token).AsTask().ContinueWith(t => !t.IsCanceled && t.Result));
         });

@@ -1,12 +1,11 @@
 using System.Text.Json;
-using StripeIntercom.Fakes.Intercom;
-using StripeIntercom.Fakes.Stripe;
-
 // Standalone fakes for the Pester tests and the demo: starts fake Stripe and fake Intercom on loopback,
 // prints one JSON line with their base URLs and credentials, and runs until stdin closes or Ctrl+C.
 // Options (all optional): --customers N --seed N --latency-ms N --stripe-key K --intercom-token T
 // --app-workspace N: the app's N users already in Intercom (see FakeAppWorkspace).
 using StripeIntercom.Fakes;
+using StripeIntercom.Fakes.Intercom;
+using StripeIntercom.Fakes.Stripe;
 
 var stripe = await FakeStripeServer.StartAsync(FakeStripeOptions.FromArgs(args));
 var intercom = await FakeIntercomServer.StartAsync(FakeIntercomOptions.FromArgs(args));

@@ -5,55 +5,54 @@ using StripeIntercom.Connection;
 using StripeIntercom.Intercom;
 using StripeIntercom.PowerShell.Internal;
 
-namespace StripeIntercom.PowerShell.Commands
+namespace StripeIntercom.PowerShell.Commands;
+
+/// <summary>Checks the Stripe key and the Intercom token, then keeps the connection for the session.</summary>
+[Cmdlet(VerbsCommunications.Connect, "StripeIntercom")]
+[OutputType(typeof(ConnectionInfo))]
+public sealed class ConnectStripeIntercomCommand : StripeIntercomCmdlet
 {
-    /// <summary>Checks the Stripe key and the Intercom token, then keeps the connection for the session.</summary>
-    [Cmdlet(VerbsCommunications.Connect, "StripeIntercom")]
-    [OutputType(typeof(ConnectionInfo))]
-    public sealed class ConnectStripeIntercomCommand : StripeIntercomCmdlet
+    [Parameter]
+    public SecureString? StripeApiKey { get; set; }
+
+    [Parameter]
+    public SecureString? IntercomAccessToken { get; set; }
+
+    [Parameter]
+    public IntercomRegion IntercomRegion { get; set; }
+
+    [Parameter]
+    public Uri? StripeApiBase { get; set; }
+
+    [Parameter]
+    public Uri? IntercomApiBase { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? EnvFile { get; set; }
+
+    protected override void ProcessRecord()
     {
-        [Parameter]
-        public SecureString? StripeApiKey { get; set; }
-
-        [Parameter]
-        public SecureString? IntercomAccessToken { get; set; }
-
-        [Parameter]
-        public IntercomRegion IntercomRegion { get; set; }
-
-        [Parameter]
-        public Uri? StripeApiBase { get; set; }
-
-        [Parameter]
-        public Uri? IntercomApiBase { get; set; }
-
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? EnvFile { get; set; }
-
-        protected override void ProcessRecord()
+        ConnectionOptions options;
+        try
         {
-            ConnectionOptions options;
-            try
+            options = new ConnectionOptions
             {
-                options = new ConnectionOptions
-                {
-                    StripeApiKey = StripeApiKey.ToPlainText(),
-                    IntercomAccessToken = IntercomAccessToken.ToPlainText(),
-                    StripeApiBase = StripeApiBase,
-                    IntercomApiBase = IntercomApiBase,
-                    IntercomRegion = MyInvocation.BoundParameters.ContainsKey(nameof(IntercomRegion)) ? IntercomRegion : (IntercomRegion?)null,
-                }.WithDefaultsFrom(
-                    Environment.GetEnvironmentVariables(),
-                    EnvFile is null ? null : GetUnresolvedProviderPathFromPSPath(EnvFile));
-            }
-            catch (Exception ex) when (ex is FormatException || ex is System.IO.IOException)
-            {
-                ThrowTerminatingError(new ErrorRecord(ex, "InvalidConnectionSettings", ErrorCategory.InvalidArgument, EnvFile));
-                return;
-            }
-
-            WriteObject(ModuleSession.Open(this, options).Info);
+                StripeApiKey = StripeApiKey.ToPlainText(),
+                IntercomAccessToken = IntercomAccessToken.ToPlainText(),
+                StripeApiBase = StripeApiBase,
+                IntercomApiBase = IntercomApiBase,
+                IntercomRegion = MyInvocation.BoundParameters.ContainsKey(nameof(IntercomRegion)) ? IntercomRegion : (IntercomRegion?)null,
+            }.WithDefaultsFrom(
+                Environment.GetEnvironmentVariables(),
+                EnvFile is null ? null : GetUnresolvedProviderPathFromPSPath(EnvFile));
         }
+        catch (Exception ex) when (ex is FormatException || ex is System.IO.IOException)
+        {
+            ThrowTerminatingError(new ErrorRecord(ex, "InvalidConnectionSettings", ErrorCategory.InvalidArgument, EnvFile));
+            return;
+        }
+
+        WriteObject(ModuleSession.Open(this, options).Info);
     }
 }

@@ -7,152 +7,151 @@ using StripeIntercom.PowerShell.Internal;
 using StripeIntercom.Stripe;
 using StripeIntercom.Sync;
 
-namespace StripeIntercom.PowerShell.Commands
+namespace StripeIntercom.PowerShell.Commands;
+
+/// <summary>
+/// Gets Intercom contacts by Stripe customer id (external_id, else the link attribute), by the profiles themselves,
+/// by email or by contact id.
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "IntercomContact", DefaultParameterSetName = ByCustomerIdSet)]
+[OutputType(typeof(IntercomContact))]
+public sealed class GetIntercomContactCommand : StripeIntercomCmdlet
 {
-    /// <summary>
-    /// Gets Intercom contacts by Stripe customer id (external_id, else the link attribute), by the profiles themselves,
-    /// by email or by contact id.
-    /// </summary>
-    [Cmdlet(VerbsCommon.Get, "IntercomContact", DefaultParameterSetName = ByCustomerIdSet)]
-    [OutputType(typeof(IntercomContact))]
-    public sealed class GetIntercomContactCommand : StripeIntercomCmdlet
+    private const string ByCustomerIdSet = "ByCustomerId";
+    private const string ByProfileSet = "ByProfile";
+    private const string ByEmailSet = "ByEmail";
+    private const string ByIdSet = "ById";
+
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByCustomerIdSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("ExternalId")]
+    [ValidateNotNullOrEmpty]
+    public string[] CustomerId { get; set; } = Array.Empty<string>();
+
+    /// <summary>Profiles from Get-StripeCustomerProfile: each is looked up by its Stripe customer id, never as a contact id.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = ByProfileSet, ValueFromPipeline = true)]
+    [ValidateNotNull]
+    public CustomerProfile[] InputObject { get; set; } = Array.Empty<CustomerProfile>();
+
+    [Parameter(Mandatory = true, ParameterSetName = ByEmailSet)]
+    [ValidateNotNullOrEmpty]
+    public string[] Email { get; set; } = Array.Empty<string>();
+
+    [Parameter(Mandatory = true, ParameterSetName = ByIdSet, ValueFromPipelineByPropertyName = true)]
+    [Alias("ContactId")]
+    [ValidateNotNullOrEmpty]
+    public string[] Id { get; set; } = Array.Empty<string>();
+
+    private IntercomClient? _client;
+
+    protected override void BeginProcessing()
     {
-        private const string ByCustomerIdSet = "ByCustomerId";
-        private const string ByProfileSet = "ByProfile";
-        private const string ByEmailSet = "ByEmail";
-        private const string ByIdSet = "ById";
+        base.BeginProcessing();
+        _client = ModuleSession.Require(this).CreateIntercomClient(new CmdletLogger(this));
+    }
 
-        [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByCustomerIdSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("ExternalId")]
-        [ValidateNotNullOrEmpty]
-        public string[] CustomerId { get; set; } = Array.Empty<string>();
-
-        /// <summary>Profiles from Get-StripeCustomerProfile: each is looked up by its Stripe customer id, never as a contact id.</summary>
-        [Parameter(Mandatory = true, ParameterSetName = ByProfileSet, ValueFromPipeline = true)]
-        [ValidateNotNull]
-        public CustomerProfile[] InputObject { get; set; } = Array.Empty<CustomerProfile>();
-
-        [Parameter(Mandatory = true, ParameterSetName = ByEmailSet)]
-        [ValidateNotNullOrEmpty]
-        public string[] Email { get; set; } = Array.Empty<string>();
-
-        [Parameter(Mandatory = true, ParameterSetName = ByIdSet, ValueFromPipelineByPropertyName = true)]
-        [Alias("ContactId")]
-        [ValidateNotNullOrEmpty]
-        public string[] Id { get; set; } = Array.Empty<string>();
-
-        private IntercomClient? _client;
-
-        protected override void BeginProcessing()
+    protected override void ProcessRecord()
+    {
+        switch (ParameterSetName)
         {
-            base.BeginProcessing();
-            _client = ModuleSession.Require(this).CreateIntercomClient(new CmdletLogger(this));
+            case ByCustomerIdSet:
+                foreach (var customerId in CustomerId)
+                {
+                    WriteContactsOfCustomer(customerId);
+                }
+
+                break;
+            case ByProfileSet:
+                foreach (var profile in InputObject)
+                {
+                    WriteContactsOfCustomer(profile.Id);
+                }
+
+                break;
+            case ByEmailSet:
+                foreach (var email in Email)
+                {
+                    var page = Run(token => _client!.SearchContactsAsync(IntercomSearchQuery.Field("email", "=", email), cancellationToken: token));
+                    if (page.Contacts.Count == 0)
+                    {
+                        WriteContactOrNotFound(null, $"No Intercom contact has the email '{email}' (search can lag a few minutes behind new contacts).", email);
+                    }
+
+                    foreach (var contact in page.Contacts)
+                    {
+                        WriteObject(ToOutput(contact));
+                    }
+                }
+
+                break;
+            default:
+                foreach (var id in Id)
+                {
+                    IntercomContact? contact = null;
+                    try
+                    {
+                        contact = Run(token => _client!.GetContactAsync(id, token));
+                    }
+                    catch (IntercomApiException ex) when ((int)ex.StatusCode == 404)
+                    {
+                    }
+
+                    WriteContactOrNotFound(contact, $"No Intercom contact has the id '{id}'.", id);
+                }
+
+                break;
+        }
+    }
+
+    protected override void ReleaseResources() => _client?.Dispose();
+
+    private void WriteContactOrNotFound(IntercomContact? contact, string notFound, string target)
+    {
+        if (contact is null)
+        {
+            WriteError(new ErrorRecord(new ItemNotFoundException(notFound), "ContactNotFound", ErrorCategory.ObjectNotFound, target));
+            return;
         }
 
-        protected override void ProcessRecord()
+        WriteObject(ToOutput(contact));
+    }
+
+    /// <summary>
+    /// The contact whose external_id is the customer id; else, as the app may give its users its own external_id, the
+    /// contacts whose link attribute (stripe_customer_id) is that id, found by search.
+    /// </summary>
+    private void WriteContactsOfCustomer(string customerId)
+    {
+        var contact = Run(token => _client!.FindContactByExternalIdAsync(customerId, token));
+        if (contact is not null)
         {
-            switch (ParameterSetName)
-            {
-                case ByCustomerIdSet:
-                    foreach (var customerId in CustomerId)
-                    {
-                        WriteContactsOfCustomer(customerId);
-                    }
-
-                    break;
-                case ByProfileSet:
-                    foreach (var profile in InputObject)
-                    {
-                        WriteContactsOfCustomer(profile.Id);
-                    }
-
-                    break;
-                case ByEmailSet:
-                    foreach (var email in Email)
-                    {
-                        var page = Run(token => _client!.SearchContactsAsync(IntercomSearchQuery.Field("email", "=", email), cancellationToken: token));
-                        if (page.Contacts.Count == 0)
-                        {
-                            WriteContactOrNotFound(null, $"No Intercom contact has the email '{email}' (search can lag a few minutes behind new contacts).", email);
-                        }
-
-                        foreach (var contact in page.Contacts)
-                        {
-                            WriteObject(ToOutput(contact));
-                        }
-                    }
-
-                    break;
-                default:
-                    foreach (var id in Id)
-                    {
-                        IntercomContact? contact = null;
-                        try
-                        {
-                            contact = Run(token => _client!.GetContactAsync(id, token));
-                        }
-                        catch (IntercomApiException ex) when ((int)ex.StatusCode == 404)
-                        {
-                        }
-
-                        WriteContactOrNotFound(contact, $"No Intercom contact has the id '{id}'.", id);
-                    }
-
-                    break;
-            }
-        }
-
-        protected override void ReleaseResources() => _client?.Dispose();
-
-        private void WriteContactOrNotFound(IntercomContact? contact, string notFound, string target)
-        {
-            if (contact is null)
-            {
-                WriteError(new ErrorRecord(new ItemNotFoundException(notFound), "ContactNotFound", ErrorCategory.ObjectNotFound, target));
-                return;
-            }
-
             WriteObject(ToOutput(contact));
+            return;
         }
 
-        /// <summary>
-        /// The contact whose external_id is the customer id; else, as the app may give its users its own external_id, the
-        /// contacts whose link attribute (stripe_customer_id) is that id, found by search.
-        /// </summary>
-        private void WriteContactsOfCustomer(string customerId)
+        var link = AttributeMap.Default.LinkAttributeName;
+        var page = Run(token => _client!.SearchContactsAsync(IntercomSearchQuery.Field("custom_attributes." + link, "=", customerId), cancellationToken: token));
+        if (page.Contacts.Count == 0)
         {
-            var contact = Run(token => _client!.FindContactByExternalIdAsync(customerId, token));
-            if (contact is not null)
-            {
-                WriteObject(ToOutput(contact));
-                return;
-            }
-
-            var link = AttributeMap.Default.LinkAttributeName;
-            var page = Run(token => _client!.SearchContactsAsync(IntercomSearchQuery.Field("custom_attributes." + link, "=", customerId), cancellationToken: token));
-            if (page.Contacts.Count == 0)
-            {
-                WriteContactOrNotFound(null,
-                    $"No Intercom contact has external_id '{customerId}' or {link} '{customerId}' (search can lag a few minutes behind new contacts).", customerId);
-            }
-
-            foreach (var found in page.Contacts)
-            {
-                WriteObject(ToOutput(found));
-            }
+            WriteContactOrNotFound(null,
+                $"No Intercom contact has external_id '{customerId}' or {link} '{customerId}' (search can lag a few minutes behind new contacts).", customerId);
         }
 
-        /// <summary>
-        /// The contact, with its custom attributes as plain values in an Attributes object (one property per attribute),
-        /// which Select-Object, Format-* and Export-Csv read as they read any object.
-        /// </summary>
-        private static PSObject ToOutput(IntercomContact contact)
+        foreach (var found in page.Contacts)
         {
-            var attributes = ContactAttributes.Create(contact.CustomAttributes.Select(pair =>
-                new KeyValuePair<string, object?>(pair.Key, IntercomCustomAttributes.ToPlain(pair.Value))));
-            var output = PSObject.AsPSObject(contact);
-            output.Properties.Add(new PSNoteProperty("Attributes", attributes));
-            return output;
+            WriteObject(ToOutput(found));
         }
+    }
+
+    /// <summary>
+    /// The contact, with its custom attributes as plain values in an Attributes object (one property per attribute),
+    /// which Select-Object, Format-* and Export-Csv read as they read any object.
+    /// </summary>
+    private static PSObject ToOutput(IntercomContact contact)
+    {
+        var attributes = ContactAttributes.Create(contact.CustomAttributes.Select(pair =>
+            new KeyValuePair<string, object?>(pair.Key, IntercomCustomAttributes.ToPlain(pair.Value))));
+        var output = PSObject.AsPSObject(contact);
+        output.Properties.Add(new PSNoteProperty("Attributes", attributes));
+        return output;
     }
 }

@@ -3,89 +3,88 @@ using System.Management.Automation;
 using StripeIntercom.PowerShell.Internal;
 using StripeIntercom.Sync;
 
-namespace StripeIntercom.PowerShell.Commands
+namespace StripeIntercom.PowerShell.Commands;
+
+/// <summary>Creates the custom data attributes the attribute map needs that the workspace does not have yet.</summary>
+[Cmdlet(VerbsData.Initialize, "IntercomDataAttribute", SupportsShouldProcess = true)]
+[OutputType(typeof(DataAttributeResult))]
+public sealed class InitializeIntercomDataAttributeCommand : StripeIntercomCmdlet
 {
-    /// <summary>Creates the custom data attributes the attribute map needs that the workspace does not have yet.</summary>
-    [Cmdlet(VerbsData.Initialize, "IntercomDataAttribute", SupportsShouldProcess = true)]
-    [OutputType(typeof(DataAttributeResult))]
-    public sealed class InitializeIntercomDataAttributeCommand : StripeIntercomCmdlet
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(AttributeNameCompleter))]
+    public string[]? Attribute { get; set; }
+
+    [Parameter]
+    [ValidateNotNull]
+    public object? AttributeMap { get; set; }
+
+    [Parameter]
+    [ValidateNotNull]
+    public System.Collections.IDictionary? ComputedAttribute { get; set; }
+
+    // Company sync (issue 10): kept together at the end of the parameters.
+    [Parameter]
+    public SwitchParameter SyncCompany { get; set; }
+
+    protected override void ProcessRecord()
     {
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        [ArgumentCompleter(typeof(AttributeNameCompleter))]
-        public string[]? Attribute { get; set; }
+        var connection = ModuleSession.Require(this);
+        var map = AttributeMapParameters.BuildOrStop(this, Attribute, AttributeMap, ComputedAttribute);
 
-        [Parameter]
-        [ValidateNotNull]
-        public object? AttributeMap { get; set; }
-
-        [Parameter]
-        [ValidateNotNull]
-        public System.Collections.IDictionary? ComputedAttribute { get; set; }
-
-        // Company sync (issue 10): kept together at the end of the parameters.
-        [Parameter]
-        public SwitchParameter SyncCompany { get; set; }
-
-        protected override void ProcessRecord()
+        using var client = connection.CreateIntercomClient(new CmdletLogger(this));
+        try
         {
-            var connection = ModuleSession.Require(this);
-            var map = AttributeMapParameters.BuildOrStop(this, Attribute, AttributeMap, ComputedAttribute);
-
-            using var client = connection.CreateIntercomClient(new CmdletLogger(this));
-            try
+            Ensure(new DataAttributeInitializer(client, new CmdletLogger(this)), map);
+            if (SyncCompany)
             {
-                Ensure(new DataAttributeInitializer(client, new CmdletLogger(this)), map);
-                if (SyncCompany)
-                {
-                    // The company map's attributes are data attributes of model company, listed and created apart.
-                    Ensure(new DataAttributeInitializer(client, new CmdletLogger(this), model: "company"), AttributeMapParameters.BuildCompanyOrStop(this, map, ComputedAttribute));
-                }
+                // The company map's attributes are data attributes of model company, listed and created apart.
+                Ensure(new DataAttributeInitializer(client, new CmdletLogger(this), model: "company"), AttributeMapParameters.BuildCompanyOrStop(this, map, ComputedAttribute));
             }
-            catch (Exception ex) when (ex is DataAttributeConflictException || ex is DataAttributeLimitException)
+        }
+        catch (Exception ex) when (ex is DataAttributeConflictException || ex is DataAttributeLimitException)
+        {
+            ThrowTerminatingError(new ErrorRecord(ex, ex.GetType().Name.Replace("Exception", ""), ErrorCategory.InvalidData, null));
+        }
+    }
+
+    /// <summary>Asks once for the whole set of one model: the planned creations are known only after reading the workspace.</summary>
+    private void Ensure(DataAttributeInitializer initializer, StripeIntercom.Sync.AttributeMap map)
+    {
+        var plan = Run(token => initializer.EnsureAsync(map, whatIf: true, token));
+        var missing = 0;
+        foreach (var result in plan)
+        {
+            if (result.Action == DataAttributeAction.WouldCreate)
             {
-                ThrowTerminatingError(new ErrorRecord(ex, ex.GetType().Name.Replace("Exception", ""), ErrorCategory.InvalidData, null));
+                missing++;
             }
         }
 
-        /// <summary>Asks once for the whole set of one model: the planned creations are known only after reading the workspace.</summary>
-        private void Ensure(DataAttributeInitializer initializer, StripeIntercom.Sync.AttributeMap map)
+        if (missing == 0 || !ShouldProcess($"{missing} Intercom {initializer.Model} data attribute(s)", "Create"))
         {
-            var plan = Run(token => initializer.EnsureAsync(map, whatIf: true, token));
-            var missing = 0;
-            foreach (var result in plan)
-            {
-                if (result.Action == DataAttributeAction.WouldCreate)
-                {
-                    missing++;
-                }
-            }
-
-            if (missing == 0 || !ShouldProcess($"{missing} Intercom {initializer.Model} data attribute(s)", "Create"))
-            {
-                WriteResults(plan, initializer.Model);
-                return;
-            }
-
-            var done = Run(token => initializer.EnsureAsync(map, whatIf: false, token));
-            WriteResults(done, initializer.Model);
+            WriteResults(plan, initializer.Model);
+            return;
         }
 
-        /// <summary>Each result, with a Model note property when company attributes are in the output too.</summary>
-        private void WriteResults(System.Collections.Generic.IReadOnlyList<DataAttributeResult> results, string model)
-        {
-            foreach (var result in results)
-            {
-                if (!SyncCompany)
-                {
-                    WriteObject(result);
-                    continue;
-                }
+        var done = Run(token => initializer.EnsureAsync(map, whatIf: false, token));
+        WriteResults(done, initializer.Model);
+    }
 
-                var output = PSObject.AsPSObject(result);
-                output.Properties.Add(new PSNoteProperty("Model", model));
-                WriteObject(output);
+    /// <summary>Each result, with a Model note property when company attributes are in the output too.</summary>
+    private void WriteResults(System.Collections.Generic.IReadOnlyList<DataAttributeResult> results, string model)
+    {
+        foreach (var result in results)
+        {
+            if (!SyncCompany)
+            {
+                WriteObject(result);
+                continue;
             }
+
+            var output = PSObject.AsPSObject(result);
+            output.Properties.Add(new PSNoteProperty("Model", model));
+            WriteObject(output);
         }
     }
 }

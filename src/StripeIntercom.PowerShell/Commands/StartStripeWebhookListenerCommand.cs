@@ -10,185 +10,184 @@ using StripeIntercom.PowerShell.Internal;
 using StripeIntercom.Sync;
 using StripeIntercom.Webhooks;
 
-namespace StripeIntercom.PowerShell.Commands
+namespace StripeIntercom.PowerShell.Commands;
+
+/// <summary>
+/// Listens for Stripe webhooks, acknowledges each delivery at once and syncs the customers they concern in
+/// the background: duplicates dropped by event id, bursts for one customer coalesced, each customer re-read
+/// from Stripe when its turn comes. Runs until Ctrl+C or -Duration.
+/// </summary>
+[Cmdlet(VerbsLifecycle.Start, "StripeWebhookListener", SupportsShouldProcess = true)]
+[OutputType(typeof(WebhookActivity))]
+public sealed class StartStripeWebhookListenerCommand : StripeIntercomCmdlet
 {
-    /// <summary>
-    /// Listens for Stripe webhooks, acknowledges each delivery at once and syncs the customers they concern in
-    /// the background: duplicates dropped by event id, bursts for one customer coalesced, each customer re-read
-    /// from Stripe when its turn comes. Runs until Ctrl+C or -Duration.
-    /// </summary>
-    [Cmdlet(VerbsLifecycle.Start, "StripeWebhookListener", SupportsShouldProcess = true)]
-    [OutputType(typeof(WebhookActivity))]
-    public sealed class StartStripeWebhookListenerCommand : StripeIntercomCmdlet
+    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(30);
+
+    [Parameter(Position = 0)]
+    [ValidateNotNullOrEmpty]
+    public string Prefix { get; set; } = "http://127.0.0.1:8080/";
+
+    [Parameter]
+    public TimeSpan? Duration { get; set; }
+
+    [Parameter]
+    public SecureString? Secret { get; set; }
+
+    [Parameter]
+    [ValidateRange(1, 3600)]
+    public int ToleranceSeconds { get; set; } = 300;
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(AttributeNameCompleter))]
+    public string[]? Attribute { get; set; }
+
+    [Parameter]
+    [ValidateNotNull]
+    public object? AttributeMap { get; set; }
+
+    [Parameter]
+    [ValidateNotNull]
+    public IDictionary? ComputedAttribute { get; set; }
+
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    [Parameter]
+    [ValidateRange(1, 64)]
+    public int ThrottleLimit { get; set; } = SyncParameters.DefaultThrottleLimit;
+
+    [Parameter]
+    [ValidateRange(1, 100000)]
+    public int? MaxRequestsPerWindow { get; set; }
+
+    [Parameter]
+    public DeletedCustomerAction DeletedCustomerAction { get; set; } = DeletedCustomerAction.Mark;
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? ExternalIdMetadataKey { get; set; }
+
+    [Parameter]
+    public SwitchParameter MergeLeads { get; set; }
+
+    // Company sync (issue 10): kept together at the end of the parameters.
+    [Parameter]
+    public SwitchParameter SyncCompany { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? CompanyIdMetadataKey { get; set; }
+
+    protected override void ProcessRecord()
     {
-        private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(30);
+        var connection = ModuleSession.Current ?? ModuleSession.ConnectFromEnvironment(this);
+        var verifier = WebhookSecret.CreateVerifierOrStop(this, Secret, ToleranceSeconds);
+        var map = AttributeMapParameters.BuildOrStop(this, Attribute, AttributeMap, ComputedAttribute);
+        var options = SyncParameters.Options(IsWhatIf, Force, ContactLookupMode.PerCustomer, DeletedCustomerAction, ExternalIdMetadataKey, MergeLeads);
+        // One session for the listener's life: its clients end in the connection's pools, which recycle themselves.
+        using var session = new SyncSession(this, connection, map, options, SyncParameters.IntercomBudget(MaxRequestsPerWindow),
+            ComputedAttribute is { Count: > 0 });
 
-        [Parameter(Position = 0)]
-        [ValidateNotNullOrEmpty]
-        public string Prefix { get; set; } = "http://127.0.0.1:8080/";
+        void Report(WebhookActivity activity) => Bridge.Post(() => WriteActivity(activity));
 
-        [Parameter]
-        public TimeSpan? Duration { get; set; }
-
-        [Parameter]
-        public SecureString? Secret { get; set; }
-
-        [Parameter]
-        [ValidateRange(1, 3600)]
-        public int ToleranceSeconds { get; set; } = 300;
-
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        [ArgumentCompleter(typeof(AttributeNameCompleter))]
-        public string[]? Attribute { get; set; }
-
-        [Parameter]
-        [ValidateNotNull]
-        public object? AttributeMap { get; set; }
-
-        [Parameter]
-        [ValidateNotNull]
-        public IDictionary? ComputedAttribute { get; set; }
-
-        [Parameter]
-        public SwitchParameter Force { get; set; }
-
-        [Parameter]
-        [ValidateRange(1, 64)]
-        public int ThrottleLimit { get; set; } = SyncParameters.DefaultThrottleLimit;
-
-        [Parameter]
-        [ValidateRange(1, 100000)]
-        public int? MaxRequestsPerWindow { get; set; }
-
-        [Parameter]
-        public DeletedCustomerAction DeletedCustomerAction { get; set; } = DeletedCustomerAction.Mark;
-
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? ExternalIdMetadataKey { get; set; }
-
-        [Parameter]
-        public SwitchParameter MergeLeads { get; set; }
-
-        // Company sync (issue 10): kept together at the end of the parameters.
-        [Parameter]
-        public SwitchParameter SyncCompany { get; set; }
-
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? CompanyIdMetadataKey { get; set; }
-
-        protected override void ProcessRecord()
+        Func<string, CancellationToken, Task<SyncResult>> syncCustomer = session.CustomerSync.SyncByIdAsync;
+        if (SyncParameters.CompanySyncRequested(this, SyncCompany, CompanyIdMetadataKey))
         {
-            var connection = ModuleSession.Current ?? ModuleSession.ConnectFromEnvironment(this);
-            var verifier = WebhookSecret.CreateVerifierOrStop(this, Secret, ToleranceSeconds);
-            var map = AttributeMapParameters.BuildOrStop(this, Attribute, AttributeMap, ComputedAttribute);
-            var options = SyncParameters.Options(IsWhatIf, Force, ContactLookupMode.PerCustomer, DeletedCustomerAction, ExternalIdMetadataKey, MergeLeads);
-            // One session for the listener's life: its clients end in the connection's pools, which recycle themselves.
-            using var session = new SyncSession(this, connection, map, options, SyncParameters.IntercomBudget(MaxRequestsPerWindow),
-                ComputedAttribute is { Count: > 0 });
+            session.EnableCompanies(AttributeMapParameters.BuildCompanyOrStop(this, map, ComputedAttribute),
+                SyncParameters.CompanyOptions(IsWhatIf, Force, CompanyIdMetadataKey, DeletedCustomerAction, 1, ContactLookupMode.PerCustomer));
+            var companies = session.Companies!;
+            var logger = new CmdletLogger(this);
 
-            void Report(WebhookActivity activity) => Bridge.Post(() => WriteActivity(activity));
-
-            Func<string, CancellationToken, Task<SyncResult>> syncCustomer = session.CustomerSync.SyncByIdAsync;
-            if (SyncParameters.CompanySyncRequested(this, SyncCompany, CompanyIdMetadataKey))
+            // Each delivery's customer, then its company: a collector per delivery keeps concurrent ones apart.
+            syncCustomer = async (customerId, token) =>
             {
-                session.EnableCompanies(AttributeMapParameters.BuildCompanyOrStop(this, map, ComputedAttribute),
-                    SyncParameters.CompanyOptions(IsWhatIf, Force, CompanyIdMetadataKey, DeletedCustomerAction, 1, ContactLookupMode.PerCustomer));
-                var companies = session.Companies!;
-                var logger = new CmdletLogger(this);
-
-                // Each delivery's customer, then its company: a collector per delivery keeps concurrent ones apart.
-                syncCustomer = async (customerId, token) =>
+                var collected = companies.NewCollector(coversAllCustomers: false);
+                var result = await session.CustomerSync.WithCompanies(collected).SyncByIdAsync(customerId, token).ConfigureAwait(false);
+                await companies.RunAsync(collected, company =>
                 {
-                    var collected = companies.NewCollector(coversAllCustomers: false);
-                    var result = await session.CustomerSync.WithCompanies(collected).SyncByIdAsync(customerId, token).ConfigureAwait(false);
-                    await companies.RunAsync(collected, company =>
+                    if (company.Action != CompanySyncAction.Failed)
                     {
-                        if (company.Action != CompanySyncAction.Failed)
-                        {
-                            logger.LogInformation("Company {CompanyId} {Action} for customer {CustomerId}", company.CompanyId, company.Action, customerId);
-                        }
-                    }, token).ConfigureAwait(false);
-                    return result;
-                };
-            }
-
-            // Workers report through a queue with its own thread: output that is not read cannot hold them or the acknowledgements.
-            using var outbox = new WebhookActivityQueue(Report);
-            using var processor = new WebhookProcessor(syncCustomer, outbox.Post, new WebhookProcessorOptions { MaxConcurrency = ThrottleLimit });
-            WebhookListener listener;
-            try
-            {
-                listener = new WebhookListener(Prefix, verifier, processor, Report);
-            }
-            catch (ArgumentException ex)
-            {
-                ThrowTerminatingError(new ErrorRecord(ex, "InvalidPrefix", ErrorCategory.InvalidArgument, Prefix));
-                return;
-            }
-
-            // A run-stopping error (a service judged down, a rejected key) stops the listener with that one error.
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(CancellationToken, processor.StoppedByError);
-            Task run;
-            try
-            {
-                run = listener.RunAsync(stop.Token);
-            }
-            catch (InvalidOperationException ex)
-            {
-                ThrowTerminatingError(new ErrorRecord(ex, "ListenerStartFailed", ErrorCategory.ResourceUnavailable, Prefix));
-                return;
-            }
-
-            if (Duration is { } duration)
-            {
-                stop.CancelAfter(duration);
-            }
-
-            WriteInformation(new HostInformationMessage { Message = $"Listening for Stripe webhooks on {listener.ListeningOn}; Ctrl+C stops." }, new[] { "PSHOST" });
-            var listening = Task.Run(async () =>
-            {
-                await run.ConfigureAwait(false);
-
-                using var drain = new CancellationTokenSource(DrainTimeout);
-                await processor.StopAsync(drain.Token).ConfigureAwait(false);
-                outbox.Dispose();
-            });
-            Bridge.PumpUntil(listening);
-            listening.GetAwaiter().GetResult();
-            if (outbox.Dropped > 0)
-            {
-                WriteWarning($"{outbox.Dropped} webhook activity report(s) were not shown: output was read more slowly than deliveries came in.");
-            }
-
-            if (CancellationToken.IsCancellationRequested)
-            {
-                throw new PipelineStoppedException();
-            }
-
-            if (processor.StopError is { } error)
-            {
-                ThrowTerminatingError(RunStopErrors.ToErrorRecord(error));
-            }
+                        logger.LogInformation("Company {CompanyId} {Action} for customer {CustomerId}", company.CompanyId, company.Action, customerId);
+                    }
+                }, token).ConfigureAwait(false);
+                return result;
+            };
         }
 
-        private void WriteActivity(WebhookActivity activity)
+        // Workers report through a queue with its own thread: output that is not read cannot hold them or the acknowledgements.
+        using var outbox = new WebhookActivityQueue(Report);
+        using var processor = new WebhookProcessor(syncCustomer, outbox.Post, new WebhookProcessorOptions { MaxConcurrency = ThrottleLimit });
+        WebhookListener listener;
+        try
         {
-            switch (activity.Kind)
-            {
-                case WebhookActivityKind.Received:
-                    WriteVerbose(activity.ToString());
-                    return;
-                case WebhookActivityKind.Failed:
-                case WebhookActivityKind.Dropped:
-                case WebhookActivityKind.Rejected:
-                    WriteWarning(activity.ToString());
-                    break;
-            }
-
-            WriteObject(activity);
+            listener = new WebhookListener(Prefix, verifier, processor, Report);
         }
+        catch (ArgumentException ex)
+        {
+            ThrowTerminatingError(new ErrorRecord(ex, "InvalidPrefix", ErrorCategory.InvalidArgument, Prefix));
+            return;
+        }
+
+        // A run-stopping error (a service judged down, a rejected key) stops the listener with that one error.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(CancellationToken, processor.StoppedByError);
+        Task run;
+        try
+        {
+            run = listener.RunAsync(stop.Token);
+        }
+        catch (InvalidOperationException ex)
+        {
+            ThrowTerminatingError(new ErrorRecord(ex, "ListenerStartFailed", ErrorCategory.ResourceUnavailable, Prefix));
+            return;
+        }
+
+        if (Duration is { } duration)
+        {
+            stop.CancelAfter(duration);
+        }
+
+        WriteInformation(new HostInformationMessage { Message = $"Listening for Stripe webhooks on {listener.ListeningOn}; Ctrl+C stops." }, new[] { "PSHOST" });
+        var listening = Task.Run(async () =>
+        {
+            await run.ConfigureAwait(false);
+
+            using var drain = new CancellationTokenSource(DrainTimeout);
+            await processor.StopAsync(drain.Token).ConfigureAwait(false);
+            outbox.Dispose();
+        });
+        Bridge.PumpUntil(listening);
+        listening.GetAwaiter().GetResult();
+        if (outbox.Dropped > 0)
+        {
+            WriteWarning($"{outbox.Dropped} webhook activity report(s) were not shown: output was read more slowly than deliveries came in.");
+        }
+
+        if (CancellationToken.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+
+        if (processor.StopError is { } error)
+        {
+            ThrowTerminatingError(RunStopErrors.ToErrorRecord(error));
+        }
+    }
+
+    private void WriteActivity(WebhookActivity activity)
+    {
+        switch (activity.Kind)
+        {
+            case WebhookActivityKind.Received:
+                WriteVerbose(activity.ToString());
+                return;
+            case WebhookActivityKind.Failed:
+            case WebhookActivityKind.Dropped:
+            case WebhookActivityKind.Rejected:
+                WriteWarning(activity.ToString());
+                break;
+        }
+
+        WriteObject(activity);
     }
 }

@@ -2,66 +2,65 @@ using System;
 using Microsoft.Extensions.Logging;
 using StripeIntercom.Runs;
 
-namespace StripeIntercom.PowerShell.Internal
+namespace StripeIntercom.PowerShell.Internal;
+
+/// <summary>
+/// Carries the library's log lines to PowerShell's streams: Debug and Trace to Write-Debug, Information to
+/// Write-Verbose (each API call's method, path, status and duration), Warning and above to Write-Warning. A run's
+/// milestones (<see cref="RunMilestones"/>: connected, mode and why, events read, customers and companies done, how
+/// it ended) go to the Information stream tagged <c>StripeIntercom.Milestone</c>, so -InformationAction Continue or a
+/// transcript tells the run's story while -Verbose keeps the per-call lines.
+/// Errors that concern one customer reach the user as that customer's error record, not as a log line.
+/// A line logged during one customer's sync starts with that customer's id (<see cref="CustomerScope"/>): many
+/// customers sync at once, and their calls interleave.
+/// </summary>
+internal sealed class CmdletLogger : ILogger
 {
-    /// <summary>
-    /// Carries the library's log lines to PowerShell's streams: Debug and Trace to Write-Debug, Information to
-    /// Write-Verbose (each API call's method, path, status and duration), Warning and above to Write-Warning. A run's
-    /// milestones (<see cref="RunMilestones"/>: connected, mode and why, events read, customers and companies done, how
-    /// it ended) go to the Information stream tagged <c>StripeIntercom.Milestone</c>, so -InformationAction Continue or a
-    /// transcript tells the run's story while -Verbose keeps the per-call lines.
-    /// Errors that concern one customer reach the user as that customer's error record, not as a log line.
-    /// A line logged during one customer's sync starts with that customer's id (<see cref="CustomerScope"/>): many
-    /// customers sync at once, and their calls interleave.
-    /// </summary>
-    internal sealed class CmdletLogger : ILogger
+    private readonly StripeIntercomCmdlet _cmdlet;
+
+    private static readonly string[] MilestoneTags = { RunMilestones.Tag };
+
+    public CmdletLogger(StripeIntercomCmdlet cmdlet) => _cmdlet = cmdlet;
+
+    public IDisposable BeginScope<TState>(TState state) where TState : notnull => NullScope.Instance;
+
+    public bool IsEnabled(LogLevel logLevel) => logLevel != LogLevel.None;
+
+    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
     {
-        private readonly StripeIntercomCmdlet _cmdlet;
-
-        private static readonly string[] MilestoneTags = { RunMilestones.Tag };
-
-        public CmdletLogger(StripeIntercomCmdlet cmdlet) => _cmdlet = cmdlet;
-
-        public IDisposable BeginScope<TState>(TState state) where TState : notnull => NullScope.Instance;
-
-        public bool IsEnabled(LogLevel logLevel) => logLevel != LogLevel.None;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        var message = formatter(state, exception);
+        if (RunMilestones.Is(eventId))
         {
-            var message = formatter(state, exception);
-            if (RunMilestones.Is(eventId))
-            {
-                _cmdlet.Bridge.Post(() => _cmdlet.WriteInformation(message, MilestoneTags));
-                return;
-            }
-
-            if (CustomerScope.CurrentCustomerId is { } customerId)
-            {
-                message = customerId + ": " + message;
-            }
-
-            switch (logLevel)
-            {
-                case LogLevel.Trace:
-                case LogLevel.Debug:
-                    _cmdlet.Bridge.Post(() => _cmdlet.WriteDebug(message));
-                    break;
-                case LogLevel.Information:
-                    _cmdlet.Bridge.Post(() => _cmdlet.WriteVerbose(message));
-                    break;
-                default:
-                    _cmdlet.Bridge.Post(() => _cmdlet.WriteWarning(message));
-                    break;
-            }
+            _cmdlet.Bridge.Post(() => _cmdlet.WriteInformation(message, MilestoneTags));
+            return;
         }
 
-        private sealed class NullScope : IDisposable
+        if (CustomerScope.CurrentCustomerId is { } customerId)
         {
-            public static readonly NullScope Instance = new NullScope();
+            message = customerId + ": " + message;
+        }
 
-            public void Dispose()
-            {
-            }
+        switch (logLevel)
+        {
+            case LogLevel.Trace:
+            case LogLevel.Debug:
+                _cmdlet.Bridge.Post(() => _cmdlet.WriteDebug(message));
+                break;
+            case LogLevel.Information:
+                _cmdlet.Bridge.Post(() => _cmdlet.WriteVerbose(message));
+                break;
+            default:
+                _cmdlet.Bridge.Post(() => _cmdlet.WriteWarning(message));
+                break;
+        }
+    }
+
+    private sealed class NullScope : IDisposable
+    {
+        public static readonly NullScope Instance = new NullScope();
+
+        public void Dispose()
+        {
         }
     }
 }

@@ -4,104 +4,107 @@ using System.Management.Automation.Runspaces;
 using System.Runtime.CompilerServices;
 using StripeIntercom.Connection;
 
-namespace StripeIntercom.PowerShell.Internal
+namespace StripeIntercom.PowerShell.Internal;
+
+/// <summary>
+/// The connection Connect-StripeIntercom made, kept per runspace: a runbook, a job or a second runspace in the same
+/// process each have their own, never another's.
+/// </summary>
+internal static class ModuleSession
 {
+    private static readonly ConditionalWeakTable<Runspace, Holder> Connections = new ConditionalWeakTable<Runspace, Holder>();
+
+    /// <summary>This runspace's connection (call on the pipeline thread), or null.</summary>
+    public static ServiceConnection? Current => HolderOfThisRunspace()?.Connection;
+
     /// <summary>
-    /// The connection Connect-StripeIntercom made, kept per runspace: a runbook, a job or a second runspace in the same
-    /// process each have their own, never another's.
+    /// Checks the credentials and keeps the connection, closing the one it replaces. A failed check stops the cmdlet
+    /// with one clear error and keeps the working connection.
     /// </summary>
-    internal static class ModuleSession
+    public static ServiceConnection Open(StripeIntercomCmdlet cmdlet, ConnectionOptions options)
     {
-        private static readonly ConditionalWeakTable<Runspace, Holder> Connections = new ConditionalWeakTable<Runspace, Holder>();
-
-        /// <summary>This runspace's connection (call on the pipeline thread), or null.</summary>
-        public static ServiceConnection? Current => HolderOfThisRunspace()?.Connection;
-
-        /// <summary>
-        /// Checks the credentials and keeps the connection, closing the one it replaces. A failed check stops the cmdlet
-        /// with one clear error and keeps the working connection.
-        /// </summary>
-        public static ServiceConnection Open(StripeIntercomCmdlet cmdlet, ConnectionOptions options)
+        // Said once, when connecting: where the credentials go if not to the services' own hosts.
+        foreach (var warning in options.Warnings)
         {
-            // Said once, when connecting: where the credentials go if not to the services' own hosts.
-            foreach (var warning in options.Warnings)
-            {
-                cmdlet.WriteWarning(warning);
-            }
-
-            ServiceConnection connection;
-            try
-            {
-                connection = cmdlet.Bridge.Run(token => ServiceConnection.OpenAsync(options, new CmdletLogger(cmdlet), token));
-            }
-            catch (ConnectionFailedException ex)
-            {
-                var category = ex.CredentialsRejected ? ErrorCategory.AuthenticationError : ErrorCategory.ResourceUnavailable;
-                cmdlet.ThrowTerminatingError(new ErrorRecord(ex, "ConnectionFailed." + ex.Service.Replace(" and ", "And"), category, ex.Service));
-                throw;
-            }
-
-            var holder = Connections.GetValue(Runspace.DefaultRunspace, _ => new Holder());
-            var previous = holder.Connection;
-            holder.Connection = connection;
-            previous?.Dispose();
-            return connection;
+            cmdlet.WriteWarning(warning);
         }
 
-        /// <summary>Forgets and closes this runspace's connection.</summary>
-        public static void Close()
+        ServiceConnection connection;
+        try
         {
-            var holder = HolderOfThisRunspace();
-            if (holder == null) return;
-            var previous = holder.Connection;
-            holder.Connection = null;
-            previous?.Dispose();
+            connection = cmdlet.Bridge.Run(token => ServiceConnection.OpenAsync(options, new CmdletLogger(cmdlet), token));
+        }
+        catch (ConnectionFailedException ex)
+        {
+            var category = ex.CredentialsRejected ? ErrorCategory.AuthenticationError : ErrorCategory.ResourceUnavailable;
+            cmdlet.ThrowTerminatingError(new ErrorRecord(ex, "ConnectionFailed." + ex.Service.Replace(" and ", "And"), category, ex.Service));
+            throw;
         }
 
-        /// <summary>
-        /// Connects from the process environment alone (never from a .env file: only Connect-StripeIntercom
-        /// -EnvFile reads one), for cmdlets that connect by themselves when the session is not connected.
-        /// </summary>
-        public static ServiceConnection ConnectFromEnvironment(StripeIntercomCmdlet cmdlet)
-        {
-            ConnectionOptions options;
-            try
-            {
-                options = ConnectionOptions.FromEnvironment(Environment.GetEnvironmentVariables());
-            }
-            catch (FormatException ex)
-            {
-                cmdlet.ThrowTerminatingError(new ErrorRecord(ex, "InvalidConnectionSettings", ErrorCategory.InvalidArgument, null));
-                throw;
-            }
+        var holder = Connections.GetValue(Runspace.DefaultRunspace, _ => new Holder());
+        var previous = holder.Connection;
+        holder.Connection = connection;
+        previous?.Dispose();
+        return connection;
+    }
 
-            return Open(cmdlet, options);
+    /// <summary>Forgets and closes this runspace's connection.</summary>
+    public static void Close()
+    {
+        var holder = HolderOfThisRunspace();
+        if (holder == null)
+        {
+            return;
         }
 
-        public static ServiceConnection Require(PSCmdlet cmdlet)
-        {
-            var connection = Current;
-            if (connection is null)
-            {
-                cmdlet.ThrowTerminatingError(new ErrorRecord(
-                    new InvalidOperationException("Not connected. Run Connect-StripeIntercom first."),
-                    "NotConnected",
-                    ErrorCategory.ConnectionError,
-                    null));
-            }
+        var previous = holder.Connection;
+        holder.Connection = null;
+        previous?.Dispose();
+    }
 
-            return connection!;
+    /// <summary>
+    /// Connects from the process environment alone (never from a .env file: only Connect-StripeIntercom
+    /// -EnvFile reads one), for cmdlets that connect by themselves when the session is not connected.
+    /// </summary>
+    public static ServiceConnection ConnectFromEnvironment(StripeIntercomCmdlet cmdlet)
+    {
+        ConnectionOptions options;
+        try
+        {
+            options = ConnectionOptions.FromEnvironment(Environment.GetEnvironmentVariables());
+        }
+        catch (FormatException ex)
+        {
+            cmdlet.ThrowTerminatingError(new ErrorRecord(ex, "InvalidConnectionSettings", ErrorCategory.InvalidArgument, null));
+            throw;
         }
 
-        private static Holder? HolderOfThisRunspace()
+        return Open(cmdlet, options);
+    }
+
+    public static ServiceConnection Require(PSCmdlet cmdlet)
+    {
+        var connection = Current;
+        if (connection is null)
         {
-            var runspace = Runspace.DefaultRunspace;
-            return runspace != null && Connections.TryGetValue(runspace, out var holder) ? holder : null;
+            cmdlet.ThrowTerminatingError(new ErrorRecord(
+                new InvalidOperationException("Not connected. Run Connect-StripeIntercom first."),
+                "NotConnected",
+                ErrorCategory.ConnectionError,
+                null));
         }
 
-        private sealed class Holder
-        {
-            public volatile ServiceConnection? Connection;
-        }
+        return connection!;
+    }
+
+    private static Holder? HolderOfThisRunspace()
+    {
+        var runspace = Runspace.DefaultRunspace;
+        return runspace != null && Connections.TryGetValue(runspace, out var holder) ? holder : null;
+    }
+
+    private sealed class Holder
+    {
+        public volatile ServiceConnection? Connection;
     }
 }

@@ -1,12 +1,11 @@
 using System.Net;
 using System.Security;
 
-namespace StripeIntercom.PowerShell.Internal
+namespace StripeIntercom.PowerShell.Internal;
+
+internal static class SecureStringExtensions
 {
-    internal static class SecureStringExtensions
-    {
-        /// <summary>The plain text, for the one place it is needed: the Authorization header.</summary>
-        public static string? ToPlainText(this SecureString? value) =>
-            value is null ? null : new NetworkCredential(string.Empty, value).Password;
-    }
+    /// <summary>The plain text, for the one place it is needed: the Authorization header.</summary>
+    public static string? ToPlainText(this SecureString? value) =>
+        value is null ? null : new NetworkCredential(string.Empty, value).Password;
 }

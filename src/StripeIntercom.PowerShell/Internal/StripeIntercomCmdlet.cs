@@ -3,56 +3,55 @@ using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace StripeIntercom.PowerShell.Internal
+namespace StripeIntercom.PowerShell.Internal;
+
+/// <summary>
+/// The one base of the module's cmdlets: the pipeline bridge for their asynchronous work, stopping, and -WhatIf.
+/// Every cmdlet declares its own parameters, so none carries one it ignores.
+/// </summary>
+public abstract class StripeIntercomCmdlet : PSCmdlet, IDisposable
 {
+    private bool? _isWhatIf;
+
+    internal PipelineBridge Bridge { get; } = new PipelineBridge();
+
+    /// <summary>True under -WhatIf, whether given to this cmdlet or through $WhatIfPreference (read once: it is asked per customer).</summary>
+    protected bool IsWhatIf => _isWhatIf ??=
+        MyInvocation.BoundParameters.TryGetValue("WhatIf", out var value)
+            ? ((SwitchParameter)value).IsPresent
+            : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
+
     /// <summary>
-    /// The one base of the module's cmdlets: the pipeline bridge for their asynchronous work, stopping, and -WhatIf.
-    /// Every cmdlet declares its own parameters, so none carries one it ignores.
+    /// True when an error this cmdlet writes would stop it (-ErrorAction Stop, or $ErrorActionPreference = 'Stop' as
+    /// runbook guides advise): a run then stops at its first failed customer, saves its state and ends with one
+    /// terminating error instead of a non-terminating one that would throw in the middle of the writes.
     /// </summary>
-    public abstract class StripeIntercomCmdlet : PSCmdlet, IDisposable
+    protected bool StopsAtFirstError =>
+        // The preference may hold a string ('Stop'), as a script assigns it.
+        LanguagePrimitives.TryConvertTo<ActionPreference>(
+            MyInvocation.BoundParameters.TryGetValue("ErrorAction", out var bound) ? bound : GetVariableValue("ErrorActionPreference"),
+            out var preference) && preference == ActionPreference.Stop;
+
+    protected CancellationToken CancellationToken => Bridge.CancellationToken;
+
+    protected override void BeginProcessing() => Bridge.BindToCurrentThread();
+
+    protected override void StopProcessing() => Bridge.Cancel();
+
+    /// <summary>Runs library work off the pipeline thread while this thread writes what it posts.</summary>
+    protected void Run(Func<CancellationToken, Task> work) => Bridge.Run(work);
+
+    protected T Run<T>(Func<CancellationToken, Task<T>> work) => Bridge.Run(work);
+
+    /// <summary>Releases what the cmdlet made for its run (readers, clients, runners); PowerShell disposes every cmdlet.</summary>
+    protected virtual void ReleaseResources()
     {
-        private bool? _isWhatIf;
+    }
 
-        internal PipelineBridge Bridge { get; } = new PipelineBridge();
-
-        /// <summary>True under -WhatIf, whether given to this cmdlet or through $WhatIfPreference (read once: it is asked per customer).</summary>
-        protected bool IsWhatIf => _isWhatIf ??=
-            MyInvocation.BoundParameters.TryGetValue("WhatIf", out var value)
-                ? ((SwitchParameter)value).IsPresent
-                : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
-
-        /// <summary>
-        /// True when an error this cmdlet writes would stop it (-ErrorAction Stop, or $ErrorActionPreference = 'Stop' as
-        /// runbook guides advise): a run then stops at its first failed customer, saves its state and ends with one
-        /// terminating error instead of a non-terminating one that would throw in the middle of the writes.
-        /// </summary>
-        protected bool StopsAtFirstError =>
-            // The preference may hold a string ('Stop'), as a script assigns it.
-            LanguagePrimitives.TryConvertTo<ActionPreference>(
-                MyInvocation.BoundParameters.TryGetValue("ErrorAction", out var bound) ? bound : GetVariableValue("ErrorActionPreference"),
-                out var preference) && preference == ActionPreference.Stop;
-
-        protected CancellationToken CancellationToken => Bridge.CancellationToken;
-
-        protected override void BeginProcessing() => Bridge.BindToCurrentThread();
-
-        protected override void StopProcessing() => Bridge.Cancel();
-
-        /// <summary>Runs library work off the pipeline thread while this thread writes what it posts.</summary>
-        protected void Run(Func<CancellationToken, Task> work) => Bridge.Run(work);
-
-        protected T Run<T>(Func<CancellationToken, Task<T>> work) => Bridge.Run(work);
-
-        /// <summary>Releases what the cmdlet made for its run (readers, clients, runners); PowerShell disposes every cmdlet.</summary>
-        protected virtual void ReleaseResources()
-        {
-        }
-
-        public void Dispose()
-        {
-            ReleaseResources();
-            Bridge.Dispose();
-            GC.SuppressFinalize(this);
-        }
+    public void Dispose()
+    {
+        ReleaseResources();
+        Bridge.Dispose();
+        GC.SuppressFinalize(this);
     }
 }

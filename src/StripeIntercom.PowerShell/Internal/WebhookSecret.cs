@@ -3,24 +3,23 @@ using System.Management.Automation;
 using System.Security;
 using StripeIntercom.Webhooks;
 
-namespace StripeIntercom.PowerShell.Internal
+namespace StripeIntercom.PowerShell.Internal;
+
+/// <summary>The webhook cmdlets' signing secret: -Secret, else STRIPE_WEBHOOK_SECRET.</summary>
+internal static class WebhookSecret
 {
-    /// <summary>The webhook cmdlets' signing secret: -Secret, else STRIPE_WEBHOOK_SECRET.</summary>
-    internal static class WebhookSecret
+    public const string Variable = "STRIPE_WEBHOOK_SECRET";
+
+    public static StripeWebhookVerifier CreateVerifierOrStop(PSCmdlet cmdlet, SecureString? secret, int toleranceSeconds)
     {
-        public const string Variable = "STRIPE_WEBHOOK_SECRET";
-
-        public static StripeWebhookVerifier CreateVerifierOrStop(PSCmdlet cmdlet, SecureString? secret, int toleranceSeconds)
+        var plain = secret.ToPlainText() ?? Environment.GetEnvironmentVariable(Variable);
+        if (string.IsNullOrEmpty(plain))
         {
-            var plain = secret.ToPlainText() ?? Environment.GetEnvironmentVariable(Variable);
-            if (string.IsNullOrEmpty(plain))
-            {
-                cmdlet.ThrowTerminatingError(new ErrorRecord(
-                    new ArgumentException($"No webhook signing secret: pass -Secret or set {Variable}."),
-                    "WebhookSecretMissing", ErrorCategory.InvalidArgument, null));
-            }
-
-            return new StripeWebhookVerifier(plain!, TimeSpan.FromSeconds(toleranceSeconds));
+            cmdlet.ThrowTerminatingError(new ErrorRecord(
+                new ArgumentException($"No webhook signing secret: pass -Secret or set {Variable}."),
+                "WebhookSecretMissing", ErrorCategory.InvalidArgument, null));
         }
+
+        return new StripeWebhookVerifier(plain!, TimeSpan.FromSeconds(toleranceSeconds));
     }
 }

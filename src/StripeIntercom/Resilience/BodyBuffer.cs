@@ -52,7 +52,11 @@ internal sealed class BodyBuffer
         foreach (var block in _blocks)
         {
             var take = (int)Math.Min(BlockSize, left);
-            if (take == 0) yield break;
+            if (take == 0)
+            {
+                yield break;
+            }
+
             yield return new ArraySegment<byte>(block, 0, take);
             left -= take;
         }

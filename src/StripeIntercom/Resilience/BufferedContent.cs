@@ -26,7 +26,11 @@ internal sealed class BufferedContent : HttpContent
     public static async Task ReadIntoAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         var original = response.Content;
-        if (original is null || original is BufferedContent) return;
+        if (original is null || original is BufferedContent)
+        {
+            return;
+        }
+
         try
         {
             var body = new BodyBuffer();
@@ -37,7 +41,11 @@ internal sealed class BufferedContent : HttpContent
                 {
                     var space = body.FreeSpace(int.MaxValue);
                     var read = await stream.ReadAsync(space.Array!, space.Offset, space.Count, cancellationToken).ConfigureAwait(false);
-                    if (read == 0) break;
+                    if (read == 0)
+                    {
+                        break;
+                    }
+
                     body.Commit(read);
                 }
             }
@@ -45,7 +53,10 @@ internal sealed class BufferedContent : HttpContent
 
             var buffered = new BufferedContent(body);
             foreach (var header in original.Headers.Where(h => !h.Key.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)))
+            {
                 buffered.Headers.TryAddWithoutValidation(header.Key, header.Value);
+            }
+
             response.Content = buffered;
             original.Dispose();
         }
@@ -59,7 +70,9 @@ internal sealed class BufferedContent : HttpContent
     protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
     {
         foreach (var segment in _body.Segments())
+        {
             await stream.WriteAsync(segment.Array!, segment.Offset, segment.Count).ConfigureAwait(false);
+        }
     }
 
     protected override bool TryComputeLength(out long length)

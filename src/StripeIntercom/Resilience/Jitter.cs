@@ -10,9 +10,17 @@ internal static class Jitter
 
     public static TimeSpan UpTo(TimeSpan maximum)
     {
-        if (maximum <= TimeSpan.Zero) return TimeSpan.Zero;
+        if (maximum <= TimeSpan.Zero)
+        {
+            return TimeSpan.Zero;
+        }
+
         double fraction;
-        lock (Gate) fraction = Random.NextDouble();
+        lock (Gate)
+        {
+            fraction = Random.NextDouble();
+        }
+
         return TimeSpan.FromTicks((long)(maximum.Ticks * fraction));
     }
 }

@@ -11,7 +11,11 @@ internal static class LogSafePath
 {
     public static string Of(Uri? requestUri)
     {
-        if (requestUri is null) return "/";
+        if (requestUri is null)
+        {
+            return "/";
+        }
+
         var path = requestUri.IsAbsoluteUri ? requestUri.AbsolutePath : requestUri.OriginalString.Split('?')[0];
         var segments = path.Split('/').Select(segment => segment.Length == 0 || IsWord(segment) ? segment : "{id}");
         return string.Join("/", segments);

@@ -54,7 +54,11 @@ internal sealed class OutageDetector
             {
                 // A success seen while this attempt was in flight shows the service answering until then.
                 var start = sentAt;
-                if (_lastSuccess is TimeSpan success && success > start) start = success;
+                if (_lastSuccess is TimeSpan success && success > start)
+                {
+                    start = success;
+                }
+
                 _streakStart = start;
                 _failures = 0;
             }

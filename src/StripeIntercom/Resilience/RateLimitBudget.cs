@@ -44,9 +44,21 @@ public sealed class RateLimitBudget
     /// <param name="reserveFraction">Share of the server's limit below which remaining requests are spread until the reset.</param>
     public RateLimitBudget(int maxRequestsPerWindow, TimeSpan window, double reserveFraction = 0.1)
     {
-        if (maxRequestsPerWindow < 1) throw new ArgumentOutOfRangeException(nameof(maxRequestsPerWindow), "At least one request per window is needed.");
-        if (window <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(window), "The window must be positive.");
-        if (reserveFraction < 0 || reserveFraction >= 1) throw new ArgumentOutOfRangeException(nameof(reserveFraction), "The reserve must be at least 0 and less than 1.");
+        if (maxRequestsPerWindow < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxRequestsPerWindow), "At least one request per window is needed.");
+        }
+
+        if (window <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(window), "The window must be positive.");
+        }
+
+        if (reserveFraction < 0 || reserveFraction >= 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(reserveFraction), "The reserve must be at least 0 and less than 1.");
+        }
+
         MaxRequestsPerWindow = maxRequestsPerWindow;
         Window = window;
         ReserveFraction = reserveFraction;
@@ -83,7 +95,10 @@ public sealed class RateLimitBudget
                 ForgetPassedServerWindow(now);
                 var slot = EarliestFreeSlot();
                 wait = WaitNeeded(now, slot);
-                if (wait <= TimeSpan.Zero) return Grant(now, slot, now - started);
+                if (wait <= TimeSpan.Zero)
+                {
+                    return Grant(now, slot, now - started);
+                }
             }
             await Task.Delay(wait < MinimumSleep ? MinimumSleep : wait, cancellationToken).ConfigureAwait(false);
         }
@@ -101,7 +116,10 @@ public sealed class RateLimitBudget
             var now = _clock.Elapsed;
             _slotFreeAt[permit.Slot] = now + Window;
             _inFlight--;
-            if (response != null && headers != null) Observe(now, response, headers);
+            if (response != null && headers != null)
+            {
+                Observe(now, response, headers);
+            }
         }
     }
 
@@ -111,10 +129,16 @@ public sealed class RateLimitBudget
         if (throttled)
         {
             var wait = headers.RetryAfter ?? ClampToWindow(headers.UntilReset) ?? Window;
-            if (now + wait > _blockedUntil) _blockedUntil = now + wait;
+            if (now + wait > _blockedUntil)
+            {
+                _blockedUntil = now + wait;
+            }
         }
 
-        if (!(headers.Limit is int limit) || !(headers.Remaining is int remaining) || !(headers.ResetUnixSeconds is long reset)) return;
+        if (!(headers.Limit is int limit) || !(headers.Remaining is int remaining) || !(headers.ResetUnixSeconds is long reset))
+        {
+            return;
+        }
         // Any request still in flight may have reached the server after it counted for this response (arrival order
         // is not grant order over parallel connections); assuming none did costs a little throughput, not a 429.
         var estimate = (throttled ? 0 : remaining) - _inFlight;
@@ -137,7 +161,10 @@ public sealed class RateLimitBudget
         var earliest = 0;
         for (var i = 1; i < _slotFreeAt.Length; i++)
         {
-            if (_slotFreeAt[i] < _slotFreeAt[earliest]) earliest = i;
+            if (_slotFreeAt[i] < _slotFreeAt[earliest])
+            {
+                earliest = i;
+            }
         }
         return earliest;
     }
@@ -150,8 +177,15 @@ public sealed class RateLimitBudget
         // Every slot's request is still in flight: its window starts only when it completes.
         wait = Max(wait, slotFreeAt == InFlight ? _inFlightPollInterval : slotFreeAt - now);
 
-        if (_serverResetUnixSeconds is null) return wait;
-        if (_estimatedRemaining <= 0) return Max(wait, _serverResetAt + _resetMargin - now);
+        if (_serverResetUnixSeconds is null)
+        {
+            return wait;
+        }
+
+        if (_estimatedRemaining <= 0)
+        {
+            return Max(wait, _serverResetAt + _resetMargin - now);
+        }
 
         var reserve = Math.Max(1, (int)Math.Ceiling(_serverLimit * ReserveFraction));
         if (_estimatedRemaining <= reserve)
@@ -165,7 +199,10 @@ public sealed class RateLimitBudget
     // After the reset the old count says nothing; the first response of the new window will report it.
     private void ForgetPassedServerWindow(TimeSpan now)
     {
-        if (_serverResetUnixSeconds != null && now >= _serverResetAt + _resetMargin) _serverResetUnixSeconds = null;
+        if (_serverResetUnixSeconds != null && now >= _serverResetAt + _resetMargin)
+        {
+            _serverResetUnixSeconds = null;
+        }
     }
 
     private RateLimitPermit Grant(TimeSpan now, int slot, TimeSpan waited)
@@ -173,7 +210,11 @@ public sealed class RateLimitBudget
         _slotFreeAt[slot] = InFlight;
         _inFlight++;
         _lastGrantAt = now;
-        if (_serverResetUnixSeconds != null) _estimatedRemaining--;
+        if (_serverResetUnixSeconds != null)
+        {
+            _estimatedRemaining--;
+        }
+
         return new RateLimitPermit(slot, waited);
     }
 

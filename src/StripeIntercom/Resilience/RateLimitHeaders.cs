@@ -63,14 +63,26 @@ internal sealed class RateLimitHeaders
     private static TimeSpan? ReadRetryAfter(HttpResponseMessage response, DateTimeOffset now)
     {
         var header = response.Headers.RetryAfter;
-        if (header?.Delta is TimeSpan delta) return delta < TimeSpan.Zero ? TimeSpan.Zero : delta;
-        if (header?.Date is DateTimeOffset date) return date <= now ? TimeSpan.Zero : date - now;
+        if (header?.Delta is TimeSpan delta)
+        {
+            return delta < TimeSpan.Zero ? TimeSpan.Zero : delta;
+        }
+
+        if (header?.Date is DateTimeOffset date)
+        {
+            return date <= now ? TimeSpan.Zero : date - now;
+        }
+
         return null;
     }
 
     private static int? ReadInteger(HttpResponseMessage response, string name)
     {
-        if (!response.Headers.TryGetValues(name, out var values)) return null;
+        if (!response.Headers.TryGetValues(name, out var values))
+        {
+            return null;
+        }
+
         var text = values.FirstOrDefault();
         return long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= 0 && value <= int.MaxValue
             ? (int)value

@@ -29,10 +29,22 @@ public sealed class RateLimitPacingHandler : DelegatingHandler
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var attempts = RequestAttempts.Of(request);
-        if (attempts != null) attempts.ReachedTransport = false;
+        if (attempts != null)
+        {
+            attempts.ReachedTransport = false;
+        }
+
         var permit = await _budget.AcquireAsync(cancellationToken).ConfigureAwait(false);
-        if (attempts != null) attempts.ReachedTransport = true;
-        if (permit.Waited > TimeSpan.Zero) _counters.RecordPacingDelay(permit.Waited);
+        if (attempts != null)
+        {
+            attempts.ReachedTransport = true;
+        }
+
+        if (permit.Waited > TimeSpan.Zero)
+        {
+            _counters.RecordPacingDelay(permit.Waited);
+        }
+
         HttpResponseMessage? response = null;
         try
         {

@@ -38,7 +38,11 @@ internal sealed class RequestAttempts
         get => Volatile.Read(ref _reachedTransport);
         set
         {
-            if (value) Interlocked.Exchange(ref _sentAtTicks, MonotonicClock.Now.Ticks);
+            if (value)
+            {
+                Interlocked.Exchange(ref _sentAtTicks, MonotonicClock.Now.Ticks);
+            }
+
             Volatile.Write(ref _reachedTransport, value);
         }
     }

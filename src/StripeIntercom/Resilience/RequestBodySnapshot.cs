@@ -23,7 +23,10 @@ internal sealed class RequestBodySnapshot
 
     public static async Task<RequestBodySnapshot?> CaptureAsync(HttpContent? content)
     {
-        if (content is null) return null;
+        if (content is null)
+        {
+            return null;
+        }
         // netstandard2.0 offers no cancellable overload; request bodies here are small JSON or form documents.
         var bytes = await content.ReadAsByteArrayAsync().ConfigureAwait(false);
         var headers = content.Headers.Select(h => new KeyValuePair<string, IEnumerable<string>>(h.Key, h.Value.ToArray())).ToArray();
@@ -36,7 +39,11 @@ internal sealed class RequestBodySnapshot
         foreach (var header in _headers)
         {
             // ByteArrayContent computes Content-Length itself; copying it would add a second value.
-            if (header.Key.Equals("Content-Length", System.StringComparison.OrdinalIgnoreCase)) continue;
+            if (header.Key.Equals("Content-Length", System.StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
             content.Headers.TryAddWithoutValidation(header.Key, header.Value);
         }
         return content;

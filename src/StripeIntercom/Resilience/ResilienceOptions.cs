@@ -80,19 +80,70 @@ public sealed class ResilienceOptions
     /// <summary>Throws an <see cref="ArgumentException"/> naming the first setting that Polly or this code would reject.</summary>
     public void Validate()
     {
-        if (string.IsNullOrWhiteSpace(ServiceName)) throw Invalid(nameof(ServiceName), "must not be empty");
-        if (MaxRetries < 0) throw Invalid(nameof(MaxRetries), "must be 0 or more");
-        if (BaseDelay < TimeSpan.Zero || BaseDelay > TimeSpan.FromDays(1)) throw Invalid(nameof(BaseDelay), "must be between 0 and 1 day");
-        if (MaxDelay < BaseDelay) throw Invalid(nameof(MaxDelay), "must not be less than BaseDelay");
-        if (RateLimitResetJitter < TimeSpan.Zero) throw Invalid(nameof(RateLimitResetJitter), "must not be negative");
-        if (AttemptTimeout <= TimeSpan.FromMilliseconds(10)) throw Invalid(nameof(AttemptTimeout), "must be more than 10 ms");
-        if (OverallTimeout <= TimeSpan.FromMilliseconds(10)) throw Invalid(nameof(OverallTimeout), "must be more than 10 ms");
-        if (!UseCircuitBreaker) return;
-        if (FailureRatio <= 0 || FailureRatio > 1) throw Invalid(nameof(FailureRatio), "must be more than 0 and at most 1");
-        if (SamplingDuration <= TimeSpan.FromMilliseconds(500)) throw Invalid(nameof(SamplingDuration), "must be more than 0.5 s");
-        if (MinimumThroughput < 2) throw Invalid(nameof(MinimumThroughput), "must be 2 or more");
-        if (BreakDuration < TimeSpan.FromMilliseconds(500)) throw Invalid(nameof(BreakDuration), "must be at least 0.5 s");
-        if (OutageAfter <= TimeSpan.Zero || OutageAfter > TimeSpan.FromHours(1)) throw Invalid(nameof(OutageAfter), "must be more than 0 and at most 1 hour");
+        if (string.IsNullOrWhiteSpace(ServiceName))
+        {
+            throw Invalid(nameof(ServiceName), "must not be empty");
+        }
+
+        if (MaxRetries < 0)
+        {
+            throw Invalid(nameof(MaxRetries), "must be 0 or more");
+        }
+
+        if (BaseDelay < TimeSpan.Zero || BaseDelay > TimeSpan.FromDays(1))
+        {
+            throw Invalid(nameof(BaseDelay), "must be between 0 and 1 day");
+        }
+
+        if (MaxDelay < BaseDelay)
+        {
+            throw Invalid(nameof(MaxDelay), "must not be less than BaseDelay");
+        }
+
+        if (RateLimitResetJitter < TimeSpan.Zero)
+        {
+            throw Invalid(nameof(RateLimitResetJitter), "must not be negative");
+        }
+
+        if (AttemptTimeout <= TimeSpan.FromMilliseconds(10))
+        {
+            throw Invalid(nameof(AttemptTimeout), "must be more than 10 ms");
+        }
+
+        if (OverallTimeout <= TimeSpan.FromMilliseconds(10))
+        {
+            throw Invalid(nameof(OverallTimeout), "must be more than 10 ms");
+        }
+
+        if (!UseCircuitBreaker)
+        {
+            return;
+        }
+
+        if (FailureRatio <= 0 || FailureRatio > 1)
+        {
+            throw Invalid(nameof(FailureRatio), "must be more than 0 and at most 1");
+        }
+
+        if (SamplingDuration <= TimeSpan.FromMilliseconds(500))
+        {
+            throw Invalid(nameof(SamplingDuration), "must be more than 0.5 s");
+        }
+
+        if (MinimumThroughput < 2)
+        {
+            throw Invalid(nameof(MinimumThroughput), "must be 2 or more");
+        }
+
+        if (BreakDuration < TimeSpan.FromMilliseconds(500))
+        {
+            throw Invalid(nameof(BreakDuration), "must be at least 0.5 s");
+        }
+
+        if (OutageAfter <= TimeSpan.Zero || OutageAfter > TimeSpan.FromHours(1))
+        {
+            throw Invalid(nameof(OutageAfter), "must be more than 0 and at most 1 hour");
+        }
     }
 
     private ArgumentException Invalid(string setting, string rule) =>

@@ -21,8 +21,16 @@ public static class ResilientHandlerFactory
         ILogger? logger,
         HttpMessageHandler? innermost = null)
     {
-        if (options is null) throw new ArgumentNullException(nameof(options));
-        if (counters is null) throw new ArgumentNullException(nameof(counters));
+        if (options is null)
+        {
+            throw new ArgumentNullException(nameof(options));
+        }
+
+        if (counters is null)
+        {
+            throw new ArgumentNullException(nameof(counters));
+        }
+
         var transport = innermost ?? CreateNetworkHandler();
         var paced = budget is null ? transport : new RateLimitPacingHandler(budget, counters, transport);
         return new ResilientHttpHandler(options, counters, logger, paced);

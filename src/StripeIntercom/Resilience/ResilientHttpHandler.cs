@@ -145,7 +145,10 @@ public sealed class ResilientHttpHandler : DelegatingHandler
     {
         get
         {
-            lock (_downGate) return MonotonicClock.Now < _downUntil;
+            lock (_downGate)
+            {
+                return MonotonicClock.Now < _downUntil;
+            }
         }
     }
 
@@ -159,8 +162,16 @@ public sealed class ResilientHttpHandler : DelegatingHandler
     /// </summary>
     private bool UsedUpRetriesInOutage(RequestAttempts attempts)
     {
-        if (_outage == null || attempts.Count <= _options.MaxRetries || !(attempts.FirstFailureAt is TimeSpan firstFailure)) return false;
-        if (!_outage.FailingWithoutSuccessSince(firstFailure)) return false;
+        if (_outage == null || attempts.Count <= _options.MaxRetries || !(attempts.FirstFailureAt is TimeSpan firstFailure))
+        {
+            return false;
+        }
+
+        if (!_outage.FailingWithoutSuccessSince(firstFailure))
+        {
+            return false;
+        }
+
         JudgeDown(_options.BreakDuration);
         return true;
     }
@@ -175,7 +186,11 @@ public sealed class ResilientHttpHandler : DelegatingHandler
         lock (_downGate)
         {
             var now = MonotonicClock.Now;
-            if (now < _downUntil) return;
+            if (now < _downUntil)
+            {
+                return;
+            }
+
             _downUntil = now + breakDuration;
             signalled = _downSignal;
             _downSignal = new CancellationTokenSource();
@@ -202,7 +217,11 @@ public sealed class ResilientHttpHandler : DelegatingHandler
     private ServiceUnavailableException Unavailable(RequestAttempts attempts, Exception? inner)
     {
         TimeSpan remaining;
-        lock (_downGate) remaining = _downUntil - MonotonicClock.Now;
+        lock (_downGate)
+        {
+            remaining = _downUntil - MonotonicClock.Now;
+        }
+
         var lastFailure = attempts.LastFailure ?? _lastServiceFailure ?? "unknown failure";
         return new ServiceUnavailableException(_options.ServiceName, lastFailure, attempts.Count,
             remaining > TimeSpan.Zero ? remaining : (TimeSpan?)null, inner);
@@ -211,7 +230,11 @@ public sealed class ResilientHttpHandler : DelegatingHandler
     private async ValueTask<HttpResponseMessage> SendAttemptAsync(RequestAttempts attempts, CancellationToken attemptToken)
     {
         // Not retried (not transient) and not counted against the circuit: the request fails as unavailable.
-        if (IsDown) throw new ServiceDownException();
+        if (IsDown)
+        {
+            throw new ServiceDownException();
+        }
+
         attempts.Count++;
         attempts.ReachedTransport = true;
         if (attempts.Count > 1 && attempts.Body is RequestBodySnapshot body)
@@ -234,10 +257,20 @@ public sealed class ResilientHttpHandler : DelegatingHandler
             throw;
         }
 
-        if ((int)response.StatusCode == OutcomeClassifier.TooManyRequests) _counters.RecordThrottledResponse();
-        else if (OutcomeClassifier.IsServiceFailure(response)) RecordServiceFailure(attempts, OutcomeClassifier.Describe(response));
+        if ((int)response.StatusCode == OutcomeClassifier.TooManyRequests)
+        {
+            _counters.RecordThrottledResponse();
+        }
+        else if (OutcomeClassifier.IsServiceFailure(response))
+        {
+            RecordServiceFailure(attempts, OutcomeClassifier.Describe(response));
+        }
         // Any other answer, a 4xx included, shows the service working; a 429 shows nothing either way.
-        else _outage?.RecordSuccess(MonotonicClock.Now);
+        else
+        {
+            _outage?.RecordSuccess(MonotonicClock.Now);
+        }
+
         return response;
     }
 
@@ -305,7 +338,11 @@ public sealed class ResilientHttpHandler : DelegatingHandler
             OnTimeout = args =>
             {
                 _counters.RecordTimeout();
-                if (!args.Context.Properties.TryGetValue(AttemptsKey, out var attempts)) return default;
+                if (!args.Context.Properties.TryGetValue(AttemptsKey, out var attempts))
+                {
+                    return default;
+                }
+
                 if (attempts.ReachedTransport)
                 {
                     RecordServiceFailure(attempts, $"no answer within {Format.Duration(args.Timeout)}");
@@ -327,10 +364,20 @@ public sealed class ResilientHttpHandler : DelegatingHandler
 
     private bool ShouldRetry(Outcome<HttpResponseMessage> outcome, ResilienceContext context)
     {
-        if (!context.Properties.TryGetValue(AttemptsKey, out var attempts)) return false;
+        if (!context.Properties.TryGetValue(AttemptsKey, out var attempts))
+        {
+            return false;
+        }
         // The context token is also cancelled by the overall timeout: no retry after that either.
-        if (attempts.CallerToken.IsCancellationRequested || context.CancellationToken.IsCancellationRequested) return false;
-        if (!OutcomeClassifier.IsTransient(outcome) || IsDown) return false;
+        if (attempts.CallerToken.IsCancellationRequested || context.CancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+
+        if (!OutcomeClassifier.IsTransient(outcome) || IsDown)
+        {
+            return false;
+        }
 
         // A server that asks for a longer wait than the request has left gets its answer back now rather than a
         // timeout later.
@@ -344,20 +391,39 @@ public sealed class ResilientHttpHandler : DelegatingHandler
     /// </summary>
     private TimeSpan? ServerRequestedDelay(Outcome<HttpResponseMessage> outcome)
     {
-        if (!(outcome.Result is HttpResponseMessage response)) return null;
+        if (!(outcome.Result is HttpResponseMessage response))
+        {
+            return null;
+        }
+
         var now = DateTimeOffset.UtcNow;
         var headers = RateLimitHeaders.Read(response, now);
-        if (headers.RetryAfter is TimeSpan retryAfter) return retryAfter;
-        if ((int)response.StatusCode != OutcomeClassifier.TooManyRequests || !(headers.UntilReset is TimeSpan untilReset)) return null;
+        if (headers.RetryAfter is TimeSpan retryAfter)
+        {
+            return retryAfter;
+        }
 
-        if (untilReset > _options.MaxDelay) untilReset = _options.MaxDelay;
+        if ((int)response.StatusCode != OutcomeClassifier.TooManyRequests || !(headers.UntilReset is TimeSpan untilReset))
+        {
+            return null;
+        }
+
+        if (untilReset > _options.MaxDelay)
+        {
+            untilReset = _options.MaxDelay;
+        }
+
         return untilReset + Jitter.UpTo(_options.RateLimitResetJitter);
     }
 
     private void OnRetry(OnRetryArguments<HttpResponseMessage> args)
     {
         _counters.RecordRetry();
-        if (!_logger.IsEnabled(LogLevel.Warning) || !args.Context.Properties.TryGetValue(AttemptsKey, out var attempts)) return;
+        if (!_logger.IsEnabled(LogLevel.Warning) || !args.Context.Properties.TryGetValue(AttemptsKey, out var attempts))
+        {
+            return;
+        }
+
         var failure = args.Outcome.Exception is Exception exception
             ? attempts.LastFailure ?? OutcomeClassifier.Describe(exception)
             : OutcomeClassifier.Describe(args.Outcome.Result!);

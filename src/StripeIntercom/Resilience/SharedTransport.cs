@@ -24,7 +24,11 @@ public sealed class SharedTransport : IDisposable
     /// <param name="createNetworkHandler">Makes the network handler of each generation; an <see cref="HttpClientHandler"/> by default.</param>
     public SharedTransport(TimeSpan lifetime, Func<HttpMessageHandler>? createNetworkHandler = null)
     {
-        if (lifetime <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(lifetime), "The pool's lifetime must be positive.");
+        if (lifetime <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(lifetime), "The pool's lifetime must be positive.");
+        }
+
         Lifetime = lifetime;
         _createNetworkHandler = createNetworkHandler ?? ResilientHandlerFactory.CreateNetworkHandler;
         _current = new Generation(_createNetworkHandler());
@@ -44,7 +48,11 @@ public sealed class SharedTransport : IDisposable
         Generation retired;
         lock (_gate)
         {
-            if (_disposed) return;
+            if (_disposed)
+            {
+                return;
+            }
+
             _disposed = true;
             retired = _current;
             retired.Retired = true;
@@ -76,7 +84,11 @@ public sealed class SharedTransport : IDisposable
         Generation current;
         lock (_gate)
         {
-            if (_disposed) throw new ObjectDisposedException(nameof(SharedTransport), "The connection was closed (Disconnect-StripeIntercom or a new Connect-StripeIntercom).");
+            if (_disposed)
+            {
+                throw new ObjectDisposedException(nameof(SharedTransport), "The connection was closed (Disconnect-StripeIntercom or a new Connect-StripeIntercom).");
+            }
+
             if (_current.Age.Elapsed >= Lifetime)
             {
                 retired = _current;
@@ -115,10 +127,18 @@ public sealed class SharedTransport : IDisposable
 
         public void DisposeIfIdle()
         {
-            if (!Retired || Volatile.Read(ref InFlight) > 0) return;
+            if (!Retired || Volatile.Read(ref InFlight) > 0)
+            {
+                return;
+            }
+
             lock (_gate)
             {
-                if (_disposed) return;
+                if (_disposed)
+                {
+                    return;
+                }
+
                 _disposed = true;
             }
 

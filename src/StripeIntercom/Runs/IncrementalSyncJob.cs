@@ -13,314 +13,348 @@ using StripeIntercom.Incremental;
 using StripeIntercom.Stripe;
 using StripeIntercom.Sync;
 
-namespace StripeIntercom.Runs
-{
-    /// <summary>
-    /// A scheduled run against a state file: holds the file's lock, decides between an incremental run, a full sync and
-    /// resuming one, syncs through a <see cref="SyncRunner"/>, and keeps the cursor, checkpoint and retry list so that
-    /// nothing is lost whatever stops the run.
-    /// <list type="bullet">
-    /// <item>Incremental: the customers named by Stripe events since the cursor, plus last run's retry list. The cursor
-    /// moves on; every customer not reported as done (failed, unfinished or never started) goes on the retry list.</item>
-    /// <item>Full: every customer, deleted ones last. The checkpoint is the last live customer reported, which (results
-    /// being reported in input order, and none after the first unfinished one) has everything before it done.</item>
-    /// </list>
-    /// </summary>
-    public sealed class IncrementalSyncJob
-    {
-        private readonly string _statePath;
-        private readonly StripeCustomerReader _stripe;
-        private readonly ChangedCustomerFeed _feed;
-        private readonly CustomerSync _sync;
-        private readonly int _throttleLimit;
-        private readonly ILogger _logger;
+namespace StripeIntercom.Runs;
 
-        /// <param name="sync">The customer sync; its Stripe reader reads the customers and the events.</param>
-        public IncrementalSyncJob(string statePath, CustomerSync sync, int throttleLimit, ILogger? logger = null, ChangedCustomerFeed? feed = null)
+/// <summary>
+/// A scheduled run against a state file: holds the file's lock, decides between an incremental run, a full sync and
+/// resuming one, syncs through a <see cref="SyncRunner"/>, and keeps the cursor, checkpoint and retry list so that
+/// nothing is lost whatever stops the run.
+/// <list type="bullet">
+/// <item>Incremental: the customers named by Stripe events since the cursor, plus last run's retry list. The cursor
+/// moves on; every customer not reported as done (failed, unfinished or never started) goes on the retry list.</item>
+/// <item>Full: every customer, deleted ones last. The checkpoint is the last live customer reported, which (results
+/// being reported in input order, and none after the first unfinished one) has everything before it done.</item>
+/// </list>
+/// </summary>
+public sealed class IncrementalSyncJob
+{
+    private readonly string _statePath;
+    private readonly StripeCustomerReader _stripe;
+    private readonly ChangedCustomerFeed _feed;
+    private readonly CustomerSync _sync;
+    private readonly int _throttleLimit;
+    private readonly ILogger _logger;
+
+    /// <param name="sync">The customer sync; its Stripe reader reads the customers and the events.</param>
+    public IncrementalSyncJob(string statePath, CustomerSync sync, int throttleLimit, ILogger? logger = null, ChangedCustomerFeed? feed = null)
+    {
+        _statePath = statePath ?? throw new ArgumentNullException(nameof(statePath));
+        _sync = sync ?? throw new ArgumentNullException(nameof(sync));
+        _stripe = sync.Stripe ?? throw new ArgumentException("The customer sync needs a Stripe reader.", nameof(sync));
+        _throttleLimit = throttleLimit;
+        _logger = logger ?? NullLogger.Instance;
+        _feed = feed ?? _stripe.CreateChangeFeed();
+    }
+
+    /// <summary>False under -WhatIf: the run plans, and the state file is left as it was.</summary>
+    public bool SaveState { get; set; } = true;
+
+    /// <summary>How often a full sync saves its checkpoint while it runs.</summary>
+    public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Told how many customers the run will sync, when that is known before it starts.</summary>
+    public Action<int>? ExpectedCustomers { get; set; }
+
+    /// <summary>
+    /// Turns company sync on: after the customers, the companies they name are synced (<see cref="CompanyPhase"/>), and
+    /// the customers of a company that failed or was not reached go on the retry list.
+    /// </summary>
+    public CompanySynchronizer? Companies { get; set; }
+
+    /// <summary>Told each company result, after the customers' results.</summary>
+    public Action<CompanySyncResult>? CompanyReported { get; set; }
+
+    /// <summary>
+    /// Asked once the run knows what it will do (mode, reason, and for an incremental run how many customers) and
+    /// before it writes anything, the state file included; false ends the run with nothing done and the state as it
+    /// was (<see cref="SyncRunOutcome.Declined"/>). The cmdlets ask for confirmation here (-Confirm) and then create
+    /// the data attributes. An exception it throws ends the run the same way and goes to the caller.
+    /// </summary>
+    public Func<RunStart, CancellationToken, Task<bool>>? BeforeSync { get; set; }
+
+    /// <summary>Stops the run at its first failed customer (<see cref="SyncRunner.StopOnFailure"/>), after saving the state.</summary>
+    public bool StopOnFailure { get; set; }
+
+    /// <exception cref="SyncAlreadyRunningException">Another run holds the state file.</exception>
+    public async Task<SyncRunOutcome> RunAsync(Action<SyncResult>? onReported, CancellationToken cancellationToken)
+    {
+        using (SyncStateStore.AcquireLock(_statePath))
         {
-            _statePath = statePath ?? throw new ArgumentNullException(nameof(statePath));
-            _sync = sync ?? throw new ArgumentNullException(nameof(sync));
-            _stripe = sync.Stripe ?? throw new ArgumentException("The customer sync needs a Stripe reader.", nameof(sync));
-            _throttleLimit = throttleLimit;
-            _logger = logger ?? NullLogger.Instance;
-            _feed = feed ?? _stripe.CreateChangeFeed();
+            var loaded = SyncStateStore.Load(_statePath);
+            var plan = IncrementalRunPlanner.Decide(loaded, _feed.IsTooOld);
+            var state = loaded.State ?? new SyncState();
+            SyncRunOutcome outcome;
+            if (plan.Mode == IncrementalRunMode.Incremental)
+            {
+                _logger.LogInformation("{Reason}", plan.Reason);
+                RunMilestones.Mode(_logger, "Incremental", plan.Reason);
+                outcome = await SyncChangesAsync(plan, state, onReported, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                _logger.LogWarning("{Reason}", plan.Reason);
+                RunMilestones.Mode(_logger, plan.Mode == IncrementalRunMode.ResumeFullSync ? "Resumed full sync" : "Full sync", plan.Reason);
+                outcome = await SyncEverythingAsync(plan, state, onReported, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (!outcome.Declined)
+            {
+                RunMilestones.Ended(_logger, outcome.Summary);
+            }
+
+            return outcome;
+        }
+    }
+
+    private async Task<SyncRunOutcome> SyncChangesAsync(IncrementalRunPlan plan, SyncState state, Action<SyncResult>? onReported, CancellationToken cancellationToken)
+    {
+        ChangedCustomers changes;
+        try
+        {
+            changes = await _feed.ReadSinceAsync(plan.Cursor!, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
+        {
+            // Nothing was synced and the state is as it was: the next run reads the same events again.
+            return StoppedBeforeStart(ex, "Incremental", plan.Reason);
         }
 
-        /// <summary>False under -WhatIf: the run plans, and the state file is left as it was.</summary>
-        public bool SaveState { get; set; } = true;
-
-        /// <summary>How often a full sync saves its checkpoint while it runs.</summary>
-        public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromSeconds(2);
-
-        /// <summary>Told how many customers the run will sync, when that is known before it starts.</summary>
-        public Action<int>? ExpectedCustomers { get; set; }
-
-        /// <summary>
-        /// Turns company sync on: after the customers, the companies they name are synced (<see cref="CompanyPhase"/>), and
-        /// the customers of a company that failed or was not reached go on the retry list.
-        /// </summary>
-        public CompanySynchronizer? Companies { get; set; }
-
-        /// <summary>Told each company result, after the customers' results.</summary>
-        public Action<CompanySyncResult>? CompanyReported { get; set; }
-
-        /// <summary>
-        /// Asked once the run knows what it will do (mode, reason, and for an incremental run how many customers) and
-        /// before it writes anything, the state file included; false ends the run with nothing done and the state as it
-        /// was (<see cref="SyncRunOutcome.Declined"/>). The cmdlets ask for confirmation here (-Confirm) and then create
-        /// the data attributes. An exception it throws ends the run the same way and goes to the caller.
-        /// </summary>
-        public Func<RunStart, CancellationToken, Task<bool>>? BeforeSync { get; set; }
-
-        /// <summary>Stops the run at its first failed customer (<see cref="SyncRunner.StopOnFailure"/>), after saving the state.</summary>
-        public bool StopOnFailure { get; set; }
-
-        /// <exception cref="SyncAlreadyRunningException">Another run holds the state file.</exception>
-        public async Task<SyncRunOutcome> RunAsync(Action<SyncResult>? onReported, CancellationToken cancellationToken)
+        var ids = changes.Customers.Select(c => c.Id).Concat(state.RetryCustomerIds).Distinct(StringComparer.Ordinal).ToList();
+        _logger.LogInformation("{Events} Stripe events since the cursor name {Customers} customers; {Retried} more are retried.",
+            changes.EventsRead, changes.Customers.Count, state.RetryCustomerIds.Count);
+        RunMilestones.EventsRead(_logger, changes.EventsRead, changes.Customers.Count, state.RetryCustomerIds.Count);
+        if (!await ProceedAsync(new RunStart("Incremental", plan.Reason, ids.Count), cancellationToken).ConfigureAwait(false))
         {
-            using (SyncStateStore.AcquireLock(_statePath))
-            {
-                var loaded = SyncStateStore.Load(_statePath);
-                var plan = IncrementalRunPlanner.Decide(loaded, _feed.IsTooOld);
-                var state = loaded.State ?? new SyncState();
-                SyncRunOutcome outcome;
-                if (plan.Mode == IncrementalRunMode.Incremental)
-                {
-                    _logger.LogInformation("{Reason}", plan.Reason);
-                    RunMilestones.Mode(_logger, "Incremental", plan.Reason);
-                    outcome = await SyncChangesAsync(plan, state, onReported, cancellationToken).ConfigureAwait(false);
-                }
-                else
-                {
-                    _logger.LogWarning("{Reason}", plan.Reason);
-                    RunMilestones.Mode(_logger, plan.Mode == IncrementalRunMode.ResumeFullSync ? "Resumed full sync" : "Full sync", plan.Reason);
-                    outcome = await SyncEverythingAsync(plan, state, onReported, cancellationToken).ConfigureAwait(false);
-                }
+            // Nothing was written: the next run reads the same events again.
+            return Declined("Incremental", plan.Reason);
+        }
 
-                if (!outcome.Declined) RunMilestones.Ended(_logger, outcome.Summary);
-                return outcome;
+        ExpectedCustomers?.Invoke(ids.Count);
+
+        var done = new HashSet<string>(StringComparer.Ordinal);
+        var collector = Companies?.NewCollector(coversAllCustomers: false);
+        using var runner = new SyncRunner(_sync.WithCompanies(collector), _throttleLimit, result =>
+        {
+            if (result.Action != SyncAction.Failed)
+            {
+                lock (done)
+                {
+                    done.Add(result.CustomerId);
+                }
+            }
+
+            onReported?.Invoke(result);
+        }, cancellationToken)
+        { StopOnFailure = StopOnFailure };
+        runner.Summary.Mode = "Incremental";
+        runner.Summary.Note = plan.Reason;
+        await runner.RunAsync(ids).ConfigureAwait(false);
+        foreach (var id in await SyncCompaniesAsync(runner, collector, cancellationToken).ConfigureAwait(false))
+        {
+            lock (done)
+            {
+                done.Remove(id);
             }
         }
 
-        private async Task<SyncRunOutcome> SyncChangesAsync(IncrementalRunPlan plan, SyncState state, Action<SyncResult>? onReported, CancellationToken cancellationToken)
+        // The cursor moves on even after a stop: every customer its events named and that was not done is kept.
+        state.CompleteIncremental(changes.NewCursor, DateTimeOffset.UtcNow);
+        lock (done)
         {
-            ChangedCustomers changes;
+            state.RetryCustomerIds = ids.Where(id => !done.Contains(id)).ToList();
+        }
+
+        Save(state);
+        string? nextRun = null;
+        if (runner.IsStopped)
+        {
+            var retry = state.RetryCustomerIds.Count;
+            nextRun = $"The next run syncs the {retry} customer{(retry == 1 ? "" : "s")} not done"
+                + (runner.StopError is CustomerSyncFailedException failed ? $", {failed.CustomerId} among them." : ".");
+            runner.Summary.StopReason += " " + nextRun;
+        }
+
+        return WithNextRun(SyncRunOutcome.Of(runner), nextRun);
+    }
+
+    private async Task<SyncRunOutcome> SyncEverythingAsync(IncrementalRunPlan plan, SyncState state, Action<SyncResult>? onReported, CancellationToken cancellationToken)
+    {
+        var resuming = plan.Mode == IncrementalRunMode.ResumeFullSync;
+        var mode = resuming ? "Resumed" : "Full";
+        if (!await ProceedAsync(new RunStart(mode, plan.Reason, null), cancellationToken).ConfigureAwait(false))
+        {
+            return Declined(mode, plan.Reason);
+        }
+
+        if (!resuming)
+        {
+            EventCursor cursor;
             try
             {
-                changes = await _feed.ReadSinceAsync(plan.Cursor!, cancellationToken).ConfigureAwait(false);
+                cursor = await _feed.CaptureCursorAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
             {
-                // Nothing was synced and the state is as it was: the next run reads the same events again.
-                return StoppedBeforeStart(ex, "Incremental", plan.Reason);
+                return StoppedBeforeStart(ex, mode, plan.Reason);
             }
 
-            var ids = changes.Customers.Select(c => c.Id).Concat(state.RetryCustomerIds).Distinct(StringComparer.Ordinal).ToList();
-            _logger.LogInformation("{Events} Stripe events since the cursor name {Customers} customers; {Retried} more are retried.",
-                changes.EventsRead, changes.Customers.Count, state.RetryCustomerIds.Count);
-            RunMilestones.EventsRead(_logger, changes.EventsRead, changes.Customers.Count, state.RetryCustomerIds.Count);
-            if (!await ProceedAsync(new RunStart("Incremental", plan.Reason, ids.Count), cancellationToken).ConfigureAwait(false))
+            state.BeginFullSync(cursor, DateTimeOffset.UtcNow);
+            state.RetryCustomerIds = new List<string>();
+            Save(state);
+        }
+
+        var checkpoint = state.FullSync!;
+        // A stopped company phase lists nearly every customer: a set keeps adding them linear.
+        var retrying = new HashSet<string>(state.RetryCustomerIds, StringComparer.Ordinal);
+        void RetryNextRun(string id)
+        {
+            if (retrying.Add(id))
             {
-                // Nothing was written: the next run reads the same events again.
-                return Declined("Incremental", plan.Reason);
+                state.RetryCustomerIds.Add(id);
+            }
+        }
+
+        var deleted = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+        var created = new ConcurrentDictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        var customersDone = checkpoint.CustomersDone;
+        var sinceSave = Stopwatch.StartNew();
+        // A resumed full sync does not see the customers before its checkpoint, so companies re-read those they list.
+        var collector = Companies?.NewCollector(coversAllCustomers: !resuming);
+        using var runner = new SyncRunner(_sync.WithCompanies(collector), _throttleLimit, result =>
+        {
+            if (result.Action == SyncAction.Failed)
+            {
+                RetryNextRun(result.CustomerId);
             }
 
-            ExpectedCustomers?.Invoke(ids.Count);
-
-            var done = new HashSet<string>(StringComparer.Ordinal);
-            var collector = Companies?.NewCollector(coversAllCustomers: false);
-            using var runner = new SyncRunner(_sync.WithCompanies(collector), _throttleLimit, result =>
+            // Deleted customers come after every live one and are no resume point: Stripe cannot list after them.
+            created.TryRemove(result.CustomerId, out var createdAt);
+            if (!deleted.ContainsKey(result.CustomerId))
             {
-                if (result.Action != SyncAction.Failed) lock (done) done.Add(result.CustomerId);
-                onReported?.Invoke(result);
-            }, cancellationToken)
-            { StopOnFailure = StopOnFailure };
-            runner.Summary.Mode = "Incremental";
-            runner.Summary.Note = plan.Reason;
-            await runner.RunAsync(ids).ConfigureAwait(false);
+                state.RecordFullSyncProgress(result.CustomerId, ++customersDone, createdAt == default ? (DateTimeOffset?)null : createdAt);
+            }
+
+            if (sinceSave.Elapsed >= CheckpointInterval)
+            {
+                Save(state);
+                sinceSave.Restart();
+            }
+
+            onReported?.Invoke(result);
+        }, cancellationToken)
+        { StopOnFailure = StopOnFailure };
+        runner.Summary.Mode = mode;
+        runner.Summary.Note = plan.Reason;
+
+        var query = new CustomerQuery
+        {
+            IncludeDeleted = true,
+            StartingAfter = plan.ResumeAfterCustomerId,
+            StartingAfterCreated = checkpoint.LastCustomerCreated is long at ? DateTimeOffset.FromUnixTimeSeconds(at) : (DateTimeOffset?)null,
+        };
+        string? nextRun = null;
+        try
+        {
+            await runner.RunAsync(Tracked(_stripe.ReadAsync(query, cancellationToken), deleted, created)).ConfigureAwait(false);
             foreach (var id in await SyncCompaniesAsync(runner, collector, cancellationToken).ConfigureAwait(false))
             {
-                lock (done) done.Remove(id);
+                RetryNextRun(id);
             }
 
-            // The cursor moves on even after a stop: every customer its events named and that was not done is kept.
-            state.CompleteIncremental(changes.NewCursor, DateTimeOffset.UtcNow);
-            lock (done) state.RetryCustomerIds = ids.Where(id => !done.Contains(id)).ToList();
-            Save(state);
-            string? nextRun = null;
-            if (runner.IsStopped)
+            if (!runner.IsStopped)
             {
-                var retry = state.RetryCustomerIds.Count;
-                nextRun = $"The next run syncs the {retry} customer{(retry == 1 ? "" : "s")} not done"
-                    + (runner.StopError is CustomerSyncFailedException failed ? $", {failed.CustomerId} among them." : ".");
+                state.CompleteFullSync(DateTimeOffset.UtcNow);
+            }
+            else
+            {
+                var failedCount = state.RetryCustomerIds.Count;
+                nextRun = $"The next run resumes the full sync after {checkpoint.LastCustomerId ?? "the start"}."
+                    + (failedCount > 0
+                        ? $" The {failedCount} customer{(failedCount == 1 ? "" : "s")} that failed"
+                          + (runner.StopError is CustomerSyncFailedException failed ? $" ({failed.CustomerId} among them)" : "")
+                          + $" {(failedCount == 1 ? "is" : "are")} retried by the first incremental run after the full sync is done."
+                        : "");
                 runner.Summary.StopReason += " " + nextRun;
             }
-
-            return WithNextRun(SyncRunOutcome.Of(runner), nextRun);
+        }
+        finally
+        {
+            Save(state);
         }
 
-        private async Task<SyncRunOutcome> SyncEverythingAsync(IncrementalRunPlan plan, SyncState state, Action<SyncResult>? onReported, CancellationToken cancellationToken)
+        return WithNextRun(SyncRunOutcome.Of(runner), nextRun);
+    }
+
+    /// <summary>
+    /// The company phase; returns the customers whose company was not synced (it failed, or the run stopped before
+    /// it), which the next incremental run retries.
+    /// </summary>
+    private async Task<IReadOnlyCollection<string>> SyncCompaniesAsync(SyncRunner runner, CompanyCollector? collector, CancellationToken cancellationToken)
+    {
+        if (collector == null || Companies == null)
         {
-            var resuming = plan.Mode == IncrementalRunMode.ResumeFullSync;
-            var mode = resuming ? "Resumed" : "Full";
-            if (!await ProceedAsync(new RunStart(mode, plan.Reason, null), cancellationToken).ConfigureAwait(false))
-            {
-                return Declined(mode, plan.Reason);
-            }
-
-            if (!resuming)
-            {
-                EventCursor cursor;
-                try
-                {
-                    cursor = await _feed.CaptureCursorAsync(cancellationToken).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
-                {
-                    return StoppedBeforeStart(ex, mode, plan.Reason);
-                }
-
-                state.BeginFullSync(cursor, DateTimeOffset.UtcNow);
-                state.RetryCustomerIds = new List<string>();
-                Save(state);
-            }
-
-            var checkpoint = state.FullSync!;
-            // A stopped company phase lists nearly every customer: a set keeps adding them linear.
-            var retrying = new HashSet<string>(state.RetryCustomerIds, StringComparer.Ordinal);
-            void RetryNextRun(string id)
-            {
-                if (retrying.Add(id)) state.RetryCustomerIds.Add(id);
-            }
-
-            var deleted = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
-            var created = new ConcurrentDictionary<string, DateTimeOffset>(StringComparer.Ordinal);
-            var customersDone = checkpoint.CustomersDone;
-            var sinceSave = Stopwatch.StartNew();
-            // A resumed full sync does not see the customers before its checkpoint, so companies re-read those they list.
-            var collector = Companies?.NewCollector(coversAllCustomers: !resuming);
-            using var runner = new SyncRunner(_sync.WithCompanies(collector), _throttleLimit, result =>
-            {
-                if (result.Action == SyncAction.Failed) RetryNextRun(result.CustomerId);
-
-                // Deleted customers come after every live one and are no resume point: Stripe cannot list after them.
-                created.TryRemove(result.CustomerId, out var createdAt);
-                if (!deleted.ContainsKey(result.CustomerId))
-                {
-                    state.RecordFullSyncProgress(result.CustomerId, ++customersDone, createdAt == default ? (DateTimeOffset?)null : createdAt);
-                }
-
-                if (sinceSave.Elapsed >= CheckpointInterval)
-                {
-                    Save(state);
-                    sinceSave.Restart();
-                }
-
-                onReported?.Invoke(result);
-            }, cancellationToken)
-            { StopOnFailure = StopOnFailure };
-            runner.Summary.Mode = mode;
-            runner.Summary.Note = plan.Reason;
-
-            var query = new CustomerQuery
-            {
-                IncludeDeleted = true,
-                StartingAfter = plan.ResumeAfterCustomerId,
-                StartingAfterCreated = checkpoint.LastCustomerCreated is long at ? DateTimeOffset.FromUnixTimeSeconds(at) : (DateTimeOffset?)null,
-            };
-            string? nextRun = null;
-            try
-            {
-                await runner.RunAsync(Tracked(_stripe.ReadAsync(query, cancellationToken), deleted, created)).ConfigureAwait(false);
-                foreach (var id in await SyncCompaniesAsync(runner, collector, cancellationToken).ConfigureAwait(false))
-                {
-                    RetryNextRun(id);
-                }
-
-                if (!runner.IsStopped)
-                {
-                    state.CompleteFullSync(DateTimeOffset.UtcNow);
-                }
-                else
-                {
-                    var failedCount = state.RetryCustomerIds.Count;
-                    nextRun = $"The next run resumes the full sync after {checkpoint.LastCustomerId ?? "the start"}."
-                        + (failedCount > 0
-                            ? $" The {failedCount} customer{(failedCount == 1 ? "" : "s")} that failed"
-                              + (runner.StopError is CustomerSyncFailedException failed ? $" ({failed.CustomerId} among them)" : "")
-                              + $" {(failedCount == 1 ? "is" : "are")} retried by the first incremental run after the full sync is done."
-                            : "");
-                    runner.Summary.StopReason += " " + nextRun;
-                }
-            }
-            finally
-            {
-                Save(state);
-            }
-
-            return WithNextRun(SyncRunOutcome.Of(runner), nextRun);
+            return Array.Empty<string>();
         }
 
-        /// <summary>
-        /// The company phase; returns the customers whose company was not synced (it failed, or the run stopped before
-        /// it), which the next incremental run retries.
-        /// </summary>
-        private async Task<IReadOnlyCollection<string>> SyncCompaniesAsync(SyncRunner runner, CompanyCollector? collector, CancellationToken cancellationToken)
+        var notDone = new HashSet<string>(StringComparer.Ordinal);
+        var done = new HashSet<string>(StringComparer.Ordinal);
+        var completed = await CompanyPhase.RunAfterAsync(runner, Companies, collector, result =>
         {
-            if (collector == null || Companies == null) return Array.Empty<string>();
-            var notDone = new HashSet<string>(StringComparer.Ordinal);
-            var done = new HashSet<string>(StringComparer.Ordinal);
-            var completed = await CompanyPhase.RunAfterAsync(runner, Companies, collector, result =>
+            (result.Action == CompanySyncAction.Failed ? notDone : done).UnionWith(result.ContributingCustomerIds);
+            CompanyReported?.Invoke(result);
+        }, cancellationToken).ConfigureAwait(false);
+        if (!completed)
+        {
+            // Companies are reported in order and none after the first that did not finish: the rest are not done.
+            notDone.UnionWith(collector.AllCustomerIds().Where(id => !done.Contains(id)));
+        }
+
+        return notDone;
+    }
+
+    private async Task<bool> ProceedAsync(RunStart start, CancellationToken cancellationToken) =>
+        BeforeSync == null || await BeforeSync(start, cancellationToken).ConfigureAwait(false);
+
+    private SyncRunOutcome Declined(string mode, string note) =>
+        SyncRunOutcome.DeclinedRun(new SyncSummary { Mode = mode, Note = note, WhatIf = !SaveState });
+
+    private static SyncRunOutcome WithNextRun(SyncRunOutcome outcome, string? nextRun)
+    {
+        outcome.NextRun = nextRun;
+        return outcome;
+    }
+
+    private SyncRunOutcome StoppedBeforeStart(Exception error, string mode, string note)
+    {
+        var summary = new SyncSummary { Mode = mode, Note = note, WhatIf = !SaveState };
+        summary.MarkStopped($"The run stopped before syncing any customer: {error.Message} The state file is unchanged, so the next run starts from the same point.", 0);
+        return new SyncRunOutcome(summary, RunStoppingError.Find(error) ?? error, cancelled: false);
+    }
+
+    private void Save(SyncState state)
+    {
+        if (SaveState)
+        {
+            SyncStateStore.Save(_statePath, state);
+        }
+    }
+
+    private static async IAsyncEnumerable<CustomerProfile> Tracked(IAsyncEnumerable<CustomerProfile> profiles,
+        ConcurrentDictionary<string, bool> deleted, ConcurrentDictionary<string, DateTimeOffset> created,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await foreach (var profile in profiles.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            if (profile.Deleted)
             {
-                (result.Action == CompanySyncAction.Failed ? notDone : done).UnionWith(result.ContributingCustomerIds);
-                CompanyReported?.Invoke(result);
-            }, cancellationToken).ConfigureAwait(false);
-            if (!completed)
+                deleted[profile.Id] = true;
+            }
+            else
             {
-                // Companies are reported in order and none after the first that did not finish: the rest are not done.
-                notDone.UnionWith(collector.AllCustomerIds().Where(id => !done.Contains(id)));
+                created[profile.Id] = profile.Created;
             }
 
-            return notDone;
-        }
-
-        private async Task<bool> ProceedAsync(RunStart start, CancellationToken cancellationToken) =>
-            BeforeSync == null || await BeforeSync(start, cancellationToken).ConfigureAwait(false);
-
-        private SyncRunOutcome Declined(string mode, string note) =>
-            SyncRunOutcome.DeclinedRun(new SyncSummary { Mode = mode, Note = note, WhatIf = !SaveState });
-
-        private static SyncRunOutcome WithNextRun(SyncRunOutcome outcome, string? nextRun)
-        {
-            outcome.NextRun = nextRun;
-            return outcome;
-        }
-
-        private SyncRunOutcome StoppedBeforeStart(Exception error, string mode, string note)
-        {
-            var summary = new SyncSummary { Mode = mode, Note = note, WhatIf = !SaveState };
-            summary.MarkStopped($"The run stopped before syncing any customer: {error.Message} The state file is unchanged, so the next run starts from the same point.", 0);
-            return new SyncRunOutcome(summary, RunStoppingError.Find(error) ?? error, cancelled: false);
-        }
-
-        private void Save(SyncState state)
-        {
-            if (SaveState)
-            {
-                SyncStateStore.Save(_statePath, state);
-            }
-        }
-
-        private static async IAsyncEnumerable<CustomerProfile> Tracked(IAsyncEnumerable<CustomerProfile> profiles,
-            ConcurrentDictionary<string, bool> deleted, ConcurrentDictionary<string, DateTimeOffset> created,
-            [EnumeratorCancellation] CancellationToken cancellationToken = default)
-        {
-            await foreach (var profile in profiles.WithCancellation(cancellationToken).ConfigureAwait(false))
-            {
-                if (profile.Deleted) deleted[profile.Id] = true;
-                else created[profile.Id] = profile.Created;
-                yield return profile;
-            }
+            yield return profile;
         }
     }
 }

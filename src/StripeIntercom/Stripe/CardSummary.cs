@@ -1,16 +1,15 @@
-namespace StripeIntercom.Stripe
+namespace StripeIntercom.Stripe;
+
+public sealed class CardSummary
 {
-    public sealed class CardSummary
-    {
-        public string PaymentMethodId { get; set; } = "";
-        public string? Brand { get; set; }
-        public string? Last4 { get; set; }
-        public long ExpMonth { get; set; }
-        public long ExpYear { get; set; }
+    public string PaymentMethodId { get; set; } = "";
+    public string? Brand { get; set; }
+    public string? Last4 { get; set; }
+    public long ExpMonth { get; set; }
+    public long ExpYear { get; set; }
 
-        /// <summary>Expiry as "MM/YYYY".</summary>
-        public string Expiry => $"{ExpMonth:00}/{ExpYear}";
+    /// <summary>Expiry as "MM/YYYY".</summary>
+    public string Expiry => $"{ExpMonth:00}/{ExpYear}";
 
-        public override string ToString() => $"{Brand} ****{Last4} {Expiry}";
-    }
+    public override string ToString() => $"{Brand} ****{Last4} {Expiry}";
 }

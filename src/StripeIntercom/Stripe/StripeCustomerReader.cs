@@ -9,322 +9,387 @@ using System.Threading.Tasks;
 using global::Stripe;
 using Microsoft.Extensions.Logging;
 
-namespace StripeIntercom.Stripe
+namespace StripeIntercom.Stripe;
+
+/// <summary>
+/// Reads Stripe customers as <see cref="CustomerProfile"/>s in bulk, at a cost of a few calls per 100 customers:
+/// one customers page of 100 carries each customer's subscriptions (with their latest invoice, default payment method
+/// and discounts), default payment method and default source through expansion; only a customer whose embedded
+/// subscriptions list is cut (has_more, more than 10) costs a separate subscriptions call, and a subscription with a
+/// discount on an item (out of expansion's reach) one call. Product names, tiers of tiered prices and coupons come from
+/// a <see cref="BillingCatalog"/> read once; churned customers' last subscriptions from <see cref="CanceledSubscriptions"/>.
+/// Stripe.net's own retries are off: retries and pacing belong to the handlers given in <see cref="StripeSettings.InnerHandler"/>.
+/// </summary>
+public sealed class StripeCustomerReader : IDisposable
 {
-    /// <summary>
-    /// Reads Stripe customers as <see cref="CustomerProfile"/>s in bulk, at a cost of a few calls per 100 customers:
-    /// one customers page of 100 carries each customer's subscriptions (with their latest invoice, default payment method
-    /// and discounts), default payment method and default source through expansion; only a customer whose embedded
-    /// subscriptions list is cut (has_more, more than 10) costs a separate subscriptions call, and a subscription with a
-    /// discount on an item (out of expansion's reach) one call. Product names, tiers of tiered prices and coupons come from
-    /// a <see cref="BillingCatalog"/> read once; churned customers' last subscriptions from <see cref="CanceledSubscriptions"/>.
-    /// Stripe.net's own retries are off: retries and pacing belong to the handlers given in <see cref="StripeSettings.InnerHandler"/>.
-    /// </summary>
-    public sealed class StripeCustomerReader : IDisposable
+    public const int PageSize = 100;
+
+    /// <summary>Stripe keeps events for 30 days, so deleted customers are only known that far back.</summary>
+    public static readonly TimeSpan EventRetention = TimeSpan.FromDays(30);
+
+    // Expansion paths from a customers list; Stripe's depth limit is 4, so items.price.product, items.price.tiers,
+    // items.data.discounts and discounts' source.coupon are out of reach.
+    private static readonly string[] ListExpansions =
     {
-        public const int PageSize = 100;
+        "data.subscriptions",
+        "data.subscriptions.data.latest_invoice",
+        "data.subscriptions.data.default_payment_method",
+        "data.subscriptions.data.discounts",
+        "data.invoice_settings.default_payment_method",
+        "data.default_source",
+    };
 
-        /// <summary>Stripe keeps events for 30 days, so deleted customers are only known that far back.</summary>
-        public static readonly TimeSpan EventRetention = TimeSpan.FromDays(30);
+    private static readonly string[] SubscriptionExpansions = { "data.latest_invoice", "data.default_payment_method", "data.discounts", "data.items.data.discounts" };
 
-        // Expansion paths from a customers list; Stripe's depth limit is 4, so items.price.product, items.price.tiers,
-        // items.data.discounts and discounts' source.coupon are out of reach.
-        private static readonly string[] ListExpansions =
+    private static readonly string[] SingleSubscriptionExpansions = SubscriptionExpansions.Select(p => p.Substring("data.".Length)).ToArray();
+
+    private readonly HttpClient _httpClient;
+    private readonly StripeClient _stripeClient;
+    private readonly ApiCallCountingHandler _counter;
+    private readonly CustomerService _customers;
+    private readonly SubscriptionService _subscriptions;
+    private readonly EventService _events;
+    private readonly BillingCatalog _catalog;
+    private readonly bool _livemodeKey;
+    private readonly ILogger _logger;
+
+    public StripeCustomerReader(StripeSettings settings, ILogger? logger = null)
+    {
+        if (settings == null)
         {
-            "data.subscriptions",
-            "data.subscriptions.data.latest_invoice",
-            "data.subscriptions.data.default_payment_method",
-            "data.subscriptions.data.discounts",
-            "data.invoice_settings.default_payment_method",
-            "data.default_source",
+            throw new ArgumentNullException(nameof(settings));
+        }
+
+        if (string.IsNullOrWhiteSpace(settings.ApiKey))
+        {
+            throw new ArgumentException("A Stripe API key is required.", nameof(settings));
+        }
+
+        _logger = logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+        _counter = new ApiCallCountingHandler(logger);
+        _httpClient = new HttpClient(BuildPipeline(settings, _counter), disposeHandler: true);
+        var client = _stripeClient = new StripeClient(new StripeClientOptions
+        {
+            ApiKey = settings.ApiKey,
+            ApiBase = settings.ApiBase?.GetLeftPart(UriPartial.Path).TrimEnd('/'),
+            HttpClient = new SystemNetHttpClient(_httpClient, maxNetworkRetries: 0),
+        });
+        _customers = new CustomerService(client);
+        _subscriptions = new SubscriptionService(client);
+        _events = new EventService(client);
+        var products = new ProductService(client);
+        var prices = new PriceService(client);
+        var coupons = new CouponService(client);
+        _catalog = new BillingCatalog(
+            new StripeObjectCache<Product>(
+                (after, token) => SendAsync(() => products.ListAsync(new ProductListOptions { Limit = PageSize, StartingAfter = after }, null, token)),
+                (id, token) => SendAsync(() => products.GetAsync(id, null, null, token))),
+            new StripeObjectCache<Price>(
+                null,
+                (id, token) => SendAsync(() => prices.GetAsync(id, new PriceGetOptions { Expand = new List<string> { "tiers" } }, null, token))),
+            new StripeObjectCache<Coupon>(
+                (after, token) => SendAsync(() => coupons.ListAsync(new CouponListOptions { Limit = PageSize, StartingAfter = after }, null, token)),
+                (id, token) => SendAsync(() => coupons.GetAsync(id, null, null, token))));
+        _livemodeKey = settings.ApiKey.StartsWith("sk_live_", StringComparison.Ordinal) || settings.ApiKey.StartsWith("rk_live_", StringComparison.Ordinal);
+    }
+
+    /// <summary>HTTP requests actually sent to Stripe (each retry counts).</summary>
+    public long ApiCalls => _counter.Total;
+
+    /// <summary>Requests sent per route, e.g. "GET /v1/customers" or "GET /v1/products/{id}".</summary>
+    public IReadOnlyDictionary<string, long> ApiCallsByRoute => _counter.ByRoute;
+
+    /// <summary>One cheap call (a customers page of one).</summary>
+    /// <exception cref="StripeCredentialsException">Stripe rejected the key.</exception>
+    public Task VerifyCredentialsAsync(CancellationToken cancellationToken = default) =>
+        SendAsync(() => _customers.ListAsync(new CustomerListOptions { Limit = 1 }, null, cancellationToken));
+
+    /// <summary>
+    /// Streams profiles page by page (100 customers a page, newest first): each page is mapped and yielded before the next is
+    /// requested. Deleted customers follow the live ones when <see cref="CustomerQuery.IncludeDeleted"/>.
+    /// </summary>
+    /// <exception cref="StripeCredentialsException">Stripe rejected the key.</exception>
+    public async IAsyncEnumerable<CustomerProfile> ReadAsync(CustomerQuery? query = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        query = query ?? CustomerQuery.All;
+        var yielded = 0;
+        var canceled = CanceledFor(query);
+        var liveIds = query.IncludeDeleted ? new HashSet<string>(StringComparer.Ordinal) : null;
+        var options = new CustomerListOptions
+        {
+            Email = query.Email,
+            Created = CreatedRange(query),
+            Expand = ListExpansions.ToList(),
+            StartingAfter = query.StartingAfter,
         };
-
-        private static readonly string[] SubscriptionExpansions = { "data.latest_invoice", "data.default_payment_method", "data.discounts", "data.items.data.discounts" };
-
-        private static readonly string[] SingleSubscriptionExpansions = SubscriptionExpansions.Select(p => p.Substring("data.".Length)).ToArray();
-
-        private readonly HttpClient _httpClient;
-        private readonly StripeClient _stripeClient;
-        private readonly ApiCallCountingHandler _counter;
-        private readonly CustomerService _customers;
-        private readonly SubscriptionService _subscriptions;
-        private readonly EventService _events;
-        private readonly BillingCatalog _catalog;
-        private readonly bool _livemodeKey;
-        private readonly ILogger _logger;
-
-        public StripeCustomerReader(StripeSettings settings, ILogger? logger = null)
+        while (true)
         {
-            if (settings == null) throw new ArgumentNullException(nameof(settings));
-            if (string.IsNullOrWhiteSpace(settings.ApiKey)) throw new ArgumentException("A Stripe API key is required.", nameof(settings));
-
-            _logger = logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
-            _counter = new ApiCallCountingHandler(logger);
-            _httpClient = new HttpClient(BuildPipeline(settings, _counter), disposeHandler: true);
-            var client = _stripeClient = new StripeClient(new StripeClientOptions
+            var remaining = Remaining(query, yielded);
+            if (remaining == 0)
             {
-                ApiKey = settings.ApiKey,
-                ApiBase = settings.ApiBase?.GetLeftPart(UriPartial.Path).TrimEnd('/'),
-                HttpClient = new SystemNetHttpClient(_httpClient, maxNetworkRetries: 0),
-            });
-            _customers = new CustomerService(client);
-            _subscriptions = new SubscriptionService(client);
-            _events = new EventService(client);
-            var products = new ProductService(client);
-            var prices = new PriceService(client);
-            var coupons = new CouponService(client);
-            _catalog = new BillingCatalog(
-                new StripeObjectCache<Product>(
-                    (after, token) => SendAsync(() => products.ListAsync(new ProductListOptions { Limit = PageSize, StartingAfter = after }, null, token)),
-                    (id, token) => SendAsync(() => products.GetAsync(id, null, null, token))),
-                new StripeObjectCache<Price>(
-                    null,
-                    (id, token) => SendAsync(() => prices.GetAsync(id, new PriceGetOptions { Expand = new List<string> { "tiers" } }, null, token))),
-                new StripeObjectCache<Coupon>(
-                    (after, token) => SendAsync(() => coupons.ListAsync(new CouponListOptions { Limit = PageSize, StartingAfter = after }, null, token)),
-                    (id, token) => SendAsync(() => coupons.GetAsync(id, null, null, token))));
-            _livemodeKey = settings.ApiKey.StartsWith("sk_live_", StringComparison.Ordinal) || settings.ApiKey.StartsWith("rk_live_", StringComparison.Ordinal);
-        }
+                yield break;
+            }
 
-        /// <summary>HTTP requests actually sent to Stripe (each retry counts).</summary>
-        public long ApiCalls => _counter.Total;
-
-        /// <summary>Requests sent per route, e.g. "GET /v1/customers" or "GET /v1/products/{id}".</summary>
-        public IReadOnlyDictionary<string, long> ApiCallsByRoute => _counter.ByRoute;
-
-        /// <summary>One cheap call (a customers page of one).</summary>
-        /// <exception cref="StripeCredentialsException">Stripe rejected the key.</exception>
-        public Task VerifyCredentialsAsync(CancellationToken cancellationToken = default) =>
-            SendAsync(() => _customers.ListAsync(new CustomerListOptions { Limit = 1 }, null, cancellationToken));
-
-        /// <summary>
-        /// Streams profiles page by page (100 customers a page, newest first): each page is mapped and yielded before the next is
-        /// requested. Deleted customers follow the live ones when <see cref="CustomerQuery.IncludeDeleted"/>.
-        /// </summary>
-        /// <exception cref="StripeCredentialsException">Stripe rejected the key.</exception>
-        public async IAsyncEnumerable<CustomerProfile> ReadAsync(CustomerQuery? query = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-        {
-            query = query ?? CustomerQuery.All;
-            var yielded = 0;
-            var canceled = CanceledFor(query);
-            var liveIds = query.IncludeDeleted ? new HashSet<string>(StringComparer.Ordinal) : null;
-            var options = new CustomerListOptions
+            options.Limit = Math.Min(PageSize, remaining);
+            var page = await ListCustomersPageAsync(options, query, cancellationToken).ConfigureAwait(false);
+            var subscriptionsByCustomer = await SubscriptionsOfPageAsync(page.Data, cancellationToken).ConfigureAwait(false);
+            foreach (var customer in page.Data)
             {
-                Email = query.Email,
-                Created = CreatedRange(query),
-                Expand = ListExpansions.ToList(),
-                StartingAfter = query.StartingAfter,
-            };
-            while (true)
-            {
-                var remaining = Remaining(query, yielded);
-                if (remaining == 0) yield break;
-                options.Limit = Math.Min(PageSize, remaining);
-                var page = await ListCustomersPageAsync(options, query, cancellationToken).ConfigureAwait(false);
-                var subscriptionsByCustomer = await SubscriptionsOfPageAsync(page.Data, cancellationToken).ConfigureAwait(false);
-                foreach (var customer in page.Data)
+                liveIds?.Add(customer.Id);
+                var subscriptions = subscriptionsByCustomer[customer.Id];
+                var lastCanceled = subscriptions.Count == 0 ? await canceled.LastOfAsync(customer.Id, cancellationToken).ConfigureAwait(false) : null;
+                yield return CustomerProfileMapper.Map(customer, subscriptions, lastCanceled, _catalog, _logger);
+                if (++yielded == query.First)
                 {
-                    liveIds?.Add(customer.Id);
-                    var subscriptions = subscriptionsByCustomer[customer.Id];
-                    var lastCanceled = subscriptions.Count == 0 ? await canceled.LastOfAsync(customer.Id, cancellationToken).ConfigureAwait(false) : null;
-                    yield return CustomerProfileMapper.Map(customer, subscriptions, lastCanceled, _catalog, _logger);
-                    if (++yielded == query.First) yield break;
+                    yield break;
                 }
-                if (!page.HasMore || page.Data.Count == 0) break;
-                options.StartingAfter = page.Data[page.Data.Count - 1].Id;
+            }
+            if (!page.HasMore || page.Data.Count == 0)
+            {
+                break;
             }
 
-            if (liveIds == null) yield break;
-            await foreach (var deleted in ReadDeletedAsync(query, cancellationToken).ConfigureAwait(false))
-            {
-                if (!liveIds.Add(deleted.Id)) continue;
-                yield return deleted;
-                if (++yielded == query.First) yield break;
-            }
+            options.StartingAfter = page.Data[page.Data.Count - 1].Id;
         }
 
-        /// <summary>
-        /// One customers page. A resume point that no longer exists (the customer was deleted since the checkpoint) makes
-        /// Stripe answer 400 resource_missing for every later run; the listing then restarts from the resume point's
-        /// creation time, or from the start when it is unknown. Customers of that second may be synced again, which
-        /// writes nothing when they are unchanged.
-        /// </summary>
-        private async Task<StripeList<Customer>> ListCustomersPageAsync(CustomerListOptions options, CustomerQuery query, CancellationToken cancellationToken)
+        if (liveIds == null)
         {
-            try
+            yield break;
+        }
+
+        await foreach (var deleted in ReadDeletedAsync(query, cancellationToken).ConfigureAwait(false))
+        {
+            if (!liveIds.Add(deleted.Id))
             {
-                return await SendAsync(() => _customers.ListAsync(options, null, cancellationToken)).ConfigureAwait(false);
+                continue;
             }
-            catch (StripeException e) when (query.StartingAfter != null && options.StartingAfter == query.StartingAfter
-                && e.StripeError?.Code == "resource_missing" && e.StripeError?.Param == "starting_after")
+
+            yield return deleted;
+            if (++yielded == query.First)
             {
-                _logger.LogWarning(
-                    "The resume point, Stripe customer {CustomerId}, no longer exists; listing again from {Created}.",
-                    query.StartingAfter, query.StartingAfterCreated?.ToString("u") ?? "the newest customer");
-                options.StartingAfter = null;
-                if (query.StartingAfterCreated is { } created)
+                yield break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// One customers page. A resume point that no longer exists (the customer was deleted since the checkpoint) makes
+    /// Stripe answer 400 resource_missing for every later run; the listing then restarts from the resume point's
+    /// creation time, or from the start when it is unknown. Customers of that second may be synced again, which
+    /// writes nothing when they are unchanged.
+    /// </summary>
+    private async Task<StripeList<Customer>> ListCustomersPageAsync(CustomerListOptions options, CustomerQuery query, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await SendAsync(() => _customers.ListAsync(options, null, cancellationToken)).ConfigureAwait(false);
+        }
+        catch (StripeException e) when (query.StartingAfter != null && options.StartingAfter == query.StartingAfter
+            && e.StripeError?.Code == "resource_missing" && e.StripeError?.Param == "starting_after")
+        {
+            _logger.LogWarning(
+                "The resume point, Stripe customer {CustomerId}, no longer exists; listing again from {Created}.",
+                query.StartingAfter, query.StartingAfterCreated?.ToString("u") ?? "the newest customer");
+            options.StartingAfter = null;
+            if (query.StartingAfterCreated is { } created)
+            {
+                var range = options.Created?.Value as DateRangeOptions ?? new DateRangeOptions();
+                range.LessThan = null;
+                range.LessThanOrEqual = created.UtcDateTime;
+                if (query.CreatedBefore is { } before && before <= created)
                 {
-                    var range = options.Created?.Value as DateRangeOptions ?? new DateRangeOptions();
-                    range.LessThan = null;
-                    range.LessThanOrEqual = created.UtcDateTime;
-                    if (query.CreatedBefore is { } before && before <= created) range.LessThan = before.UtcDateTime;
-                    options.Created = range;
+                    range.LessThan = before.UtcDateTime;
                 }
 
-                return await SendAsync(() => _customers.ListAsync(options, null, cancellationToken)).ConfigureAwait(false);
+                options.Created = range;
             }
+
+            return await SendAsync(() => _customers.ListAsync(options, null, cancellationToken)).ConfigureAwait(false);
+        }
+    }
+
+    /// <returns>The profile; for a deleted customer one with <see cref="CustomerProfile.Deleted"/> set; null for an unknown id.</returns>
+    /// <exception cref="StripeCredentialsException">Stripe rejected the key.</exception>
+    public async Task<CustomerProfile?> GetAsync(string customerId, CancellationToken cancellationToken = default)
+    {
+        if (string.IsNullOrEmpty(customerId))
+        {
+            throw new ArgumentException("A customer id is required.", nameof(customerId));
         }
 
-        /// <returns>The profile; for a deleted customer one with <see cref="CustomerProfile.Deleted"/> set; null for an unknown id.</returns>
-        /// <exception cref="StripeCredentialsException">Stripe rejected the key.</exception>
-        public async Task<CustomerProfile?> GetAsync(string customerId, CancellationToken cancellationToken = default)
+        Customer customer;
+        try
         {
-            if (string.IsNullOrEmpty(customerId)) throw new ArgumentException("A customer id is required.", nameof(customerId));
-            Customer customer;
-            try
-            {
-                var options = new CustomerGetOptions { Expand = ListExpansions.Select(p => p.Substring("data.".Length)).ToList() };
-                customer = await SendAsync(() => _customers.GetAsync(customerId, options, null, cancellationToken)).ConfigureAwait(false);
-            }
-            catch (StripeException e) when (e.HttpStatusCode == HttpStatusCode.NotFound)
-            {
-                return null;
-            }
-            if (customer.Deleted == true) return CustomerProfileMapper.Deleted(customer, _livemodeKey);
-            var subscriptions = (await SubscriptionsOfPageAsync(new[] { customer }, cancellationToken).ConfigureAwait(false))[customer.Id];
-            var lastCanceled = subscriptions.Count == 0
-                ? await Canceled(listAll: false).LastOfAsync(customer.Id, cancellationToken).ConfigureAwait(false)
-                : null;
-            return CustomerProfileMapper.Map(customer, subscriptions, lastCanceled, _catalog, _logger);
+            var options = new CustomerGetOptions { Expand = ListExpansions.Select(p => p.Substring("data.".Length)).ToList() };
+            customer = await SendAsync(() => _customers.GetAsync(customerId, options, null, cancellationToken)).ConfigureAwait(false);
+        }
+        catch (StripeException e) when (e.HttpStatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+        if (customer.Deleted == true)
+        {
+            return CustomerProfileMapper.Deleted(customer, _livemodeKey);
         }
 
-        /// <summary>A feed of changed customers over this reader's client, so its calls are counted with the rest.</summary>
-        public Incremental.ChangedCustomerFeed CreateChangeFeed() => new Incremental.ChangedCustomerFeed(_stripeClient);
+        var subscriptions = (await SubscriptionsOfPageAsync(new[] { customer }, cancellationToken).ConfigureAwait(false))[customer.Id];
+        var lastCanceled = subscriptions.Count == 0
+            ? await Canceled(listAll: false).LastOfAsync(customer.Id, cancellationToken).ConfigureAwait(false)
+            : null;
+        return CustomerProfileMapper.Map(customer, subscriptions, lastCanceled, _catalog, _logger);
+    }
 
-        public void Dispose() => _httpClient.Dispose();
+    /// <summary>A feed of changed customers over this reader's client, so its calls are counted with the rest.</summary>
+    public Incremental.ChangedCustomerFeed CreateChangeFeed() => new Incremental.ChangedCustomerFeed(_stripeClient);
 
-        /// <summary>
-        /// Where churned customers' last subscriptions come from: one listing of every canceled subscription for a read of many
-        /// customers, a call per churned customer for a read of a few (an email, a first page or less).
-        /// </summary>
-        private CanceledSubscriptions CanceledFor(CustomerQuery query) =>
-            Canceled(listAll: query.Email == null && (query.First == null || query.First > PageSize), query.CreatedAfter);
+    public void Dispose() => _httpClient.Dispose();
 
-        private CanceledSubscriptions Canceled(bool listAll, DateTimeOffset? createdAfter = null) =>
-            new CanceledSubscriptions(
-                (options, token) => SendAsync(() => _subscriptions.ListAsync(options, null, token)), _catalog, _logger, listAll, createdAfter);
+    /// <summary>
+    /// Where churned customers' last subscriptions come from: one listing of every canceled subscription for a read of many
+    /// customers, a call per churned customer for a read of a few (an email, a first page or less).
+    /// </summary>
+    private CanceledSubscriptions CanceledFor(CustomerQuery query) =>
+        Canceled(listAll: query.Email == null && (query.First == null || query.First > PageSize), query.CreatedAfter);
 
-        /// <summary>
-        /// Each customer's subscriptions: the embedded list, or, where Stripe cut it (has_more), a full subscriptions listing for
-        /// that customer; a subscription whose items carry discounts is read again with them expanded. Then makes sure every
-        /// product, tiered price and coupon named is in the catalog, so mapping needs no further calls.
-        /// </summary>
-        private async Task<Dictionary<string, IReadOnlyList<Subscription>>> SubscriptionsOfPageAsync(IReadOnlyList<Customer> customers, CancellationToken cancellationToken)
+    private CanceledSubscriptions Canceled(bool listAll, DateTimeOffset? createdAfter = null) =>
+        new CanceledSubscriptions(
+            (options, token) => SendAsync(() => _subscriptions.ListAsync(options, null, token)), _catalog, _logger, listAll, createdAfter);
+
+    /// <summary>
+    /// Each customer's subscriptions: the embedded list, or, where Stripe cut it (has_more), a full subscriptions listing for
+    /// that customer; a subscription whose items carry discounts is read again with them expanded. Then makes sure every
+    /// product, tiered price and coupon named is in the catalog, so mapping needs no further calls.
+    /// </summary>
+    private async Task<Dictionary<string, IReadOnlyList<Subscription>>> SubscriptionsOfPageAsync(IReadOnlyList<Customer> customers, CancellationToken cancellationToken)
+    {
+        var result = new Dictionary<string, IReadOnlyList<Subscription>>(StringComparer.Ordinal);
+        foreach (var customer in customers)
         {
-            var result = new Dictionary<string, IReadOnlyList<Subscription>>(StringComparer.Ordinal);
-            foreach (var customer in customers)
+            var embedded = customer.Subscriptions;
+            var subscriptions = embedded == null || embedded.HasMore
+                ? await ListSubscriptionsAsync(customer.Id, cancellationToken).ConfigureAwait(false)
+                : embedded.Data;
+            for (var i = 0; i < subscriptions.Count; i++)
             {
-                var embedded = customer.Subscriptions;
-                var subscriptions = embedded == null || embedded.HasMore
-                    ? await ListSubscriptionsAsync(customer.Id, cancellationToken).ConfigureAwait(false)
-                    : embedded.Data;
-                for (var i = 0; i < subscriptions.Count; i++)
+                if (HasUnexpandedItemDiscounts(subscriptions[i]))
                 {
-                    if (HasUnexpandedItemDiscounts(subscriptions[i]))
-                        subscriptions[i] = await SendAsync(() => _subscriptions.GetAsync(subscriptions[i].Id,
-                            new SubscriptionGetOptions { Expand = SingleSubscriptionExpansions.ToList() }, null, cancellationToken)).ConfigureAwait(false);
+                    subscriptions[i] = await SendAsync(() => _subscriptions.GetAsync(subscriptions[i].Id,
+                        new SubscriptionGetOptions { Expand = SingleSubscriptionExpansions.ToList() }, null, cancellationToken)).ConfigureAwait(false);
                 }
-                result[customer.Id] = subscriptions;
             }
-            await _catalog.EnsureAsync(customers, result.Values.SelectMany(s => s), cancellationToken).ConfigureAwait(false);
-            return result;
+            result[customer.Id] = subscriptions;
         }
+        await _catalog.EnsureAsync(customers, result.Values.SelectMany(s => s), cancellationToken).ConfigureAwait(false);
+        return result;
+    }
 
-        private static bool HasUnexpandedItemDiscounts(Subscription subscription) =>
-            (subscription.Items?.Data ?? new List<SubscriptionItem>()).Any(i => i.Discounts != null && i.Discounts.Any(d => d == null));
+    private static bool HasUnexpandedItemDiscounts(Subscription subscription) =>
+        (subscription.Items?.Data ?? new List<SubscriptionItem>()).Any(i => i.Discounts != null && i.Discounts.Any(d => d == null));
 
-        private async Task<List<Subscription>> ListSubscriptionsAsync(string customerId, CancellationToken cancellationToken)
+    private async Task<List<Subscription>> ListSubscriptionsAsync(string customerId, CancellationToken cancellationToken)
+    {
+        var all = new List<Subscription>();
+        var options = new SubscriptionListOptions { Customer = customerId, Limit = PageSize, Expand = SubscriptionExpansions.ToList() };
+        while (true)
         {
-            var all = new List<Subscription>();
-            var options = new SubscriptionListOptions { Customer = customerId, Limit = PageSize, Expand = SubscriptionExpansions.ToList() };
-            while (true)
+            var page = await SendAsync(() => _subscriptions.ListAsync(options, null, cancellationToken)).ConfigureAwait(false);
+            all.AddRange(page.Data);
+            if (!page.HasMore || page.Data.Count == 0)
             {
-                var page = await SendAsync(() => _subscriptions.ListAsync(options, null, cancellationToken)).ConfigureAwait(false);
-                all.AddRange(page.Data);
-                if (!page.HasMore || page.Data.Count == 0) return all;
-                options.StartingAfter = page.Data[page.Data.Count - 1].Id;
+                return all;
             }
-        }
 
-        private async IAsyncEnumerable<CustomerProfile> ReadDeletedAsync(CustomerQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
+            options.StartingAfter = page.Data[page.Data.Count - 1].Id;
+        }
+    }
+
+    private async IAsyncEnumerable<CustomerProfile> ReadDeletedAsync(CustomerQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var options = new EventListOptions
         {
-            var options = new EventListOptions
+            Types = new List<string> { "customer.deleted" },
+            Created = new DateRangeOptions { GreaterThanOrEqual = DateTime.UtcNow - EventRetention },
+            Limit = PageSize,
+        };
+        while (true)
+        {
+            var page = await SendAsync(() => _events.ListAsync(options, null, cancellationToken)).ConfigureAwait(false);
+            foreach (var stripeEvent in page.Data)
             {
-                Types = new List<string> { "customer.deleted" },
-                Created = new DateRangeOptions { GreaterThanOrEqual = DateTime.UtcNow - EventRetention },
-                Limit = PageSize,
-            };
-            while (true)
-            {
-                var page = await SendAsync(() => _events.ListAsync(options, null, cancellationToken)).ConfigureAwait(false);
-                foreach (var stripeEvent in page.Data)
+                if (!(stripeEvent.Data?.Object is Customer customer))
                 {
-                    if (!(stripeEvent.Data?.Object is Customer customer)) continue;
-                    var profile = CustomerProfileMapper.Deleted(customer, stripeEvent.Livemode);
-                    if (Matches(query, profile)) yield return profile;
+                    continue;
                 }
-                if (!page.HasMore || page.Data.Count == 0) yield break;
-                options.StartingAfter = page.Data[page.Data.Count - 1].Id;
+
+                var profile = CustomerProfileMapper.Deleted(customer, stripeEvent.Livemode);
+                if (Matches(query, profile))
+                {
+                    yield return profile;
+                }
             }
+            if (!page.HasMore || page.Data.Count == 0)
+            {
+                yield break;
+            }
+
+            options.StartingAfter = page.Data[page.Data.Count - 1].Id;
+        }
+    }
+
+    private static bool Matches(CustomerQuery query, CustomerProfile profile) =>
+        (query.Email == null || string.Equals(query.Email, profile.Email, StringComparison.Ordinal))
+        && (query.CreatedAfter == null || profile.Created > query.CreatedAfter)
+        && (query.CreatedBefore == null || profile.Created < query.CreatedBefore);
+
+    private static int Remaining(CustomerQuery query, int yielded) =>
+        query.First == null ? int.MaxValue : Math.Max(0, query.First.Value - yielded);
+
+    private static AnyOf<DateTime?, DateRangeOptions>? CreatedRange(CustomerQuery query)
+    {
+        if (query.CreatedAfter == null && query.CreatedBefore == null)
+        {
+            return null;
         }
 
-        private static bool Matches(CustomerQuery query, CustomerProfile profile) =>
-            (query.Email == null || string.Equals(query.Email, profile.Email, StringComparison.Ordinal))
-            && (query.CreatedAfter == null || profile.Created > query.CreatedAfter)
-            && (query.CreatedBefore == null || profile.Created < query.CreatedBefore);
+        return new DateRangeOptions { GreaterThan = query.CreatedAfter?.UtcDateTime, LessThan = query.CreatedBefore?.UtcDateTime };
+    }
 
-        private static int Remaining(CustomerQuery query, int yielded) =>
-            query.First == null ? int.MaxValue : Math.Max(0, query.First.Value - yielded);
-
-        private static AnyOf<DateTime?, DateRangeOptions>? CreatedRange(CustomerQuery query)
+    private static HttpMessageHandler BuildPipeline(StripeSettings settings, ApiCallCountingHandler counter)
+    {
+        var inner = settings.InnerHandler;
+        if (inner == null)
         {
-            if (query.CreatedAfter == null && query.CreatedBefore == null) return null;
-            return new DateRangeOptions { GreaterThan = query.CreatedAfter?.UtcDateTime, LessThan = query.CreatedBefore?.UtcDateTime };
-        }
-
-        private static HttpMessageHandler BuildPipeline(StripeSettings settings, ApiCallCountingHandler counter)
-        {
-            var inner = settings.InnerHandler;
-            if (inner == null)
-            {
-                counter.InnerHandler = new HttpClientHandler();
-                return counter;
-            }
-            var last = inner as DelegatingHandler;
-            while (last?.InnerHandler is DelegatingHandler next) last = next;
-            if (last != null && last.InnerHandler == null)
-            {
-                counter.InnerHandler = new HttpClientHandler();
-                last.InnerHandler = counter;
-                return inner;
-            }
-            counter.InnerHandler = inner;
+            counter.InnerHandler = new HttpClientHandler();
             return counter;
         }
-
-        private async Task SendAsync(Func<Task> call) => await SendAsync(async () => { await call().ConfigureAwait(false); return true; }).ConfigureAwait(false);
-
-        /// <summary>Turns Stripe's 401 into <see cref="StripeCredentialsException"/>, dropping Stripe's message: it quotes the masked key.</summary>
-        private static async Task<T> SendAsync<T>(Func<Task<T>> call)
+        var last = inner as DelegatingHandler;
+        while (last?.InnerHandler is DelegatingHandler next)
         {
-            try
-            {
-                return await call().ConfigureAwait(false);
-            }
-            catch (StripeException e) when (e.HttpStatusCode == HttpStatusCode.Unauthorized)
-            {
-                throw new StripeCredentialsException { RequestId = e.StripeResponse?.RequestId };
-            }
+            last = next;
+        }
+
+        if (last != null && last.InnerHandler == null)
+        {
+            counter.InnerHandler = new HttpClientHandler();
+            last.InnerHandler = counter;
+            return inner;
+        }
+        counter.InnerHandler = inner;
+        return counter;
+    }
+
+    private async Task SendAsync(Func<Task> call) => await SendAsync(async () => { await call().ConfigureAwait(false); return true; }).ConfigureAwait(false);
+
+    /// <summary>Turns Stripe's 401 into <see cref="StripeCredentialsException"/>, dropping Stripe's message: it quotes the masked key.</summary>
+    private static async Task<T> SendAsync<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call().ConfigureAwait(false);
+        }
+        catch (StripeException e) when (e.HttpStatusCode == HttpStatusCode.Unauthorized)
+        {
+            throw new StripeCredentialsException { RequestId = e.StripeResponse?.RequestId };
         }
     }
 }

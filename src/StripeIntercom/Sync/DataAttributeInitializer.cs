@@ -8,115 +8,147 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using StripeIntercom.Intercom;
 
-namespace StripeIntercom.Sync
+namespace StripeIntercom.Sync;
+
+/// <summary>
+/// Makes sure every attribute of a map exists in the workspace with the right type before contacts (or, for model
+/// "company", companies) carry it.
+/// </summary>
+public sealed class DataAttributeInitializer
 {
-    /// <summary>
-    /// Makes sure every attribute of a map exists in the workspace with the right type before contacts (or, for model
-    /// "company", companies) carry it.
-    /// </summary>
-    public sealed class DataAttributeInitializer
+    private readonly IntercomClient _client;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _ensureGate = new SemaphoreSlim(1, 1);
+    private readonly ConcurrentDictionary<string, bool> _ensured = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+    private volatile bool _ensuredOnce;
+
+    /// <param name="model">"contact" (the default) or "company": Intercom keeps each model's attributes, and its limit, apart.</param>
+    public DataAttributeInitializer(IntercomClient client, ILogger? logger = null, string model = "contact")
     {
-        private readonly IntercomClient _client;
-        private readonly ILogger _logger;
-        private readonly SemaphoreSlim _ensureGate = new SemaphoreSlim(1, 1);
-        private readonly ConcurrentDictionary<string, bool> _ensured = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
-        private volatile bool _ensuredOnce;
-
-        /// <param name="model">"contact" (the default) or "company": Intercom keeps each model's attributes, and its limit, apart.</param>
-        public DataAttributeInitializer(IntercomClient client, ILogger? logger = null, string model = "contact")
+        _client = client ?? throw new ArgumentNullException(nameof(client));
+        _logger = logger ?? NullLogger.Instance;
+        if (model != "contact" && model != "company")
         {
-            _client = client ?? throw new ArgumentNullException(nameof(client));
-            _logger = logger ?? NullLogger.Instance;
-            if (model != "contact" && model != "company") throw new ArgumentException($"Data attributes belong to model contact or company, not '{model}'.", nameof(model));
-            Model = model;
+            throw new ArgumentException($"Data attributes belong to model contact or company, not '{model}'.", nameof(model));
         }
 
-        /// <summary>The Intercom model whose attributes this initializer lists and creates.</summary>
-        public string Model { get; }
+        Model = model;
+    }
 
-        /// <summary>Intercom's limit of custom attributes per workspace and model.</summary>
-        public int MaxCustomAttributes { get; set; } = 250;
+    /// <summary>The Intercom model whose attributes this initializer lists and creates.</summary>
+    public string Model { get; }
 
-        /// <summary>
-        /// Before a write carrying <paramref name="values"/>: checks the map's attributes once, then again only when a value
-        /// names an attribute not made yet (a computed attribute whose type was unknown until a value showed up).
-        /// </summary>
-        public async Task EnsureBeforeWriteAsync(AttributeMap map, IReadOnlyDictionary<string, object?> values, CancellationToken cancellationToken)
+    /// <summary>Intercom's limit of custom attributes per workspace and model.</summary>
+    public int MaxCustomAttributes { get; set; } = 250;
+
+    /// <summary>
+    /// Before a write carrying <paramref name="values"/>: checks the map's attributes once, then again only when a value
+    /// names an attribute not made yet (a computed attribute whose type was unknown until a value showed up).
+    /// </summary>
+    public async Task EnsureBeforeWriteAsync(AttributeMap map, IReadOnlyDictionary<string, object?> values, CancellationToken cancellationToken)
+    {
+        if (_ensuredOnce && AllEnsured(values))
         {
-            if (_ensuredOnce && AllEnsured(values)) return;
-            await _ensureGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
+            return;
+        }
+
+        await _ensureGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_ensuredOnce && AllEnsured(values))
             {
-                if (_ensuredOnce && AllEnsured(values)) return;
-                var results = await EnsureAsync(map, whatIf: false, cancellationToken).ConfigureAwait(false);
-                foreach (var r in results.Where(r => r.Action != DataAttributeAction.Deferred)) _ensured[r.Name] = true;
-                _ensuredOnce = true;
+                return;
             }
-            finally
+
+            var results = await EnsureAsync(map, whatIf: false, cancellationToken).ConfigureAwait(false);
+            foreach (var r in results.Where(r => r.Action != DataAttributeAction.Deferred))
             {
-                _ensureGate.Release();
+                _ensured[r.Name] = true;
+            }
+
+            _ensuredOnce = true;
+        }
+        finally
+        {
+            _ensureGate.Release();
+        }
+    }
+
+    private bool AllEnsured(IReadOnlyDictionary<string, object?> values) => values.All(p => p.Value == null || _ensured.ContainsKey(p.Key));
+
+    /// <summary>
+    /// One list call, then creates only what is missing. Every check (type clashes, room in the workspace)
+    /// runs before the first create, so a failure leaves the workspace as it was.
+    /// </summary>
+    public async Task<IReadOnlyList<DataAttributeResult>> EnsureAsync(AttributeMap map, bool whatIf, CancellationToken cancellationToken = default)
+    {
+        if (map == null)
+        {
+            throw new ArgumentNullException(nameof(map));
+        }
+
+        var existing = (await _client.ListDataAttributesAsync(Model, cancellationToken).ConfigureAwait(false))
+            .Where(a => !a.Archived)
+            .GroupBy(a => a.Name, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+
+        var results = new List<DataAttributeResult>();
+        var missing = new List<AttributeDefinition>();
+        foreach (var attribute in map.Attributes)
+        {
+            var wanted = attribute.DataType;
+            if (existing.TryGetValue(attribute.Name, out var found))
+            {
+                if (!found.Custom)
+                {
+                    throw new DataAttributeConflictException(attribute.Name, "a standard (non-custom) attribute", wanted?.ToWireName() ?? "a custom attribute");
+                }
+
+                if (wanted != null && found.Type != wanted)
+                {
+                    throw new DataAttributeConflictException(attribute.Name, found.DataType, wanted.Value.ToWireName());
+                }
+
+                results.Add(new DataAttributeResult(attribute.Name, found.Type, DataAttributeAction.Exists));
+            }
+            else if (wanted == null)
+            {
+                results.Add(new DataAttributeResult(attribute.Name, null, DataAttributeAction.Deferred));
+            }
+            else
+            {
+                missing.Add(attribute);
             }
         }
 
-        private bool AllEnsured(IReadOnlyDictionary<string, object?> values) => values.All(p => p.Value == null || _ensured.ContainsKey(p.Key));
-
-        /// <summary>
-        /// One list call, then creates only what is missing. Every check (type clashes, room in the workspace)
-        /// runs before the first create, so a failure leaves the workspace as it was.
-        /// </summary>
-        public async Task<IReadOnlyList<DataAttributeResult>> EnsureAsync(AttributeMap map, bool whatIf, CancellationToken cancellationToken = default)
+        var customCount = existing.Values.Count(a => a.Custom);
+        if (customCount + missing.Count > MaxCustomAttributes)
         {
-            if (map == null) throw new ArgumentNullException(nameof(map));
-            var existing = (await _client.ListDataAttributesAsync(Model, cancellationToken).ConfigureAwait(false))
-                .Where(a => !a.Archived)
-                .GroupBy(a => a.Name, StringComparer.Ordinal)
-                .ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
-
-            var results = new List<DataAttributeResult>();
-            var missing = new List<AttributeDefinition>();
-            foreach (var attribute in map.Attributes)
-            {
-                var wanted = attribute.DataType;
-                if (existing.TryGetValue(attribute.Name, out var found))
-                {
-                    if (!found.Custom)
-                        throw new DataAttributeConflictException(attribute.Name, "a standard (non-custom) attribute", wanted?.ToWireName() ?? "a custom attribute");
-                    if (wanted != null && found.Type != wanted)
-                        throw new DataAttributeConflictException(attribute.Name, found.DataType, wanted.Value.ToWireName());
-                    results.Add(new DataAttributeResult(attribute.Name, found.Type, DataAttributeAction.Exists));
-                }
-                else if (wanted == null)
-                {
-                    results.Add(new DataAttributeResult(attribute.Name, null, DataAttributeAction.Deferred));
-                }
-                else
-                {
-                    missing.Add(attribute);
-                }
-            }
-
-            var customCount = existing.Values.Count(a => a.Custom);
-            if (customCount + missing.Count > MaxCustomAttributes)
-                throw new DataAttributeLimitException(customCount, missing.Select(a => a.Name).ToList(), MaxCustomAttributes);
-
-            foreach (var attribute in missing)
-            {
-                if (whatIf)
-                {
-                    results.Add(new DataAttributeResult(attribute.Name, attribute.DataType, DataAttributeAction.WouldCreate));
-                    continue;
-                }
-                await _client.CreateDataAttributeAsync(attribute.Name, attribute.DataType!.Value, attribute.Description, Model, cancellationToken).ConfigureAwait(false);
-                if (Model == "contact")
-                    _logger.LogInformation("Created Intercom attribute {Name} ({DataType})", attribute.Name, attribute.DataType.Value.ToWireName());
-                else
-                    _logger.LogInformation("Created Intercom {Model} attribute {Name} ({DataType})", Model, attribute.Name, attribute.DataType.Value.ToWireName());
-                results.Add(new DataAttributeResult(attribute.Name, attribute.DataType, DataAttributeAction.Created));
-            }
-
-            // Report in map order, whatever order the work happened in.
-            var order = map.Attributes.Select((a, i) => (a.Name, i)).ToDictionary(p => p.Name, p => p.i, StringComparer.Ordinal);
-            return results.OrderBy(r => order[r.Name]).ToList();
+            throw new DataAttributeLimitException(customCount, missing.Select(a => a.Name).ToList(), MaxCustomAttributes);
         }
+
+        foreach (var attribute in missing)
+        {
+            if (whatIf)
+            {
+                results.Add(new DataAttributeResult(attribute.Name, attribute.DataType, DataAttributeAction.WouldCreate));
+                continue;
+            }
+            await _client.CreateDataAttributeAsync(attribute.Name, attribute.DataType!.Value, attribute.Description, Model, cancellationToken).ConfigureAwait(false);
+            if (Model == "contact")
+            {
+                _logger.LogInformation("Created Intercom attribute {Name} ({DataType})", attribute.Name, attribute.DataType.Value.ToWireName());
+            }
+            else
+            {
+                _logger.LogInformation("Created Intercom {Model} attribute {Name} ({DataType})", Model, attribute.Name, attribute.DataType.Value.ToWireName());
+            }
+
+            results.Add(new DataAttributeResult(attribute.Name, attribute.DataType, DataAttributeAction.Created));
+        }
+
+        // Report in map order, whatever order the work happened in.
+        var order = map.Attributes.Select((a, i) => (a.Name, i)).ToDictionary(p => p.Name, p => p.i, StringComparer.Ordinal);
+        return results.OrderBy(r => order[r.Name]).ToList();
     }
 }

@@ -1,20 +1,19 @@
 using StripeIntercom.Intercom;
 
-namespace StripeIntercom.Sync
+namespace StripeIntercom.Sync;
+
+public sealed class DataAttributeResult
 {
-    public sealed class DataAttributeResult
+    public DataAttributeResult(string name, IntercomDataType? dataType, DataAttributeAction action)
     {
-        public DataAttributeResult(string name, IntercomDataType? dataType, DataAttributeAction action)
-        {
-            Name = name;
-            DataType = dataType;
-            Action = action;
-        }
-
-        public string Name { get; }
-        public IntercomDataType? DataType { get; }
-        public DataAttributeAction Action { get; }
-
-        public override string ToString() => $"{Name} ({DataType?.ToWireName() ?? "?"}) {Action}";
+        Name = name;
+        DataType = dataType;
+        Action = action;
     }
+
+    public string Name { get; }
+    public IntercomDataType? DataType { get; }
+    public DataAttributeAction Action { get; }
+
+    public override string ToString() => $"{Name} ({DataType?.ToWireName() ?? "?"}) {Action}";
 }

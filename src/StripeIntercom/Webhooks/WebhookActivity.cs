@@ -1,46 +1,45 @@
 using System;
 using StripeIntercom.Sync;
 
-namespace StripeIntercom.Webhooks
+namespace StripeIntercom.Webhooks;
+
+/// <summary>One thing the webhook processor or listener did, for logs and cmdlet output.</summary>
+public sealed class WebhookActivity
 {
-    /// <summary>One thing the webhook processor or listener did, for logs and cmdlet output.</summary>
-    public sealed class WebhookActivity
+    public WebhookActivity(
+        WebhookActivityKind kind,
+        string? customerId,
+        string? eventId = null,
+        string? eventType = null,
+        SyncResult? result = null,
+        Exception? error = null,
+        string? detail = null)
     {
-        public WebhookActivity(
-            WebhookActivityKind kind,
-            string? customerId,
-            string? eventId = null,
-            string? eventType = null,
-            SyncResult? result = null,
-            Exception? error = null,
-            string? detail = null)
-        {
-            Kind = kind;
-            CustomerId = customerId;
-            EventId = eventId;
-            EventType = eventType;
-            Result = result;
-            Error = error;
-            Detail = detail;
-            At = DateTimeOffset.UtcNow;
-        }
-
-        public WebhookActivityKind Kind { get; }
-        public string? CustomerId { get; }
-
-        /// <summary>The delivery that caused this, for delivery-level kinds (not for Synced/Failed).</summary>
-        public string? EventId { get; }
-        public string? EventType { get; }
-
-        public SyncResult? Result { get; }
-        public Exception? Error { get; }
-
-        /// <summary>A short human explanation (why dropped, why rejected).</summary>
-        public string? Detail { get; }
-
-        public DateTimeOffset At { get; }
-
-        public override string ToString() =>
-            $"{Kind} {CustomerId ?? "-"} {EventId ?? ""} {Detail ?? Error?.Message ?? Result?.Action.ToString() ?? ""}".TrimEnd();
+        Kind = kind;
+        CustomerId = customerId;
+        EventId = eventId;
+        EventType = eventType;
+        Result = result;
+        Error = error;
+        Detail = detail;
+        At = DateTimeOffset.UtcNow;
     }
+
+    public WebhookActivityKind Kind { get; }
+    public string? CustomerId { get; }
+
+    /// <summary>The delivery that caused this, for delivery-level kinds (not for Synced/Failed).</summary>
+    public string? EventId { get; }
+    public string? EventType { get; }
+
+    public SyncResult? Result { get; }
+    public Exception? Error { get; }
+
+    /// <summary>A short human explanation (why dropped, why rejected).</summary>
+    public string? Detail { get; }
+
+    public DateTimeOffset At { get; }
+
+    public override string ToString() =>
+        $"{Kind} {CustomerId ?? "-"} {EventId ?? ""} {Detail ?? Error?.Message ?? Result?.Action.ToString() ?? ""}".TrimEnd();
 }

@@ -12,7 +12,11 @@ public static class ContactSearchFilter
         var op = FakeIntercomState.OptionalString(query, "operator") ?? throw FakeIntercomError.Invalid("operator is required", "query");
         if (op is "AND" or "OR")
         {
-            if (query["value"] is not JsonArray parts) throw FakeIntercomError.Invalid($"{op} needs an array of filters", "query");
+            if (query["value"] is not JsonArray parts)
+            {
+                throw FakeIntercomError.Invalid($"{op} needs an array of filters", "query");
+            }
+
             var filters = parts.OfType<JsonObject>().ToList();
             return op == "AND" ? filters.All(f => Matches(f, contact)) : filters.Any(f => Matches(f, contact));
         }
@@ -37,7 +41,10 @@ public static class ContactSearchFilter
     private static JsonNode? FieldValue(FakeContact c, string field)
     {
         if (field.StartsWith("custom_attributes.", StringComparison.Ordinal))
+        {
             return c.CustomAttributes.TryGetValue(field["custom_attributes.".Length..], out var v) ? v : null;
+        }
+
         return field switch
         {
             "id" => c.Id,
@@ -55,22 +62,42 @@ public static class ContactSearchFilter
 
     private static bool Equal(JsonNode? actual, JsonNode? expected)
     {
-        if (actual is null || expected is null) return actual is null && expected is null;
-        if (Number(actual) is { } a && Number(expected) is { } b) return a == b;
+        if (actual is null || expected is null)
+        {
+            return actual is null && expected is null;
+        }
+
+        if (Number(actual) is { } a && Number(expected) is { } b)
+        {
+            return a == b;
+        }
+
         return string.Equals(Text(actual), Text(expected), StringComparison.OrdinalIgnoreCase);
     }
 
     private static bool Compare(string op, JsonNode? actual, JsonNode? expected)
     {
-        if (Number(actual) is not { } a || Number(expected) is not { } b) return false;
+        if (Number(actual) is not { } a || Number(expected) is not { } b)
+        {
+            return false;
+        }
+
         return op switch { "<" => a < b, "<=" => a <= b, ">" => a > b, _ => a >= b };
     }
 
     private static decimal? Number(JsonNode? node)
     {
-        if (node is not JsonValue v) return null;
+        if (node is not JsonValue v)
+        {
+            return null;
+        }
+
         var kind = v.GetValueKind();
-        if (kind == JsonValueKind.Number) return decimal.Parse(v.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture);
+        if (kind == JsonValueKind.Number)
+        {
+            return decimal.Parse(v.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture);
+        }
+
         return null;
     }
 

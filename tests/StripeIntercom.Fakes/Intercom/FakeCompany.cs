@@ -35,7 +35,11 @@ public sealed class FakeCompany
     public JsonObject ToJson(string? planId)
     {
         var custom = new JsonObject();
-        foreach (var (key, value) in CustomAttributes) custom[key] = value?.DeepClone();
+        foreach (var (key, value) in CustomAttributes)
+        {
+            custom[key] = value?.DeepClone();
+        }
+
         var json = new JsonObject
         {
             ["type"] = "company",
@@ -43,16 +47,36 @@ public sealed class FakeCompany
             ["id"] = Id,
             ["app_id"] = FakeIntercomState.WorkspaceId,
         };
-        if (Name is not null) json["name"] = Name;
-        if (RemoteCreatedAt is { } remote) json["remote_created_at"] = remote;
+        if (Name is not null)
+        {
+            json["name"] = Name;
+        }
+
+        if (RemoteCreatedAt is { } remote)
+        {
+            json["remote_created_at"] = remote;
+        }
+
         json["created_at"] = CreatedAt;
         json["updated_at"] = UpdatedAt;
         json["monthly_spend"] = MonthlySpend;
         json["session_count"] = 0;
         json["user_count"] = ContactIds.Count;
-        if (Size is { } size) json["size"] = size;
-        if (Website is not null) json["website"] = Website;
-        if (Industry is not null) json["industry"] = Industry;
+        if (Size is { } size)
+        {
+            json["size"] = size;
+        }
+
+        if (Website is not null)
+        {
+            json["website"] = Website;
+        }
+
+        if (Industry is not null)
+        {
+            json["industry"] = Industry;
+        }
+
         json["tags"] = new JsonObject { ["type"] = "tag.list", ["tags"] = new JsonArray() };
         json["segments"] = new JsonObject { ["type"] = "segment.list", ["segments"] = new JsonArray() };
         json["plan"] = Plan is null || planId is null

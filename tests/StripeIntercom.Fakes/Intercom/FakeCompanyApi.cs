@@ -18,22 +18,37 @@ internal static class FakeCompanyApi
         {
             var query = context.Request.Query;
             if (query["company_id"].FirstOrDefault() is { } companyId)
+            {
                 return Task.FromResult<JsonNode>(state.CompanyLookup(state.FindCompanyByCompanyId(companyId)));
+            }
+
             if (query["name"].FirstOrDefault() is { } name)
+            {
                 return Task.FromResult<JsonNode>(state.CompanyLookup(state.FindCompanyByName(name)));
+            }
+
             if (query.ContainsKey("tag_id") || query.ContainsKey("segment_id"))
+            {
                 return Task.FromResult<JsonNode>(new JsonObject
                 {
-                    ["type"] = "list", ["data"] = new JsonArray(), ["total_count"] = 0,
+                    ["type"] = "list",
+                    ["data"] = new JsonArray(),
+                    ["total_count"] = 0,
                     ["pages"] = new JsonObject { ["type"] = "pages", ["page"] = 1, ["per_page"] = FakeIntercomState.DefaultCompaniesPerPage, ["total_pages"] = 0 },
                 });
+            }
+
             return Task.FromResult<JsonNode>(state.ListCompanies(Int(context, "page", 1), Int(context, "per_page", FakeIntercomState.DefaultCompaniesPerPage)));
         }));
 
         app.MapPost("/companies/list", Handle(context =>
         {
             var order = context.Request.Query["order"].FirstOrDefault() ?? "desc";
-            if (order is not ("asc" or "desc")) throw FakeIntercomError.Invalid("order must be asc or desc", "order");
+            if (order is not ("asc" or "desc"))
+            {
+                throw FakeIntercomError.Invalid("order must be asc or desc", "order");
+            }
+
             return Task.FromResult<JsonNode>(state.ListCompanies(Int(context, "page", 1), Int(context, "per_page", FakeIntercomState.DefaultCompaniesPerPage), order == "asc"));
         }));
 
@@ -57,7 +72,11 @@ internal static class FakeCompanyApi
     private static int Int(HttpContext context, string name, int fallback)
     {
         var text = context.Request.Query[name].FirstOrDefault();
-        if (text is null) return fallback;
+        if (text is null)
+        {
+            return fallback;
+        }
+
         return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
             ? value
             : throw FakeIntercomError.Invalid($"{name} must be an integer", name);

@@ -33,7 +33,11 @@ internal static class FakeCompanyControl
             var body = await ReadObject(context);
             var seeded = new JsonArray();
             var items = body["companies"] is JsonArray many ? many.OfType<JsonObject>().ToList() : [body];
-            foreach (var item in items) seeded.Add(state.Snapshot(state.SeedCompany(item)));
+            foreach (var item in items)
+            {
+                seeded.Add(state.Snapshot(state.SeedCompany(item)));
+            }
+
             return new JsonObject { ["type"] = "list", ["data"] = seeded };
         }));
     }

@@ -40,7 +40,11 @@ public sealed class FakeContact
     public JsonObject ToJson()
     {
         var custom = new JsonObject();
-        foreach (var (key, value) in CustomAttributes) custom[key] = value?.DeepClone();
+        foreach (var (key, value) in CustomAttributes)
+        {
+            custom[key] = value?.DeepClone();
+        }
+
         return new JsonObject
         {
             ["type"] = "contact",
@@ -82,7 +86,10 @@ public sealed class FakeContact
     {
         var data = new JsonArray();
         foreach (var id in CompanyIds.Take(MaxCompaniesShown))
+        {
             data.Add(new JsonObject { ["type"] = "company", ["id"] = id, ["url"] = $"https://api.intercom.io/companies/{id}" });
+        }
+
         var companies = ListRef("companies");
         companies["data"] = data;
         companies["total_count"] = CompanyIds.Count;

@@ -20,9 +20,14 @@ internal static class FakeIntercomApi
             ["email_verified"] = true,
             ["app"] = new JsonObject
             {
-                ["type"] = "app", ["id_code"] = FakeIntercomState.WorkspaceId, ["name"] = "Fake Workspace",
-                ["created_at"] = 1734537243, ["secure"] = false, ["identity_verification"] = false,
-                ["timezone"] = "UTC", ["region"] = "US",
+                ["type"] = "app",
+                ["id_code"] = FakeIntercomState.WorkspaceId,
+                ["name"] = "Fake Workspace",
+                ["created_at"] = 1734537243,
+                ["secure"] = false,
+                ["identity_verification"] = false,
+                ["timezone"] = "UTC",
+                ["region"] = "US",
             },
             ["avatar"] = new JsonObject { ["type"] = "avatar", ["image_url"] = null },
             ["has_inbox_seat"] = true,
@@ -33,7 +38,10 @@ internal static class FakeIntercomApi
             var perPageText = context.Request.Query["per_page"].FirstOrDefault();
             var perPage = 50;
             if (perPageText is not null && !int.TryParse(perPageText, NumberStyles.Integer, CultureInfo.InvariantCulture, out perPage))
+            {
                 throw FakeIntercomError.Invalid("per_page must be an integer", "per_page");
+            }
+
             return Task.FromResult<JsonNode>(state.ListContacts(perPage, context.Request.Query["starting_after"].FirstOrDefault()));
         }));
 
@@ -57,7 +65,10 @@ internal static class FakeIntercomApi
             var contact = state.Archive((string)context.Request.RouteValues["id"]!);
             return Task.FromResult<JsonNode>(new JsonObject
             {
-                ["id"] = contact.Id, ["external_id"] = contact.ExternalId, ["type"] = "contact", ["archived"] = true,
+                ["id"] = contact.Id,
+                ["external_id"] = contact.ExternalId,
+                ["type"] = "contact",
+                ["archived"] = true,
             });
         }));
 

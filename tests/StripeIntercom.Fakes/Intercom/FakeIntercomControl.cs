@@ -40,7 +40,11 @@ internal static class FakeIntercomControl
             var body = await ReadObject(context);
             var seeded = new JsonArray();
             var items = body["contacts"] is JsonArray many ? many.OfType<JsonObject>().ToList() : [body];
-            foreach (var item in items) seeded.Add(state.Snapshot(state.Seed(item)));
+            foreach (var item in items)
+            {
+                seeded.Add(state.Snapshot(state.Seed(item)));
+            }
+
             return new JsonObject { ["type"] = "list", ["data"] = seeded };
         }));
 
@@ -69,24 +73,73 @@ internal static class FakeIntercomControl
         app.MapPost("/__control/options", Handle(async context =>
         {
             var body = await ReadObject(context);
-            if (FakeIntercomState.OptionalLong(body, "window_limit") is { } limit) options.WindowLimit = (int)limit;
-            if (FakeIntercomState.OptionalLong(body, "latency_ms") is { } latency) options.LatencyMs = (int)latency;
-            if (FakeIntercomState.OptionalLong(body, "latency_jitter_ms") is { } jitter) options.LatencyJitterMs = (int)jitter;
-            if (body["search_lag_seconds"] is JsonValue lag) options.SearchLagSeconds = lag.GetValue<double>();
-            if (FakeIntercomState.OptionalLong(body, "max_custom_attributes") is { } max) options.MaxCustomAttributes = (int)max;
-            if (body["allow_lead_to_user_update"] is JsonValue allow) options.AllowLeadToUserUpdate = allow.GetValue<bool>();
-            if (FakeIntercomState.OptionalLong(body, "synthetic_contacts") is { } synthetic) options.SyntheticContacts = (int)synthetic;
-            if (body["company_lookup_as_object"] is JsonValue asObject) options.CompanyLookupAsObject = asObject.GetValue<bool>();
-            if (FakeIntercomState.OptionalLong(body, "company_scroll_page_size") is { } scrollPage) options.CompanyScrollPageSize = (int)scrollPage;
-            if (body["company_scroll_expiry_seconds"] is JsonValue expiry) options.CompanyScrollExpirySeconds = expiry.GetValue<double>();
-            if (FakeIntercomState.OptionalLong(body, "max_company_list_depth") is { } depth) options.MaxCompanyListDepth = (int)depth;
+            if (FakeIntercomState.OptionalLong(body, "window_limit") is { } limit)
+            {
+                options.WindowLimit = (int)limit;
+            }
+
+            if (FakeIntercomState.OptionalLong(body, "latency_ms") is { } latency)
+            {
+                options.LatencyMs = (int)latency;
+            }
+
+            if (FakeIntercomState.OptionalLong(body, "latency_jitter_ms") is { } jitter)
+            {
+                options.LatencyJitterMs = (int)jitter;
+            }
+
+            if (body["search_lag_seconds"] is JsonValue lag)
+            {
+                options.SearchLagSeconds = lag.GetValue<double>();
+            }
+
+            if (FakeIntercomState.OptionalLong(body, "max_custom_attributes") is { } max)
+            {
+                options.MaxCustomAttributes = (int)max;
+            }
+
+            if (body["allow_lead_to_user_update"] is JsonValue allow)
+            {
+                options.AllowLeadToUserUpdate = allow.GetValue<bool>();
+            }
+
+            if (FakeIntercomState.OptionalLong(body, "synthetic_contacts") is { } synthetic)
+            {
+                options.SyntheticContacts = (int)synthetic;
+            }
+
+            if (body["company_lookup_as_object"] is JsonValue asObject)
+            {
+                options.CompanyLookupAsObject = asObject.GetValue<bool>();
+            }
+
+            if (FakeIntercomState.OptionalLong(body, "company_scroll_page_size") is { } scrollPage)
+            {
+                options.CompanyScrollPageSize = (int)scrollPage;
+            }
+
+            if (body["company_scroll_expiry_seconds"] is JsonValue expiry)
+            {
+                options.CompanyScrollExpirySeconds = expiry.GetValue<double>();
+            }
+
+            if (FakeIntercomState.OptionalLong(body, "max_company_list_depth") is { } depth)
+            {
+                options.MaxCompanyListDepth = (int)depth;
+            }
+
             return new JsonObject
             {
-                ["window_limit"] = options.WindowLimit, ["latency_ms"] = options.LatencyMs, ["latency_jitter_ms"] = options.LatencyJitterMs,
-                ["search_lag_seconds"] = options.SearchLagSeconds, ["max_custom_attributes"] = options.MaxCustomAttributes,
+                ["window_limit"] = options.WindowLimit,
+                ["latency_ms"] = options.LatencyMs,
+                ["latency_jitter_ms"] = options.LatencyJitterMs,
+                ["search_lag_seconds"] = options.SearchLagSeconds,
+                ["max_custom_attributes"] = options.MaxCustomAttributes,
                 ["allow_lead_to_user_update"] = options.AllowLeadToUserUpdate,
-                ["company_lookup_as_object"] = options.CompanyLookupAsObject, ["company_scroll_page_size"] = options.CompanyScrollPageSize,
-                ["company_scroll_expiry_seconds"] = options.CompanyScrollExpirySeconds, ["max_company_list_depth"] = options.MaxCompanyListDepth,
+                ["company_lookup_as_object"] = options.CompanyLookupAsObject,
+                ["company_scroll_page_size"] = options.CompanyScrollPageSize,
+                ["company_scroll_expiry_seconds"] = options.CompanyScrollExpirySeconds,
+                ["max_company_list_depth"] = options.MaxCompanyListDepth,
             };
         }));
 

@@ -25,7 +25,14 @@ public sealed class FakeIntercomCounters
     {
         _byRoute.AddOrUpdate(route, 1, (_, n) => n + 1);
         Interlocked.Increment(ref _total);
-        if (IsWrite(route)) Interlocked.Increment(ref _writes); else Interlocked.Increment(ref _reads);
+        if (IsWrite(route))
+        {
+            Interlocked.Increment(ref _writes);
+        }
+        else
+        {
+            Interlocked.Increment(ref _reads);
+        }
     }
 
     public void Reset()
@@ -39,7 +46,11 @@ public sealed class FakeIntercomCounters
     public JsonObject ToJson()
     {
         var routes = new JsonObject();
-        foreach (var (route, n) in ByRoute.OrderBy(p => p.Key, StringComparer.Ordinal)) routes[route] = n;
+        foreach (var (route, n) in ByRoute.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            routes[route] = n;
+        }
+
         return new JsonObject { ["total"] = Total, ["reads"] = Reads, ["writes"] = Writes, ["routes"] = routes };
     }
 }

@@ -21,7 +21,11 @@ public sealed class FakeIntercomError : Exception
     public static JsonObject Body(string code, string message, string? field = null)
     {
         var error = new JsonObject { ["code"] = code, ["message"] = message };
-        if (field is not null) error["field"] = field;
+        if (field is not null)
+        {
+            error["field"] = field;
+        }
+
         return new JsonObject
         {
             ["type"] = "error.list",

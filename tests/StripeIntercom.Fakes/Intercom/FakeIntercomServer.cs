@@ -70,7 +70,11 @@ public sealed class FakeIntercomServer : IAsyncDisposable
             context.Response.Headers["X-RateLimit-Reset"] = reset.ToString(CultureInfo.InvariantCulture);
 
             var latency = options.LatencyMs + (options.LatencyJitterMs > 0 ? Random.Shared.Next(options.LatencyJitterMs + 1) : 0);
-            if (latency > 0) await Task.Delay(latency, context.RequestAborted);
+            if (latency > 0)
+            {
+                await Task.Delay(latency, context.RequestAborted);
+            }
+
             handled = true;
 
             var auth = context.Request.Headers.Authorization.FirstOrDefault();

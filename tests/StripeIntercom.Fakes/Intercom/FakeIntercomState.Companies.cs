@@ -41,7 +41,7 @@ public sealed partial class FakeIntercomState
     private FakeCompanyScroll? _scroll;
 
     /// <summary>Every company, listed or not (the live objects: read only).</summary>
-    public IReadOnlyList<FakeCompany> Companies { get { lock (_gate) return _companies.ToList(); } }
+    public IReadOnlyList<FakeCompany> Companies { get { lock (_gate) { return _companies.ToList(); } } }
 
     private void ResetCompanies()
     {
@@ -55,13 +55,22 @@ public sealed partial class FakeIntercomState
     /// <summary>The company's JSON, taken under the lock.</summary>
     public JsonObject Snapshot(FakeCompany company)
     {
-        lock (_gate) return CompanyJson(company);
+        lock (_gate)
+        {
+            return CompanyJson(company);
+        }
     }
 
     public FakeCompany UpsertCompany(JsonObject body)
     {
         foreach (var (key, _) in body)
-            if (!CompanyWriteFields.Contains(key)) throw new FakeIntercomError(400, "bad_request", $"bad '{key}' parameter", key);
+        {
+            if (!CompanyWriteFields.Contains(key))
+            {
+                throw new FakeIntercomError(400, "bad_request", $"bad '{key}' parameter", key);
+            }
+        }
+
         var companyId = StringField(body, "company_id") ?? throw FakeIntercomError.Invalid("company_id is required", "company_id");
         // Every field is checked before anything is stored, so a refused request leaves no trace.
         var name = StringField(body, "name");
@@ -75,17 +84,54 @@ public sealed partial class FakeIntercomState
         {
             var custom = ValidateCustomAttributes(body, "company");
             foreach (var (key, value) in custom)
+            {
                 if (value is JsonValue v && v.GetValueKind() == JsonValueKind.String && v.GetValue<string>().Length > MaxCustomStringLength)
+                {
                     throw FakeIntercomError.Invalid($"Custom attribute '{key}' is longer than {MaxCustomStringLength} characters", "custom_attributes");
+                }
+            }
+
             var company = CompanyFor(companyId);
-            if (body.ContainsKey("name")) company.Name = name;
-            if (body.ContainsKey("plan")) SetPlan(company, plan);
-            if (body.ContainsKey("website")) company.Website = website;
-            if (body.ContainsKey("industry")) company.Industry = industry;
-            if (monthlySpend is { } spend) company.MonthlySpend = spend;
-            if (body.ContainsKey("size")) company.Size = size;
-            if (body.ContainsKey("remote_created_at")) company.RemoteCreatedAt = remoteCreatedAt;
-            foreach (var (k, v) in custom) company.CustomAttributes[k] = v;
+            if (body.ContainsKey("name"))
+            {
+                company.Name = name;
+            }
+
+            if (body.ContainsKey("plan"))
+            {
+                SetPlan(company, plan);
+            }
+
+            if (body.ContainsKey("website"))
+            {
+                company.Website = website;
+            }
+
+            if (body.ContainsKey("industry"))
+            {
+                company.Industry = industry;
+            }
+
+            if (monthlySpend is { } spend)
+            {
+                company.MonthlySpend = spend;
+            }
+
+            if (body.ContainsKey("size"))
+            {
+                company.Size = size;
+            }
+
+            if (body.ContainsKey("remote_created_at"))
+            {
+                company.RemoteCreatedAt = remoteCreatedAt;
+            }
+
+            foreach (var (k, v) in custom)
+            {
+                company.CustomAttributes[k] = v;
+            }
+
             company.UpdatedAt = Now();
             return company;
         }
@@ -94,23 +140,35 @@ public sealed partial class FakeIntercomState
     /// <summary>The Intercom ids of the contacts attached to a company, copied under the lock.</summary>
     public IReadOnlyList<string> ContactIdsOf(FakeCompany company)
     {
-        lock (_gate) return company.ContactIds.ToList();
+        lock (_gate)
+        {
+            return company.ContactIds.ToList();
+        }
     }
 
     public FakeCompany GetCompany(string id)
     {
-        lock (_gate) return _companiesById.TryGetValue(id, out var company) ? company : throw CompanyNotFound();
+        lock (_gate)
+        {
+            return _companiesById.TryGetValue(id, out var company) ? company : throw CompanyNotFound();
+        }
     }
 
     /// <summary>Finds a company by the app's company_id, listed or not.</summary>
     public FakeCompany FindCompanyByCompanyId(string companyId)
     {
-        lock (_gate) return _companiesByCompanyId.TryGetValue(companyId, out var company) ? company : throw CompanyNotFound();
+        lock (_gate)
+        {
+            return _companiesByCompanyId.TryGetValue(companyId, out var company) ? company : throw CompanyNotFound();
+        }
     }
 
     public FakeCompany FindCompanyByName(string name)
     {
-        lock (_gate) return _companies.FirstOrDefault(c => c.Name == name) ?? throw CompanyNotFound();
+        lock (_gate)
+        {
+            return _companies.FirstOrDefault(c => c.Name == name) ?? throw CompanyNotFound();
+        }
     }
 
     /// <summary>The answer to GET /companies?company_id= (or ?name=): see <see cref="FakeIntercomOptions.CompanyLookupAsObject"/>.</summary>
@@ -119,7 +177,11 @@ public sealed partial class FakeIntercomState
         lock (_gate)
         {
             var json = CompanyJson(company);
-            if (_options.CompanyLookupAsObject) return json;
+            if (_options.CompanyLookupAsObject)
+            {
+                return json;
+            }
+
             return CompanyList([json], 1, DefaultCompaniesPerPage, 1);
         }
     }
@@ -127,10 +189,21 @@ public sealed partial class FakeIntercomState
     /// <summary>A page of the listed companies, newest first unless <paramref name="ascending"/>.</summary>
     public JsonObject ListCompanies(int page, int perPage, bool ascending = false)
     {
-        if (perPage < 1 || perPage > MaxCompaniesPerPage) throw FakeIntercomError.Invalid($"per_page must be between 1 and {MaxCompaniesPerPage}", "per_page");
-        if (page < 1) throw FakeIntercomError.Invalid("page must be 1 or more", "page");
+        if (perPage < 1 || perPage > MaxCompaniesPerPage)
+        {
+            throw FakeIntercomError.Invalid($"per_page must be between 1 and {MaxCompaniesPerPage}", "per_page");
+        }
+
+        if (page < 1)
+        {
+            throw FakeIntercomError.Invalid("page must be 1 or more", "page");
+        }
+
         if ((long)(page - 1) * perPage >= _options.MaxCompanyListDepth && page > 1)
+        {
             throw FakeIntercomError.Invalid($"Companies can be paged only {_options.MaxCompanyListDepth} deep; use the scroll API", "page");
+        }
+
         lock (_gate)
         {
             var listed = _companies.Where(c => c.IsListed);
@@ -149,7 +222,11 @@ public sealed partial class FakeIntercomState
             var expiry = _options.CompanyScrollExpirySeconds;
             if (string.IsNullOrEmpty(scrollParam))
             {
-                if (_scroll?.IsOpen(now, expiry) == true) throw new FakeIntercomError(400, "scroll_exists", "scroll already exists for this app");
+                if (_scroll?.IsOpen(now, expiry) == true)
+                {
+                    throw new FakeIntercomError(400, "scroll_exists", "scroll already exists for this app");
+                }
+
                 _scroll = new FakeCompanyScroll
                 {
                     Param = Guid.NewGuid().ToString(),
@@ -167,13 +244,27 @@ public sealed partial class FakeIntercomState
             scroll.Position += ids.Count;
             scroll.LastUsed = now;
             // The empty page ends the scroll and frees the workspace for the next one.
-            if (ids.Count == 0) scroll.Finished = true;
+            if (ids.Count == 0)
+            {
+                scroll.Finished = true;
+            }
+
             var data = new JsonArray();
             foreach (var id in ids)
-                if (_companiesById.TryGetValue(id, out var company)) data.Add(CompanyJson(company));
+            {
+                if (_companiesById.TryGetValue(id, out var company))
+                {
+                    data.Add(CompanyJson(company));
+                }
+            }
+
             return new JsonObject
             {
-                ["type"] = "list", ["data"] = data, ["pages"] = null, ["total_count"] = null, ["scroll_param"] = scroll.Param,
+                ["type"] = "list",
+                ["data"] = data,
+                ["pages"] = null,
+                ["total_count"] = null,
+                ["scroll_param"] = scroll.Param,
             };
         }
     }
@@ -197,7 +288,11 @@ public sealed partial class FakeIntercomState
         {
             var contact = VisibleById(contactId) ?? throw FakeIntercomError.NotFound("User");
             var company = _companiesById.TryGetValue(companyId, out var found) ? found : throw CompanyNotFound();
-            if (!contact.CompanyIds.Remove(company.Id)) throw CompanyNotFound();
+            if (!contact.CompanyIds.Remove(company.Id))
+            {
+                throw CompanyNotFound();
+            }
+
             company.ContactIds.Remove(contact.Id);
             company.UpdatedAt = Now();
             return company;
@@ -207,13 +302,21 @@ public sealed partial class FakeIntercomState
     /// <summary>GET /contacts/{id}/companies: the contact's companies in pages of 50 (the list carries "data", as Intercom sends it).</summary>
     public JsonObject ContactCompanies(string contactId, int page)
     {
-        if (page < 1) throw FakeIntercomError.Invalid("page must be 1 or more", "page");
+        if (page < 1)
+        {
+            throw FakeIntercomError.Invalid("page must be 1 or more", "page");
+        }
+
         lock (_gate)
         {
             var contact = VisibleById(contactId) ?? throw FakeIntercomError.NotFound("User");
             var all = contact.CompanyIds.Select(id => _companiesById[id]).ToList();
             var data = new JsonArray();
-            foreach (var company in all.Skip((page - 1) * ContactCompaniesPerPage).Take(ContactCompaniesPerPage)) data.Add(CompanyJson(company));
+            foreach (var company in all.Skip((page - 1) * ContactCompaniesPerPage).Take(ContactCompaniesPerPage))
+            {
+                data.Add(CompanyJson(company));
+            }
+
             var totalPages = (all.Count + ContactCompaniesPerPage - 1) / ContactCompaniesPerPage;
             return new JsonObject
             {
@@ -251,21 +354,65 @@ public sealed partial class FakeIntercomState
             // Contacts are found first, so a seed naming a missing one stores nothing.
             var contacts = new List<FakeContact>();
             foreach (var externalId in Strings(body, "external_ids"))
+            {
                 contacts.Add(VisibleUserWithExternalId(externalId)
                     ?? throw FakeIntercomError.Invalid($"No user has external_id {externalId}", "external_ids"));
+            }
+
             foreach (var id in Strings(body, "contact_ids"))
+            {
                 contacts.Add(ById(id) is { MergedInto: false } contact ? contact : throw FakeIntercomError.Invalid($"No contact has id {id}", "contact_ids"));
+            }
+
             var company = CompanyFor(companyId);
-            if (body.ContainsKey("name")) company.Name = name;
-            if (body.ContainsKey("plan")) SetPlan(company, plan);
-            if (body.ContainsKey("website")) company.Website = website;
-            if (body.ContainsKey("industry")) company.Industry = industry;
-            if (monthlySpend is { } spend) company.MonthlySpend = spend;
-            if (body.ContainsKey("size")) company.Size = size;
-            if (body.ContainsKey("remote_created_at")) company.RemoteCreatedAt = remoteCreatedAt;
+            if (body.ContainsKey("name"))
+            {
+                company.Name = name;
+            }
+
+            if (body.ContainsKey("plan"))
+            {
+                SetPlan(company, plan);
+            }
+
+            if (body.ContainsKey("website"))
+            {
+                company.Website = website;
+            }
+
+            if (body.ContainsKey("industry"))
+            {
+                company.Industry = industry;
+            }
+
+            if (monthlySpend is { } spend)
+            {
+                company.MonthlySpend = spend;
+            }
+
+            if (body.ContainsKey("size"))
+            {
+                company.Size = size;
+            }
+
+            if (body.ContainsKey("remote_created_at"))
+            {
+                company.RemoteCreatedAt = remoteCreatedAt;
+            }
+
             if (body["custom_attributes"] is JsonObject custom)
-                foreach (var (k, v) in custom) company.CustomAttributes[k] = v?.DeepClone();
-            foreach (var contact in contacts) Attach(contact, company);
+            {
+                foreach (var (k, v) in custom)
+                {
+                    company.CustomAttributes[k] = v?.DeepClone();
+                }
+            }
+
+            foreach (var contact in contacts)
+            {
+                Attach(contact, company);
+            }
+
             return company;
         }
     }
@@ -274,10 +421,26 @@ public sealed partial class FakeIntercomState
         IDictionary<string, object?>? customAttributes = null, params FakeContact[] contacts)
     {
         var body = new JsonObject { ["company_id"] = companyId };
-        if (name is not null) body["name"] = name;
-        if (plan is not null) body["plan"] = plan;
-        if (monthlySpend is not null) body["monthly_spend"] = monthlySpend;
-        if (customAttributes is not null) body["custom_attributes"] = JsonSerializer.SerializeToNode(customAttributes);
+        if (name is not null)
+        {
+            body["name"] = name;
+        }
+
+        if (plan is not null)
+        {
+            body["plan"] = plan;
+        }
+
+        if (monthlySpend is not null)
+        {
+            body["monthly_spend"] = monthlySpend;
+        }
+
+        if (customAttributes is not null)
+        {
+            body["custom_attributes"] = JsonSerializer.SerializeToNode(customAttributes);
+        }
+
         body["contact_ids"] = new JsonArray(contacts.Select(c => (JsonNode?)c.Id).ToArray());
         return SeedCompany(body);
     }
@@ -287,7 +450,11 @@ public sealed partial class FakeIntercomState
     /// <summary>The company with this company_id, created (and indexed) when there is none.</summary>
     private FakeCompany CompanyFor(string companyId)
     {
-        if (_companiesByCompanyId.TryGetValue(companyId, out var existing)) return existing;
+        if (_companiesByCompanyId.TryGetValue(companyId, out var existing))
+        {
+            return existing;
+        }
+
         var seq = Interlocked.Increment(ref _sequence);
         var now = Now();
         var company = new FakeCompany { Sequence = seq, Id = $"6762f07a{seq:x16}", CompanyId = companyId, CreatedAt = now, UpdatedAt = now };
@@ -299,9 +466,16 @@ public sealed partial class FakeIntercomState
 
     private void Attach(FakeContact contact, FakeCompany company)
     {
-        if (contact.CompanyIds.Contains(company.Id)) return;
+        if (contact.CompanyIds.Contains(company.Id))
+        {
+            return;
+        }
+
         if (contact.CompanyIds.Count >= MaxCompaniesPerContact)
+        {
             throw new FakeIntercomError(400, "contact_company_limit_exceeded", $"Contact has reached the maximum of {MaxCompaniesPerContact} company associations");
+        }
+
         contact.CompanyIds.Add(company.Id);
         company.ContactIds.Add(contact.Id);
         company.UpdatedAt = Now();
@@ -310,7 +484,10 @@ public sealed partial class FakeIntercomState
     private void SetPlan(FakeCompany company, string? plan)
     {
         company.Plan = plan;
-        if (plan is not null && !_planIds.ContainsKey(plan)) _planIds[plan] = Interlocked.Increment(ref _sequence).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (plan is not null && !_planIds.ContainsKey(plan))
+        {
+            _planIds[plan] = Interlocked.Increment(ref _sequence).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
     }
 
     private JsonObject CompanyJson(FakeCompany company) =>
@@ -319,7 +496,11 @@ public sealed partial class FakeIntercomState
     private static JsonObject CompanyList(IEnumerable<JsonObject> companies, int page, int perPage, int total)
     {
         var data = new JsonArray();
-        foreach (var company in companies) data.Add(company);
+        foreach (var company in companies)
+        {
+            data.Add(company);
+        }
+
         return new JsonObject
         {
             ["type"] = "list",
@@ -335,28 +516,59 @@ public sealed partial class FakeIntercomState
     /// <summary>Whole units, floats truncated as Intercom does; more than 2^31-1 is refused.</summary>
     private static long? MonthlySpend(JsonObject body)
     {
-        if (!body.ContainsKey("monthly_spend") || body["monthly_spend"] is null) return null;
+        if (!body.ContainsKey("monthly_spend") || body["monthly_spend"] is null)
+        {
+            return null;
+        }
+
         if (body["monthly_spend"] is not JsonValue v || v.GetValueKind() != JsonValueKind.Number)
+        {
             throw FakeIntercomError.Invalid("monthly_spend must be a number", "monthly_spend");
+        }
+
         var value = Math.Truncate(decimal.Parse(v.ToJsonString(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture));
-        if (value > int.MaxValue) throw FakeIntercomError.Invalid($"monthly_spend may be at most {int.MaxValue}", "monthly_spend");
+        if (value > int.MaxValue)
+        {
+            throw FakeIntercomError.Invalid($"monthly_spend may be at most {int.MaxValue}", "monthly_spend");
+        }
+
         return (long)value;
     }
 
     private static string? StringField(JsonObject body, string name)
     {
         var node = body[name];
-        if (node is null) return null;
-        if (node is JsonValue v && v.GetValueKind() == JsonValueKind.String) return v.GetValue<string>();
+        if (node is null)
+        {
+            return null;
+        }
+
+        if (node is JsonValue v && v.GetValueKind() == JsonValueKind.String)
+        {
+            return v.GetValue<string>();
+        }
+
         throw FakeIntercomError.Invalid($"{name} must be a string", name);
     }
 
     private static long? IntegerField(JsonObject body, string name)
     {
         var node = body[name];
-        if (node is null) return null;
-        if (node is JsonValue v && v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<long>(out var whole)) return whole;
-        if (node is JsonValue d && d.GetValueKind() == JsonValueKind.Number && IsWhole(d)) return (long)d.GetValue<double>();
+        if (node is null)
+        {
+            return null;
+        }
+
+        if (node is JsonValue v && v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<long>(out var whole))
+        {
+            return whole;
+        }
+
+        if (node is JsonValue d && d.GetValueKind() == JsonValueKind.Number && IsWhole(d))
+        {
+            return (long)d.GetValue<double>();
+        }
+
         throw FakeIntercomError.Invalid($"{name} must be an integer", name);
     }
 

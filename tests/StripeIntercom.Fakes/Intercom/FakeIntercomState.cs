@@ -55,9 +55,9 @@ public sealed partial class FakeIntercomState
     public IReadOnlyList<FakeRecordedRequest> Requests => _requests.ToArray();
 
     /// <summary>Every contact ever stored, archived and merged ones included (copies of the live objects are not made: read only).</summary>
-    public IReadOnlyList<FakeContact> Contacts { get { lock (_gate) return _contacts.ToList(); } }
+    public IReadOnlyList<FakeContact> Contacts { get { lock (_gate) { return _contacts.ToList(); } } }
 
-    public IReadOnlyList<FakeDataAttribute> DataAttributes { get { lock (_gate) return _attributes.ToList(); } }
+    public IReadOnlyList<FakeDataAttribute> DataAttributes { get { lock (_gate) { return _attributes.ToList(); } } }
 
     public void Reset()
     {
@@ -75,16 +75,24 @@ public sealed partial class FakeIntercomState
             Counters.Reset();
             _windowCount = 0;
             foreach (var name in StandardAttributes)
+            {
                 _attributes.Add(new FakeDataAttribute { Id = Interlocked.Increment(ref _sequence), Name = name, DataType = name.EndsWith("_at") ? "date" : "string", Custom = false, CreatedAt = Now() });
+            }
+
             foreach (var (name, dataType) in StandardCompanyAttributes)
+            {
                 _attributes.Add(new FakeDataAttribute { Id = Interlocked.Increment(ref _sequence), Name = name, Model = "company", DataType = dataType, Custom = false, CreatedAt = Now() });
+            }
         }
     }
 
     /// <summary>The contact's JSON, taken under the lock so a concurrent write cannot tear it.</summary>
     public JsonObject Snapshot(FakeContact contact)
     {
-        lock (_gate) return contact.ToJson();
+        lock (_gate)
+        {
+            return contact.ToJson();
+        }
     }
 
     public void ClearRequestLog() => _requests.Clear();
@@ -92,7 +100,10 @@ public sealed partial class FakeIntercomState
     internal void Record(FakeRecordedRequest request)
     {
         _requests.Enqueue(request);
-        while (_requests.Count > MaxRequestLog) _requests.TryDequeue(out _);
+        while (_requests.Count > MaxRequestLog)
+        {
+            _requests.TryDequeue(out _);
+        }
     }
 
     internal void SawVersion(string? version) => _versionsSeen.AddOrUpdate(version ?? "(none)", 1, (_, n) => n + 1);
@@ -103,12 +114,18 @@ public sealed partial class FakeIntercomState
     /// <param name="containing">Only requests whose path, query or body contain this text (one customer's requests).</param>
     public void ArmFault(FakeFaultKind kind, int count = 1, string? route = null, int after = 0, string? containing = null)
     {
-        lock (_gate) _faults.Add(new FakeFault { Kind = kind, Remaining = count, Route = route, After = after, Containing = containing });
+        lock (_gate)
+        {
+            _faults.Add(new FakeFault { Kind = kind, Remaining = count, Route = route, After = after, Containing = containing });
+        }
     }
 
     public void ClearFaults()
     {
-        lock (_gate) _faults.Clear();
+        lock (_gate)
+        {
+            _faults.Clear();
+        }
     }
 
     internal FakeFaultKind? TakeFault(string route, string request = "")
@@ -117,13 +134,21 @@ public sealed partial class FakeIntercomState
         {
             var fault = _faults.FirstOrDefault(f => f.Remaining > 0 && (f.Route is null || f.Route == route)
                 && (f.Containing is null || request.Contains(f.Containing, StringComparison.Ordinal)));
-            if (fault is null) return null;
+            if (fault is null)
+            {
+                return null;
+            }
+
             if (fault.After > 0)
             {
                 fault.After--;
                 return null;
             }
-            if (--fault.Remaining == 0) _faults.Remove(fault);
+            if (--fault.Remaining == 0)
+            {
+                _faults.Remove(fault);
+            }
+
             return fault.Kind;
         }
     }
@@ -139,8 +164,16 @@ public sealed partial class FakeIntercomState
             var windowStart = now - now % 10;
             if (windowStart != _windowStart) { _windowStart = windowStart; _windowCount = 0; }
             var reset = windowStart + 10;
-            if (limit <= 0) return (true, 0, 0, reset);
-            if (_windowCount >= limit) return (false, limit, 0, reset);
+            if (limit <= 0)
+            {
+                return (true, 0, 0, reset);
+            }
+
+            if (_windowCount >= limit)
+            {
+                return (false, limit, 0, reset);
+            }
+
             _windowCount++;
             return (true, limit, limit - _windowCount, reset);
         }
@@ -164,7 +197,9 @@ public sealed partial class FakeIntercomState
                 // The stored contacts come first; the last of their pages points at the generated ones.
                 page["total_count"] = page["total_count"]!.GetValue<int>() + synthetic;
                 if (page["pages"] is JsonObject pages && pages["next"] is null)
+                {
                     pages["next"] = new JsonObject { ["per_page"] = perPage, ["starting_after"] = EncodeSyntheticCursor(-1) };
+                }
             }
             return page;
         }
@@ -172,15 +207,25 @@ public sealed partial class FakeIntercomState
 
     private JsonObject SyntheticPage(int perPage, long after, int synthetic)
     {
-        if (perPage < 1 || perPage > MaxPerPage) throw FakeIntercomError.Invalid($"per_page must be between 1 and {MaxPerPage}", "per_page");
+        if (perPage < 1 || perPage > MaxPerPage)
+        {
+            throw FakeIntercomError.Invalid($"per_page must be between 1 and {MaxPerPage}", "per_page");
+        }
+
         var data = new JsonArray();
         var last = after;
         for (var n = after + 1; n < synthetic && data.Count < perPage; n++)
         {
             var contact = new FakeContact
             {
-                Sequence = -1, Id = $"5a11f0dd{n:x16}", Role = "user", ExternalId = $"app_synthetic_{n}", Email = $"synthetic{n}@app.example.org",
-                Name = $"App User {n}", CreatedAt = 1_700_000_000, UpdatedAt = 1_700_000_000,
+                Sequence = -1,
+                Id = $"5a11f0dd{n:x16}",
+                Role = "user",
+                ExternalId = $"app_synthetic_{n}",
+                Email = $"synthetic{n}@app.example.org",
+                Name = $"App User {n}",
+                CreatedAt = 1_700_000_000,
+                UpdatedAt = 1_700_000_000,
             };
             contact.CustomAttributes["app_plan_tier"] = n % 3 == 0 ? "team" : "solo";
             contact.CustomAttributes["app_seats"] = (int)(n % 50);
@@ -188,9 +233,17 @@ public sealed partial class FakeIntercomState
             last = n;
         }
         var pages = new JsonObject { ["type"] = "pages", ["page"] = 1, ["per_page"] = perPage, ["total_pages"] = (synthetic + perPage - 1) / perPage };
-        if (last + 1 < synthetic) pages["next"] = new JsonObject { ["per_page"] = perPage, ["starting_after"] = EncodeSyntheticCursor(last) };
+        if (last + 1 < synthetic)
+        {
+            pages["next"] = new JsonObject { ["per_page"] = perPage, ["starting_after"] = EncodeSyntheticCursor(last) };
+        }
+
         int stored;
-        lock (_gate) stored = _contacts.Count(c => c.IsVisible);
+        lock (_gate)
+        {
+            stored = _contacts.Count(c => c.IsVisible);
+        }
+
         return new JsonObject { ["type"] = "list", ["data"] = data, ["total_count"] = stored + synthetic, ["pages"] = pages };
     }
 
@@ -211,13 +264,18 @@ public sealed partial class FakeIntercomState
 
     public FakeContact GetContact(string id)
     {
-        lock (_gate) return ById(id) is { MergedInto: false } contact ? contact : throw FakeIntercomError.NotFound("User");
+        lock (_gate)
+        {
+            return ById(id) is { MergedInto: false } contact ? contact : throw FakeIntercomError.NotFound("User");
+        }
     }
 
     public FakeContact FindByExternalId(string externalId)
     {
         lock (_gate)
+        {
             return VisibleUserWithExternalId(externalId) ?? throw FakeIntercomError.NotFound("User");
+        }
     }
 
     public FakeContact CreateContact(JsonObject body)
@@ -225,11 +283,17 @@ public sealed partial class FakeIntercomState
         lock (_gate)
         {
             var role = OptionalString(body, "role") ?? "user";
-            if (role is not ("user" or "lead")) throw FakeIntercomError.Invalid($"role must be user or lead, not '{role}'", "role");
+            if (role is not ("user" or "lead"))
+            {
+                throw FakeIntercomError.Invalid($"role must be user or lead, not '{role}'", "role");
+            }
+
             var externalId = OptionalString(body, "external_id");
             var email = OptionalString(body, "email");
             if (role == "user" && externalId is null && email is null)
+            {
                 throw new FakeIntercomError(400, "parameter_not_found", "A user needs an external_id or an email");
+            }
             // Users may share an email when their external_ids differ (an app identifies users by its own id); an email
             // alone matches a user that has no external_id, or any user when the new one has none.
             bool Holds(FakeContact c) => c.IsVisible && c.IsUser &&
@@ -240,13 +304,21 @@ public sealed partial class FakeIntercomState
             var byExternalId = externalId is null ? null : Candidates(_contactsByExternalId, externalId).FirstOrDefault(Holds);
             var byEmail = email is null ? null : Candidates(_contactsByEmail, email).FirstOrDefault(Holds);
             var holder = byExternalId is null || (byEmail is not null && byEmail.Sequence < byExternalId.Sequence) ? byEmail : byExternalId;
-            if (holder is not null) throw Conflict(holder);
+            if (holder is not null)
+            {
+                throw Conflict(holder);
+            }
+
             ValidateStandardFields(body);
             var custom = ValidateCustomAttributes(body);
             var contact = NewContact(role, externalId, email, OptionalString(body, "name"));
             contact.Phone = OptionalString(body, "phone");
             contact.SignedUpAt = OptionalLong(body, "signed_up_at");
-            foreach (var (k, v) in custom) contact.CustomAttributes[k] = v;
+            foreach (var (k, v) in custom)
+            {
+                contact.CustomAttributes[k] = v;
+            }
+
             contact.SearchableFrom = DateTimeOffset.UtcNow.AddSeconds(_options.SearchLagSeconds);
             AddContact(contact);
             return contact;
@@ -263,11 +335,21 @@ public sealed partial class FakeIntercomState
             if (body.ContainsKey("role"))
             {
                 var role = OptionalString(body, "role");
-                if (role is not ("user" or "lead")) throw FakeIntercomError.Invalid($"role must be user or lead, not '{role}'", "role");
+                if (role is not ("user" or "lead"))
+                {
+                    throw FakeIntercomError.Invalid($"role must be user or lead, not '{role}'", "role");
+                }
                 // Intercom converts a lead into a user, never a user back into a lead.
-                if (contact.IsUser && role == "lead") throw FakeIntercomError.Invalid("A user cannot be converted to a lead", "role");
+                if (contact.IsUser && role == "lead")
+                {
+                    throw FakeIntercomError.Invalid("A user cannot be converted to a lead", "role");
+                }
+
                 if (!contact.IsUser && role == "user" && !_options.AllowLeadToUserUpdate)
+                {
                     throw FakeIntercomError.Invalid("A lead cannot be converted to a user by an update; merge it into a user", "role");
+                }
+
                 contact.Role = role;
             }
             if (body.ContainsKey("external_id"))
@@ -275,14 +357,38 @@ public sealed partial class FakeIntercomState
                 var externalId = OptionalString(body, "external_id");
                 var holder = externalId is null ? null
                     : Candidates(_contactsByExternalId, externalId).FirstOrDefault(c => c != contact && c.IsVisible && c.IsUser && c.ExternalId == externalId);
-                if (holder is not null) throw Conflict(holder);
+                if (holder is not null)
+                {
+                    throw Conflict(holder);
+                }
+
                 contact.ExternalId = externalId;
             }
-            if (body.ContainsKey("email")) contact.Email = OptionalString(body, "email");
-            if (body.ContainsKey("name")) contact.Name = OptionalString(body, "name");
-            if (body.ContainsKey("phone")) contact.Phone = OptionalString(body, "phone");
-            if (body.ContainsKey("signed_up_at")) contact.SignedUpAt = OptionalLong(body, "signed_up_at");
-            foreach (var (k, v) in custom) contact.CustomAttributes[k] = v;
+            if (body.ContainsKey("email"))
+            {
+                contact.Email = OptionalString(body, "email");
+            }
+
+            if (body.ContainsKey("name"))
+            {
+                contact.Name = OptionalString(body, "name");
+            }
+
+            if (body.ContainsKey("phone"))
+            {
+                contact.Phone = OptionalString(body, "phone");
+            }
+
+            if (body.ContainsKey("signed_up_at"))
+            {
+                contact.SignedUpAt = OptionalLong(body, "signed_up_at");
+            }
+
+            foreach (var (k, v) in custom)
+            {
+                contact.CustomAttributes[k] = v;
+            }
+
             contact.UpdatedAt = Now();
             contact.SearchableFrom = DateTimeOffset.UtcNow.AddSeconds(_options.SearchLagSeconds);
             return contact;
@@ -311,13 +417,26 @@ public sealed partial class FakeIntercomState
         {
             var from = VisibleById(fromId) ?? throw FakeIntercomError.NotFound("User");
             var into = VisibleById(intoId) ?? throw FakeIntercomError.NotFound("User");
-            if (from.IsUser) throw FakeIntercomError.Invalid("from must be a lead", "from");
-            if (!into.IsUser) throw FakeIntercomError.Invalid("into must be a user", "into");
+            if (from.IsUser)
+            {
+                throw FakeIntercomError.Invalid("from must be a lead", "from");
+            }
+
+            if (!into.IsUser)
+            {
+                throw FakeIntercomError.Invalid("into must be a user", "into");
+            }
             // The user keeps its own values; the lead contributes what the user lacks.
             into.Email ??= from.Email;
             into.Name ??= from.Name;
             foreach (var (k, v) in from.CustomAttributes)
-                if (!into.CustomAttributes.ContainsKey(k)) into.CustomAttributes[k] = v?.DeepClone();
+            {
+                if (!into.CustomAttributes.ContainsKey(k))
+                {
+                    into.CustomAttributes[k] = v?.DeepClone();
+                }
+            }
+
             from.MergedInto = true;
             into.UpdatedAt = Now();
             into.SearchableFrom = DateTimeOffset.UtcNow.AddSeconds(_options.SearchLagSeconds);
@@ -342,7 +461,13 @@ public sealed partial class FakeIntercomState
         {
             var contact = NewContact(OptionalString(body, "role") ?? "user", OptionalString(body, "external_id"), OptionalString(body, "email"), OptionalString(body, "name"));
             if (body["custom_attributes"] is JsonObject custom)
-                foreach (var (k, v) in custom) contact.CustomAttributes[k] = v?.DeepClone();
+            {
+                foreach (var (k, v) in custom)
+                {
+                    contact.CustomAttributes[k] = v?.DeepClone();
+                }
+            }
+
             contact.Archived = body["archived"]?.GetValue<bool>() ?? false;
             contact.SearchableFrom = DateTimeOffset.MinValue;
             AddContact(contact);
@@ -354,7 +479,10 @@ public sealed partial class FakeIntercomState
     {
         var body = new JsonObject { ["role"] = role, ["external_id"] = externalId, ["email"] = email, ["name"] = name };
         if (customAttributes is not null)
+        {
             body["custom_attributes"] = JsonSerializer.SerializeToNode(customAttributes);
+        }
+
         return Seed(body);
     }
 
@@ -365,7 +493,11 @@ public sealed partial class FakeIntercomState
         lock (_gate)
         {
             var data = new JsonArray();
-            foreach (var a in _attributes.Where(a => model is null || a.Model == model)) data.Add(a.ToJson());
+            foreach (var a in _attributes.Where(a => model is null || a.Model == model))
+            {
+                data.Add(a.ToJson());
+            }
+
             return new JsonObject { ["type"] = "list", ["data"] = data };
         }
     }
@@ -375,19 +507,36 @@ public sealed partial class FakeIntercomState
         var name = OptionalString(body, "name") ?? throw FakeIntercomError.Invalid("name is required", "name");
         var model = OptionalString(body, "model") ?? throw FakeIntercomError.Invalid("model is required", "model");
         var dataType = OptionalString(body, "data_type") ?? throw FakeIntercomError.Invalid("data_type is required", "data_type");
-        if (model is not ("contact" or "company")) throw FakeIntercomError.Invalid($"model '{model}' is not contact or company", "model");
+        if (model is not ("contact" or "company"))
+        {
+            throw FakeIntercomError.Invalid($"model '{model}' is not contact or company", "model");
+        }
+
         if (dataType is not ("string" or "integer" or "float" or "boolean" or "date" or "datetime"))
+        {
             throw FakeIntercomError.Invalid($"data_type '{dataType}' is not valid", "data_type");
+        }
+
         lock (_gate)
         {
             if (_attributes.Any(a => a.Model == model && a.Name == name))
+            {
                 throw FakeIntercomError.Invalid($"You already have '{name}' in your workspace. Please pick another name.", "name");
+            }
+
             if (_attributes.Count(a => a.Model == model && a.Custom) >= _options.MaxCustomAttributes)
+            {
                 throw FakeIntercomError.Invalid($"You have reached the limit of {_options.MaxCustomAttributes} custom attributes", "name");
+            }
+
             var attribute = new FakeDataAttribute
             {
-                Id = Interlocked.Increment(ref _sequence), Name = name, Model = model,
-                DataType = dataType == "datetime" ? "date" : dataType, Description = OptionalString(body, "description"), CreatedAt = Now(),
+                Id = Interlocked.Increment(ref _sequence),
+                Name = name,
+                Model = model,
+                DataType = dataType == "datetime" ? "date" : dataType,
+                Description = OptionalString(body, "description"),
+                CreatedAt = Now(),
             };
             _attributes.Add(attribute);
             return attribute;
@@ -402,8 +551,14 @@ public sealed partial class FakeIntercomState
         var now = Now();
         return new FakeContact
         {
-            Sequence = seq, Id = $"6762f0dd{seq:x16}", Role = role, ExternalId = externalId, Email = email, Name = name,
-            CreatedAt = now, UpdatedAt = now,
+            Sequence = seq,
+            Id = $"6762f0dd{seq:x16}",
+            Role = role,
+            ExternalId = externalId,
+            Email = email,
+            Name = name,
+            CreatedAt = now,
+            UpdatedAt = now,
         };
     }
 
@@ -411,7 +566,10 @@ public sealed partial class FakeIntercomState
     private void AddContact(FakeContact contact)
     {
         if (_contacts.Count > 0 && _contacts[^1].Sequence >= contact.Sequence)
+        {
             throw new InvalidOperationException("Contacts must be stored in Sequence order");
+        }
+
         _contacts.Add(contact);
         _contactsById.Add(contact.Id, contact);
         contact.Store = this;
@@ -424,7 +582,11 @@ public sealed partial class FakeIntercomState
         lock (_gate)
         {
             // A contact from before a Reset is no longer stored here.
-            if (!_contactsById.TryGetValue(contact.Id, out var stored) || stored != contact) return;
+            if (!_contactsById.TryGetValue(contact.Id, out var stored) || stored != contact)
+            {
+                return;
+            }
+
             AddToIndex(_contactsByExternalId, contact.ExternalId, contact);
             AddToIndex(_contactsByEmail, contact.Email, contact);
         }
@@ -432,10 +594,21 @@ public sealed partial class FakeIntercomState
 
     private static void AddToIndex(Dictionary<string, List<FakeContact>> index, string? key, FakeContact contact)
     {
-        if (key is null) return;
-        if (!index.TryGetValue(key, out var list)) index[key] = list = new List<FakeContact>();
+        if (key is null)
+        {
+            return;
+        }
+
+        if (!index.TryGetValue(key, out var list))
+        {
+            index[key] = list = new List<FakeContact>();
+        }
+
         var at = list.BinarySearch(contact, BySequence);
-        if (at < 0) list.Insert(~at, contact);
+        if (at < 0)
+        {
+            list.Insert(~at, contact);
+        }
     }
 
     /// <summary>The contacts that may have this key, in creation order; a null key is not indexed, so that is all of them.</summary>
@@ -462,16 +635,23 @@ public sealed partial class FakeIntercomState
         foreach (var field in new[] { "name", "external_id", "phone" })
         {
             if (OptionalString(body, field) is { } text && Characters(text) > MaxTextLength)
+            {
                 throw FakeIntercomError.Invalid($"{field} is too long (maximum is {MaxTextLength} characters)", field);
+            }
         }
 
         if (OptionalString(body, "email") is { } email)
         {
             var at = email.LastIndexOf('@');
             if (Characters(email) > MaxEmailLength || at > MaxEmailLocalPart)
+            {
                 throw FakeIntercomError.Invalid($"email is too long (maximum is {MaxEmailLength} characters, {MaxEmailLocalPart} before the @)", "email");
+            }
+
             if (!EmailShape.IsMatch(email))
+            {
                 throw FakeIntercomError.Invalid("email is not a valid email address", "email");
+            }
         }
     }
 
@@ -480,15 +660,25 @@ public sealed partial class FakeIntercomState
     private Dictionary<string, JsonNode?> ValidateCustomAttributes(JsonObject body, string model = "contact")
     {
         var result = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
-        if (body["custom_attributes"] is not JsonObject custom) return result;
+        if (body["custom_attributes"] is not JsonObject custom)
+        {
+            return result;
+        }
+
         foreach (var (name, value) in custom)
         {
             var attribute = _attributes.FirstOrDefault(a => a.Model == model && a.Custom && a.Name == name)
                 ?? throw FakeIntercomError.Invalid($"Custom attribute '{name}' does not exist", "custom_attributes");
             if (value is not null && !HasType(value, attribute.DataType))
+            {
                 throw FakeIntercomError.Invalid($"Custom attribute '{name}' must be of type {attribute.DataType}, got {value.ToJsonString()}", "custom_attributes");
+            }
+
             if (value is JsonValue text && text.GetValueKind() == JsonValueKind.String && Characters(text.GetValue<string>()) > MaxTextLength)
+            {
                 throw FakeIntercomError.Invalid($"Custom attribute '{name}' is too long (maximum is {MaxTextLength} characters)", "custom_attributes");
+            }
+
             result[name] = value?.DeepClone();
         }
         return result;
@@ -496,7 +686,11 @@ public sealed partial class FakeIntercomState
 
     private static bool HasType(JsonNode value, string dataType)
     {
-        if (value is not JsonValue v) return false;
+        if (value is not JsonValue v)
+        {
+            return false;
+        }
+
         var kind = v.GetValueKind();
         return dataType switch
         {
@@ -517,22 +711,43 @@ public sealed partial class FakeIntercomState
     /// </summary>
     private static JsonObject Page(List<FakeContact> contacts, Func<FakeContact, bool> listed, int perPage, string? startingAfter)
     {
-        if (perPage < 1 || perPage > MaxPerPage) throw FakeIntercomError.Invalid($"per_page must be between 1 and {MaxPerPage}", "per_page");
+        if (perPage < 1 || perPage > MaxPerPage)
+        {
+            throw FakeIntercomError.Invalid($"per_page must be between 1 and {MaxPerPage}", "per_page");
+        }
+
         var after = startingAfter is null ? 0 : DecodeCursor(startingAfter);
         var start = FirstAfter(contacts, after);
         var before = 0;
         for (var i = 0; i < start; i++)
-            if (listed(contacts[i])) before++;
+        {
+            if (listed(contacts[i]))
+            {
+                before++;
+            }
+        }
+
         var total = before;
         var page = new List<FakeContact>();
         for (var i = start; i < contacts.Count; i++)
         {
-            if (!listed(contacts[i])) continue;
+            if (!listed(contacts[i]))
+            {
+                continue;
+            }
+
             total++;
-            if (page.Count < perPage) page.Add(contacts[i]);
+            if (page.Count < perPage)
+            {
+                page.Add(contacts[i]);
+            }
         }
         var data = new JsonArray();
-        foreach (var c in page) data.Add(c.ToJson());
+        foreach (var c in page)
+        {
+            data.Add(c.ToJson());
+        }
+
         var totalPages = (total + perPage - 1) / perPage;
         var pages = new JsonObject
         {
@@ -542,7 +757,10 @@ public sealed partial class FakeIntercomState
             ["total_pages"] = totalPages,
         };
         if (page.Count > 0 && before + page.Count < total)
+        {
             pages["next"] = new JsonObject { ["per_page"] = perPage, ["starting_after"] = EncodeCursor(page[^1].Sequence) };
+        }
+
         return new JsonObject { ["type"] = "list", ["data"] = data, ["total_count"] = total, ["pages"] = pages };
     }
 
@@ -553,8 +771,14 @@ public sealed partial class FakeIntercomState
         while (lo < hi)
         {
             var mid = lo + (hi - lo) / 2;
-            if (contacts[mid].Sequence <= after) lo = mid + 1;
-            else hi = mid;
+            if (contacts[mid].Sequence <= after)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
         }
         return lo;
     }
@@ -566,7 +790,10 @@ public sealed partial class FakeIntercomState
         try
         {
             var text = Encoding.UTF8.GetString(Convert.FromBase64String(cursor));
-            if (text.StartsWith("after:") && long.TryParse(text[6..], out var seq)) return seq;
+            if (text.StartsWith("after:") && long.TryParse(text[6..], out var seq))
+            {
+                return seq;
+            }
         }
         catch (FormatException) { }
         throw FakeIntercomError.Invalid("starting_after is not a valid cursor", "starting_after");

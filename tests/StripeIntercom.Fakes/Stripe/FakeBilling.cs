@@ -9,9 +9,17 @@ public static class FakeBilling
     /// <summary>What one period of an item costs before discounts, in minor units: metered items count nothing here.</summary>
     public static long ItemAmount(FakePrice price, long? quantity)
     {
-        if (price.Recurring.UsageType == "metered") return 0;
+        if (price.Recurring.UsageType == "metered")
+        {
+            return 0;
+        }
+
         var units = quantity ?? 0;
-        if (price.BillingScheme != "tiered") return (long)Math.Round(decimal.Parse(price.UnitAmountDecimal ?? "0", System.Globalization.CultureInfo.InvariantCulture) * units);
+        if (price.BillingScheme != "tiered")
+        {
+            return (long)Math.Round(decimal.Parse(price.UnitAmountDecimal ?? "0", System.Globalization.CultureInfo.InvariantCulture) * units);
+        }
+
         var tiers = price.Tiers ?? [];
         if (price.TiersMode == "volume")
         {
@@ -21,7 +29,11 @@ public static class FakeBilling
         long total = 0, below = 0;
         foreach (var tier in tiers)
         {
-            if (units <= below) break;
+            if (units <= below)
+            {
+                break;
+            }
+
             var slice = Math.Min(units, tier.UpTo ?? long.MaxValue) - below;
             total += slice * (tier.UnitAmount ?? 0) + (tier.FlatAmount ?? 0);
             below = tier.UpTo ?? long.MaxValue;
@@ -31,16 +43,32 @@ public static class FakeBilling
 
     public static FakePrice AddPrice(FakeStripeData data, StripeIdFactory ids, FakePrice price)
     {
-        if (price.Id.Length == 0) price.Id = ids.Next("price_", 24);
-        if (price.Product.Length == 0) price.Product = data.Products[0].Id;
+        if (price.Id.Length == 0)
+        {
+            price.Id = ids.Next("price_", 24);
+        }
+
+        if (price.Product.Length == 0)
+        {
+            price.Product = data.Products[0].Id;
+        }
+
         data.Add(price);
         return price;
     }
 
     public static FakeCoupon AddCoupon(FakeStripeData data, StripeIdFactory ids, FakeCoupon coupon, long now)
     {
-        if (coupon.Id.Length == 0) coupon.Id = ids.Next("", 8).ToUpperInvariant();
-        if (coupon.Created == 0) coupon.Created = now;
+        if (coupon.Id.Length == 0)
+        {
+            coupon.Id = ids.Next("", 8).ToUpperInvariant();
+        }
+
+        if (coupon.Created == 0)
+        {
+            coupon.Created = now;
+        }
+
         data.Add(coupon);
         return coupon;
     }
@@ -52,7 +80,11 @@ public static class FakeBilling
         coupon.TimesRedeemed++;
         var discount = new FakeDiscount
         {
-            Id = ids.Next("di_", 24), Customer = customerId, Start = start, Subscription = subscription, SubscriptionItem = item,
+            Id = ids.Next("di_", 24),
+            Customer = customerId,
+            Start = start,
+            Subscription = subscription,
+            SubscriptionItem = item,
             End = coupon.Duration == "repeating" ? start + (coupon.DurationInMonths ?? 1) * 30 * FakeStripeGenerator.Day : null,
             Source = new FakeDiscountSource { Coupon = coupon.Id },
         };
@@ -62,13 +94,22 @@ public static class FakeBilling
 
     public static FakeSubscription Subscribe(FakeStripeData data, StripeIdFactory ids, Random random, FakeCustomer customer, FakeSubscriptionSpec spec, long now)
     {
-        if (spec.Items.Count == 0) throw new StripeApiException(400, "Missing required param: items.", param: "items");
+        if (spec.Items.Count == 0)
+        {
+            throw new StripeApiException(400, "Missing required param: items.", param: "items");
+        }
+
         var prices = spec.Items.Select(i => data.Find<FakePrice>(i.PriceId) ?? throw StripeApiException.NoSuch("price", i.PriceId)).ToList();
         var created = spec.CreatedAt ?? (spec.EndedAt is { } ended ? ended - 90 * FakeStripeGenerator.Day : now - 40 * FakeStripeGenerator.Day);
         var subscription = new FakeSubscription
         {
-            Id = ids.Next("sub_", 24), Customer = customer.Id, Currency = prices[0].Currency, Status = spec.Status,
-            Created = created, StartDate = created, BillingCycleAnchor = created,
+            Id = ids.Next("sub_", 24),
+            Customer = customer.Id,
+            Currency = prices[0].Currency,
+            Status = spec.Status,
+            Created = created,
+            StartDate = created,
+            BillingCycleAnchor = created,
         };
         var periodNow = spec.EndedAt ?? now;
         for (var k = 0; k < spec.Items.Count; k++)
@@ -76,17 +117,31 @@ public static class FakeBilling
             var (start, end) = FakeStripeGenerator.CurrentPeriod(created, prices[k].Recurring, periodNow);
             var item = new FakeSubscriptionItem
             {
-                Id = ids.Next("si_"), Created = created, PriceId = prices[k].Id, Subscription = subscription.Id,
+                Id = ids.Next("si_"),
+                Created = created,
+                PriceId = prices[k].Id,
+                Subscription = subscription.Id,
                 Quantity = prices[k].Recurring.UsageType == "metered" ? null : spec.Items[k].Quantity ?? 1,
-                CurrentPeriodStart = start, CurrentPeriodEnd = end,
+                CurrentPeriodStart = start,
+                CurrentPeriodEnd = end,
             };
             foreach (var coupon in spec.Items[k].Coupons ?? [])
+            {
                 item.Discounts.Add(Redeem(data, ids, coupon, customer.Id, created, subscription.Id, item.Id).Id);
+            }
+
             subscription.Items.Add(item);
         }
         foreach (var coupon in spec.Coupons)
+        {
             subscription.Discounts.Add(Redeem(data, ids, coupon, customer.Id, created, subscription.Id).Id);
-        if (spec.Status == "canceled") subscription.CanceledAt = subscription.EndedAt = spec.EndedAt ?? now;
+        }
+
+        if (spec.Status == "canceled")
+        {
+            subscription.CanceledAt = subscription.EndedAt = spec.EndedAt ?? now;
+        }
+
         if (spec.Status == "trialing")
         {
             subscription.TrialStart = created;
@@ -102,8 +157,14 @@ public static class FakeBilling
     {
         var card = new FakeCardSource
         {
-            Id = ids.Next("card_", 24), Customer = customer.Id, Brand = brand, Last4 = last4, ExpMonth = expMonth, ExpYear = expYear,
-            Fingerprint = ids.Next("", 16), Name = customer.Name,
+            Id = ids.Next("card_", 24),
+            Customer = customer.Id,
+            Brand = brand,
+            Last4 = last4,
+            ExpMonth = expMonth,
+            ExpYear = expYear,
+            Fingerprint = ids.Next("", 16),
+            Name = customer.Name,
         };
         data.Add(card);
         customer.DefaultSource = card.Id;

@@ -36,7 +36,11 @@ public static class FakeBillingShapes
         FakePrice Price(FakeProduct product, string currency, long? unit, string interval = "month", string? nickname = null) =>
             FakeBilling.AddPrice(data, ids, new FakePrice
             {
-                Created = created, Currency = currency, Product = product.Id, Nickname = nickname, UnitAmount = unit,
+                Created = created,
+                Currency = currency,
+                Product = product.Id,
+                Nickname = nickname,
+                UnitAmount = unit,
                 Recurring = new FakePriceRecurring { Interval = interval },
             });
 
@@ -74,7 +78,13 @@ public static class FakeBillingShapes
         FakeCoupon Coupon(string id, string name, decimal? percent, long? amountOff, string? currency, string duration, long? months = null) =>
             FakeBilling.AddCoupon(data, ids, new FakeCoupon
             {
-                Id = id, Name = name, PercentOff = percent, AmountOff = amountOff, Currency = currency, Duration = duration, DurationInMonths = months,
+                Id = id,
+                Name = name,
+                PercentOff = percent,
+                AmountOff = amountOff,
+                Currency = currency,
+                Duration = duration,
+                DurationInMonths = months,
             }, created);
         return new Catalog(volume, graduated, metered, pro, scalePlan, annual,
             Coupon("HALF_FOREVER", "Half price for life", 50m, null, null, "forever"),
@@ -104,22 +114,38 @@ public static class FakeBillingShapes
                 {
                     var (start, end) = (main.CurrentPeriodStart, main.CurrentPeriodEnd);
                     if (data.Find<FakePrice>(main.PriceId)!.Recurring is { Interval: "month", IntervalCount: 1 })
+                    {
                         subscription.Items.Add(new FakeSubscriptionItem
                         {
-                            Id = ids.Next("si_"), Created = subscription.Created, PriceId = metered.Id, Subscription = subscription.Id,
-                            Quantity = null, CurrentPeriodStart = start, CurrentPeriodEnd = end,
+                            Id = ids.Next("si_"),
+                            Created = subscription.Created,
+                            PriceId = metered.Id,
+                            Subscription = subscription.Id,
+                            Quantity = null,
+                            CurrentPeriodStart = start,
+                            CurrentPeriodEnd = end,
                         });
+                    }
                 }
                 var discountRoll = random.NextDouble();
                 if (discountRoll < 0.10)
+                {
                     subscription.Discounts.Add(FakeBilling.Redeem(data, ids, coupons[random.Next(coupons.Length)].Id, customer.Id, subscription.Created, subscription.Id).Id);
+                }
                 else if (discountRoll < 0.105)
+                {
                     main.Discounts.Add(FakeBilling.Redeem(data, ids, catalog.Quarter.Id, customer.Id, subscription.Created, subscription.Id, main.Id).Id);
+                }
             }
             if (random.NextDouble() < 0.03)
+            {
                 customer.Discount = FakeBilling.Redeem(data, ids, catalog.Half.Id, customer.Id, customer.Created);
+            }
+
             if (customer.InvoiceSettings.DefaultPaymentMethod is null && random.NextDouble() < 0.25)
+            {
                 FakeBilling.AddCardSource(data, ids, customer, "Visa", random.Next(0, 10_000).ToString("0000"), random.Next(1, 13), DateTimeOffset.FromUnixTimeSeconds(now).Year + 2);
+            }
         }
     }
 

@@ -71,7 +71,11 @@ internal static class FakeStripeApi
         {
             var created = q.Range("created");
             var types = q.Array("types").ToList();
-            if (q.Value("type") is { } type) types.Add(type);
+            if (q.Value("type") is { } type)
+            {
+                types.Add(type);
+            }
+
             var matching = data.Events.Select((e, order) => (Event: e, Order: order))
                 .Where(x => !x.Event.Hidden && created(x.Event.Created) && (types.Count == 0 || types.Any(t => TypeMatches(t, x.Event.Type))))
                 .OrderByDescending(x => x.Event.Created).ThenByDescending(x => x.Order).Select(x => x.Event).ToList();
@@ -95,7 +99,10 @@ internal static class FakeStripeApi
         {
             body = read(state.Data, query);
             var isDeletedCustomer = body["deleted"] is not null;
-            if (!isDeletedCustomer) new StripeExpander(state.Data).Apply(body, query.Array("expand"));
+            if (!isDeletedCustomer)
+            {
+                new StripeExpander(state.Data).Apply(body, query.Array("expand"));
+            }
         }
         return FakeStripeServer.WriteJson(ctx, 200, body);
     }

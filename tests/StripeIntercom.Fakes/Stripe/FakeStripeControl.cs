@@ -37,11 +37,20 @@ internal static class FakeStripeControl
         app.MapPost("/__control/settings", async ctx =>
         {
             var body = await Body(ctx);
-            if ((int?)body["requests_per_second"] is { } rps) state.Options.RequestsPerSecond = rps;
-            if ((int?)body["latency_ms"] is { } latency) state.Options.LatencyMs = latency;
+            if ((int?)body["requests_per_second"] is { } rps)
+            {
+                state.Options.RequestsPerSecond = rps;
+            }
+
+            if ((int?)body["latency_ms"] is { } latency)
+            {
+                state.Options.LatencyMs = latency;
+            }
+
             await FakeStripeServer.WriteJson(ctx, 200, new JsonObject
             {
-                ["requests_per_second"] = state.Options.RequestsPerSecond, ["latency_ms"] = state.Options.LatencyMs,
+                ["requests_per_second"] = state.Options.RequestsPerSecond,
+                ["latency_ms"] = state.Options.LatencyMs,
             });
         });
 
@@ -84,7 +93,11 @@ internal static class FakeStripeControl
     private static JsonObject Counters(FakeStripeState state)
     {
         var routes = new JsonObject();
-        foreach (var (route, count) in state.Counters.Snapshot()) routes[route] = count;
+        foreach (var (route, count) in state.Counters.Snapshot())
+        {
+            routes[route] = count;
+        }
+
         return new JsonObject { ["total"] = state.Counters.Total, ["routes"] = routes };
     }
 

@@ -27,7 +27,11 @@ public sealed class FakeStripeData
     {
         Subscriptions.Add(subscription);
         _byId[subscription.Id] = subscription;
-        if (!_subscriptionsByCustomer.TryGetValue(subscription.Customer, out var list)) _subscriptionsByCustomer[subscription.Customer] = list = new();
+        if (!_subscriptionsByCustomer.TryGetValue(subscription.Customer, out var list))
+        {
+            _subscriptionsByCustomer[subscription.Customer] = list = new();
+        }
+
         list.Add(subscription);
     }
     public void Add(FakeInvoice invoice) { Invoices.Add(invoice); _byId[invoice.Id] = invoice; }

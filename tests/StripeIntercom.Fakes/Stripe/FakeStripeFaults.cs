@@ -9,12 +9,21 @@ public sealed class FakeStripeFaults
     /// <param name="route">"GET /v1/customers" or "/v1/customers"; null for any route.</param>
     public void Inject(int count, int status = 500, bool resetConnection = false, string? route = null)
     {
-        lock (_sync) _pending.Add((new FakeStripeFault(status, resetConnection, route), count));
+        lock (_sync)
+        {
+            _pending.Add((new FakeStripeFault(status, resetConnection, route), count));
+        }
     }
 
-    public int Pending { get { lock (_sync) return _pending.Sum(p => p.Remaining); } }
+    public int Pending { get { lock (_sync) { return _pending.Sum(p => p.Remaining); } } }
 
-    public void Clear() { lock (_sync) _pending.Clear(); }
+    public void Clear()
+    {
+        lock (_sync)
+        {
+            _pending.Clear();
+        }
+    }
 
     public FakeStripeFault? Take(string routeKey)
     {
@@ -23,8 +32,20 @@ public sealed class FakeStripeFaults
             for (var i = 0; i < _pending.Count; i++)
             {
                 var (fault, remaining) = _pending[i];
-                if (fault.Route is not null && fault.Route != routeKey && !routeKey.EndsWith(" " + fault.Route, StringComparison.Ordinal)) continue;
-                if (remaining <= 1) _pending.RemoveAt(i); else _pending[i] = (fault, remaining - 1);
+                if (fault.Route is not null && fault.Route != routeKey && !routeKey.EndsWith(" " + fault.Route, StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                if (remaining <= 1)
+                {
+                    _pending.RemoveAt(i);
+                }
+                else
+                {
+                    _pending[i] = (fault, remaining - 1);
+                }
+
                 return fault;
             }
             return null;

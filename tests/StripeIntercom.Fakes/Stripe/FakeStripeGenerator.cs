@@ -54,10 +54,21 @@ public static class FakeStripeGenerator
                 var unit = currency switch { "eur" => monthly * 92 / 100, "gbp" => monthly * 79 / 100, _ => monthly };
                 AddPrice(data, ids, product, currency, unit, "month", 1, k % 2 == 0 ? $"{name} monthly" : null);
                 AddPrice(data, ids, product, currency, unit * 10, "year", 1, k % 3 == 0 ? $"{name} annual" : null);
-                if (k is 0 or 5) AddPrice(data, ids, product, currency, Math.Max(100, unit / 4), "week", 2, null);
-                if (k is 1) AddPrice(data, ids, product, currency, unit * 3, "month", 3, $"{name} quarterly");
+                if (k is 0 or 5)
+                {
+                    AddPrice(data, ids, product, currency, Math.Max(100, unit / 4), "week", 2, null);
+                }
+
+                if (k is 1)
+                {
+                    AddPrice(data, ids, product, currency, unit * 3, "month", 3, $"{name} quarterly");
+                }
             }
-            if (k is 0 or 1 or 5) AddPrice(data, ids, product, "jpy", monthly * 150 / 100, "month", 1, k == 0 ? "Starter JPY" : null);
+            if (k is 0 or 1 or 5)
+            {
+                AddPrice(data, ids, product, "jpy", monthly * 150 / 100, "month", 1, k == 0 ? "Starter JPY" : null);
+            }
+
             product.DefaultPrice = data.Prices.First(p => p.Product == product.Id).Id;
         }
     }
@@ -65,8 +76,13 @@ public static class FakeStripeGenerator
     private static void AddPrice(FakeStripeData data, StripeIdFactory ids, FakeProduct product, string currency, long unitAmount, string interval, long intervalCount, string? nickname) =>
         data.Add(new FakePrice
         {
-            Id = ids.Next("price_", 24), Created = product.Created, Currency = currency, Nickname = nickname, Product = product.Id,
-            UnitAmount = unitAmount, Recurring = new FakePriceRecurring { Interval = interval, IntervalCount = intervalCount },
+            Id = ids.Next("price_", 24),
+            Created = product.Created,
+            Currency = currency,
+            Nickname = nickname,
+            Product = product.Id,
+            UnitAmount = unitAmount,
+            Recurring = new FakePriceRecurring { Interval = interval, IntervalCount = intervalCount },
         });
 
     private static void BuildCustomer(FakeStripeData data, StripeIdFactory ids, Random random, int index, long created, long now)
@@ -81,7 +97,11 @@ public static class FakeStripeGenerator
             Name = random.NextDouble() < 0.10 ? null : $"{first} {last}",
             InvoicePrefix = $"F{index:X6}",
         };
-        if (random.NextDouble() < 0.5) customer.Metadata["account_id"] = $"acct-{index:00000}";
+        if (random.NextDouble() < 0.5)
+        {
+            customer.Metadata["account_id"] = $"acct-{index:00000}";
+        }
+
         data.Add(customer);
 
         if (random.NextDouble() < 0.03)
@@ -101,7 +121,10 @@ public static class FakeStripeGenerator
         {
             card = NewCard(ids, random, customer, now);
             data.Add(card);
-            if (cardPlacement < 0.80) customer.InvoiceSettings.DefaultPaymentMethod = card.Id;
+            if (cardPlacement < 0.80)
+            {
+                customer.InvoiceSettings.DefaultPaymentMethod = card.Id;
+            }
         }
 
         for (var s = 0; s < subscriptionCount; s++)
@@ -109,9 +132,15 @@ public static class FakeStripeGenerator
             var subscriptionCurrency = s == 1 && currency != "jpy" && random.NextDouble() < 0.15 ? OtherCurrency(currency, random) : currency;
             var status = manySubscriptions ? "active" : PickStatus(random);
             var subscription = BuildSubscription(data, ids, random, customer, subscriptionCurrency, status, now);
-            if (card is not null && cardPlacement is >= 0.80 and < 0.92) subscription.DefaultPaymentMethod = card.Id;
+            if (card is not null && cardPlacement is >= 0.80 and < 0.92)
+            {
+                subscription.DefaultPaymentMethod = card.Id;
+            }
         }
-        if (subscriptionCount > 0) customer.Currency = currency;
+        if (subscriptionCount > 0)
+        {
+            customer.Currency = currency;
+        }
 
         customer.Balance = random.NextDouble() switch
         {
@@ -169,8 +198,13 @@ public static class FakeStripeGenerator
             : customer.Created + random.NextInt64(0, Math.Max(1, now - customer.Created - 40 * Day)));
         var subscription = new FakeSubscription
         {
-            Id = ids.Next("sub_", 24), Customer = customer.Id, Currency = currency, Status = status,
-            Created = created, StartDate = created, BillingCycleAnchor = created,
+            Id = ids.Next("sub_", 24),
+            Customer = customer.Id,
+            Currency = currency,
+            Status = status,
+            Created = created,
+            StartDate = created,
+            BillingCycleAnchor = created,
         };
 
         var prices = new List<FakePrice> { mainPrice };
@@ -183,19 +217,30 @@ public static class FakeStripeGenerator
             for (var i = 0; i < extra && pool.Count > 0; i++)
             {
                 var price = pool[random.Next(pool.Count)];
-                if (prices.All(p => p.Product != price.Product)) prices.Add(price);
+                if (prices.All(p => p.Product != price.Product))
+                {
+                    prices.Add(price);
+                }
             }
         }
 
         foreach (var price in prices)
         {
             var (start, end) = CurrentPeriod(created, price.Recurring, now);
-            if (status == "trialing") (start, end) = (created, created + 14 * Day);
+            if (status == "trialing")
+            {
+                (start, end) = (created, created + 14 * Day);
+            }
+
             subscription.Items.Add(new FakeSubscriptionItem
             {
-                Id = ids.Next("si_"), Created = created, PriceId = price.Id, Subscription = subscription.Id,
+                Id = ids.Next("si_"),
+                Created = created,
+                PriceId = price.Id,
+                Subscription = subscription.Id,
                 Quantity = price == mainPrice && random.NextDouble() >= 0.7 ? random.Next(2, 26) : price == mainPrice ? 1 : random.Next(1, 5),
-                CurrentPeriodStart = start, CurrentPeriodEnd = end,
+                CurrentPeriodStart = start,
+                CurrentPeriodEnd = end,
             });
         }
 
@@ -249,15 +294,26 @@ public static class FakeStripeGenerator
         customer.NextInvoiceSequence++;
         var invoice = new FakeInvoice
         {
-            Id = ids.Next("in_", 24), Customer = customer.Id, CustomerEmail = customer.Email, Currency = subscription.Currency,
-            Created = Math.Min(now, periodStart + 3600), PeriodStart = periodStart, PeriodEnd = periodStart,
+            Id = ids.Next("in_", 24),
+            Customer = customer.Id,
+            CustomerEmail = customer.Email,
+            Currency = subscription.Currency,
+            Created = Math.Min(now, periodStart + 3600),
+            PeriodStart = periodStart,
+            PeriodEnd = periodStart,
             Number = $"{customer.InvoicePrefix}-{customer.NextInvoiceSequence - 1:0000}",
-            AmountDue = amount, Subtotal = amount, Total = amount,
+            AmountDue = amount,
+            Subtotal = amount,
+            Total = amount,
             BillingReason = subscription.Created == periodStart ? "subscription_create" : "subscription_cycle",
             Parent = new FakeInvoiceParent { SubscriptionDetails = new FakeInvoiceSubscriptionDetails { Subscription = subscription.Id } },
         };
         invoice.HostedInvoiceUrl = $"https://invoice.stripe.com/i/acct_fake/test_{invoice.Id}";
-        if (issuedAt is not null) invoice.Created = issuedAt.Value - 3600;
+        if (issuedAt is not null)
+        {
+            invoice.Created = issuedAt.Value - 3600;
+        }
+
         var finalized = invoice.Created + 3600;
 
         switch (subscription.Status)
@@ -287,7 +343,10 @@ public static class FakeStripeGenerator
         }
         data.Add(invoice);
         if (invoice.Status == "open" && finalized > now - 29 * Day)
+        {
             data.Add(NewEvent(ids, "invoice.payment_failed", finalized, FakeStripeJson.Invoice(invoice)));
+        }
+
         return invoice;
     }
 
@@ -313,7 +372,9 @@ public static class FakeStripeGenerator
     internal static FakeEvent NewEvent(StripeIdFactory ids, string type, long created, System.Text.Json.Nodes.JsonNode dataObject, System.Text.Json.Nodes.JsonNode? previous = null) =>
         new()
         {
-            Id = ids.Next("evt_", 24), Type = type, Created = created,
+            Id = ids.Next("evt_", 24),
+            Type = type,
+            Created = created,
             Data = new FakeEventData { Object = dataObject, PreviousAttributes = previous },
         };
 }

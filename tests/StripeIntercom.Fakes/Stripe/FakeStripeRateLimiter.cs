@@ -10,12 +10,24 @@ public sealed class FakeStripeRateLimiter(Func<int> requestsPerSecond)
     public bool TryAcquire()
     {
         var limit = requestsPerSecond();
-        if (limit <= 0) return true;
+        if (limit <= 0)
+        {
+            return true;
+        }
+
         var now = Stopwatch.GetTimestamp();
         lock (_recent)
         {
-            while (_recent.Count > 0 && Stopwatch.GetElapsedTime(_recent.Peek(), now) >= TimeSpan.FromSeconds(1)) _recent.Dequeue();
-            if (_recent.Count >= limit) return false;
+            while (_recent.Count > 0 && Stopwatch.GetElapsedTime(_recent.Peek(), now) >= TimeSpan.FromSeconds(1))
+            {
+                _recent.Dequeue();
+            }
+
+            if (_recent.Count >= limit)
+            {
+                return false;
+            }
+
             _recent.Enqueue(now);
             return true;
         }

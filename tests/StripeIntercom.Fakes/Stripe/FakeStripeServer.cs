@@ -59,7 +59,10 @@ public sealed class FakeStripeServer : IAsyncDisposable
         ctx.Response.Headers["Request-Id"] = "req_" + Guid.NewGuid().ToString("N")[..14];
         ctx.Response.Headers["Stripe-Version"] = ApiVersion;
 
-        if (state.Options.LatencyMs > 0) await Task.Delay(state.Options.LatencyMs, ctx.RequestAborted);
+        if (state.Options.LatencyMs > 0)
+        {
+            await Task.Delay(state.Options.LatencyMs, ctx.RequestAborted);
+        }
 
         if (state.Faults.Take(route) is { } fault)
         {
@@ -107,14 +110,20 @@ public sealed class FakeStripeServer : IAsyncDisposable
     private static string? AuthenticationError(string authorization, string expectedKey)
     {
         string? key = null;
-        if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) key = authorization[7..].Trim();
+        if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            key = authorization[7..].Trim();
+        }
         else if (authorization.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
         {
             try { key = Encoding.UTF8.GetString(Convert.FromBase64String(authorization[6..].Trim())).Split(':')[0]; }
             catch (FormatException) { key = ""; }
         }
         if (string.IsNullOrEmpty(key))
+        {
             return "You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY'). See https://stripe.com/docs/api#authentication for details, or we can help at https://support.stripe.com/.";
+        }
+
         return key == expectedKey ? null : $"Invalid API Key provided: {MaskKey(key)}";
     }
 
@@ -124,7 +133,11 @@ public sealed class FakeStripeServer : IAsyncDisposable
         var prefixEnd = key.StartsWith("sk_", StringComparison.Ordinal) || key.StartsWith("rk_", StringComparison.Ordinal) || key.StartsWith("pk_", StringComparison.Ordinal)
             ? key.IndexOf('_', 3) + 1
             : 0;
-        if (prefixEnd <= 0) prefixEnd = 0;
+        if (prefixEnd <= 0)
+        {
+            prefixEnd = 0;
+        }
+
         var visibleTail = Math.Min(4, Math.Max(0, key.Length - prefixEnd - 4));
         return key[..prefixEnd] + new string('*', key.Length - prefixEnd - visibleTail) + key[^visibleTail..];
     }

@@ -21,7 +21,11 @@ public sealed class FakeStripeState
         var now = options.Now ?? DateTimeOffset.UtcNow;
         _anchor = now.ToUnixTimeSeconds();
         Data = FakeStripeGenerator.Generate(options.Seed, options.CustomerCount, now);
-        if (options.BillingShapes) FakeBillingShapes.Apply(Data, options.Seed, _anchor);
+        if (options.BillingShapes)
+        {
+            FakeBillingShapes.Apply(Data, options.Seed, _anchor);
+        }
+
         _random = new Random(unchecked(options.Seed * 31 + 7));
         _ids = new StripeIdFactory(_random, Data.Contains);
         RateLimiter = new FakeStripeRateLimiter(() => Options.RequestsPerSecond);
@@ -37,15 +41,45 @@ public sealed class FakeStripeState
     /// <summary>The fake's clock: the generator's "now" plus the time the server has been running.</summary>
     public long Now => _anchor + (long)Stopwatch.GetElapsedTime(_startedAt).TotalSeconds;
 
-    public IReadOnlyList<FakeCustomer> LiveCustomers() { lock (Sync) return Data.Customers.Where(c => !c.Deleted).ToList(); }
+    public IReadOnlyList<FakeCustomer> LiveCustomers()
+    {
+        lock (Sync)
+        {
+            return Data.Customers.Where(c => !c.Deleted).ToList();
+        }
+    }
 
-    public IReadOnlyList<FakeCustomer> DeletedCustomers() { lock (Sync) return Data.Customers.Where(c => c.Deleted).ToList(); }
+    public IReadOnlyList<FakeCustomer> DeletedCustomers()
+    {
+        lock (Sync)
+        {
+            return Data.Customers.Where(c => c.Deleted).ToList();
+        }
+    }
 
-    public FakeCustomer? Customer(string id) { lock (Sync) return Data.Find<FakeCustomer>(id); }
+    public FakeCustomer? Customer(string id)
+    {
+        lock (Sync)
+        {
+            return Data.Find<FakeCustomer>(id);
+        }
+    }
 
-    public IReadOnlyList<FakeSubscription> SubscriptionsOf(string customerId) { lock (Sync) return Data.SubscriptionsOf(customerId).ToList(); }
+    public IReadOnlyList<FakeSubscription> SubscriptionsOf(string customerId)
+    {
+        lock (Sync)
+        {
+            return Data.SubscriptionsOf(customerId).ToList();
+        }
+    }
 
-    public T? Find<T>(string? id) where T : class { lock (Sync) return Data.Find<T>(id); }
+    public T? Find<T>(string? id) where T : class
+    {
+        lock (Sync)
+        {
+            return Data.Find<T>(id);
+        }
+    }
 
     /// <summary>Everything the fake holds about one customer, fully expanded, including canceled subscriptions.</summary>
     public JsonObject RawCustomer(string id)
@@ -73,16 +107,28 @@ public sealed class FakeStripeState
             var now = Now;
             var customer = new FakeCustomer
             {
-                Id = _ids.Next("cus_"), Created = Math.Max(now, Data.Customers.Count == 0 ? now : Data.Customers[^1].Created + 1),
-                Email = draft.Email, Name = draft.Name, Description = draft.Description, Balance = draft.Balance ?? 0, InvoicePrefix = $"N{Data.Customers.Count:X6}",
+                Id = _ids.Next("cus_"),
+                Created = Math.Max(now, Data.Customers.Count == 0 ? now : Data.Customers[^1].Created + 1),
+                Email = draft.Email,
+                Name = draft.Name,
+                Description = draft.Description,
+                Balance = draft.Balance ?? 0,
+                InvoicePrefix = $"N{Data.Customers.Count:X6}",
             };
             foreach (var (key, value) in draft.Metadata ?? new Dictionary<string, string>())
             {
-                if (value.Length > 0) customer.Metadata[key] = value;
+                if (value.Length > 0)
+                {
+                    customer.Metadata[key] = value;
+                }
             }
             Data.Add(customer);
             Emit("customer.created", FakeStripeJson.Customer(customer));
-            if (draft.TouchesSubscription) CreateSubscription(customer, draft, now);
+            if (draft.TouchesSubscription)
+            {
+                CreateSubscription(customer, draft, now);
+            }
+
             return customer;
         }
     }
@@ -105,15 +151,32 @@ public sealed class FakeStripeState
                 previous["metadata"] = new JsonObject(customer.Metadata.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value)));
                 foreach (var (key, value) in change.Metadata)
                 {
-                    if (value.Length == 0) customer.Metadata.Remove(key);
-                    else customer.Metadata[key] = value;
+                    if (value.Length == 0)
+                    {
+                        customer.Metadata.Remove(key);
+                    }
+                    else
+                    {
+                        customer.Metadata[key] = value;
+                    }
                 }
             }
-            if (previous.Count > 0) emitted.Add(Emit("customer.updated", FakeStripeJson.Customer(customer), previous));
-            if (change.TouchesSubscription) emitted.AddRange(ChangeSubscription(customer, change));
+            if (previous.Count > 0)
+            {
+                emitted.Add(Emit("customer.updated", FakeStripeJson.Customer(customer), previous));
+            }
+
+            if (change.TouchesSubscription)
+            {
+                emitted.AddRange(ChangeSubscription(customer, change));
+            }
+
             if (change.LateEvents)
             {
-                foreach (var stripeEvent in Data.Events.Skip(eventsBefore)) stripeEvent.Hidden = true;
+                foreach (var stripeEvent in Data.Events.Skip(eventsBefore))
+                {
+                    stripeEvent.Hidden = true;
+                }
             }
             return emitted;
         }
@@ -126,15 +189,31 @@ public sealed class FakeStripeState
         lock (Sync)
         {
             var hidden = Data.Events.Where(e => e.Hidden).ToList();
-            foreach (var stripeEvent in hidden) stripeEvent.Hidden = false;
+            foreach (var stripeEvent in hidden)
+            {
+                stripeEvent.Hidden = false;
+            }
+
             return hidden.Count;
         }
     }
 
     /// <summary>Adds a price as given (a tiered or metered one, say); an empty id or product is filled in.</summary>
-    public FakePrice AddPrice(FakePrice price) { lock (Sync) return FakeBilling.AddPrice(Data, _ids, price); }
+    public FakePrice AddPrice(FakePrice price)
+    {
+        lock (Sync)
+        {
+            return FakeBilling.AddPrice(Data, _ids, price);
+        }
+    }
 
-    public FakeCoupon AddCoupon(FakeCoupon coupon) { lock (Sync) return FakeBilling.AddCoupon(Data, _ids, coupon, Now); }
+    public FakeCoupon AddCoupon(FakeCoupon coupon)
+    {
+        lock (Sync)
+        {
+            return FakeBilling.AddCoupon(Data, _ids, coupon, Now);
+        }
+    }
 
     /// <summary>Builds a subscription exactly as specified and emits customer.subscription.created (or .deleted for a canceled one).</summary>
     public FakeSubscription Subscribe(string customerId, FakeSubscriptionSpec spec)
@@ -231,7 +310,11 @@ public sealed class FakeStripeState
     private FakeCustomer LiveCustomer(string id)
     {
         var customer = Data.Find<FakeCustomer>(id);
-        if (customer is null || customer.Deleted) throw StripeApiException.NoSuch("customer", id);
+        if (customer is null || customer.Deleted)
+        {
+            throw StripeApiException.NoSuch("customer", id);
+        }
+
         return customer;
     }
 
@@ -241,7 +324,10 @@ public sealed class FakeStripeState
         var subscription = change.SubscriptionId is not null
             ? Data.Find<FakeSubscription>(change.SubscriptionId) is { } s && s.Customer == customer.Id ? s : throw StripeApiException.NoSuch("subscription", change.SubscriptionId)
             : Data.SubscriptionsOf(customer.Id).Where(FakeStripeJson.IsCurrent).LastOrDefault();
-        if (subscription is null) return CreateSubscription(customer, change, now);
+        if (subscription is null)
+        {
+            return CreateSubscription(customer, change, now);
+        }
 
         var emitted = new List<string>();
         var previous = new JsonObject();
@@ -253,7 +339,10 @@ public sealed class FakeStripeState
                 var price = Data.Find<FakePrice>(change.Price) ?? throw StripeApiException.NoSuch("price", change.Price);
                 subscription.Items[0].PriceId = price.Id;
             }
-            if (change.Quantity is not null) subscription.Items[0].Quantity = change.Quantity.Value;
+            if (change.Quantity is not null)
+            {
+                subscription.Items[0].Quantity = change.Quantity.Value;
+            }
         }
         if (change.CancelAtPeriodEnd is not null && change.CancelAtPeriodEnd != subscription.CancelAtPeriodEnd)
         {
@@ -303,12 +392,24 @@ public sealed class FakeStripeState
         var currency = price?.Currency ?? customer.Currency ?? "usd";
         var status = change.SubscriptionStatus ?? "active";
         var subscription = FakeStripeGenerator.BuildSubscription(Data, _ids, _random, customer, currency, status, now, createdAt: now);
-        if (price is not null) subscription.Items[0].PriceId = price.Id;
-        if (change.Quantity is not null) subscription.Items[0].Quantity = change.Quantity.Value;
+        if (price is not null)
+        {
+            subscription.Items[0].PriceId = price.Id;
+        }
+
+        if (change.Quantity is not null)
+        {
+            subscription.Items[0].Quantity = change.Quantity.Value;
+        }
+
         customer.Currency ??= currency;
         customer.Delinquent = Data.SubscriptionsOf(customer.Id).Any(s => s.Status is "past_due" or "unpaid");
         var emitted = new List<string> { Emit("customer.subscription.created", FakeStripeJson.Subscription(subscription, Data)) };
-        if (status is "past_due" or "unpaid") emitted.Add("invoice.payment_failed");
+        if (status is "past_due" or "unpaid")
+        {
+            emitted.Add("invoice.payment_failed");
+        }
+
         return emitted;
     }
 

@@ -11,9 +11,21 @@ public sealed class StripeApiException(int status, string message, string type =
     public JsonObject Body()
     {
         var error = new JsonObject { ["type"] = type, ["message"] = Message };
-        if (code is not null) error["code"] = code;
-        if (param is not null) error["param"] = param;
-        if (code is not null) error["doc_url"] = $"https://stripe.com/docs/error-codes/{code.Replace('_', '-')}";
+        if (code is not null)
+        {
+            error["code"] = code;
+        }
+
+        if (param is not null)
+        {
+            error["param"] = param;
+        }
+
+        if (code is not null)
+        {
+            error["doc_url"] = $"https://stripe.com/docs/error-codes/{code.Replace('_', '-')}";
+        }
+
         return new JsonObject { ["error"] = error };
     }
 

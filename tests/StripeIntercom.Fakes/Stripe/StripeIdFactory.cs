@@ -10,9 +10,16 @@ public sealed class StripeIdFactory(Random random, Func<string, bool> taken)
         while (true)
         {
             var chars = new char[length];
-            for (var i = 0; i < length; i++) chars[i] = Alphabet[random.Next(Alphabet.Length)];
+            for (var i = 0; i < length; i++)
+            {
+                chars[i] = Alphabet[random.Next(Alphabet.Length)];
+            }
+
             var id = prefix + new string(chars);
-            if (!taken(id)) return id;
+            if (!taken(id))
+            {
+                return id;
+            }
         }
     }
 }

@@ -34,14 +34,24 @@ public static class StripeListPage
             hasMore = to < newestFirst.Count;
         }
         var page = new List<JsonNode>(to - from);
-        for (var i = from; i < to; i++) page.Add(render(newestFirst[i]));
+        for (var i = from; i < to; i++)
+        {
+            page.Add(render(newestFirst[i]));
+        }
+
         return FakeStripeJson.List(page, url, hasMore);
     }
 
     private static int IndexOf<T>(IReadOnlyList<T> items, Func<T, string> id, string cursor, string kind, string param)
     {
         for (var i = 0; i < items.Count; i++)
-            if (id(items[i]) == cursor) return i;
+        {
+            if (id(items[i]) == cursor)
+            {
+                return i;
+            }
+        }
+
         throw StripeApiException.NoSuch(kind, cursor, param);
     }
 }

@@ -22,7 +22,11 @@ public sealed partial class StripeQuery(IQueryCollection query)
         {
             if (key == name) { found.AddRange(values.Select(v => (int.MaxValue, v ?? ""))); continue; }
             var match = ArrayKey().Match(key);
-            if (!match.Success || match.Groups["name"].Value != name) continue;
+            if (!match.Success || match.Groups["name"].Value != name)
+            {
+                continue;
+            }
+
             var index = match.Groups["index"].Value.Length == 0 ? int.MaxValue : int.Parse(match.Groups["index"].Value, CultureInfo.InvariantCulture);
             found.AddRange(values.Select(v => (index, v ?? "")));
         }
@@ -32,7 +36,11 @@ public sealed partial class StripeQuery(IQueryCollection query)
     public long? Long(string name)
     {
         var raw = Value(name);
-        if (raw is null) return null;
+        if (raw is null)
+        {
+            return null;
+        }
+
         return long.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
             ? value
             : throw new StripeApiException(400, $"Invalid integer: {raw}", param: name);
@@ -42,7 +50,10 @@ public sealed partial class StripeQuery(IQueryCollection query)
     {
         var limit = Long("limit") ?? 10;
         if (limit is < 1 or > 100)
+        {
             throw new StripeApiException(400, "This value must be greater than or equal to 1 and less than or equal to 100.", param: "limit");
+        }
+
         return (int)limit;
     }
 

@@ -33,7 +33,7 @@ public class CompanySyncTests(ITestOutputHelper output)
         var collector = companies.NewCollector(coversAllCustomers: true);
         var contacts = new List<SyncResult>();
         var companyResults = new List<CompanySyncResult>();
-        using var runner = new SyncRunner(sync.WithCompanies(collector), 8, r => { lock (contacts) contacts.Add(r); }, CancellationToken.None);
+        using var runner = new SyncRunner(sync.WithCompanies(collector), 8, r => { lock (contacts) { contacts.Add(r); } }, CancellationToken.None);
         await runner.RunAsync(sync.Stripe!.ReadAsync(CustomerQuery.All));
         Assert.True(await CompanyPhase.RunAfterAsync(runner, companies, collector, companyResults.Add, CancellationToken.None));
         var counters = rig.Intercom.State.Counters;
@@ -144,13 +144,21 @@ public class CompanySyncTests(ITestOutputHelper output)
         foreach (var customer in rig.Stripe.State.LiveCustomers())
         {
             var profile = await ProfileAsync(rig, customer.Id);
-            if (profile.Mrr > 0 && profile.MrrCurrency == "usd") paying.Add((customer, profile));
+            if (profile.Mrr > 0 && profile.MrrCurrency == "usd")
+            {
+                paying.Add((customer, profile));
+            }
         }
 
         var members = paying.Take(3).ToList();
         Assert.Equal(3, members.Count);
         lock (rig.Stripe.State.Sync)
-            foreach (var (customer, _) in members) customer.Metadata[AccountKey] = "acct-shared";
+        {
+            foreach (var (customer, _) in members)
+            {
+                customer.Metadata[AccountKey] = "acct-shared";
+            }
+        }
 
         var options = new CompanySyncOptions { CompanyIdMetadataKey = AccountKey };
         var first = await RunFullAsync(rig, options);
@@ -180,7 +188,11 @@ public class CompanySyncTests(ITestOutputHelper output)
 
         var live = rig.Stripe.State.LiveCustomers();
         var changed = Enumerable.Range(0, 5).Select(i => live[i * 7].Id).ToList();
-        foreach (var id in changed) rig.Stripe.State.ChangeCustomer(id, new FakeCustomerChange { Balance = 9100 + changed.IndexOf(id) });
+        foreach (var id in changed)
+        {
+            rig.Stripe.State.ChangeCustomer(id, new FakeCustomerChange { Balance = 9100 + changed.IndexOf(id) });
+        }
+
         var deleted = live[3].Id;
         rig.Stripe.State.DeleteCustomer(deleted);
         rig.Intercom.State.ClearRequestLog();
@@ -193,7 +205,11 @@ public class CompanySyncTests(ITestOutputHelper output)
             .ToHashSet();
         output.WriteLine($"incremental: {second.Outcome.Summary}; companies written: {string.Join(",", writtenCompanies)}");
         Assert.Equal(changed.Append(deleted).OrderBy(x => x), writtenCompanies.OrderBy(x => x));
-        foreach (var id in changed) Assert.Equal((await ProfileAsync(rig, id)).Balance, Custom(CompanyOf(rig, id), "stripe_balance")!.GetValue<decimal>());
+        foreach (var id in changed)
+        {
+            Assert.Equal((await ProfileAsync(rig, id)).Balance, Custom(CompanyOf(rig, id), "stripe_balance")!.GetValue<decimal>());
+        }
+
         Assert.True(Custom(CompanyOf(rig, deleted), "stripe_deleted")!.GetValue<bool>());
         Assert.Equal(0, CompanyOf(rig, deleted).MonthlySpend);
         Assert.Empty(rig.State().RetryCustomerIds);
@@ -209,7 +225,10 @@ public class CompanySyncTests(ITestOutputHelper output)
 
         var live = rig.Stripe.State.LiveCustomers();
         var changed = Enumerable.Range(0, 4).Select(i => live[i * 9].Id).ToList();
-        foreach (var id in changed) rig.Stripe.State.ChangeCustomer(id, new FakeCustomerChange { Balance = 7700 + changed.IndexOf(id) });
+        foreach (var id in changed)
+        {
+            rig.Stripe.State.ChangeCustomer(id, new FakeCustomerChange { Balance = 7700 + changed.IndexOf(id) });
+        }
         // The customers' contacts are written; the first company write meets a revoked token.
         rig.Intercom.State.ArmFault(FakeFaultKind.Unauthorized401, 1, "POST /companies");
         var second = await RunJobWithCompaniesAsync(rig);
@@ -226,7 +245,10 @@ public class CompanySyncTests(ITestOutputHelper output)
         var third = await RunJobWithCompaniesAsync(rig);
         Assert.False(third.Outcome.Summary.Stopped, third.Outcome.Summary.StopReason);
         Assert.Empty(rig.State().RetryCustomerIds);
-        foreach (var id in changed) Assert.Equal((await ProfileAsync(rig, id)).Balance, Custom(CompanyOf(rig, id), "stripe_balance")!.GetValue<decimal>());
+        foreach (var id in changed)
+        {
+            Assert.Equal((await ProfileAsync(rig, id)).Balance, Custom(CompanyOf(rig, id), "stripe_balance")!.GetValue<decimal>());
+        }
     }
 
     private static async Task<(SyncRunOutcome Outcome, List<CompanySyncResult> Companies)> RunJobWithCompaniesAsync(EngineRig rig)

@@ -126,8 +126,11 @@ public sealed class ConnectionOptionsTests : IDisposable
     {
         var options = new ConnectionOptions
         {
-            StripeApiKey = "sk_test_x", StripeApiBase = new Uri("https://api.stripe.com"),
-            IntercomAccessToken = "tok", IntercomApiBase = new Uri("https://api.eu.intercom.io/"), IntercomRegion = IntercomRegion.EU,
+            StripeApiKey = "sk_test_x",
+            StripeApiBase = new Uri("https://api.stripe.com"),
+            IntercomAccessToken = "tok",
+            IntercomApiBase = new Uri("https://api.eu.intercom.io/"),
+            IntercomRegion = IntercomRegion.EU,
         }.WithDefaultsFrom(new Hashtable(), null);
 
         Assert.Empty(options.Warnings);

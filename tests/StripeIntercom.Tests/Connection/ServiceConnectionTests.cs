@@ -64,7 +64,13 @@ public sealed class ServiceConnectionTests : IAsyncLifetime
         var accepted = new List<Socket>();
         var accepting = Task.Run(async () =>
         {
-            try { while (true) accepted.Add(await silent.AcceptSocketAsync()); }
+            try
+            {
+                while (true)
+                {
+                    accepted.Add(await silent.AcceptSocketAsync());
+                }
+            }
             catch (Exception) { }
         });
         var silentBase = new Uri($"http://127.0.0.1:{((IPEndPoint)silent.LocalEndpoint).Port}/");
@@ -79,7 +85,11 @@ public sealed class ServiceConnectionTests : IAsyncLifetime
         Assert.Contains(silentBase.ToString(), error.Message);
         Assert.Contains("Intercom", error.Message);
         silent.Stop();
-        foreach (var socket in accepted) socket.Dispose();
+        foreach (var socket in accepted)
+        {
+            socket.Dispose();
+        }
+
         await accepting;
     }
 
@@ -113,6 +123,9 @@ public sealed class ServiceConnectionTests : IAsyncLifetime
 
     private static IEnumerable<Exception> Chain(Exception? error)
     {
-        for (; error != null; error = error.InnerException) yield return error;
+        for (; error != null; error = error.InnerException)
+        {
+            yield return error;
+        }
     }
 }

@@ -1,7 +1,7 @@
 using StripeIntercom.Companies;
-using StripeIntercom.Tests.Sync;
 using StripeIntercom.Intercom;
 using StripeIntercom.Sync;
+using StripeIntercom.Tests.Sync;
 using Xunit;
 
 namespace StripeIntercom.Tests.Contract;
@@ -20,8 +20,14 @@ public sealed partial class IntercomContractTests
 
         var created = await _client.UpsertCompanyAsync(new IntercomCompanyWrite
         {
-            CompanyId = "contract_co_1", Name = "Contract Co", Plan = "Team", MonthlySpend = 120, Size = 5,
-            Website = "https://contract.example.test", Industry = "Testing", RemoteCreatedAt = 1700000000,
+            CompanyId = "contract_co_1",
+            Name = "Contract Co",
+            Plan = "Team",
+            MonthlySpend = 120,
+            Size = 5,
+            Website = "https://contract.example.test",
+            Industry = "Testing",
+            RemoteCreatedAt = 1700000000,
             CustomAttributes = new Dictionary<string, object?> { ["contract_tier"] = "gold" },
         });
         var updated = await _client.UpsertCompanyAsync(new IntercomCompanyWrite { CompanyId = "contract_co_1", Plan = "Business", MonthlySpend = 240 });
@@ -38,7 +44,11 @@ public sealed partial class IntercomContractTests
         var page = await _client.ListCompaniesPageAsync(perPage: IntercomClient.MaxCompanyPageSize);
         Assert.Contains(page.Companies, c => c.Id == created.Id);
         var scrolled = new List<IntercomCompany>();
-        await foreach (var company in _client.ScrollAllCompaniesAsync()) scrolled.Add(company);
+        await foreach (var company in _client.ScrollAllCompaniesAsync())
+        {
+            scrolled.Add(company);
+        }
+
         Assert.Contains(scrolled, c => c.Id == created.Id);
 
         Assert.Equal(0, (await _client.DetachContactFromCompanyAsync(contact.Id, created.Id)).UserCount);
@@ -50,7 +60,11 @@ public sealed partial class IntercomContractTests
     public async Task A_company_sync_creates_attaches_and_leaves_unchanged_within_the_contract()
     {
         var profiles = ProfileBuilder.BuildMany(6, start: 700);
-        foreach (var profile in profiles.Take(3)) profile.Metadata = new Dictionary<string, string> { ["account_id"] = "acct-contract-shared" };
+        foreach (var profile in profiles.Take(3))
+        {
+            profile.Metadata = new Dictionary<string, string> { ["account_id"] = "acct-contract-shared" };
+        }
+
         var contacts = new ContactSynchronizer(_client, AttributeMap.Default, new SyncOptions { LookupMode = ContactLookupMode.PerCustomer });
         var options = new CompanySyncOptions { CompanyIdMetadataKey = "account_id", LookupMode = ContactLookupMode.PerCustomer };
         var companies = new CompanySynchronizer(_client, CompanyAttributes.From(AttributeMap.Default), options);

@@ -61,7 +61,10 @@ public sealed partial class IntercomContractTests : IClassFixture<ContractFixtur
 
         var created = await _client.CreateContactAsync(new IntercomContactWrite
         {
-            Role = "user", ExternalId = "cus_contract_1", Email = "contract1@example.test", Name = "Contract One",
+            Role = "user",
+            ExternalId = "cus_contract_1",
+            Email = "contract1@example.test",
+            Name = "Contract One",
             CustomAttributes = new Dictionary<string, object?> { ["contract_plan"] = "Team" },
         });
         Assert.Equal(created.Id, (await _client.GetContactAsync(created.Id)).Id);

@@ -1,7 +1,7 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Collections.Concurrent;
 
 namespace StripeIntercom.Tests.Contract;
 
@@ -20,8 +20,8 @@ public sealed class PrismProxy : IAsyncDisposable
     {
         _process = process;
         BaseUrl = baseUrl;
-        _process.OutputDataReceived += (_, e) => { if (e.Data is not null) _log.Enqueue(e.Data); };
-        _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) _log.Enqueue(e.Data); };
+        _process.OutputDataReceived += (_, e) => { if (e.Data is not null) { _log.Enqueue(e.Data); } };
+        _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { _log.Enqueue(e.Data); } };
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
     }

@@ -61,9 +61,12 @@ internal sealed class FaultRig : IAsyncDisposable
         int writers = 8, CancellationToken cancellationToken = default)
     {
         var results = new List<SyncResult>();
-        using var runner = new SyncRunner(new CustomerSync(sync), writers, r => { lock (results) results.Add(r); }, cancellationToken);
+        using var runner = new SyncRunner(new CustomerSync(sync), writers, r => { lock (results) { results.Add(r); } }, cancellationToken);
         await runner.RunAsync(profiles.ToAsyncEnumerable());
-        lock (results) return new RunReport(results.ToList(), runner.StopError, runner.WasCancelled, runner.UnfinishedCustomerIds, runner.Summary);
+        lock (results)
+        {
+            return new RunReport(results.ToList(), runner.StopError, runner.WasCancelled, runner.UnfinishedCustomerIds, runner.Summary);
+        }
     }
 
     /// <summary>Live user contacts (not merged, not archived).</summary>
@@ -101,7 +104,11 @@ internal sealed class FaultRig : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var d in _owned) d.Dispose();
+        foreach (var d in _owned)
+        {
+            d.Dispose();
+        }
+
         await Fake.DisposeAsync();
     }
 }

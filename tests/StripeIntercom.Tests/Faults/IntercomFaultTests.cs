@@ -117,7 +117,11 @@ public class IntercomFaultTests
         // The token is revoked once 50 contacts exist: from then on every request is refused.
         var revoke = Task.Run(async () =>
         {
-            while (rig.State.Contacts.Count < 50) await Task.Delay(1);
+            while (rig.State.Contacts.Count < 50)
+            {
+                await Task.Delay(1);
+            }
+
             rig.State.ArmFault(FakeFaultKind.Unauthorized401, 100_000);
         });
 
@@ -154,7 +158,11 @@ public class IntercomFaultTests
         var requestsAtCancel = 0;
         var trigger = Task.Run(async () =>
         {
-            while (rig.State.Contacts.Count < 40) await Task.Delay(1);
+            while (rig.State.Contacts.Count < 40)
+            {
+                await Task.Delay(1);
+            }
+
             requestsAtCancel = rig.State.Counters.Total;
             cancel.Cancel();
         });

@@ -50,7 +50,11 @@ internal sealed class ScriptedEventsServer : IAsyncDisposable
     {
         Queries.Enqueue(request.Query);
         IEnumerable<JsonObject> matching;
-        lock (_newestFirst) matching = _newestFirst.ToList();
+        lock (_newestFirst)
+        {
+            matching = _newestFirst.ToList();
+        }
+
         if (long.TryParse(request.Query["created[gte]"], out var gte))
         {
             matching = matching.Where(e => (long)e["created"]! >= gte);

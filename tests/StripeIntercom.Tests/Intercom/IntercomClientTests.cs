@@ -62,7 +62,9 @@ public class IntercomClientTests
 
         var error = await Assert.ThrowsAsync<IntercomApiException>(() => client.CreateContactAsync(new IntercomContactWrite
         {
-            Role = "user", ExternalId = "cus_1", CustomAttributes = new() { ["stripe_mrr"] = 10m },
+            Role = "user",
+            ExternalId = "cus_1",
+            CustomAttributes = new() { ["stripe_mrr"] = 10m },
         }));
 
         Assert.Equal(HttpStatusCode.BadRequest, error.StatusCode);
@@ -99,11 +101,18 @@ public class IntercomClientTests
     public async Task Lists_every_contact_in_pages_of_150()
     {
         await using var server = await IntercomTestServer.StartAsync();
-        for (var i = 0; i < 400; i++) server.State.Seed("user", $"cus_{i}", null);
+        for (var i = 0; i < 400; i++)
+        {
+            server.State.Seed("user", $"cus_{i}", null);
+        }
+
         var client = server.CreateClient();
 
         var contacts = new List<IntercomContact>();
-        await foreach (var contact in client.ListContactsAsync()) contacts.Add(contact);
+        await foreach (var contact in client.ListContactsAsync())
+        {
+            contacts.Add(contact);
+        }
 
         Assert.Equal(400, contacts.Select(c => c.Id).Distinct().Count());
         Assert.Equal(3, server.State.Counters["GET /contacts"]);

@@ -20,7 +20,12 @@ public class IntercomCompanyClientTests
 
         var created = await client.UpsertCompanyAsync(new IntercomCompanyWrite
         {
-            CompanyId = "acme", Name = "Acme", Plan = "Pro", MonthlySpend = 155, Size = 12, Website = "https://acme.test",
+            CompanyId = "acme",
+            Name = "Acme",
+            Plan = "Pro",
+            MonthlySpend = 155,
+            Size = 12,
+            Website = "https://acme.test",
             CustomAttributes = new Dictionary<string, object?> { ["stripe_mrr"] = 155.5m },
         });
         var updated = await client.UpsertCompanyAsync(new IntercomCompanyWrite { CompanyId = "acme", Name = "Acme Ltd" });
@@ -64,7 +69,10 @@ public class IntercomCompanyClientTests
         var contact = await client.CreateContactAsync(new IntercomContactWrite { Role = "user", ExternalId = "cus_1" });
         var lonely = await client.CreateContactAsync(new IntercomContactWrite { Role = "user", ExternalId = "cus_2" });
         var acme = await client.UpsertCompanyAsync(new IntercomCompanyWrite { CompanyId = "acme" });
-        for (var i = 0; i < 54; i++) server.State.SeedCompany($"extra_{i:D2}", contacts: server.State.Contacts.First(c => c.Id == contact.Id));
+        for (var i = 0; i < 54; i++)
+        {
+            server.State.SeedCompany($"extra_{i:D2}", contacts: server.State.Contacts.First(c => c.Id == contact.Id));
+        }
 
         var attached = await client.AttachContactToCompanyAsync(contact.Id, acme.Id);
         var read = await client.GetContactAsync(contact.Id);
@@ -93,14 +101,22 @@ public class IntercomCompanyClientTests
     {
         await using var server = await IntercomTestServer.StartAsync(o => o.CompanyScrollPageSize = 40);
         var user = server.State.Seed("user", "cus_1", null);
-        for (var i = 0; i < 130; i++) server.State.SeedCompany($"co_{i:D3}", plan: "Team", contacts: user);
+        for (var i = 0; i < 130; i++)
+        {
+            server.State.SeedCompany($"co_{i:D3}", plan: "Team", contacts: user);
+        }
+
         server.State.SeedCompany("hidden");
         var client = server.CreateClient();
 
         var first = await client.ListCompaniesPageAsync();
         var third = await client.ListCompaniesPageAsync(page: 3);
         var scrolled = new List<IntercomCompany>();
-        await foreach (var company in client.ScrollAllCompaniesAsync()) scrolled.Add(company);
+        await foreach (var company in client.ScrollAllCompaniesAsync())
+        {
+            scrolled.Add(company);
+        }
+
         var again = await client.ScrollCompaniesAsync();
 
         Assert.Equal(60, first.Companies.Count);
@@ -128,7 +144,8 @@ public class IntercomCompanyClientTests
 
         var unknownAttribute = await Assert.ThrowsAsync<IntercomApiException>(() => client.UpsertCompanyAsync(new IntercomCompanyWrite
         {
-            CompanyId = "acme", CustomAttributes = new Dictionary<string, object?> { ["stripe_mrr"] = 1m },
+            CompanyId = "acme",
+            CustomAttributes = new Dictionary<string, object?> { ["stripe_mrr"] = 1m },
         }));
         var unknownCompany = await Assert.ThrowsAsync<IntercomApiException>(() => client.AttachContactToCompanyAsync(contact.Id, "0000"));
         // A scroll over no company ends at once; one listed company keeps it open.

@@ -31,14 +31,22 @@ public sealed class IntercomTestServer : IAsyncDisposable
     public HttpClient CreateRawClient(bool authenticated = true)
     {
         var http = new HttpClient { BaseAddress = Fake.BaseUrl };
-        if (authenticated) http.DefaultRequestHeaders.Authorization = new("Bearer", Fake.Options.AccessToken);
+        if (authenticated)
+        {
+            http.DefaultRequestHeaders.Authorization = new("Bearer", Fake.Options.AccessToken);
+        }
+
         http.DefaultRequestHeaders.Add("Intercom-Version", "2.14");
         return http;
     }
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var client in _clients) client.Dispose();
+        foreach (var client in _clients)
+        {
+            client.Dispose();
+        }
+
         await Fake.DisposeAsync();
     }
 }

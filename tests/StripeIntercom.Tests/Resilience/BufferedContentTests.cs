@@ -33,7 +33,11 @@ public sealed class BufferedContentTests
             stream.Position = 0;
             var buffer = new byte[piece];
             int read;
-            while ((read = await stream.ReadAsync(buffer)) > 0) copy.Write(buffer, 0, read);
+            while ((read = await stream.ReadAsync(buffer)) > 0)
+            {
+                copy.Write(buffer, 0, read);
+            }
+
             Assert.Equal(LargeBody, copy.ToArray());
         }
     }

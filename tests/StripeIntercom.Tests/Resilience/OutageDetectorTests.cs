@@ -75,7 +75,11 @@ public sealed class OutageDetectorTests
         var detector = new OutageDetector(Production.OutageAfter, Production.MaxDelay + Production.AttemptTimeout);
         var start = TimeSpan.FromHours(1);
         var queue = new PriorityQueue<(int Writer, int Retry, TimeSpan? FirstFailure), TimeSpan>();
-        for (var w = 0; w < concurrent; w++) queue.Enqueue((w, 0, null), start + TimeSpan.FromMilliseconds(random.Next(100)));
+        for (var w = 0; w < concurrent; w++)
+        {
+            queue.Enqueue((w, 0, null), start + TimeSpan.FromMilliseconds(random.Next(100)));
+        }
+
         var outOfRetries = 0;
         var failures = 0;
         while (queue.TryDequeue(out var attempt, out var sentAt) && sentAt - start < duration)
@@ -90,10 +94,18 @@ public sealed class OutageDetectorTests
 
             failures++;
             var firstFailure = attempt.FirstFailure ?? now;
-            if (detector.RecordFailure(sentAt, now)) return new Outcome(now - start, outOfRetries, failures);
+            if (detector.RecordFailure(sentAt, now))
+            {
+                return new Outcome(now - start, outOfRetries, failures);
+            }
+
             if (attempt.Retry == Production.MaxRetries)
             {
-                if (detector.FailingWithoutSuccessSince(firstFailure)) return new Outcome(now - start, outOfRetries + 1, failures);
+                if (detector.FailingWithoutSuccessSince(firstFailure))
+                {
+                    return new Outcome(now - start, outOfRetries + 1, failures);
+                }
+
                 outOfRetries++;
                 queue.Enqueue((attempt.Writer, 0, null), now + TimeSpan.FromMilliseconds(100));
                 continue;

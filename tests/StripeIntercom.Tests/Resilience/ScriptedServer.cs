@@ -46,7 +46,10 @@ public sealed class ScriptedServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (_app is not null) await _app.DisposeAsync();
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
     }
 }
 
@@ -56,8 +59,15 @@ public static class Respond
     public static Func<HttpContext, Task> Status(int status, string? body = null, params (string Name, string Value)[] headers) => async context =>
     {
         context.Response.StatusCode = status;
-        foreach (var (name, value) in headers) context.Response.Headers[name] = value;
-        if (body is not null) await context.Response.WriteAsync(body);
+        foreach (var (name, value) in headers)
+        {
+            context.Response.Headers[name] = value;
+        }
+
+        if (body is not null)
+        {
+            await context.Response.WriteAsync(body);
+        }
     };
 
     public static Func<HttpContext, Task> Ok(string body = "{\"ok\":true}") => Status(200, body);

@@ -30,7 +30,11 @@ public sealed class SharedTransportTests : IAsyncLifetime
         using var transport = new SharedTransport(TimeSpan.FromMilliseconds(300), () =>
         {
             var handler = new TrackedHandler();
-            lock (handlers) handlers.Add(handler);
+            lock (handlers)
+            {
+                handlers.Add(handler);
+            }
+
             return handler;
         });
 

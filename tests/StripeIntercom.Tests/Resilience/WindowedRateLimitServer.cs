@@ -60,6 +60,9 @@ public sealed class WindowedRateLimitServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (_app is not null) await _app.DisposeAsync();
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
     }
 }

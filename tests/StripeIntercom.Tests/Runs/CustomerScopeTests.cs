@@ -43,7 +43,7 @@ public class CustomerScopeTests
 
         // Through the shipped runner, as the cmdlets run it: its hop to the thread pool must carry the scope.
         var results = new List<SyncResult>();
-        using (var runner = new SyncRunner(sync, 8, r => { lock (results) results.Add(r); }, CancellationToken.None))
+        using (var runner = new SyncRunner(sync, 8, r => { lock (results) { results.Add(r); } }, CancellationToken.None))
         {
             await runner.RunAsync(ids);
         }

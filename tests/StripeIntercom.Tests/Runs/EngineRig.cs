@@ -90,7 +90,7 @@ internal sealed class EngineRig : IAsyncDisposable
     public async Task<List<SyncResult>> SyncEveryoneAsync(CustomerSync sync, int throttleLimit = 8)
     {
         var results = new List<SyncResult>();
-        using var runner = new SyncRunner(sync, throttleLimit, r => { lock (results) results.Add(r); }, CancellationToken.None);
+        using var runner = new SyncRunner(sync, throttleLimit, r => { lock (results) { results.Add(r); } }, CancellationToken.None);
         await runner.RunAsync(sync.Stripe!.ReadAsync(CustomerQuery.All));
         Assert.Null(runner.StopError);
         return results;
@@ -153,15 +153,26 @@ internal sealed class EngineRig : IAsyncDisposable
         var written = new HashSet<string>();
         foreach (var request in Intercom.State.Requests.Where(r => r.Status < 300))
         {
-            if (request.Route == "PUT /contacts/{id}" && byId.TryGetValue(request.Path.Split('/').Last(), out var updated)) written.Add(updated);
-            if (request.Route == "POST /contacts" && request.Body is { } body && JsonDocument.Parse(body).RootElement.TryGetProperty("external_id", out var id)) written.Add(id.GetString()!);
+            if (request.Route == "PUT /contacts/{id}" && byId.TryGetValue(request.Path.Split('/').Last(), out var updated))
+            {
+                written.Add(updated);
+            }
+
+            if (request.Route == "POST /contacts" && request.Body is { } body && JsonDocument.Parse(body).RootElement.TryGetProperty("external_id", out var id))
+            {
+                written.Add(id.GetString()!);
+            }
         }
         return written;
     }
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var owned in _owned) owned.Dispose();
+        foreach (var owned in _owned)
+        {
+            owned.Dispose();
+        }
+
         await Stripe.DisposeAsync();
         await Intercom.DisposeAsync();
         try { Directory.Delete(_folder, recursive: true); } catch (IOException) { }

@@ -22,13 +22,17 @@ public class IncrementalSyncJobTests(ITestOutputHelper output)
         Assert.Equal(60, first.Results.Count(r => r.Action == SyncAction.Created));
 
         var changed = Enumerable.Range(0, 10).Select(i => rig.Stripe.State.LiveCustomers()[i * 5].Id).ToList();
-        foreach (var id in changed) rig.Stripe.State.ChangeCustomer(id, new FakeCustomerChange { Balance = 4242 + changed.IndexOf(id) });
+        foreach (var id in changed)
+        {
+            rig.Stripe.State.ChangeCustomer(id, new FakeCustomerChange { Balance = 4242 + changed.IndexOf(id) });
+        }
+
         rig.Intercom.State.ClearRequestLog();
         rig.Intercom.Options.LatencyMs = 150;
 
         // Four at a time: stop once six are reported, while the last four are in flight (those already finished are still reported).
         using var stop = new CancellationTokenSource();
-        var second = await rig.RunJobAsync(throttleLimit: 4, observe: (_, all) => { if (all.Count == 6) stop.Cancel(); }, cancellationToken: stop.Token);
+        var second = await rig.RunJobAsync(throttleLimit: 4, observe: (_, all) => { if (all.Count == 6) { stop.Cancel(); } }, cancellationToken: stop.Token);
         Assert.True(second.Outcome.Cancelled);
         Assert.True(second.Outcome.Summary.Stopped);
         Assert.InRange(second.Results.Count, 6, 9);
@@ -58,7 +62,11 @@ public class IncrementalSyncJobTests(ITestOutputHelper output)
         await using var rig = await EngineRig.StartAsync(customers: 150);
         var outage = Task.Run(async () =>
         {
-            while (rig.Intercom.State.Contacts.Count < 40) await Task.Delay(1);
+            while (rig.Intercom.State.Contacts.Count < 40)
+            {
+                await Task.Delay(1);
+            }
+
             rig.Intercom.State.ArmFault(FakeFaultKind.ServiceUnavailable503, 1_000_000);
         });
 
@@ -90,7 +98,7 @@ public class IncrementalSyncJobTests(ITestOutputHelper output)
     {
         await using var rig = await EngineRig.StartAsync(customers: 120);
         using var stop = new CancellationTokenSource();
-        var first = await rig.RunJobAsync(throttleLimit: 2, observe: (_, all) => { if (all.Count == 50) stop.Cancel(); }, cancellationToken: stop.Token);
+        var first = await rig.RunJobAsync(throttleLimit: 2, observe: (_, all) => { if (all.Count == 50) { stop.Cancel(); } }, cancellationToken: stop.Token);
         Assert.True(first.Outcome.Cancelled);
         var resumePoint = rig.State().FullSync!.LastCustomerId!;
         Assert.NotNull(rig.State().FullSync!.LastCustomerCreated);

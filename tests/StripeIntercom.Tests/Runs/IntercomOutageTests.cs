@@ -29,7 +29,10 @@ public class IntercomOutageTests(ITestOutputHelper output)
     public async Task An_outage_met_by_incremental_runs_of_1_5_and_50_customers_stops_each_once_with_its_state_saved_within_two_minutes()
     {
         var runs = await Task.WhenAll(new[] { 1, 5, 50 }.Select(RunThroughOutageAsync));
-        foreach (var line in runs) output.WriteLine(line);
+        foreach (var line in runs)
+        {
+            output.WriteLine(line);
+        }
     }
 
     private static async Task<string> RunThroughOutageAsync(int changedCount)
@@ -42,8 +45,16 @@ public class IntercomOutageTests(ITestOutputHelper output)
 
         var customers = rig.Stripe.State.LiveCustomers();
         var changed = Enumerable.Range(0, changedCount).Select(i => customers[i * customers.Count / changedCount].Id).ToList();
-        foreach (var id in changed) rig.Stripe.State.ChangeCustomer(id, new FakeCustomerChange { Balance = 1900 + changed.IndexOf(id) });
-        foreach (var route in ContactRoutes) rig.Intercom.State.ArmFault(FakeFaultKind.ServiceUnavailable503, 1_000_000, route);
+        foreach (var id in changed)
+        {
+            rig.Stripe.State.ChangeCustomer(id, new FakeCustomerChange { Balance = 1900 + changed.IndexOf(id) });
+        }
+
+        foreach (var route in ContactRoutes)
+        {
+            rig.Intercom.State.ArmFault(FakeFaultKind.ServiceUnavailable503, 1_000_000, route);
+        }
+
         rig.Intercom.State.ClearRequestLog();
 
         var clock = Stopwatch.StartNew();

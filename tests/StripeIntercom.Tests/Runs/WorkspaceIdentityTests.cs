@@ -144,7 +144,11 @@ public class WorkspaceIdentityTests(ITestOutputHelper output)
         var customers = bestFirst
             ? new[] { Make(null, "No Plan"), Make("canceled", "Old Plan"), Make("active", "Paying") }
             : new[] { Make("active", "Paying"), Make("canceled", "Old Plan"), Make(null, "No Plan") };
-        for (var i = 0; i < 5; i++) rig.Stripe.State.CreateCustomer(new FakeCustomerChange { Email = $"other{i}@example.com", SubscriptionStatus = "active" });
+        for (var i = 0; i < 5; i++)
+        {
+            rig.Stripe.State.CreateCustomer(new FakeCustomerChange { Email = $"other{i}@example.com", SubscriptionStatus = "active" });
+        }
+
         var paying = customers.Single(c => c.Name == "Paying");
 
         var first = await rig.SyncEveryoneAsync(rig.NewSync(ContactLookupMode.Bulk), throttleLimit);
@@ -194,7 +198,11 @@ public class WorkspaceIdentityTests(ITestOutputHelper output)
 
         // Once the lag has passed, a full run of both agrees and writes nothing.
         rig.Intercom.Options.SearchLagSeconds = 0;
-        foreach (var c in rig.Intercom.State.Contacts) c.SearchableFrom = DateTimeOffset.MinValue;
+        foreach (var c in rig.Intercom.State.Contacts)
+        {
+            c.SearchableFrom = DateTimeOffset.MinValue;
+        }
+
         rig.Intercom.State.Counters.Reset();
         // Stripe's email filter is case-sensitive: each finds the other through the ids the contact carries and lists.
         foreach (var mode in new[] { ContactLookupMode.PerCustomer, ContactLookupMode.Bulk })

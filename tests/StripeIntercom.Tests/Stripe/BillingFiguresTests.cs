@@ -32,7 +32,11 @@ public sealed class BillingFiguresTests : IAsyncLifetime
     private FakePrice Tiered(string mode, params (long? UpTo, long Unit, long Flat)[] tiers) =>
         State.AddPrice(new FakePrice
         {
-            Currency = "usd", UnitAmount = null, BillingScheme = "tiered", TiersMode = mode, Nickname = $"Seats ({mode})",
+            Currency = "usd",
+            UnitAmount = null,
+            BillingScheme = "tiered",
+            TiersMode = mode,
+            Nickname = $"Seats ({mode})",
             Tiers = tiers.Select(t => new FakePriceTier { UpTo = t.UpTo, UnitAmount = t.Unit, FlatAmount = t.Flat == 0 ? null : t.Flat }).ToList(),
         });
 
@@ -50,7 +54,11 @@ public sealed class BillingFiguresTests : IAsyncLifetime
     private async Task<CustomerProfile> Subscribed(params FakeSubscriptionSpec[] subscriptions)
     {
         var customer = Customer("c" + Guid.NewGuid().ToString("N")[..8]);
-        foreach (var spec in subscriptions) State.Subscribe(customer, spec);
+        foreach (var spec in subscriptions)
+        {
+            State.Subscribe(customer, spec);
+        }
+
         return await Profile(customer);
     }
 
@@ -100,7 +108,11 @@ public sealed class BillingFiguresTests : IAsyncLifetime
     public async Task Tiers_are_read_once_per_price_not_once_per_customer()
     {
         var price = Tiered("volume", (10, 1_000, 0), (null, 800, 0));
-        for (var i = 0; i < 3; i++) State.Subscribe(Customer($"tiered{i}"), new FakeSubscriptionSpec { Items = [new(price.Id, 4 + i)] });
+        for (var i = 0; i < 3; i++)
+        {
+            State.Subscribe(Customer($"tiered{i}"), new FakeSubscriptionSpec { Items = [new(price.Id, 4 + i)] });
+        }
+
         _server.Counters.Reset();
 
         using var reader = Reader();
@@ -204,7 +216,10 @@ public sealed class BillingFiguresTests : IAsyncLifetime
     {
         var metered = State.AddPrice(new FakePrice
         {
-            Currency = "usd", UnitAmount = null, UnitAmountDecimal = "0.5", Nickname = "API calls",
+            Currency = "usd",
+            UnitAmount = null,
+            UnitAmountDecimal = "0.5",
+            Nickname = "API calls",
             Recurring = new FakePriceRecurring { Interval = "month", UsageType = "metered" },
         });
         var withMeter = await Subscribed(new FakeSubscriptionSpec { Items = [new(Price(2_900).Id), new(metered.Id, null)] });
@@ -255,7 +270,10 @@ public sealed class BillingFiguresTests : IAsyncLifetime
     {
         var churned = Enumerable.Range(0, 4).Select(i => Customer($"gone{i}")).ToList();
         foreach (var id in churned)
+        {
             State.Subscribe(id, new FakeSubscriptionSpec { Status = "canceled", Items = [new(Price(2_900).Id)], EndedAt = State.Now - 86_400 });
+        }
+
         var canceledInFake = State.Data.Subscriptions.Count(s => s.Status == "canceled");
         _server.Counters.Reset();
 

@@ -13,7 +13,11 @@ public sealed class StripeCustomerReaderPipelineTests
 
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
-            lock (Requests) Requests.Add(request.RequestUri!);
+            lock (Requests)
+            {
+                Requests.Add(request.RequestUri!);
+            }
+
             return base.SendAsync(request, cancellationToken);
         }
     }

@@ -19,7 +19,11 @@ public sealed class StripeCustomerReaderStreamingTests(ITestOutputHelper output)
         Assert.True(await profiles.MoveNextAsync());
         Assert.Equal(1, server.Counters.For(CustomersRoute));
         var count = 1;
-        while (await profiles.MoveNextAsync()) count++;
+        while (await profiles.MoveNextAsync())
+        {
+            count++;
+        }
+
         Assert.Equal(server.State.LiveCustomers().Count, count);
         Assert.Equal(3, server.Counters.For(CustomersRoute));
     }
@@ -49,12 +53,18 @@ public sealed class StripeCustomerReaderStreamingTests(ITestOutputHelper output)
         await foreach (var profile in reader.ReadAsync(CustomerQuery.All))
         {
             profiles++;
-            if (profile.Subscriptions.Count > FakeStripeJson.EmbeddedSubscriptionLimit) cutLists++;
+            if (profile.Subscriptions.Count > FakeStripeJson.EmbeddedSubscriptionLimit)
+            {
+                cutLists++;
+            }
         }
 
         var callsPerCustomer = (double)server.Counters.Total / profiles;
         output.WriteLine($"{profiles} customers, {server.Counters.Total} Stripe calls ({callsPerCustomer:0.0000} per customer); {cutLists} customers needed their own subscriptions call");
-        foreach (var (route, count) in server.Counters.Snapshot()) output.WriteLine($"  {route}: {count}");
+        foreach (var (route, count) in server.Counters.Snapshot())
+        {
+            output.WriteLine($"  {route}: {count}");
+        }
 
         Assert.Equal(server.State.LiveCustomers().Count, profiles);
         Assert.True(cutLists > 0, "the data set should hold customers with more than 10 subscriptions");

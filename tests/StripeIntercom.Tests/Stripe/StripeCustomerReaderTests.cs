@@ -49,7 +49,10 @@ public sealed class StripeCustomerReaderTests(FakeStripeFixture fixture) : IClas
             Assert.Equal(Math.Round(monthly, sub.Currency == "jpy" ? 0 : 2, MidpointRounding.AwayFromZero), summary.MonthlyAmount);
             var top = sub.Items.Select(i => State.Find<FakePrice>(i.PriceId)!).First();
             if (sub.Items.Count == 1)
+            {
                 Assert.Equal(top.Nickname ?? State.Find<FakeProduct>(top.Product)!.Name, summary.PlanName);
+            }
+
             var invoice = State.Find<FakeInvoice>(sub.LatestInvoice)!;
             Assert.Equal(invoice.Id, summary.LatestInvoice!.Id);
             Assert.Equal(invoice.Status, summary.LatestInvoice.Status);
@@ -120,7 +123,10 @@ public sealed class StripeCustomerReaderTests(FakeStripeFixture fixture) : IClas
             live.First(c => !Current(c).Any() && State.SubscriptionsOf(c.Id).Any()),
             live.First(c => Current(c).Any(s => s.Currency == "jpy")),
         };
-        foreach (var customer in shapes) AssertMatchesFake(customer, await GetAsync(customer));
+        foreach (var customer in shapes)
+        {
+            AssertMatchesFake(customer, await GetAsync(customer));
+        }
     }
 
     [Fact]

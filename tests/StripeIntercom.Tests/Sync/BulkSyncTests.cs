@@ -26,7 +26,10 @@ public class BulkSyncTests(ITestOutputHelper output)
     {
         var perCustomer = (double)server.State.Counters.Total / Customers;
         output.WriteLine($"{run}: {server.State.Counters.Total} Intercom calls ({server.State.Counters.Writes} writes) for {Customers} customers = {perCustomer:0.0000} per customer, {watch.ElapsedMilliseconds} ms");
-        foreach (var (route, count) in server.State.Counters.ByRoute.OrderBy(p => p.Key)) output.WriteLine($"    {route}: {count}");
+        foreach (var (route, count) in server.State.Counters.ByRoute.OrderBy(p => p.Key))
+        {
+            output.WriteLine($"    {route}: {count}");
+        }
     }
 
     [Fact]
@@ -74,7 +77,11 @@ public class BulkSyncTests(ITestOutputHelper output)
         Assert.True((double)server.State.Counters.Total / Customers <= 0.02);
 
         // Change 20 customers.
-        foreach (var profile in profiles.Where((_, i) => i % 100 == 7)) profile.Balance += 5m;
+        foreach (var profile in profiles.Where((_, i) => i % 100 == 7))
+        {
+            profile.Balance += 5m;
+        }
+
         server.State.Counters.Reset();
         watch.Restart();
         var third = Synchronizer(server);

@@ -150,11 +150,16 @@ public class ContactIdentityTests
         await using var server = await IntercomTestServer.StartAsync();
         await PrepareAttributesAsync(server);
         foreach (var profile in ProfileBuilder.BuildMany(400))
+        {
             server.State.Seed("user", profile.Id, profile.Email, profile.Name);
+        }
+
         var sync = Synchronizer(server, ContactLookupMode.Auto);
 
         foreach (var profile in ProfileBuilder.BuildMany(20))
+        {
             await sync.SyncAsync(sync.BuildDraft(profile));
+        }
 
         // 400 contacts = 3 pages: the first page is read up front, then 3 lookups, then the other 2 pages.
         Assert.True(sync.IsIndexComplete);

@@ -61,7 +61,11 @@ public class DataAttributeInitializerTests
     {
         await using var server = await IntercomTestServer.StartAsync();
         var client = server.CreateClient();
-        for (var i = 0; i < 240; i++) await client.CreateDataAttributeAsync($"other_{i}", IntercomDataType.String);
+        for (var i = 0; i < 240; i++)
+        {
+            await client.CreateDataAttributeAsync($"other_{i}", IntercomDataType.String);
+        }
+
         server.State.Counters.Reset();
 
         var error = await Assert.ThrowsAsync<DataAttributeLimitException>(() => new DataAttributeInitializer(client).EnsureAsync(AttributeMap.Default, whatIf: false));

@@ -12,7 +12,9 @@ public sealed class UnlinkedContactsTests
         var contacts = new UnlinkedContacts();
         const int count = 5_000; // several times the first capacity, so the chains are rebuilt as it grows
         for (var n = 0; n < count; n++)
+        {
             contacts.Add(HexId(n), $"app_{n}", $"User{n}@Example.org", isUser: n % 3 != 0);
+        }
 
         Assert.Equal(count, contacts.Count);
         for (var n = 0; n < count; n += 7)

@@ -53,7 +53,11 @@ public sealed class WebhookListenerLimitsTests(ITestOutputHelper output) : IAsyn
     private async Task<TcpClient> Connect()
     {
         var client = new TcpClient();
-        lock (_raw) _raw.Add(client);
+        lock (_raw)
+        {
+            _raw.Add(client);
+        }
+
         await client.ConnectAsync(IPAddress.Loopback, Url.Port);
         return client;
     }
@@ -70,7 +74,11 @@ public sealed class WebhookListenerLimitsTests(ITestOutputHelper output) : IAsyn
             while (!text.ToString().Contains("\r\n"))
             {
                 var read = await stream.ReadAsync(buffer, timeout.Token);
-                if (read == 0) break;
+                if (read == 0)
+                {
+                    break;
+                }
+
                 text.Append(Encoding.ASCII.GetString(buffer, 0, read));
             }
         }
@@ -229,14 +237,21 @@ public sealed class WebhookListenerLimitsTests(ITestOutputHelper output) : IAsyn
         {
             var watch = Stopwatch.StartNew();
             Assert.Equal(HttpStatusCode.OK, await Deliver($"evt_blocked_{i}", $"cus_blocked_{i}"));
-            if (watch.Elapsed > slowest) slowest = watch.Elapsed;
+            if (watch.Elapsed > slowest)
+            {
+                slowest = watch.Elapsed;
+            }
         }
 
         output.WriteLine($"slowest acknowledgement with blocked output: {slowest}");
         Assert.True(slowest < TimeSpan.FromSeconds(2), $"an acknowledgement took {slowest}");
         // The listener counts an acknowledgement once its 200 is sent: the sender may see the 200 a moment before.
         var counting = Stopwatch.StartNew();
-        while (_listener.Acknowledged < 40 && counting.Elapsed < Patience) await Task.Delay(10);
+        while (_listener.Acknowledged < 40 && counting.Elapsed < Patience)
+        {
+            await Task.Delay(10);
+        }
+
         Assert.Equal(40, _listener.Acknowledged);
 
         release.Set();
@@ -274,7 +289,10 @@ public sealed class WebhookListenerLimitsTests(ITestOutputHelper output) : IAsyn
         _stop.Cancel();
         lock (_raw)
         {
-            foreach (var client in _raw) client.Dispose();
+            foreach (var client in _raw)
+            {
+                client.Dispose();
+            }
         }
 
         await _listening.WaitAsync(Patience);

@@ -164,7 +164,10 @@ public sealed class WebhookListenerLoadTests(ITestOutputHelper output)
         {
             load.Cancel();
             stop.Cancel();
-            foreach (var client in clients) client.Dispose();
+            foreach (var client in clients)
+            {
+                client.Dispose();
+            }
         }
     }
 
@@ -174,7 +177,11 @@ public sealed class WebhookListenerLoadTests(ITestOutputHelper output)
         try
         {
             var socket = client.Client;
-            if (!socket.Poll(0, SelectMode.SelectRead)) return true;
+            if (!socket.Poll(0, SelectMode.SelectRead))
+            {
+                return true;
+            }
+
             var buffer = new byte[4096];
             while (socket.Available > 0)
             {

@@ -95,7 +95,10 @@ public sealed class WebhookListenerTests(ITestOutputHelper output) : IAsyncDispo
             var took = Stopwatch.GetElapsedTime(started);
             lock (statuses)
             {
-                if (took > slowest) slowest = took;
+                if (took > slowest)
+                {
+                    slowest = took;
+                }
             }
 
             statuses.Add(response.StatusCode);

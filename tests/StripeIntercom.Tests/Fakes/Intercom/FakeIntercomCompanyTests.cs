@@ -13,7 +13,11 @@ public class FakeIntercomCompanyTests
     private static async Task<(HttpStatusCode Status, JsonNode? Body, HttpResponseMessage Response)> SendAsync(HttpClient http, HttpMethod method, string path, object? body = null)
     {
         using var request = new HttpRequestMessage(method, path);
-        if (body is not null) request.Content = JsonContent.Create(body);
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body);
+        }
+
         var response = await http.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         return (response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text), response);
@@ -127,8 +131,16 @@ public class FakeIntercomCompanyTests
     {
         await using var server = await IntercomTestServer.StartAsync(o => o.MaxCompanyListDepth = 100);
         var user = server.State.Seed("user", "cus_1", "a@example.test");
-        for (var i = 0; i < 130; i++) server.State.SeedCompany($"co_{i:D3}", contacts: user);
-        for (var i = 0; i < 5; i++) server.State.SeedCompany($"hidden_{i}");
+        for (var i = 0; i < 130; i++)
+        {
+            server.State.SeedCompany($"co_{i:D3}", contacts: user);
+        }
+
+        for (var i = 0; i < 5; i++)
+        {
+            server.State.SeedCompany($"hidden_{i}");
+        }
+
         using var http = server.CreateRawClient();
 
         var (_, defaults, _) = await SendAsync(http, HttpMethod.Get, "companies");
@@ -158,7 +170,11 @@ public class FakeIntercomCompanyTests
     {
         await using var server = await IntercomTestServer.StartAsync(o => o.CompanyScrollPageSize = 50);
         var user = server.State.Seed("user", "cus_1", "a@example.test");
-        for (var i = 0; i < 120; i++) server.State.SeedCompany($"co_{i:D3}", contacts: user);
+        for (var i = 0; i < 120; i++)
+        {
+            server.State.SeedCompany($"co_{i:D3}", contacts: user);
+        }
+
         server.State.SeedCompany("hidden");
         using var http = server.CreateRawClient();
 
@@ -198,7 +214,10 @@ public class FakeIntercomCompanyTests
         using var http = server.CreateRawClient();
         var user = server.State.Seed("user", "cus_1", "a@example.test");
         var acme = server.State.SeedCompany("acme", "Acme");
-        for (var i = 0; i < 11; i++) server.State.SeedCompany($"extra_{i}", contacts: user);
+        for (var i = 0; i < 11; i++)
+        {
+            server.State.SeedCompany($"extra_{i}", contacts: user);
+        }
 
         var (attached, company, _) = await SendAsync(http, HttpMethod.Post, $"contacts/{user.Id}/companies", new { id = acme.Id });
         var (again, _, _) = await SendAsync(http, HttpMethod.Post, $"contacts/{user.Id}/companies", new { id = acme.Id });

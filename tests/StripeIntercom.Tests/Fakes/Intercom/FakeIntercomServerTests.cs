@@ -12,7 +12,11 @@ public class FakeIntercomServerTests
     private static async Task<(HttpStatusCode Status, JsonNode? Body, HttpResponseMessage Response)> SendAsync(HttpClient http, HttpMethod method, string path, object? body = null)
     {
         using var request = new HttpRequestMessage(method, path);
-        if (body is not null) request.Content = JsonContent.Create(body);
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body);
+        }
+
         var response = await http.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         return (response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text), response);
@@ -91,7 +95,11 @@ public class FakeIntercomServerTests
     public async Task Lists_contacts_in_cursor_pages_of_at_most_150()
     {
         await using var server = await IntercomTestServer.StartAsync();
-        for (var i = 0; i < 320; i++) server.State.Seed("user", $"cus_{i}", $"c{i}@example.test");
+        for (var i = 0; i < 320; i++)
+        {
+            server.State.Seed("user", $"cus_{i}", $"c{i}@example.test");
+        }
+
         server.State.Seed("user", "cus_archived", null).Archived = true;
         using var http = server.CreateRawClient();
 
@@ -152,7 +160,10 @@ public class FakeIntercomServerTests
         using var http = server.CreateRawClient();
         var responses = new List<(HttpStatusCode Status, JsonNode? Body, HttpResponseMessage Response)>();
         // 7 requests span at most two windows of 3, so at least one must be refused even if a window rolls over.
-        for (var i = 0; i < 7; i++) responses.Add(await SendAsync(http, HttpMethod.Get, "me"));
+        for (var i = 0; i < 7; i++)
+        {
+            responses.Add(await SendAsync(http, HttpMethod.Get, "me"));
+        }
 
         var refused = responses.First(r => r.Status == HttpStatusCode.TooManyRequests);
         Assert.Equal("error.list", (string?)refused.Body!["type"]);
@@ -319,7 +330,10 @@ public class FakeIntercomServerTests
 
         var first = await client.ListContactsPageAsync(150);
         var all = new List<StripeIntercom.Intercom.IntercomContact>();
-        await foreach (var contact in client.ListContactsAsync()) all.Add(contact);
+        await foreach (var contact in client.ListContactsAsync())
+        {
+            all.Add(contact);
+        }
 
         Assert.Equal(402, first.TotalCount);
         Assert.Equal(402, all.Count);

@@ -1,8 +1,8 @@
-using Xunit;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using StripeIntercom.Fakes.Stripe;
+using Xunit;
 
 namespace StripeIntercom.Tests.Fakes.Stripe;
 

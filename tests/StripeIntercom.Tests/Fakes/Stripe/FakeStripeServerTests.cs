@@ -1,7 +1,7 @@
-using Xunit;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using StripeIntercom.Fakes.Stripe;
+using Xunit;
 
 namespace StripeIntercom.Tests.Fakes.Stripe;
 
@@ -148,7 +148,11 @@ public sealed class FakeStripeServerTests : IAsyncLifetime
         await using var server = await FakeStripeServer.StartAsync(new FakeStripeOptions { CustomerCount = 5, RequestsPerSecond = 3 });
         using var client = new FakeStripeClient(server);
         var results = new List<(int Status, JsonObject Body, HttpResponseMessage Response)>();
-        for (var i = 0; i < 6; i++) results.Add(await client.GetAsync("/v1/customers?limit=1"));
+        for (var i = 0; i < 6; i++)
+        {
+            results.Add(await client.GetAsync("/v1/customers?limit=1"));
+        }
+
         var limited = results.Where(r => r.Status == 429).ToList();
         Assert.InRange(limited.Count, 1, 3);
         Assert.Equal("rate_limit", (string?)limited[0].Body["error"]!["code"]);
@@ -243,7 +247,10 @@ public sealed class FakeStripeServerTests : IAsyncLifetime
         Assert.Contains(a.Customers, c => c.Delinquent);
         Assert.Contains(a.Customers, c => c.Deleted);
         foreach (var status in new[] { "trialing", "active", "past_due", "canceled", "paused", "unpaid" })
+        {
             Assert.Contains(a.Subscriptions, s => s.Status == status);
+        }
+
         Assert.Equal(["eur", "gbp", "jpy", "usd"], a.Subscriptions.Select(s => s.Currency).Distinct().Order().ToArray());
         Assert.Contains(a.Subscriptions, s => s.Items.Count > 1);
         Assert.Contains(a.Subscriptions, s => s.CancelAtPeriodEnd);
