@@ -16,9 +16,9 @@ using StripeIntercom.Sync;
 namespace StripeIntercom.Runs;
 
 /// <summary>
-/// A scheduled run against a state file: holds the file's lock, decides between an incremental run, a full sync and
-/// resuming one, syncs through a <see cref="SyncRunner"/>, and keeps the cursor, checkpoint and retry list so that
-/// nothing is lost whatever stops the run.
+/// A run against a state file (Invoke-StripeIntercomSync -Incremental, as a scheduler starts it): holds the file's
+/// lock, decides between an incremental run, a full sync and resuming one, runs it through the <see cref="SyncJob"/>,
+/// and keeps the cursor, checkpoint and retry list so that nothing is lost whatever stops the run.
 /// <list type="bullet">
 /// <item>Incremental: the customers named by Stripe events since the cursor, plus last run's retry list. The cursor
 /// moves on; every customer not reported as done (failed, unfinished or never started) goes on the retry list.</item>
@@ -26,43 +26,32 @@ namespace StripeIntercom.Runs;
 /// being reported in input order, and none after the first unfinished one) has everything before it done.</item>
 /// </list>
 /// </summary>
-public sealed class IncrementalSyncJob
+public sealed class StateFileSync
 {
     private readonly string _statePath;
     private readonly StripeCustomerReader _stripe;
     private readonly ChangedCustomerFeed _feed;
-    private readonly CustomerSync _sync;
-    private readonly int _throttleLimit;
+    private readonly SyncJob _job;
     private readonly ILogger _logger;
 
-    /// <param name="sync">The customer sync; its Stripe reader reads the customers and the events.</param>
-    public IncrementalSyncJob(string statePath, CustomerSync sync, int throttleLimit, ILogger? logger = null, ChangedCustomerFeed? feed = null)
+    /// <param name="job">The job the run goes through; its Stripe reader reads the customers and the events.</param>
+    public StateFileSync(string statePath, SyncJob job, ILogger? logger = null, ChangedCustomerFeed? feed = null)
     {
         _statePath = statePath ?? throw new ArgumentNullException(nameof(statePath));
-        _sync = sync ?? throw new ArgumentNullException(nameof(sync));
-        _stripe = sync.Stripe ?? throw new ArgumentException("The customer sync needs a Stripe reader.", nameof(sync));
-        _throttleLimit = throttleLimit;
+        _job = job ?? throw new ArgumentNullException(nameof(job));
+        _stripe = job.Services.Stripe;
         _logger = logger ?? NullLogger.Instance;
         _feed = feed ?? _stripe.CreateChangeFeed();
     }
 
-    /// <summary>False under -WhatIf: the run plans, and the state file is left as it was.</summary>
-    public bool SaveState { get; set; } = true;
+    /// <summary>False under -WhatIf (the job's settings): the run plans, and the state file is left as it was.</summary>
+    private bool SaveState => !_job.Settings.WhatIf;
 
     /// <summary>How often a full sync saves its checkpoint while it runs.</summary>
     public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>Told how many customers the run will sync, when that is known before it starts.</summary>
     public Action<int>? ExpectedCustomers { get; set; }
-
-    /// <summary>
-    /// Turns company sync on: after the customers, the companies they name are synced (<see cref="CompanyPhase"/>), and
-    /// the customers of a company that failed or was not reached go on the retry list.
-    /// </summary>
-    public CompanySynchronizer? Companies { get; set; }
-
-    /// <summary>Told each company result, after the customers' results.</summary>
-    public Action<CompanySyncResult>? CompanyReported { get; set; }
 
     /// <summary>
     /// Asked once the run knows what it will do (mode, reason, and for an incremental run how many customers) and
@@ -72,11 +61,9 @@ public sealed class IncrementalSyncJob
     /// </summary>
     public Func<RunStart, CancellationToken, Task<bool>>? BeforeSync { get; set; }
 
-    /// <summary>Stops the run at its first failed customer (<see cref="SyncRunner.StopOnFailure"/>), after saving the state.</summary>
-    public bool StopOnFailure { get; set; }
-
     /// <exception cref="SyncAlreadyRunningException">Another run holds the state file.</exception>
-    public async Task<SyncRunOutcome> RunAsync(Action<SyncResult>? onReported, CancellationToken cancellationToken)
+    /// <remarks>With company sync, the customers of a company that failed or was not reached go on the retry list.</remarks>
+    public async Task<SyncRunOutcome> RunAsync(SyncRunReporting reporting, CancellationToken cancellationToken)
     {
         using (SyncStateStore.AcquireLock(_statePath))
         {
@@ -88,13 +75,13 @@ public sealed class IncrementalSyncJob
             {
                 _logger.LogInformation("{Reason}", plan.Reason);
                 RunMilestones.Mode(_logger, "Incremental", plan.Reason);
-                outcome = await SyncChangesAsync(plan, state, onReported, cancellationToken).ConfigureAwait(false);
+                outcome = await SyncChangesAsync(plan, state, reporting, cancellationToken).ConfigureAwait(false);
             }
             else
             {
                 _logger.LogWarning("{Reason}", plan.Reason);
                 RunMilestones.Mode(_logger, plan.Mode == IncrementalRunMode.ResumeFullSync ? "Resumed full sync" : "Full sync", plan.Reason);
-                outcome = await SyncEverythingAsync(plan, state, onReported, cancellationToken).ConfigureAwait(false);
+                outcome = await SyncEverythingAsync(plan, state, reporting, cancellationToken).ConfigureAwait(false);
             }
 
             if (!outcome.Declined)
@@ -106,7 +93,7 @@ public sealed class IncrementalSyncJob
         }
     }
 
-    private async Task<SyncRunOutcome> SyncChangesAsync(IncrementalRunPlan plan, SyncState state, Action<SyncResult>? onReported, CancellationToken cancellationToken)
+    private async Task<SyncRunOutcome> SyncChangesAsync(IncrementalRunPlan plan, SyncState state, SyncRunReporting reporting, CancellationToken cancellationToken)
     {
         ChangedCustomers changes;
         try
@@ -132,8 +119,7 @@ public sealed class IncrementalSyncJob
         ExpectedCustomers?.Invoke(ids.Count);
 
         var done = new HashSet<string>(StringComparer.Ordinal);
-        var collector = Companies?.NewCollector(coversAllCustomers: false);
-        using var runner = new SyncRunner(_sync.WithCompanies(collector), _throttleLimit, result =>
+        using var run = _job.Begin(new SyncRunReporting(result =>
         {
             if (result.Action != SyncAction.Failed)
             {
@@ -143,18 +129,15 @@ public sealed class IncrementalSyncJob
                 }
             }
 
-            onReported?.Invoke(result);
-        }, cancellationToken)
-        { StopOnFailure = StopOnFailure };
-        runner.Summary.Mode = "Incremental";
-        runner.Summary.Note = plan.Reason;
-        await runner.RunAsync(ids).ConfigureAwait(false);
-        foreach (var id in await SyncCompaniesAsync(runner, collector, cancellationToken).ConfigureAwait(false))
+            reporting.CustomerReported?.Invoke(result);
+        }, reporting.CompanyReported), coversAllCustomers: false, cancellationToken);
+        run.Summary.Mode = "Incremental";
+        run.Summary.Note = plan.Reason;
+        await run.AddAsync(ids).ConfigureAwait(false);
+        var outcome = await run.CompleteAsync().ConfigureAwait(false);
+        lock (done)
         {
-            lock (done)
-            {
-                done.Remove(id);
-            }
+            done.ExceptWith(run.CustomersWithoutCompany);
         }
 
         // The cursor moves on even after a stop: every customer its events named and that was not done is kept.
@@ -166,18 +149,18 @@ public sealed class IncrementalSyncJob
 
         Save(state);
         string? nextRun = null;
-        if (runner.IsStopped)
+        if (run.IsStopped)
         {
             var retry = state.RetryCustomerIds.Count;
             nextRun = $"The next run syncs the {retry} customer{(retry == 1 ? "" : "s")} not done"
-                + (runner.StopError is CustomerSyncFailedException failed ? $", {failed.CustomerId} among them." : ".");
-            runner.Summary.StopReason += " " + nextRun;
+                + (outcome.StopError is CustomerSyncFailedException failed ? $", {failed.CustomerId} among them." : ".");
+            outcome.Summary.StopReason += " " + nextRun;
         }
 
-        return WithNextRun(SyncRunOutcome.Of(runner), nextRun);
+        return WithNextRun(outcome, nextRun);
     }
 
-    private async Task<SyncRunOutcome> SyncEverythingAsync(IncrementalRunPlan plan, SyncState state, Action<SyncResult>? onReported, CancellationToken cancellationToken)
+    private async Task<SyncRunOutcome> SyncEverythingAsync(IncrementalRunPlan plan, SyncState state, SyncRunReporting reporting, CancellationToken cancellationToken)
     {
         var resuming = plan.Mode == IncrementalRunMode.ResumeFullSync;
         var mode = resuming ? "Resumed" : "Full";
@@ -219,8 +202,7 @@ public sealed class IncrementalSyncJob
         var customersDone = checkpoint.CustomersDone;
         var sinceSave = Stopwatch.StartNew();
         // A resumed full sync does not see the customers before its checkpoint, so companies re-read those they list.
-        var collector = Companies?.NewCollector(coversAllCustomers: !resuming);
-        using var runner = new SyncRunner(_sync.WithCompanies(collector), _throttleLimit, result =>
+        using var run = _job.Begin(new SyncRunReporting(result =>
         {
             if (result.Action == SyncAction.Failed)
             {
@@ -240,11 +222,10 @@ public sealed class IncrementalSyncJob
                 sinceSave.Restart();
             }
 
-            onReported?.Invoke(result);
-        }, cancellationToken)
-        { StopOnFailure = StopOnFailure };
-        runner.Summary.Mode = mode;
-        runner.Summary.Note = plan.Reason;
+            reporting.CustomerReported?.Invoke(result);
+        }, reporting.CompanyReported), coversAllCustomers: !resuming, cancellationToken);
+        run.Summary.Mode = mode;
+        run.Summary.Note = plan.Reason;
 
         var query = new CustomerQuery
         {
@@ -253,15 +234,17 @@ public sealed class IncrementalSyncJob
             StartingAfterCreated = checkpoint.LastCustomerCreated is long at ? DateTimeOffset.FromUnixTimeSeconds(at) : (DateTimeOffset?)null,
         };
         string? nextRun = null;
+        SyncRunOutcome outcome;
         try
         {
-            await runner.RunAsync(Tracked(_stripe.ReadAsync(query, cancellationToken), deleted, created)).ConfigureAwait(false);
-            foreach (var id in await SyncCompaniesAsync(runner, collector, cancellationToken).ConfigureAwait(false))
+            await run.AddAsync(Tracked(_stripe.ReadAsync(query, cancellationToken), deleted, created)).ConfigureAwait(false);
+            outcome = await run.CompleteAsync().ConfigureAwait(false);
+            foreach (var id in run.CustomersWithoutCompany)
             {
                 RetryNextRun(id);
             }
 
-            if (!runner.IsStopped)
+            if (!run.IsStopped)
             {
                 state.CompleteFullSync(DateTimeOffset.UtcNow);
             }
@@ -271,10 +254,10 @@ public sealed class IncrementalSyncJob
                 nextRun = $"The next run resumes the full sync after {checkpoint.LastCustomerId ?? "the start"}."
                     + (failedCount > 0
                         ? $" The {failedCount} customer{(failedCount == 1 ? "" : "s")} that failed"
-                          + (runner.StopError is CustomerSyncFailedException failed ? $" ({failed.CustomerId} among them)" : "")
+                          + (outcome.StopError is CustomerSyncFailedException failed ? $" ({failed.CustomerId} among them)" : "")
                           + $" {(failedCount == 1 ? "is" : "are")} retried by the first incremental run after the full sync is done."
                         : "");
-                runner.Summary.StopReason += " " + nextRun;
+                outcome.Summary.StopReason += " " + nextRun;
             }
         }
         finally
@@ -282,41 +265,14 @@ public sealed class IncrementalSyncJob
             Save(state);
         }
 
-        return WithNextRun(SyncRunOutcome.Of(runner), nextRun);
-    }
-
-    /// <summary>
-    /// The company phase; returns the customers whose company was not synced (it failed, or the run stopped before
-    /// it), which the next incremental run retries.
-    /// </summary>
-    private async Task<IReadOnlyCollection<string>> SyncCompaniesAsync(SyncRunner runner, CompanyCollector? collector, CancellationToken cancellationToken)
-    {
-        if (collector == null || Companies == null)
-        {
-            return Array.Empty<string>();
-        }
-
-        var notDone = new HashSet<string>(StringComparer.Ordinal);
-        var done = new HashSet<string>(StringComparer.Ordinal);
-        var completed = await CompanyPhase.RunAfterAsync(runner, Companies, collector, result =>
-        {
-            (result.Action == CompanySyncAction.Failed ? notDone : done).UnionWith(result.ContributingCustomerIds);
-            CompanyReported?.Invoke(result);
-        }, cancellationToken).ConfigureAwait(false);
-        if (!completed)
-        {
-            // Companies are reported in order and none after the first that did not finish: the rest are not done.
-            notDone.UnionWith(collector.AllCustomerIds().Where(id => !done.Contains(id)));
-        }
-
-        return notDone;
+        return WithNextRun(outcome, nextRun);
     }
 
     private async Task<bool> ProceedAsync(RunStart start, CancellationToken cancellationToken) =>
         BeforeSync == null || await BeforeSync(start, cancellationToken).ConfigureAwait(false);
 
     private SyncRunOutcome Declined(string mode, string note) =>
-        SyncRunOutcome.DeclinedRun(new SyncSummary { Mode = mode, Note = note, WhatIf = !SaveState });
+        SyncRunOutcome.DeclinedRun(_job.Complete(new SyncSummary { Mode = mode, Note = note, WhatIf = !SaveState }));
 
     private static SyncRunOutcome WithNextRun(SyncRunOutcome outcome, string? nextRun)
     {
@@ -328,7 +284,7 @@ public sealed class IncrementalSyncJob
     {
         var summary = new SyncSummary { Mode = mode, Note = note, WhatIf = !SaveState };
         summary.MarkStopped($"The run stopped before syncing any customer: {error.Message} The state file is unchanged, so the next run starts from the same point.", 0);
-        return new SyncRunOutcome(summary, RunStoppingError.Find(error) ?? error, cancelled: false);
+        return new SyncRunOutcome(_job.Complete(summary), RunStoppingError.Find(error) ?? error, cancelled: false);
     }
 
     private void Save(SyncState state)
