@@ -30,16 +30,17 @@ public sealed class InitializeIntercomDataAttributeCommand : StripeIntercomCmdle
     protected override void ProcessRecord()
     {
         var connection = ModuleSession.Require(this);
-        var map = AttributeMapParameters.BuildOrStop(this, Attribute, AttributeMap, ComputedAttribute);
+        var settings = SettingsParameters.ReadOrStop(this, AttributeMap, ComputedAttribute);
 
         using var client = connection.CreateIntercomClient(new CmdletLogger(this));
         try
         {
-            Ensure(new DataAttributeInitializer(client, new CmdletLogger(this)), map);
+            Ensure(new DataAttributeInitializer(client, new CmdletLogger(this)), settings.Map);
             if (SyncCompany)
             {
                 // The company map's attributes are data attributes of model company, listed and created apart.
-                Ensure(new DataAttributeInitializer(client, new CmdletLogger(this), model: "company"), AttributeMapParameters.BuildCompanyOrStop(this, map, ComputedAttribute));
+                var companies = new DataAttributeInitializer(client, new CmdletLogger(this), model: "company");
+                Ensure(companies, settings.CompanyMap());
             }
         }
         catch (Exception ex) when (ex is DataAttributeConflictException || ex is DataAttributeLimitException)

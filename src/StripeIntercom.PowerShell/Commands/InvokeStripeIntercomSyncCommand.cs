@@ -17,12 +17,12 @@ namespace StripeIntercom.PowerShell.Commands;
 
 /// <summary>
 /// The whole job in one command for runbooks: connect, initialise attributes, read, sync, summarise. The run itself
-/// is the library's (<see cref="SyncRunner"/>, <see cref="IncrementalSyncJob"/>); this cmdlet binds parameters and
-/// writes what the run reports.
+/// is the library's (<see cref="SyncJob"/>, and <see cref="StateFileSync"/> for -Incremental); this cmdlet binds
+/// parameters, asks for confirmation and writes what the run reports.
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "StripeIntercomSync", SupportsShouldProcess = true, DefaultParameterSetName = FullSet)]
 [OutputType(typeof(SyncSummary), typeof(SyncResult), typeof(CompanySyncResult))]
-public sealed class InvokeStripeIntercomSyncCommand : StripeIntercomCmdlet
+public sealed class InvokeStripeIntercomSyncCommand : SyncingCmdlet
 {
     private const string FullSet = "Full";
     private const string IncrementalSet = "Incremental";
@@ -41,73 +41,29 @@ public sealed class InvokeStripeIntercomSyncCommand : StripeIntercomCmdlet
     public SwitchParameter PassThru { get; set; }
 
     [Parameter]
-    [ValidateNotNullOrEmpty]
-    [ArgumentCompleter(typeof(AttributeNameCompleter))]
-    public string[]? Attribute { get; set; }
-
-    [Parameter]
-    [ValidateNotNull]
-    public object? AttributeMap { get; set; }
-
-    [Parameter]
-    [ValidateNotNull]
-    public IDictionary? ComputedAttribute { get; set; }
-
-    [Parameter]
-    public SwitchParameter Force { get; set; }
-
-    [Parameter]
     [ValidateRange(1, 64)]
-    public int ThrottleLimit { get; set; } = SyncParameters.DefaultThrottleLimit;
+    public int ThrottleLimit { get; set; } = SyncSettings.DefaultThrottleLimit;
 
     [Parameter]
     public ContactLookupMode LookupMode { get; set; } = ContactLookupMode.Auto;
 
-    [Parameter]
-    [ValidateRange(1, 100000)]
-    public int? MaxRequestsPerWindow { get; set; }
-
-    [Parameter]
-    public DeletedCustomerAction DeletedCustomerAction { get; set; } = DeletedCustomerAction.Mark;
-
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? ExternalIdMetadataKey { get; set; }
-
-    [Parameter]
-    public SwitchParameter MergeLeads { get; set; }
-
-    // Company sync (issue 10): kept together at the end of the parameters.
-    [Parameter]
-    public SwitchParameter SyncCompany { get; set; }
-
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? CompanyIdMetadataKey { get; set; }
-
     protected override void ProcessRecord()
     {
-        var connection = ModuleSession.Current ?? ConnectFromEnvironment();
-        var map = AttributeMapParameters.BuildOrStop(this, Attribute, AttributeMap, ComputedAttribute);
-        var whatIf = IsWhatIf;
-        var stopsAtFirstError = StopsAtFirstError;
+        var connection = ModuleSession.Current ?? ModuleSession.ConnectFromEnvironment(this);
+        var settings = ReadSettingsOrStop();
         // A full run reads every contact once; a scheduled incremental run starts with per-customer lookups.
-        var lookupMode = LookupMode == ContactLookupMode.Auto && !Incremental ? ContactLookupMode.Bulk : LookupMode;
-        var options = SyncParameters.Options(whatIf, Force, lookupMode, DeletedCustomerAction, ExternalIdMetadataKey, MergeLeads);
-        using var session = new SyncSession(this, connection, map, options, SyncParameters.IntercomBudget(MaxRequestsPerWindow), ComputedAttribute is { Count: > 0 });
-        var writer = new SyncResultWriter(this, session.Intercom, whatIf, PassThru.IsPresent) { StopsAtFirstError = stopsAtFirstError };
-        if (SyncParameters.CompanySyncRequested(this, SyncCompany, CompanyIdMetadataKey))
+        settings.LookupMode = settings.LookupFor(coversAllCustomers: !Incremental);
+        using var job = CreateJob(connection, settings);
+        var writer = new SyncResultWriter(this, job.Services.Intercom, IsWhatIf, PassThru.IsPresent)
         {
-            session.EnableCompanies(AttributeMapParameters.BuildCompanyOrStop(this, map, ComputedAttribute),
-                SyncParameters.CompanyOptions(whatIf, Force, CompanyIdMetadataKey, DeletedCustomerAction, ThrottleLimit, lookupMode));
-        }
-
-        var logger = new CmdletLogger(this);
-        RunMilestones.Connected(logger, connection.Info);
+            StopsAtFirstError = settings.StopOnFailure,
+        };
+        var reporting = new SyncRunReporting(writer.Post, writer.PostCompany);
+        RunMilestones.Connected(new CmdletLogger(this), connection.Info);
         SyncRunOutcome outcome;
         try
         {
-            outcome = Incremental ? RunIncremental(session, writer, logger, stopsAtFirstError) : RunFull(session, writer, logger, stopsAtFirstError);
+            outcome = Incremental ? RunIncremental(job, writer, reporting) : RunFull(job, reporting);
         }
         catch (Exception ex) when (RunStoppingError.Is(ex))
         {
@@ -116,7 +72,8 @@ public sealed class InvokeStripeIntercomSyncCommand : StripeIntercomCmdlet
         }
         catch (Exception ex) when (ex is DataAttributeConflictException || ex is DataAttributeLimitException)
         {
-            ThrowTerminatingError(new ErrorRecord(ex, ex.GetType().Name.Replace("Exception", ""), ErrorCategory.InvalidData, null));
+            var errorId = ex.GetType().Name.Replace("Exception", "");
+            ThrowTerminatingError(new ErrorRecord(ex, errorId, ErrorCategory.InvalidData, null));
             return;
         }
         finally
@@ -136,13 +93,14 @@ public sealed class InvokeStripeIntercomSyncCommand : StripeIntercomCmdlet
             throw new PipelineStoppedException();
         }
 
-        WriteObject(session.Complete(outcome.Summary));
+        WriteObject(outcome.Summary);
         if (outcome.StopError is CustomerSyncFailedException failed)
         {
             // -ErrorAction Stop: the run stopped at this customer after saving its state; one error says so.
             var nextRun = !Incremental
-                ? "A run without -Incremental keeps no state: the next one syncs every customer again, and the ones already up to date cost no write."
-                : whatIf
+                ? "A run without -Incremental keeps no state: the next one syncs every customer again, and the ones "
+                  + "already up to date cost no write."
+                : IsWhatIf
                     ? "Under -WhatIf the state file was left as it was."
                     : $"The state file was saved before stopping. {outcome.NextRun}";
             ThrowTerminatingError(RunStopErrors.ForFailedCustomer(failed, outcome.Summary, nextRun));
@@ -154,75 +112,58 @@ public sealed class InvokeStripeIntercomSyncCommand : StripeIntercomCmdlet
         }
     }
 
-    private SyncRunOutcome RunFull(SyncSession session, SyncResultWriter writer, CmdletLogger logger, bool stopsAtFirstError)
+    private SyncRunOutcome RunFull(SyncJob job, SyncRunReporting reporting)
     {
         var scope = CreatedAfter is null
             ? "every Stripe customer"
             : $"the Stripe customers created after {CreatedAfter.Value.ToString("u", CultureInfo.InvariantCulture)}";
+        var workspace = RunMilestones.DescribeWorkspace(job.Services.Connection!);
         // The count is not known before the customers are read; the question says what the run covers instead.
         if (!IsWhatIf && !ShouldProcess(
-                $"Syncing {scope} (a full sync without -Incremental) into Intercom {RunMilestones.DescribeWorkspace(session.Connection.Info)}.",
-                $"Sync {scope} (a full sync; the number is known only once they are read) into Intercom {RunMilestones.DescribeWorkspace(session.Connection.Info)}?",
+                $"Syncing {scope} (a full sync without -Incremental) into Intercom {workspace}.",
+                $"Sync {scope} (a full sync; the number is known only once they are read) into Intercom {workspace}?",
                 "Confirm"))
         {
             return SyncRunOutcome.DeclinedRun(new SyncSummary { Mode = "Full" });
         }
 
-        RunMilestones.Mode(logger, "Full sync", CreatedAfter is null
-            ? "Invoke-StripeIntercomSync without -Incremental syncs every Stripe customer."
-            : $"Invoke-StripeIntercomSync -CreatedAfter syncs {scope}.");
-        Run(token => InitializeAttributesAsync(session, token));
-        var query = new CustomerQuery { CreatedAfter = CreatedAfter is null ? (DateTimeOffset?)null : new DateTimeOffset(CreatedAfter.Value) };
-        // A run limited to recent customers does not see every customer of a company: its other customers are re-read.
-        var companies = session.NewCompanyCollector(coversAllCustomers: CreatedAfter is null);
-        using var runner = new SyncRunner(session.CustomerSync.WithCompanies(companies), ThrottleLimit, writer.Post, CancellationToken)
+        var query = new CustomerQuery
         {
-            StopOnFailure = stopsAtFirstError,
+            CreatedAfter = CreatedAfter is null ? (DateTimeOffset?)null : new DateTimeOffset(CreatedAfter.Value),
         };
-        Run(async token =>
+        return Run(async token =>
         {
-            await runner.RunAsync(session.Stripe.ReadAsync(query, token)).ConfigureAwait(false);
-            if (companies is not null)
-            {
-                await CompanyPhase.RunAfterAsync(runner, session.Companies!, companies, writer.PostCompany, token).ConfigureAwait(false);
-            }
+            await InitializeAttributesAsync(job, token).ConfigureAwait(false);
+            return await job.RunAsync(query, reporting, token).ConfigureAwait(false);
         });
-        var outcome = SyncRunOutcome.Of(runner);
-        if (!outcome.Cancelled)
-        {
-            RunMilestones.Ended(logger, outcome.Summary);
-        }
-
-        return outcome;
     }
 
-    private SyncRunOutcome RunIncremental(SyncSession session, SyncResultWriter writer, CmdletLogger logger, bool stopsAtFirstError)
+    private SyncRunOutcome RunIncremental(SyncJob job, SyncResultWriter writer, SyncRunReporting reporting)
     {
         var statePath = GetUnresolvedProviderPathFromPSPath(StatePath);
-        var workspace = RunMilestones.DescribeWorkspace(session.Connection.Info);
+        var workspace = RunMilestones.DescribeWorkspace(job.Services.Connection!);
         var whatIf = IsWhatIf;
-        var job = new IncrementalSyncJob(statePath, session.CustomerSync, ThrottleLimit, logger)
+        var run = new StateFileSync(statePath, job, new CmdletLogger(this))
         {
-            SaveState = !whatIf,
-            StopOnFailure = stopsAtFirstError,
             ExpectedCustomers = count => writer.ExpectedCustomers = count,
-            Companies = session.Companies,
-            CompanyReported = writer.PostCompany,
             // Asked once the run knows its mode and, for an incremental run, its count; before anything is written.
             BeforeSync = async (start, token) =>
             {
-                if (!whatIf && !await Bridge.OnPipelineThread(() => ShouldProcess(DescribeRun(start, workspace, question: false), DescribeRun(start, workspace, question: true), "Confirm")).ConfigureAwait(false))
+                if (!whatIf && !await Bridge.OnPipelineThread(() => ShouldProcess(
+                        DescribeRun(start, workspace, question: false),
+                        DescribeRun(start, workspace, question: true),
+                        "Confirm")).ConfigureAwait(false))
                 {
                     return false;
                 }
 
-                await InitializeAttributesAsync(session, token).ConfigureAwait(false);
+                await InitializeAttributesAsync(job, token).ConfigureAwait(false);
                 return true;
             },
         };
         try
         {
-            return Run(token => job.RunAsync(writer.Post, token));
+            return Run(token => run.RunAsync(reporting, token));
         }
         catch (SyncAlreadyRunningException ex)
         {
@@ -245,15 +186,9 @@ public sealed class InvokeStripeIntercomSyncCommand : StripeIntercomCmdlet
     }
 
     /// <summary>Creates the missing data attributes; called once the run is confirmed, so a declined run writes nothing.</summary>
-    private async Task InitializeAttributesAsync(SyncSession session, CancellationToken token)
+    private async Task InitializeAttributesAsync(SyncJob job, CancellationToken token)
     {
-        var results = new List<DataAttributeResult>(await session.Synchronizer.AttributeInitializer.EnsureAsync(session.Synchronizer.Map, session.Synchronizer.Options.WhatIf, token).ConfigureAwait(false));
-        if (session.Companies is { } companies)
-        {
-            results.AddRange(await companies.AttributeInitializer.EnsureAsync(companies.Map, session.Synchronizer.Options.WhatIf, token).ConfigureAwait(false));
-        }
-
-        foreach (var result in results)
+        foreach (var result in await job.InitializeAttributesAsync(token).ConfigureAwait(false))
         {
             if (result.Action == DataAttributeAction.Created || result.Action == DataAttributeAction.WouldCreate)
             {
@@ -261,6 +196,4 @@ public sealed class InvokeStripeIntercomSyncCommand : StripeIntercomCmdlet
             }
         }
     }
-
-    private ServiceConnection ConnectFromEnvironment() => ModuleSession.ConnectFromEnvironment(this);
 }

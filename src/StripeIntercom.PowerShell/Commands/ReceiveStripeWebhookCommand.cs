@@ -16,7 +16,7 @@ namespace StripeIntercom.PowerShell.Commands;
 /// </summary>
 [Cmdlet(VerbsCommunications.Receive, "StripeWebhook", SupportsShouldProcess = true)]
 [OutputType(typeof(SyncResult), typeof(CompanySyncResult))]
-public sealed class ReceiveStripeWebhookCommand : StripeIntercomCmdlet
+public sealed class ReceiveStripeWebhookCommand : SyncingCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("Body")]
@@ -34,44 +34,6 @@ public sealed class ReceiveStripeWebhookCommand : StripeIntercomCmdlet
     [Parameter]
     [ValidateRange(1, 3600)]
     public int ToleranceSeconds { get; set; } = 300;
-
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    [ArgumentCompleter(typeof(AttributeNameCompleter))]
-    public string[]? Attribute { get; set; }
-
-    [Parameter]
-    [ValidateNotNull]
-    public object? AttributeMap { get; set; }
-
-    [Parameter]
-    [ValidateNotNull]
-    public IDictionary? ComputedAttribute { get; set; }
-
-    [Parameter]
-    public SwitchParameter Force { get; set; }
-
-    [Parameter]
-    [ValidateRange(1, 100000)]
-    public int? MaxRequestsPerWindow { get; set; }
-
-    [Parameter]
-    public DeletedCustomerAction DeletedCustomerAction { get; set; } = DeletedCustomerAction.Mark;
-
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? ExternalIdMetadataKey { get; set; }
-
-    [Parameter]
-    public SwitchParameter MergeLeads { get; set; }
-
-    // Company sync (issue 10): kept together at the end of the parameters.
-    [Parameter]
-    public SwitchParameter SyncCompany { get; set; }
-
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? CompanyIdMetadataKey { get; set; }
 
     protected override void ProcessRecord()
     {
@@ -109,34 +71,19 @@ public sealed class ReceiveStripeWebhookCommand : StripeIntercomCmdlet
             return;
         }
 
-        var map = AttributeMapParameters.BuildOrStop(this, Attribute, AttributeMap, ComputedAttribute);
-        var options = SyncParameters.Options(IsWhatIf, Force, ContactLookupMode.PerCustomer, DeletedCustomerAction, ExternalIdMetadataKey, MergeLeads);
-        using var session = new SyncSession(this, connection, map, options, SyncParameters.IntercomBudget(MaxRequestsPerWindow), ComputedAttribute is { Count: > 0 });
-        var writer = new SyncResultWriter(this, session.Intercom, IsWhatIf, writeResults: true);
-        CompanyCollector? companies = null;
-        if (SyncParameters.CompanySyncRequested(this, SyncCompany, CompanyIdMetadataKey))
-        {
-            session.EnableCompanies(AttributeMapParameters.BuildCompanyOrStop(this, map, ComputedAttribute),
-                SyncParameters.CompanyOptions(IsWhatIf, Force, CompanyIdMetadataKey, DeletedCustomerAction, 1, ContactLookupMode.PerCustomer));
-            companies = session.NewCompanyCollector(coversAllCustomers: false);
-        }
-
-        using var runner = new SyncRunner(session.CustomerSync.WithCompanies(companies), 1, writer.Post, CancellationToken);
-        Run(async token =>
-        {
-            await runner.RunAsync(new[] { delivery.CustomerId }).ConfigureAwait(false);
-            if (companies is not null)
-            {
-                await CompanyPhase.RunAfterAsync(runner, session.Companies!, companies, writer.PostCompany, token).ConfigureAwait(false);
-            }
-        });
+        var settings = ReadSettingsOrStop();
+        settings.LookupMode = ContactLookupMode.PerCustomer;
+        using var job = CreateJob(connection, settings);
+        var writer = new SyncResultWriter(this, job.Services.Intercom, IsWhatIf, writeResults: true);
+        var reporting = new SyncRunReporting(writer.Post, writer.PostCompany);
+        var outcome = Run(token => job.RunAsync(new[] { delivery.CustomerId }, reporting, token, throttleLimit: 1));
         writer.CompleteProgress();
-        if (runner.WasCancelled)
+        if (outcome.Cancelled)
         {
             throw new PipelineStoppedException();
         }
 
-        if (runner.StopError is { } error)
+        if (outcome.StopError is { } error)
         {
             ThrowTerminatingError(RunStopErrors.ToErrorRecord(error));
         }

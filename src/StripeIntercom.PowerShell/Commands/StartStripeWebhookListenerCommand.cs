@@ -7,6 +7,7 @@ using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
 using StripeIntercom.Companies;
 using StripeIntercom.PowerShell.Internal;
+using StripeIntercom.Runs;
 using StripeIntercom.Sync;
 using StripeIntercom.Webhooks;
 
@@ -19,7 +20,7 @@ namespace StripeIntercom.PowerShell.Commands;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Start, "StripeWebhookListener", SupportsShouldProcess = true)]
 [OutputType(typeof(WebhookActivity))]
-public sealed class StartStripeWebhookListenerCommand : StripeIntercomCmdlet
+public sealed class StartStripeWebhookListenerCommand : SyncingCmdlet
 {
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(30);
 
@@ -38,82 +39,31 @@ public sealed class StartStripeWebhookListenerCommand : StripeIntercomCmdlet
     public int ToleranceSeconds { get; set; } = 300;
 
     [Parameter]
-    [ValidateNotNullOrEmpty]
-    [ArgumentCompleter(typeof(AttributeNameCompleter))]
-    public string[]? Attribute { get; set; }
-
-    [Parameter]
-    [ValidateNotNull]
-    public object? AttributeMap { get; set; }
-
-    [Parameter]
-    [ValidateNotNull]
-    public IDictionary? ComputedAttribute { get; set; }
-
-    [Parameter]
-    public SwitchParameter Force { get; set; }
-
-    [Parameter]
     [ValidateRange(1, 64)]
-    public int ThrottleLimit { get; set; } = SyncParameters.DefaultThrottleLimit;
-
-    [Parameter]
-    [ValidateRange(1, 100000)]
-    public int? MaxRequestsPerWindow { get; set; }
-
-    [Parameter]
-    public DeletedCustomerAction DeletedCustomerAction { get; set; } = DeletedCustomerAction.Mark;
-
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? ExternalIdMetadataKey { get; set; }
-
-    [Parameter]
-    public SwitchParameter MergeLeads { get; set; }
-
-    // Company sync (issue 10): kept together at the end of the parameters.
-    [Parameter]
-    public SwitchParameter SyncCompany { get; set; }
-
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? CompanyIdMetadataKey { get; set; }
+    public int ThrottleLimit { get; set; } = SyncSettings.DefaultThrottleLimit;
 
     protected override void ProcessRecord()
     {
         var connection = ModuleSession.Current ?? ModuleSession.ConnectFromEnvironment(this);
         var verifier = WebhookSecret.CreateVerifierOrStop(this, Secret, ToleranceSeconds);
-        var map = AttributeMapParameters.BuildOrStop(this, Attribute, AttributeMap, ComputedAttribute);
-        var options = SyncParameters.Options(IsWhatIf, Force, ContactLookupMode.PerCustomer, DeletedCustomerAction, ExternalIdMetadataKey, MergeLeads);
-        // One session for the listener's life: its clients end in the connection's pools, which recycle themselves.
-        using var session = new SyncSession(this, connection, map, options, SyncParameters.IntercomBudget(MaxRequestsPerWindow),
-            ComputedAttribute is { Count: > 0 });
+        var settings = ReadSettingsOrStop();
+        settings.LookupMode = ContactLookupMode.PerCustomer;
+        // One job for the listener's life: its clients end in the connection's pools, which recycle themselves.
+        using var job = CreateJob(connection, settings);
+        var logger = new CmdletLogger(this);
 
         void Report(WebhookActivity activity) => Bridge.Post(() => WriteActivity(activity));
 
-        Func<string, CancellationToken, Task<SyncResult>> syncCustomer = session.CustomerSync.SyncByIdAsync;
-        if (SyncParameters.CompanySyncRequested(this, SyncCompany, CompanyIdMetadataKey))
+        // Each delivery's customer, then its company.
+        var companyReporting = new SyncRunReporting(null, company =>
         {
-            session.EnableCompanies(AttributeMapParameters.BuildCompanyOrStop(this, map, ComputedAttribute),
-                SyncParameters.CompanyOptions(IsWhatIf, Force, CompanyIdMetadataKey, DeletedCustomerAction, 1, ContactLookupMode.PerCustomer));
-            var companies = session.Companies!;
-            var logger = new CmdletLogger(this);
-
-            // Each delivery's customer, then its company: a collector per delivery keeps concurrent ones apart.
-            syncCustomer = async (customerId, token) =>
+            if (company.Action != CompanySyncAction.Failed)
             {
-                var collected = companies.NewCollector(coversAllCustomers: false);
-                var result = await session.CustomerSync.WithCompanies(collected).SyncByIdAsync(customerId, token).ConfigureAwait(false);
-                await companies.RunAsync(collected, company =>
-                {
-                    if (company.Action != CompanySyncAction.Failed)
-                    {
-                        logger.LogInformation("Company {CompanyId} {Action} for customer {CustomerId}", company.CompanyId, company.Action, customerId);
-                    }
-                }, token).ConfigureAwait(false);
-                return result;
-            };
-        }
+                logger.LogInformation("Company {CompanyId} {Action}", company.CompanyId, company.Action);
+            }
+        });
+        Func<string, CancellationToken, Task<SyncResult>> syncCustomer =
+            (customerId, token) => job.SyncCustomerAsync(customerId, companyReporting, token);
 
         // Workers report through a queue with its own thread: output that is not read cannot hold them or the acknowledgements.
         using var outbox = new WebhookActivityQueue(Report);

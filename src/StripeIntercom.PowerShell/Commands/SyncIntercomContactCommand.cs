@@ -12,7 +12,7 @@ namespace StripeIntercom.PowerShell.Commands;
 /// <summary>Creates or updates the Intercom contact of each profile it is given, writing only what differs.</summary>
 [Cmdlet(VerbsData.Sync, "IntercomContact", SupportsShouldProcess = true, DefaultParameterSetName = ProfileSet)]
 [OutputType(typeof(SyncResult), typeof(CompanySyncResult))]
-public sealed class SyncIntercomContactCommand : StripeIntercomCmdlet
+public sealed class SyncIntercomContactCommand : SyncingCmdlet
 {
     private const string ProfileSet = "Profile";
     private const string ByIdSet = "ById";
@@ -31,72 +31,25 @@ public sealed class SyncIntercomContactCommand : StripeIntercomCmdlet
     public string[] CustomerId { get; set; } = Array.Empty<string>();
 
     [Parameter]
-    [ValidateNotNullOrEmpty]
-    [ArgumentCompleter(typeof(AttributeNameCompleter))]
-    public string[]? Attribute { get; set; }
-
-    [Parameter]
-    [ValidateNotNull]
-    public object? AttributeMap { get; set; }
-
-    [Parameter]
-    [ValidateNotNull]
-    public IDictionary? ComputedAttribute { get; set; }
-
-    [Parameter]
-    public SwitchParameter Force { get; set; }
-
-    [Parameter]
     [ValidateRange(1, 64)]
-    public int ThrottleLimit { get; set; } = SyncParameters.DefaultThrottleLimit;
+    public int ThrottleLimit { get; set; } = SyncSettings.DefaultThrottleLimit;
 
     [Parameter]
     public ContactLookupMode LookupMode { get; set; } = ContactLookupMode.Auto;
 
-    [Parameter]
-    [ValidateRange(1, 100000)]
-    public int? MaxRequestsPerWindow { get; set; }
-
-    [Parameter]
-    public DeletedCustomerAction DeletedCustomerAction { get; set; } = DeletedCustomerAction.Mark;
-
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? ExternalIdMetadataKey { get; set; }
-
-    [Parameter]
-    public SwitchParameter MergeLeads { get; set; }
-
-    // Company sync (issue 10): kept together at the end of the parameters.
-    [Parameter]
-    public SwitchParameter SyncCompany { get; set; }
-
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? CompanyIdMetadataKey { get; set; }
-
-    private SyncSession? _session;
+    private SyncJob? _job;
+    private SyncJobRun? _run;
     private SyncResultWriter? _writer;
-    private SyncRunner? _runner;
-    private CompanyCollector? _companies;
 
     protected override void BeginProcessing()
     {
         base.BeginProcessing();
         var connection = ModuleSession.Require(this);
-        var map = AttributeMapParameters.BuildOrStop(this, Attribute, AttributeMap, ComputedAttribute);
-        _session = new SyncSession(this, connection, map, SyncParameters.Options(IsWhatIf, Force, LookupMode, DeletedCustomerAction, ExternalIdMetadataKey, MergeLeads),
-            SyncParameters.IntercomBudget(MaxRequestsPerWindow), ComputedAttribute is { Count: > 0 });
-        _writer = new SyncResultWriter(this, _session.Intercom, IsWhatIf, writeResults: true);
-        if (SyncParameters.CompanySyncRequested(this, SyncCompany, CompanyIdMetadataKey))
-        {
-            _session.EnableCompanies(AttributeMapParameters.BuildCompanyOrStop(this, map, ComputedAttribute),
-                SyncParameters.CompanyOptions(IsWhatIf, Force, CompanyIdMetadataKey, DeletedCustomerAction, ThrottleLimit, LookupMode));
-            // The pipeline may hold some customers of a company only: the others it lists are re-read from Stripe.
-            _companies = _session.NewCompanyCollector(coversAllCustomers: false);
-        }
-
-        _runner = new SyncRunner(_session.CustomerSync.WithCompanies(_companies), ThrottleLimit, _writer.Post, CancellationToken);
+        _job = CreateJob(connection, ReadSettingsOrStop());
+        _writer = new SyncResultWriter(this, _job.Services.Intercom, IsWhatIf, writeResults: true);
+        // The pipeline may hold some customers of a company only: the others it lists are re-read from Stripe.
+        _run = _job.Begin(new SyncRunReporting(_writer.Post, _writer.PostCompany), coversAllCustomers: false,
+            CancellationToken);
     }
 
     protected override void ProcessRecord()
@@ -112,7 +65,7 @@ public sealed class SyncIntercomContactCommand : StripeIntercomCmdlet
                         continue;
                     }
 
-                    Submit(_runner!.SubmitAsync(profile));
+                    Submit(_run!.SubmitAsync(profile));
                 }
                 else if (CustomerInput.IdOf(item) is { } id)
                 {
@@ -122,7 +75,7 @@ public sealed class SyncIntercomContactCommand : StripeIntercomCmdlet
                         continue;
                     }
 
-                    Submit(_runner!.SubmitAsync(id));
+                    Submit(_run!.SubmitAsync(id));
                 }
                 else
                 {
@@ -148,22 +101,12 @@ public sealed class SyncIntercomContactCommand : StripeIntercomCmdlet
                     continue;
                 }
 
-                Submit(_runner!.SubmitAsync(id));
+                Submit(_run!.SubmitAsync(id));
             }
         }
     }
 
-    protected override void EndProcessing()
-    {
-        Bridge.PumpUntil(_runner!.CompleteAsync());
-        if (_companies is not null)
-        {
-            Bridge.PumpUntil(CompanyPhase.RunAfterAsync(_runner, _session!.Companies!, _companies, _writer!.PostCompany, CancellationToken));
-        }
-
-        _writer!.CompleteProgress();
-        StopIfStopped();
-    }
+    protected override void EndProcessing() => Complete();
 
     private bool Confirmed(string customerId, string? email)
     {
@@ -172,7 +115,7 @@ public sealed class SyncIntercomContactCommand : StripeIntercomCmdlet
             return true;
         }
 
-        _runner!.SubmitResult(new SyncResult { CustomerId = customerId, Email = email, Action = SyncAction.Skipped, Error = "Declined at the confirmation prompt." });
+        _run!.SubmitResult(new SyncResult { CustomerId = customerId, Email = email, Action = SyncAction.Skipped, Error = "Declined at the confirmation prompt." });
         return false;
     }
 
@@ -182,19 +125,23 @@ public sealed class SyncIntercomContactCommand : StripeIntercomCmdlet
         Bridge.PumpUntil(submitted);
         if (!submitted.GetAwaiter().GetResult())
         {
-            Bridge.PumpUntil(_runner!.CompleteAsync());
-            StopIfStopped();
+            Complete();
         }
     }
 
-    private void StopIfStopped()
+    /// <summary>Waits for the run (its companies included) and ends with its stop, if it stopped.</summary>
+    private void Complete()
     {
-        if (_runner!.StopError is { } error)
+        var completing = _run!.CompleteAsync();
+        Bridge.PumpUntil(completing);
+        _writer!.CompleteProgress();
+        var outcome = completing.GetAwaiter().GetResult();
+        if (outcome.StopError is { } error)
         {
             ThrowTerminatingError(RunStopErrors.ToErrorRecord(error));
         }
 
-        if (_runner.WasCancelled)
+        if (outcome.Cancelled)
         {
             throw new PipelineStoppedException();
         }
@@ -202,7 +149,7 @@ public sealed class SyncIntercomContactCommand : StripeIntercomCmdlet
 
     protected override void ReleaseResources()
     {
-        _runner?.Dispose();
-        _session?.Dispose();
+        _run?.Dispose();
+        _job?.Dispose();
     }
 }

@@ -1,0 +1,107 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using System.Management.Automation.Language;
+using StripeIntercom.Runs;
+
+namespace StripeIntercom.PowerShell.Internal;
+
+/// <summary>
+/// Hands a cmdlet's settings to the library's one reader (<see cref="SyncSettingsReader"/>): -AttributeMap (renames
+/// as a hashtable, or a .psd1 or .json settings file), then the cmdlet's bound parameters of the reader's keys, then
+/// -ComputedAttribute, which only PowerShell can evaluate.
+/// </summary>
+internal static class SettingsParameters
+{
+    public static SyncSettings ReadOrStop(PSCmdlet cmdlet, object? attributeMap, IDictionary? computed)
+    {
+        try
+        {
+            var settings = new SyncSettings();
+            switch (attributeMap is PSObject wrapped ? wrapped.BaseObject : attributeMap)
+            {
+                case null:
+                    break;
+                case IDictionary renames:
+                    SyncSettingsReader.Apply(settings, new[] { Pair("Rename", renames) }, "-AttributeMap");
+                    break;
+                case string path:
+                    var fullPath = cmdlet.GetUnresolvedProviderPathFromPSPath(path);
+                    if (string.Equals(Path.GetExtension(fullPath), ".psd1", StringComparison.OrdinalIgnoreCase))
+                    {
+                        SyncSettingsReader.Apply(settings, Pairs(ReadDataFile(fullPath)), $"the settings file '{fullPath}'");
+                    }
+                    else
+                    {
+                        SyncSettingsReader.ApplyJsonFile(settings, fullPath);
+                    }
+
+                    break;
+                default:
+                    throw new SyncSettingsException(SyncSettingsReader.InvalidSettings,
+                        "-AttributeMap takes a hashtable of renames (catalog name = new name) or the path of a .psd1 or "
+                        + ".json settings file.");
+            }
+
+            var bound = cmdlet.MyInvocation.BoundParameters
+                .Where(p => SyncSettingsReader.Keys.Contains(p.Key, StringComparer.OrdinalIgnoreCase))
+                .Select(p => Pair(p.Key, p.Value));
+            SyncSettingsReader.Apply(settings, bound, "the parameters");
+            ComputedAttributes.Apply(settings, computed);
+            SyncSettingsReader.Validate(settings);
+            return settings;
+        }
+        catch (SyncSettingsException ex)
+        {
+            cmdlet.ThrowTerminatingError(new ErrorRecord(ex, ex.ErrorId, ErrorCategory.InvalidArgument, attributeMap));
+            throw;
+        }
+    }
+
+    private static IEnumerable<KeyValuePair<string, object?>> Pairs(IDictionary data) =>
+        data.Keys.Cast<object>().Select(key => Pair(key.ToString()!, data[key]));
+
+    private static KeyValuePair<string, object?> Pair(string key, object? value) =>
+        new KeyValuePair<string, object?>(key, Plain(value));
+
+    /// <summary>What the reader takes: switches as booleans, PowerShell's wrappers removed.</summary>
+    private static object? Plain(object? value) => value switch
+    {
+        PSObject wrapped => Plain(wrapped.BaseObject),
+        SwitchParameter flag => flag.IsPresent,
+        object[] items => items.Select(Plain).ToList(),
+        _ => value,
+    };
+
+    /// <summary>Reads a .psd1 as data only, as Import-PowerShellDataFile does: no code in it runs.</summary>
+    private static IDictionary ReadDataFile(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new SyncSettingsException(SyncSettingsReader.InvalidSettings, $"The settings file '{path}' does not exist.");
+        }
+
+        var ast = Parser.ParseFile(path, out _, out var errors);
+        if (errors.Length > 0)
+        {
+            throw new SyncSettingsException(SyncSettingsReader.InvalidSettings,
+                $"The settings file '{path}' does not parse: {errors[0].Message}");
+        }
+
+        var hashtable = ast.Find(a => a is HashtableAst, searchNestedScriptBlocks: false) as HashtableAst
+            ?? throw new SyncSettingsException(SyncSettingsReader.InvalidSettings,
+                $"The settings file '{path}' holds no hashtable.");
+        try
+        {
+            return (IDictionary)hashtable.SafeGetValue();
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new SyncSettingsException(SyncSettingsReader.InvalidSettings,
+                $"The settings file '{path}' holds more than data: {ex.Message}", ex);
+        }
+    }
+}
