@@ -49,7 +49,8 @@ public sealed class ConnectStripeIntercomCommand : StripeIntercomCmdlet
         }
         catch (Exception ex) when (ex is FormatException || ex is System.IO.IOException)
         {
-            ThrowTerminatingError(new ErrorRecord(ex, "InvalidConnectionSettings", ErrorCategory.InvalidArgument, EnvFile));
+            ThrowTerminatingError(
+                new ErrorRecord(ex, "InvalidConnectionSettings", ErrorCategory.InvalidArgument, EnvFile));
             return;
         }
 

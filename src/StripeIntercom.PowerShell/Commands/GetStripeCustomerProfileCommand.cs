@@ -17,7 +17,8 @@ public sealed class GetStripeCustomerProfileCommand : StripeIntercomCmdlet
     private const string ByIdSet = "ById";
     private const int ProgressActivityId = 0x5717;
 
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByIdSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByIdSet, ValueFromPipeline = true,
+        ValueFromPipelineByPropertyName = true)]
     [Alias("Id")]
     [ValidateNotNullOrEmpty]
     public string[] CustomerId { get; set; } = Array.Empty<string>();
@@ -61,8 +62,10 @@ public sealed class GetStripeCustomerProfileCommand : StripeIntercomCmdlet
 
     private void ReadByIds()
     {
-        // Several ids in one call (not one per pipeline object) make a run whose length is known: show percent and time left.
-        var progress = CustomerId.Length > 1 ? new ProgressTracker(this, ProgressActivityId, "Reading Stripe customers") : null;
+        // Several ids in one call (not one per pipeline object) make a run whose length is known: show percent and time
+        // left.
+        var progress
+            = CustomerId.Length > 1 ? new ProgressTracker(this, ProgressActivityId, "Reading Stripe customers") : null;
         Run(async token =>
         {
             using var reader = _connection!.CreateStripeReader(new CmdletLogger(this));
@@ -136,8 +139,9 @@ public sealed class GetStripeCustomerProfileCommand : StripeIntercomCmdlet
         });
     }
 
-    private static DateTimeOffset? ToOffset(DateTime? value) =>
-        value is null ? (DateTimeOffset?)null
-        : value.Value.Kind == DateTimeKind.Unspecified ? new DateTimeOffset(DateTime.SpecifyKind(value.Value, DateTimeKind.Local))
-        : new DateTimeOffset(value.Value);
+    private static DateTimeOffset? ToOffset(
+        DateTime? value) => value is null ? (DateTimeOffset?)null
+                            : value.Value.Kind == DateTimeKind.Unspecified
+                                ? new DateTimeOffset(DateTime.SpecifyKind(value.Value, DateTimeKind.Local))
+                                : new DateTimeOffset(value.Value);
 }

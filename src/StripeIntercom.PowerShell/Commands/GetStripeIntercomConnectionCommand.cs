@@ -5,7 +5,8 @@ using StripeIntercom.PowerShell.Internal;
 
 namespace StripeIntercom.PowerShell.Commands;
 
-/// <summary>Shows what this session is connected to (workspace, region, Stripe mode, API bases, when), never a secret.</summary>
+/// <summary>Shows what this session is connected to (workspace, region, Stripe mode, API bases, when), never a
+/// secret.</summary>
 [Cmdlet(VerbsCommon.Get, "StripeIntercomConnection")]
 [OutputType(typeof(ConnectionInfo))]
 public sealed class GetStripeIntercomConnectionCommand : PSCmdlet
@@ -19,7 +20,8 @@ public sealed class GetStripeIntercomConnectionCommand : PSCmdlet
         }
 
         WriteError(new ErrorRecord(
-            new InvalidOperationException("Not connected. Run Connect-StripeIntercom (or set STRIPE_SECRET_KEY and INTERCOM_ACCESS_TOKEN for the cmdlets that connect by themselves)."),
+            new InvalidOperationException(
+                "Not connected. Run Connect-StripeIntercom (or set STRIPE_SECRET_KEY and INTERCOM_ACCESS_TOKEN for the cmdlets that connect by themselves)."),
             "NotConnected", ErrorCategory.ConnectionError, "StripeIntercom"));
     }
 }

@@ -45,11 +45,13 @@ public sealed class InitializeIntercomDataAttributeCommand : StripeIntercomCmdle
         }
         catch (Exception ex) when (ex is DataAttributeConflictException || ex is DataAttributeLimitException)
         {
-            ThrowTerminatingError(new ErrorRecord(ex, ex.GetType().Name.Replace("Exception", ""), ErrorCategory.InvalidData, null));
+            ThrowTerminatingError(
+                new ErrorRecord(ex, ex.GetType().Name.Replace("Exception", ""), ErrorCategory.InvalidData, null));
         }
     }
 
-    /// <summary>Asks once for the whole set of one model: the planned creations are known only after reading the workspace.</summary>
+    /// <summary>Asks once for the whole set of one model: the planned creations are known only after reading the
+    /// workspace.</summary>
     private void Ensure(DataAttributeInitializer initializer, StripeIntercom.Sync.AttributeMap map)
     {
         var plan = Run(token => initializer.EnsureAsync(map, whatIf: true, token));

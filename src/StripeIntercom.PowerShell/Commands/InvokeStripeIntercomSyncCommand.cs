@@ -172,20 +172,23 @@ public sealed class InvokeStripeIntercomSyncCommand : SyncingCmdlet
         }
     }
 
-    /// <summary>"Sync 1,204 customers into workspace Acme (US)?" for an incremental run; what a full run covers otherwise.</summary>
+    /// <summary>"Sync 1,204 customers into workspace Acme (US)?" for an incremental run; what a full run covers
+    /// otherwise.</summary>
     private static string DescribeRun(RunStart start, string workspace, bool question)
     {
-        var what = start.Customers is int count
-            ? $"{count.ToString("N0", CultureInfo.InvariantCulture)} changed Stripe customer{(count == 1 ? "" : "s")} (incremental run)"
-            : start.Mode == "Resumed"
-                ? "the rest of an interrupted full sync (every Stripe customer after its checkpoint; the number is known only once they are read)"
-                : "every Stripe customer (a full sync; the number is known only once they are read)";
+        var what
+            = start.Customers is int count
+                  ? $"{count.ToString("N0", CultureInfo.InvariantCulture)} changed Stripe customer{(count == 1 ? "" : "s")} (incremental run)"
+              : start.Mode == "Resumed"
+                  ? "the rest of an interrupted full sync (every Stripe customer after its checkpoint; the number is known only once they are read)"
+                  : "every Stripe customer (a full sync; the number is known only once they are read)";
         return question
             ? $"Sync {what} into Intercom {workspace}? {start.Reason}"
             : $"Syncing {what} into Intercom {workspace}. {start.Reason}";
     }
 
-    /// <summary>Creates the missing data attributes; called once the run is confirmed, so a declined run writes nothing.</summary>
+    /// <summary>Creates the missing data attributes; called once the run is confirmed, so a declined run writes
+    /// nothing.</summary>
     private async Task InitializeAttributesAsync(SyncJob job, CancellationToken token)
     {
         foreach (var result in await job.InitializeAttributesAsync(token).ConfigureAwait(false))

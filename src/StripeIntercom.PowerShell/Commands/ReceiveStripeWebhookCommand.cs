@@ -46,7 +46,8 @@ public sealed class ReceiveStripeWebhookCommand : SyncingCmdlet
         }
         catch (WebhookVerificationException ex)
         {
-            ThrowTerminatingError(new ErrorRecord(ex, "WebhookRejected." + ex.Reason, ErrorCategory.SecurityError, null));
+            ThrowTerminatingError(
+                new ErrorRecord(ex, "WebhookRejected." + ex.Reason, ErrorCategory.SecurityError, null));
             return;
         }
 
@@ -62,8 +63,10 @@ public sealed class ReceiveStripeWebhookCommand : SyncingCmdlet
             return;
         }
 
-        // One question per delivery, before anything is read or written (-Confirm); -WhatIf keeps its per-contact lines.
-        if (!IsWhatIf && !ShouldProcess(
+        // One question per delivery, before anything is read or written (-Confirm); -WhatIf keeps its per-contact
+        // lines.
+        if (!IsWhatIf
+            && !ShouldProcess(
                 $"Syncing Stripe customer {delivery.CustomerId} (event {delivery.EventId}, {delivery.Type}) into Intercom {RunMilestones.DescribeWorkspace(connection.Info)}.",
                 $"Sync Stripe customer {delivery.CustomerId} (event {delivery.EventId}, {delivery.Type}) into Intercom {RunMilestones.DescribeWorkspace(connection.Info)}?",
                 "Confirm"))

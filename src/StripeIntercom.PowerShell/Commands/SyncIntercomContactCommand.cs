@@ -69,7 +69,8 @@ public sealed class SyncIntercomContactCommand : SyncingCmdlet
                 }
                 else if (CustomerInput.IdOf(item) is { } id)
                 {
-                    WriteVerbose($"Input {CustomerInput.Describe(item)} is not a profile read from Stripe; re-reading Stripe customer {id}.");
+                    WriteVerbose(
+                        $"Input {CustomerInput.Describe(item)} is not a profile read from Stripe; re-reading Stripe customer {id}.");
                     if (!Confirmed(id, null))
                     {
                         continue;
@@ -80,7 +81,8 @@ public sealed class SyncIntercomContactCommand : SyncingCmdlet
                 else
                 {
                     WriteError(new ErrorRecord(
-                        new ArgumentException($"Sync-IntercomContact takes profiles from Get-StripeCustomerProfile or Stripe customer ids (cus_...); {CustomerInput.Describe(item)} is neither, so nothing was written for it."),
+                        new ArgumentException(
+                            $"Sync-IntercomContact takes profiles from Get-StripeCustomerProfile or Stripe customer ids (cus_...); {CustomerInput.Describe(item)} is neither, so nothing was written for it."),
                         "InvalidCustomerInput", ErrorCategory.InvalidArgument, item));
                 }
             }
@@ -91,7 +93,9 @@ public sealed class SyncIntercomContactCommand : SyncingCmdlet
             {
                 if (!CustomerInput.IsCustomerId(id))
                 {
-                    WriteError(new ErrorRecord(new ArgumentException($"'{id}' is not a Stripe customer id (cus_ followed by letters and digits)."),
+                    WriteError(new ErrorRecord(
+                        new ArgumentException(
+                            $"'{id}' is not a Stripe customer id (cus_ followed by letters and digits)."),
                         "InvalidCustomerInput", ErrorCategory.InvalidArgument, id));
                     continue;
                 }
@@ -110,12 +114,20 @@ public sealed class SyncIntercomContactCommand : SyncingCmdlet
 
     private bool Confirmed(string customerId, string? email)
     {
-        if (IsWhatIf || ShouldProcess($"Stripe customer {customerId}{(email is null ? "" : $" ({email})")}", "Create or update its Intercom contact"))
+        if (IsWhatIf
+            || ShouldProcess($"Stripe customer {customerId}{(email is null ? "" : $" ({email})")}",
+                "Create or update its Intercom contact"))
         {
             return true;
         }
 
-        _run!.SubmitResult(new SyncResult { CustomerId = customerId, Email = email, Action = SyncAction.Skipped, Error = "Declined at the confirmation prompt." });
+        _run!.SubmitResult(new SyncResult
+        {
+            CustomerId = customerId,
+            Email = email,
+            Action = SyncAction.Skipped,
+            Error = "Declined at the confirmation prompt."
+        });
         return false;
     }
 

@@ -76,15 +76,17 @@ internal static class ComputedAttributes
 
             if (Lookup(spec, "Type") is { } typeName)
             {
-                type = IntercomDataTypes.FromWireName(typeName.ToString())
-                    ?? throw new ArgumentException(
-                        $"Computed attribute '{name}' has Type '{typeName}'; use string, integer, float, boolean or date.");
+                type
+                    = IntercomDataTypes.FromWireName(typeName.ToString())
+                      ?? throw new ArgumentException(
+                          $"Computed attribute '{name}' has Type '{typeName}'; use string, integer, float, boolean or date.");
             }
         }
 
         if (expression is null)
         {
-            throw new ArgumentException($"Computed attribute '{name}' needs a scriptblock, or a hashtable with Expression "
+            throw new ArgumentException(
+                $"Computed attribute '{name}' needs a scriptblock, or a hashtable with Expression "
                 + "(and optionally Type and Description).");
         }
 

@@ -13,7 +13,8 @@ internal static class CustomerInput
 
     public static bool IsCustomerId(string? value) => value != null && CustomerIdShape.IsMatch(value);
 
-    /// <summary>The customer id of a string, a hand-made profile, a hashtable or an object with CustomerId or Id; else null.</summary>
+    /// <summary>The customer id of a string, a hand-made profile, a hashtable or an object with CustomerId or Id; else
+    /// null.</summary>
     public static string? IdOf(PSObject item)
     {
         var candidate = item.BaseObject switch
@@ -30,8 +31,12 @@ internal static class CustomerInput
     public static string Describe(PSObject item)
     {
         var type = item.BaseObject is PSCustomObject ? "an object" : $"a {item.BaseObject.GetType().Name}";
-        var id = item.BaseObject is string text ? text : Text(item.Properties["CustomerId"]?.Value ?? item.Properties["Id"]?.Value)
-            ?? (item.BaseObject is IDictionary table ? Text(Lookup(table, "CustomerId") ?? Lookup(table, "Id")) : null);
+        var id = item.BaseObject is string text
+                     ? text
+                     : Text(item.Properties["CustomerId"]?.Value ?? item.Properties["Id"]?.Value)
+                           ?? (item.BaseObject is IDictionary table
+                                   ? Text(Lookup(table, "CustomerId") ?? Lookup(table, "Id"))
+                                   : null);
         return id == null ? type : $"{type} naming '{(id.Length > 40 ? id.Substring(0, 40) + "..." : id)}'";
     }
 
@@ -48,5 +53,6 @@ internal static class CustomerInput
         return null;
     }
 
-    private static string? Text(object? value) => value is PSObject wrapped ? wrapped.BaseObject?.ToString() : value?.ToString();
+    private static string? Text(object? value) => value is PSObject wrapped ? wrapped.BaseObject?.ToString()
+                                                                            : value?.ToString();
 }

@@ -12,7 +12,8 @@ namespace StripeIntercom.PowerShell.Internal;
 /// </summary>
 internal static class ModuleSession
 {
-    private static readonly ConditionalWeakTable<Runspace, Holder> Connections = new ConditionalWeakTable<Runspace, Holder>();
+    private static readonly ConditionalWeakTable<Runspace, Holder> Connections
+        = new ConditionalWeakTable<Runspace, Holder>();
 
     /// <summary>This runspace's connection (call on the pipeline thread), or null.</summary>
     public static ServiceConnection? Current => HolderOfThisRunspace()?.Connection;
@@ -32,12 +33,15 @@ internal static class ModuleSession
         ServiceConnection connection;
         try
         {
-            connection = cmdlet.Bridge.Run(token => ServiceConnection.OpenAsync(options, new CmdletLogger(cmdlet), token));
+            connection
+                = cmdlet.Bridge.Run(token => ServiceConnection.OpenAsync(options, new CmdletLogger(cmdlet), token));
         }
         catch (ConnectionFailedException ex)
         {
-            var category = ex.CredentialsRejected ? ErrorCategory.AuthenticationError : ErrorCategory.ResourceUnavailable;
-            cmdlet.ThrowTerminatingError(new ErrorRecord(ex, "ConnectionFailed." + ex.Service.Replace(" and ", "And"), category, ex.Service));
+            var category
+                = ex.CredentialsRejected ? ErrorCategory.AuthenticationError : ErrorCategory.ResourceUnavailable;
+            cmdlet.ThrowTerminatingError(
+                new ErrorRecord(ex, "ConnectionFailed." + ex.Service.Replace(" and ", "And"), category, ex.Service));
             throw;
         }
 
@@ -75,7 +79,8 @@ internal static class ModuleSession
         }
         catch (FormatException ex)
         {
-            cmdlet.ThrowTerminatingError(new ErrorRecord(ex, "InvalidConnectionSettings", ErrorCategory.InvalidArgument, null));
+            cmdlet.ThrowTerminatingError(
+                new ErrorRecord(ex, "InvalidConnectionSettings", ErrorCategory.InvalidArgument, null));
             throw;
         }
 

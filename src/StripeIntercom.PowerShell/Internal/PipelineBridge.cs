@@ -92,7 +92,8 @@ internal sealed class PipelineBridge : IDisposable
         }
     }
 
-    /// <summary>Queues a write for the pipeline thread; runs it at once when called there. Safe from any thread.</summary>
+    /// <summary>Queues a write for the pipeline thread; runs it at once when called there. Safe from any
+    /// thread.</summary>
     public void Post(Action write)
     {
         if (IsPipelineThread)
@@ -114,7 +115,8 @@ internal sealed class PipelineBridge : IDisposable
         }
     }
 
-    /// <summary>Runs <paramref name="work"/> on the pipeline thread (it must be pumping) and awaits its result.</summary>
+    /// <summary>Runs <paramref name="work"/> on the pipeline thread (it must be pumping) and awaits its
+    /// result.</summary>
     public Task<T> OnPipelineThread<T>(Func<T> work)
     {
         var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -12,5 +12,6 @@ internal sealed class PipelineThreadHost : IComputedAttributeHost
 
     public PipelineThreadHost(PipelineBridge bridge) => _bridge = bridge;
 
-    public Task<T> RunAsync<T>(Func<T> evaluate, CancellationToken cancellationToken) => _bridge.OnPipelineThread(evaluate);
+    public Task<T> RunAsync<T>(Func<T> evaluate, CancellationToken cancellationToken) => _bridge.OnPipelineThread(
+        evaluate);
 }

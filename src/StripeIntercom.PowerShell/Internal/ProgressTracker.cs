@@ -56,6 +56,7 @@ internal sealed class ProgressTracker
         _cmdlet.Bridge.Post(() => _cmdlet.WriteProgress(record));
     }
 
-    public void Complete() =>
-        _cmdlet.Bridge.Post(() => _cmdlet.WriteProgress(new ProgressRecord(_activityId, _activity, "Done") { RecordType = ProgressRecordType.Completed }));
+    public void Complete() => _cmdlet.Bridge.Post(() => _cmdlet.WriteProgress(new ProgressRecord(_activityId, _activity,
+                                                      "Done")
+    { RecordType = ProgressRecordType.Completed }));
 }

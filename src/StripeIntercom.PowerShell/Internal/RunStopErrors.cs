@@ -20,7 +20,8 @@ internal static class RunStopErrors
         var done = summary.Customers;
         var message = $"{failed.Message} The run stopped at this first failed customer (-ErrorAction Stop), " +
             $"after {done} customer{(done == 1 ? "" : "s")} reported. {nextRun}";
-        return new ErrorRecord(new InvalidOperationException(message, failed), "SyncFailed", ErrorCategory.NotSpecified, failed.CustomerId)
+        return new ErrorRecord(new InvalidOperationException(message, failed), "SyncFailed", ErrorCategory.NotSpecified,
+            failed.CustomerId)
         {
             ErrorDetails = new ErrorDetails(message),
         };
@@ -32,20 +33,30 @@ internal static class RunStopErrors
         {
             case IntercomAuthenticationException rejected:
                 return new ErrorRecord(
-                    new InvalidOperationException("Intercom rejected the access token (401); the run was stopped. Check the token and connect again.", rejected),
+                    new InvalidOperationException(
+                        "Intercom rejected the access token (401); the run was stopped. Check the token and connect again.",
+                        rejected),
                     "IntercomTokenRejected", ErrorCategory.AuthenticationError, null);
             case StripeCredentialsException rejected:
                 return new ErrorRecord(
-                    new InvalidOperationException("Stripe rejected the secret key (401); the run was stopped. Check the key and connect again.", rejected),
+                    new InvalidOperationException(
+                        "Stripe rejected the secret key (401); the run was stopped. Check the key and connect again.",
+                        rejected),
                     "StripeKeyRejected", ErrorCategory.AuthenticationError, null);
             case ServiceUnavailableException unavailable:
                 return new ErrorRecord(
-                    new InvalidOperationException($"{unavailable.Message} The run was stopped; the next run picks up every customer not finished.", unavailable),
-                    "ServiceUnavailable." + unavailable.ServiceName, ErrorCategory.ResourceUnavailable, unavailable.ServiceName);
+                    new InvalidOperationException(
+                        $"{unavailable.Message} The run was stopped; the next run picks up every customer not finished.",
+                        unavailable),
+                    "ServiceUnavailable." + unavailable.ServiceName, ErrorCategory.ResourceUnavailable,
+                    unavailable.ServiceName);
             case ServiceTimeoutException timeout:
                 return new ErrorRecord(
-                    new InvalidOperationException($"{timeout.Message} The run was stopped; the next run picks up every customer not finished.", timeout),
-                    "ServiceUnavailable." + timeout.ServiceName, ErrorCategory.ResourceUnavailable, timeout.ServiceName);
+                    new InvalidOperationException(
+                        $"{timeout.Message} The run was stopped; the next run picks up every customer not finished.",
+                        timeout),
+                    "ServiceUnavailable." + timeout.ServiceName, ErrorCategory.ResourceUnavailable,
+                    timeout.ServiceName);
             default:
                 return new ErrorRecord(
                     new InvalidOperationException($"The run was stopped: {error.Message}", error),

@@ -32,7 +32,8 @@ internal static class SettingsParameters
                     var fullPath = cmdlet.GetUnresolvedProviderPathFromPSPath(path);
                     if (string.Equals(Path.GetExtension(fullPath), ".psd1", StringComparison.OrdinalIgnoreCase))
                     {
-                        SyncSettingsReader.Apply(settings, Pairs(ReadDataFile(fullPath)), $"the settings file '{fullPath}'");
+                        SyncSettingsReader.Apply(
+                            settings, Pairs(ReadDataFile(fullPath)), $"the settings file '{fullPath}'");
                     }
                     else
                     {
@@ -43,7 +44,7 @@ internal static class SettingsParameters
                 default:
                     throw new SyncSettingsException(SyncSettingsReader.InvalidSettings,
                         "-AttributeMap takes a hashtable of renames (catalog name = new name) or the path of a .psd1 or "
-                        + ".json settings file.");
+                            + ".json settings file.");
             }
 
             var bound = cmdlet.MyInvocation.BoundParameters
@@ -81,7 +82,8 @@ internal static class SettingsParameters
     {
         if (!File.Exists(path))
         {
-            throw new SyncSettingsException(SyncSettingsReader.InvalidSettings, $"The settings file '{path}' does not exist.");
+            throw new SyncSettingsException(
+                SyncSettingsReader.InvalidSettings, $"The settings file '{path}' does not exist.");
         }
 
         var ast = Parser.ParseFile(path, out _, out var errors);

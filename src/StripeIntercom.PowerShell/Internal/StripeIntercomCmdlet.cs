@@ -15,7 +15,8 @@ public abstract class StripeIntercomCmdlet : PSCmdlet, IDisposable
 
     internal PipelineBridge Bridge { get; } = new PipelineBridge();
 
-    /// <summary>True under -WhatIf, whether given to this cmdlet or through $WhatIfPreference (read once: it is asked per customer).</summary>
+    /// <summary>True under -WhatIf, whether given to this cmdlet or through $WhatIfPreference (read once: it is asked
+    /// per customer).</summary>
     protected bool IsWhatIf => _isWhatIf ??=
         MyInvocation.BoundParameters.TryGetValue("WhatIf", out var value)
             ? ((SwitchParameter)value).IsPresent
@@ -29,8 +30,11 @@ public abstract class StripeIntercomCmdlet : PSCmdlet, IDisposable
     protected bool StopsAtFirstError =>
         // The preference may hold a string ('Stop'), as a script assigns it.
         LanguagePrimitives.TryConvertTo<ActionPreference>(
-            MyInvocation.BoundParameters.TryGetValue("ErrorAction", out var bound) ? bound : GetVariableValue("ErrorActionPreference"),
-            out var preference) && preference == ActionPreference.Stop;
+            MyInvocation.BoundParameters.TryGetValue("ErrorAction", out var bound)
+                ? bound
+                : GetVariableValue("ErrorActionPreference"),
+            out var preference)
+        && preference == ActionPreference.Stop;
 
     protected CancellationToken CancellationToken => Bridge.CancellationToken;
 
@@ -43,7 +47,8 @@ public abstract class StripeIntercomCmdlet : PSCmdlet, IDisposable
 
     protected T Run<T>(Func<CancellationToken, Task<T>> work) => Bridge.Run(work);
 
-    /// <summary>Releases what the cmdlet made for its run (readers, clients, runners); PowerShell disposes every cmdlet.</summary>
+    /// <summary>Releases what the cmdlet made for its run (readers, clients, runners); PowerShell disposes every
+    /// cmdlet.</summary>
     protected virtual void ReleaseResources()
     {
     }

@@ -31,7 +31,8 @@ internal sealed class SyncResultWriter
         _cmdlet = cmdlet;
         _intercom = intercom;
         _writeResults = writeResults;
-        _progress = new ProgressTracker(cmdlet, ProgressActivityId, whatIf ? "Planning Intercom changes (WhatIf)" : "Syncing Stripe customers to Intercom");
+        _progress = new ProgressTracker(cmdlet, ProgressActivityId,
+            whatIf ? "Planning Intercom changes (WhatIf)" : "Syncing Stripe customers to Intercom");
     }
 
     /// <summary>
@@ -56,10 +57,12 @@ internal sealed class SyncResultWriter
     {
         if (result.WhatIf && result.Action != CompanySyncAction.Unchanged && result.Action != CompanySyncAction.Skipped)
         {
-            var target = result.IntercomCompanyId is null
-                ? $"Intercom company {result.CompanyId} (new) for Stripe customer(s) {string.Join(", ", result.CustomerIds)}"
-                : $"Intercom company {result.IntercomCompanyId} ({result.CompanyId}) for Stripe customer(s) {string.Join(", ", result.CustomerIds)}";
-            _cmdlet.ShouldProcess(target, $"{result.Action}: " + string.Join("; ", result.Changes.Select(c => c.ToString())));
+            var target
+                = result.IntercomCompanyId is null
+                      ? $"Intercom company {result.CompanyId} (new) for Stripe customer(s) {string.Join(", ", result.CustomerIds)}"
+                      : $"Intercom company {result.IntercomCompanyId} ({result.CompanyId}) for Stripe customer(s) {string.Join(", ", result.CustomerIds)}";
+            _cmdlet.ShouldProcess(
+                target, $"{result.Action}: " + string.Join("; ", result.Changes.Select(c => c.ToString())));
         }
 
         if (_writeResults)
@@ -69,12 +72,13 @@ internal sealed class SyncResultWriter
 
         if (result.Action == CompanySyncAction.Failed)
         {
-            _cmdlet.WriteError(new ErrorRecord(
-                result.Exception ?? new InvalidOperationException(result.Error),
-                "CompanySyncFailed",
-                CategoryOf(result.Exception),
+            _cmdlet.WriteError(new ErrorRecord(result.Exception ?? new InvalidOperationException(result.Error),
+                "CompanySyncFailed", CategoryOf(result.Exception),
                 result.CompanyId)
-            { ErrorDetails = new ErrorDetails(result.Error ?? $"Intercom company {result.CompanyId} could not be synced.") });
+            {
+                ErrorDetails = new ErrorDetails(
+                                        result.Error ?? $"Intercom company {result.CompanyId} could not be synced.")
+            });
         }
     }
 
@@ -98,7 +102,8 @@ internal sealed class SyncResultWriter
 
         if (result.WhatIf && WouldWrite(result.Action))
         {
-            // Under -WhatIf ShouldProcess only prints: a line for each contact that would be written, none for the rest.
+            // Under -WhatIf ShouldProcess only prints: a line for each contact that would be written, none for the
+            // rest.
             _cmdlet.ShouldProcess(DescribeTarget(result), DescribeAction(result));
         }
 
@@ -112,18 +117,20 @@ internal sealed class SyncResultWriter
             case SyncAction.Failed when StopsAtFirstError:
                 break;
             case SyncAction.Failed:
-                _cmdlet.WriteError(new ErrorRecord(
-                    result.Exception ?? new InvalidOperationException(result.Error),
-                    "SyncFailed",
-                    CategoryOf(result.Exception),
-                    result.CustomerId)
-                { ErrorDetails = new ErrorDetails(result.Error ?? $"Stripe customer {result.CustomerId} could not be synced.") });
+                _cmdlet.WriteError(new ErrorRecord(result.Exception ?? new InvalidOperationException(result.Error),
+                    "SyncFailed", CategoryOf(result.Exception), result.CustomerId)
+                {
+                    ErrorDetails
+                    = new ErrorDetails(result.Error ?? $"Stripe customer {result.CustomerId} could not be synced.")
+                });
                 break;
             case SyncAction.Skipped when result.Exception is CustomerNotFoundException missing:
-                _cmdlet.WriteError(new ErrorRecord(missing, "CustomerNotFound", ErrorCategory.ObjectNotFound, missing.CustomerId));
+                _cmdlet.WriteError(
+                    new ErrorRecord(missing, "CustomerNotFound", ErrorCategory.ObjectNotFound, missing.CustomerId));
                 break;
             case SyncAction.Conflict:
-                _cmdlet.WriteWarning($"Stripe customer {result.CustomerId} ({result.Email}) matches several Intercom contacts ({string.Join(", ", result.Candidates)}); nothing was written for it.");
+                _cmdlet.WriteWarning(
+                    $"Stripe customer {result.CustomerId} ({result.Email}) matches several Intercom contacts ({string.Join(", ", result.Candidates)}); nothing was written for it.");
                 break;
         }
 
@@ -131,8 +138,10 @@ internal sealed class SyncResultWriter
             $"{_created} created, {_updated} updated, {_failed} failed, {_intercom.ApiCalls.Total} Intercom calls");
     }
 
-    private static string DescribeTarget(SyncResult result) =>
-        result.ContactId is null ? $"Stripe customer {result.CustomerId} ({result.Email})" : $"Intercom contact {result.ContactId} for Stripe customer {result.CustomerId}";
+    private static string DescribeTarget(
+        SyncResult result) => result.ContactId is null
+                                  ? $"Stripe customer {result.CustomerId} ({result.Email})"
+                                  : $"Intercom contact {result.ContactId} for Stripe customer {result.CustomerId}";
 
     private static bool WouldWrite(SyncAction action) =>
         action == SyncAction.Created || action == SyncAction.Updated || action == SyncAction.Archived;

@@ -62,7 +62,8 @@ public abstract class SyncingCmdlet : StripeIntercomCmdlet
         return settings;
     }
 
-    /// <summary>The job over new clients from <paramref name="connection"/>, its log lines on this cmdlet's streams.</summary>
+    /// <summary>The job over new clients from <paramref name="connection"/>, its log lines on this cmdlet's
+    /// streams.</summary>
     internal SyncJob CreateJob(ServiceConnection connection, SyncSettings settings)
     {
         var logger = new CmdletLogger(this);

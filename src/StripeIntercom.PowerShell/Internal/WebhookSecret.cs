@@ -10,7 +10,8 @@ internal static class WebhookSecret
 {
     public const string Variable = "STRIPE_WEBHOOK_SECRET";
 
-    public static StripeWebhookVerifier CreateVerifierOrStop(PSCmdlet cmdlet, SecureString? secret, int toleranceSeconds)
+    public static StripeWebhookVerifier CreateVerifierOrStop(
+        PSCmdlet cmdlet, SecureString? secret, int toleranceSeconds)
     {
         var plain = secret.ToPlainText() ?? Environment.GetEnvironmentVariable(Variable);
         if (string.IsNullOrEmpty(plain))

@@ -44,7 +44,8 @@ public sealed class StateFileSync
         _feed = feed ?? _stripe.CreateChangeFeed();
     }
 
-    /// <summary>False under -WhatIf (the job's settings): the run plans, and the state file is left as it was.</summary>
+    /// <summary>False under -WhatIf (the job's settings): the run plans, and the state file is left as it
+    /// was.</summary>
     private bool SaveState => !_job.Settings.WhatIf;
 
     /// <summary>How often a full sync saves its checkpoint while it runs.</summary>
@@ -62,7 +63,8 @@ public sealed class StateFileSync
     public Func<RunStart, CancellationToken, Task<bool>>? BeforeSync { get; set; }
 
     /// <exception cref="SyncAlreadyRunningException">Another run holds the state file.</exception>
-    /// <remarks>With company sync, the customers of a company that failed or was not reached go on the retry list.</remarks>
+    /// <remarks>With company sync, the customers of a company that failed or was not reached go on the retry
+    /// list.</remarks>
     public async Task<SyncRunOutcome> RunAsync(SyncRunReporting reporting, CancellationToken cancellationToken)
     {
         using (SyncStateStore.AcquireLock(_statePath))
@@ -80,7 +82,8 @@ public sealed class StateFileSync
             else
             {
                 _logger.LogWarning("{Reason}", plan.Reason);
-                RunMilestones.Mode(_logger, plan.Mode == IncrementalRunMode.ResumeFullSync ? "Resumed full sync" : "Full sync", plan.Reason);
+                RunMilestones.Mode(_logger,
+                    plan.Mode == IncrementalRunMode.ResumeFullSync ? "Resumed full sync" : "Full sync", plan.Reason);
                 outcome = await SyncEverythingAsync(plan, state, reporting, cancellationToken).ConfigureAwait(false);
             }
 
@@ -93,7 +96,8 @@ public sealed class StateFileSync
         }
     }
 
-    private async Task<SyncRunOutcome> SyncChangesAsync(IncrementalRunPlan plan, SyncState state, SyncRunReporting reporting, CancellationToken cancellationToken)
+    private async Task<SyncRunOutcome> SyncChangesAsync(
+        IncrementalRunPlan plan, SyncState state, SyncRunReporting reporting, CancellationToken cancellationToken)
     {
         ChangedCustomers changes;
         try
@@ -106,11 +110,16 @@ public sealed class StateFileSync
             return StoppedBeforeStart(ex, "Incremental", plan.Reason);
         }
 
-        var ids = changes.Customers.Select(c => c.Id).Concat(state.RetryCustomerIds).Distinct(StringComparer.Ordinal).ToList();
-        _logger.LogInformation("{Events} Stripe events since the cursor name {Customers} customers; {Retried} more are retried.",
+        var ids = changes.Customers.Select(c => c.Id)
+                      .Concat(state.RetryCustomerIds)
+                      .Distinct(StringComparer.Ordinal)
+                      .ToList();
+        _logger.LogInformation(
+            "{Events} Stripe events since the cursor name {Customers} customers; {Retried} more are retried.",
             changes.EventsRead, changes.Customers.Count, state.RetryCustomerIds.Count);
         RunMilestones.EventsRead(_logger, changes.EventsRead, changes.Customers.Count, state.RetryCustomerIds.Count);
-        if (!await ProceedAsync(new RunStart("Incremental", plan.Reason, ids.Count), cancellationToken).ConfigureAwait(false))
+        if (!await ProceedAsync(new RunStart("Incremental", plan.Reason, ids.Count), cancellationToken)
+                 .ConfigureAwait(false))
         {
             // Nothing was written: the next run reads the same events again.
             return Declined("Incremental", plan.Reason);
@@ -153,14 +162,16 @@ public sealed class StateFileSync
         {
             var retry = state.RetryCustomerIds.Count;
             nextRun = $"The next run syncs the {retry} customer{(retry == 1 ? "" : "s")} not done"
-                + (outcome.StopError is CustomerSyncFailedException failed ? $", {failed.CustomerId} among them." : ".");
+                      + (outcome.StopError is CustomerSyncFailedException failed ? $", {failed.CustomerId} among them."
+                                                                                 : ".");
             outcome.Summary.StopReason += " " + nextRun;
         }
 
         return WithNextRun(outcome, nextRun);
     }
 
-    private async Task<SyncRunOutcome> SyncEverythingAsync(IncrementalRunPlan plan, SyncState state, SyncRunReporting reporting, CancellationToken cancellationToken)
+    private async Task<SyncRunOutcome> SyncEverythingAsync(
+        IncrementalRunPlan plan, SyncState state, SyncRunReporting reporting, CancellationToken cancellationToken)
     {
         var resuming = plan.Mode == IncrementalRunMode.ResumeFullSync;
         var mode = resuming ? "Resumed" : "Full";
@@ -213,7 +224,8 @@ public sealed class StateFileSync
             created.TryRemove(result.CustomerId, out var createdAt);
             if (!deleted.ContainsKey(result.CustomerId))
             {
-                state.RecordFullSyncProgress(result.CustomerId, ++customersDone, createdAt == default ? (DateTimeOffset?)null : createdAt);
+                state.RecordFullSyncProgress(
+                    result.CustomerId, ++customersDone, createdAt == default ? (DateTimeOffset?)null : createdAt);
             }
 
             if (sinceSave.Elapsed >= CheckpointInterval)
@@ -227,17 +239,18 @@ public sealed class StateFileSync
         run.Summary.Mode = mode;
         run.Summary.Note = plan.Reason;
 
-        var query = new CustomerQuery
-        {
+        var query = new CustomerQuery {
             IncludeDeleted = true,
             StartingAfter = plan.ResumeAfterCustomerId,
-            StartingAfterCreated = checkpoint.LastCustomerCreated is long at ? DateTimeOffset.FromUnixTimeSeconds(at) : (DateTimeOffset?)null,
+            StartingAfterCreated = checkpoint.LastCustomerCreated is long at ? DateTimeOffset.FromUnixTimeSeconds(at)
+                                                                             : (DateTimeOffset?)null,
         };
         string? nextRun = null;
         SyncRunOutcome outcome;
         try
         {
-            await run.AddAsync(Tracked(_stripe.ReadAsync(query, cancellationToken), deleted, created)).ConfigureAwait(false);
+            await run.AddAsync(Tracked(_stripe.ReadAsync(query, cancellationToken), deleted, created))
+                .ConfigureAwait(false);
             outcome = await run.CompleteAsync().ConfigureAwait(false);
             foreach (var id in run.CustomersWithoutCompany)
             {
@@ -251,12 +264,15 @@ public sealed class StateFileSync
             else
             {
                 var failedCount = state.RetryCustomerIds.Count;
-                nextRun = $"The next run resumes the full sync after {checkpoint.LastCustomerId ?? "the start"}."
-                    + (failedCount > 0
-                        ? $" The {failedCount} customer{(failedCount == 1 ? "" : "s")} that failed"
-                          + (outcome.StopError is CustomerSyncFailedException failed ? $" ({failed.CustomerId} among them)" : "")
-                          + $" {(failedCount == 1 ? "is" : "are")} retried by the first incremental run after the full sync is done."
-                        : "");
+                nextRun
+                    = $"The next run resumes the full sync after {checkpoint.LastCustomerId ?? "the start"}."
+                      + (failedCount > 0
+                              ? $" The {failedCount} customer{(failedCount == 1 ? "" : "s")} that failed"
+                                    + (outcome.StopError is CustomerSyncFailedException failed
+                                            ? $" ({failed.CustomerId} among them)"
+                                            : "")
+                                    + $" {(failedCount == 1 ? "is" : "are")} retried by the first incremental run after the full sync is done."
+                              : "");
                 outcome.Summary.StopReason += " " + nextRun;
             }
         }
@@ -283,7 +299,9 @@ public sealed class StateFileSync
     private SyncRunOutcome StoppedBeforeStart(Exception error, string mode, string note)
     {
         var summary = new SyncSummary { Mode = mode, Note = note, WhatIf = !SaveState };
-        summary.MarkStopped($"The run stopped before syncing any customer: {error.Message} The state file is unchanged, so the next run starts from the same point.", 0);
+        summary.MarkStopped(
+            $"The run stopped before syncing any customer: {error.Message} The state file is unchanged, so the next run starts from the same point.",
+            0);
         return new SyncRunOutcome(_job.Complete(summary), RunStoppingError.Find(error) ?? error, cancelled: false);
     }
 

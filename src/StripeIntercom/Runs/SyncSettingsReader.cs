@@ -31,8 +31,10 @@ public static class SyncSettingsReader
 
     /// <summary>Applies one source's values to <paramref name="settings"/>.</summary>
     /// <param name="source">How errors name the source: a file's path, or "the parameters".</param>
-    /// <exception cref="SyncSettingsException">An unknown key, a value of the wrong kind, or an unknown attribute.</exception>
-    public static SyncSettings Apply(SyncSettings settings, IEnumerable<KeyValuePair<string, object?>> values, string source)
+    /// <exception cref="SyncSettingsException">An unknown key, a value of the wrong kind, or an unknown
+    /// attribute.</exception>
+    public static SyncSettings Apply(
+        SyncSettings settings, IEnumerable<KeyValuePair<string, object?>> values, string source)
     {
         if (settings == null)
         {
@@ -120,13 +122,15 @@ public static class SyncSettingsReader
         }
     }
 
-    /// <summary>A JSON object's keys and values, as the other sources give them (arrays as lists, objects as maps).</summary>
+    /// <summary>A JSON object's keys and values, as the other sources give them (arrays as lists, objects as
+    /// maps).</summary>
     public static IReadOnlyDictionary<string, object?> ReadJsonFile(string path)
     {
         JsonDocument document;
         try
         {
-            var options = new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
+            var options
+                = new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
             document = JsonDocument.Parse(File.ReadAllText(path), options);
         }
         catch (JsonException ex)
@@ -220,12 +224,12 @@ public static class SyncSettingsReader
 
     private static int Integer(object? value, string key, string source, int min, int max)
     {
-        long? number = value switch
-        {
+        long? number = value switch {
             int i => i,
             long l => l,
             double d when Math.Abs(d % 1) < double.Epsilon => (long)d,
-            string text when long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed) => parsed,
+            string text when long.TryParse(
+                text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed) => parsed,
             _ => null,
         };
         if (number is not long n || n < min || n > max)
