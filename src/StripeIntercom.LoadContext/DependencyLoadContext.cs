@@ -24,10 +24,13 @@ namespace StripeIntercom.LoadContext;
 public sealed class DependencyLoadContext : AssemblyLoadContext
 {
     private static readonly object Gate = new object();
-    private static readonly Dictionary<string, DependencyLoadContext> Contexts = new Dictionary<string, DependencyLoadContext>(StringComparer.Ordinal);
+    private static readonly Dictionary<string, DependencyLoadContext> Contexts =
+        new Dictionary<string, DependencyLoadContext>(StringComparer.Ordinal);
 
-    private readonly Dictionary<string, string> _files = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-    private readonly Dictionary<string, bool> _fromHost = new Dictionary<string, bool>(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, string> _files =
+        new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, bool> _fromHost =
+        new Dictionary<string, bool>(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, string> _platform;
 
     private DependencyLoadContext(string moduleDirectory)

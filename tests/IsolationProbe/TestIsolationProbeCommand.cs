@@ -23,7 +23,13 @@ public sealed class TestIsolationProbeCommand : PSCmdlet
     {
         var attempts = 0;
         var pipeline = new ResiliencePipelineBuilder()
-            .AddRetry(new RetryStrategyOptions { MaxRetryAttempts = 3, Delay = TimeSpan.Zero, ShouldHandle = new PredicateBuilder().Handle<InvalidOperationException>() })
+            .AddRetry(
+                new RetryStrategyOptions
+                {
+                    MaxRetryAttempts = 3,
+                    Delay = TimeSpan.Zero,
+                    ShouldHandle = new PredicateBuilder().Handle<InvalidOperationException>()
+                })
             .Build();
         var value = pipeline.Execute(() =>
         {
@@ -50,7 +56,9 @@ public sealed class TestIsolationProbeCommand : PSCmdlet
     private static void Describe(PSObject result, string prefix, Assembly assembly)
     {
         result.Properties.Add(new PSNoteProperty(prefix + "Path", assembly.Location));
-        result.Properties.Add(new PSNoteProperty(prefix + "Version", FileVersionInfo.GetVersionInfo(assembly.Location).ProductVersion));
-        result.Properties.Add(new PSNoteProperty(prefix + "Context", AssemblyLoadContext.GetLoadContext(assembly)?.Name));
+        result.Properties.Add(
+            new PSNoteProperty(prefix + "Version", FileVersionInfo.GetVersionInfo(assembly.Location).ProductVersion));
+        result.Properties.Add(
+            new PSNoteProperty(prefix + "Context", AssemblyLoadContext.GetLoadContext(assembly)?.Name));
     }
 }

@@ -14,7 +14,8 @@ public static class FakeAppWorkspace
     public const string DefaultMetadataKey = "app_user_id";
 
     /// <returns>What was seeded, for a demo or a test to show.</returns>
-    public static FakeAppWorkspaceSummary Seed(FakeStripeState stripe, FakeIntercomState intercom, int appUsers, string metadataKey = DefaultMetadataKey)
+    public static FakeAppWorkspaceSummary Seed(FakeStripeState stripe, FakeIntercomState intercom, int appUsers,
+        string metadataKey = DefaultMetadataKey)
     {
         var live = stripe.LiveCustomers().Where(c => !string.IsNullOrEmpty(c.Email)).ToList();
         appUsers = Math.Min(appUsers, Math.Max(0, live.Count - 20));
@@ -29,7 +30,8 @@ public static class FakeAppWorkspace
                 new Dictionary<string, object?> { ["app_plan_tier"] = i % 2 == 0 ? "team" : "solo" });
             if (i % 2 == 0)
             {
-                stripe.ChangeCustomer(customer.Id, new FakeCustomerChange { Metadata = new Dictionary<string, string> { [metadataKey] = appId } });
+                stripe.ChangeCustomer(customer.Id,
+                    new FakeCustomerChange { Metadata = new Dictionary<string, string> { [metadataKey] = appId } });
                 withMetadata++;
             }
         }
@@ -51,12 +53,20 @@ public static class FakeAppWorkspace
         var returning = live.Skip(appUsers + 6).Take(3).ToList();
         foreach (var customer in returning)
         {
-            stripe.CreateCustomer(new FakeCustomerChange { Email = customer.Email, Name = customer.Name, SubscriptionStatus = "canceled" });
+            stripe.CreateCustomer(
+                new FakeCustomerChange
+                {
+                    Email = customer.Email,
+                    Name = customer.Name,
+                    SubscriptionStatus = "canceled"
+                });
         }
 
-        return new FakeAppWorkspaceSummary(appUsers, withMetadata, leads, shared.Email!, returning.Select(c => c.Email!).ToList(), metadataKey);
+        return new FakeAppWorkspaceSummary(appUsers, withMetadata, leads, shared.Email!,
+            returning.Select(c => c.Email!).ToList(), metadataKey);
     }
 }
 
 /// <summary>What <see cref="FakeAppWorkspace.Seed"/> put in the fakes.</summary>
-public sealed record FakeAppWorkspaceSummary(int AppUsers, int WithMetadata, int Leads, string SharedEmail, IReadOnlyList<string> ReturningEmails, string MetadataKey);
+public sealed record FakeAppWorkspaceSummary(int AppUsers, int WithMetadata, int Leads, string SharedEmail,
+    IReadOnlyList<string> ReturningEmails, string MetadataKey);

@@ -11,7 +11,8 @@ var stripe = await FakeStripeServer.StartAsync(FakeStripeOptions.FromArgs(args))
 var intercom = await FakeIntercomServer.StartAsync(FakeIntercomOptions.FromArgs(args));
 var appUsersAt = Array.IndexOf(args, "--app-workspace");
 var workspace = appUsersAt >= 0 && appUsersAt + 1 < args.Length
-    ? FakeAppWorkspace.Seed(stripe.State, intercom.State, int.Parse(args[appUsersAt + 1], System.Globalization.CultureInfo.InvariantCulture))
+    ? FakeAppWorkspace.Seed(stripe.State, intercom.State,
+        int.Parse(args[appUsersAt + 1], System.Globalization.CultureInfo.InvariantCulture))
     : null;
 
 Console.WriteLine(JsonSerializer.Serialize(new

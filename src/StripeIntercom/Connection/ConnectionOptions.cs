@@ -33,10 +33,12 @@ public sealed class ConnectionOptions
     public Uri? IntercomApiBase { get; set; }
     public IntercomRegion? IntercomRegion { get; set; }
 
-    /// <summary>Where the Stripe key (and its base) came from, after <see cref="WithDefaultsFrom"/>; null when there is none.</summary>
+    /// <summary>Where the Stripe key (and its base) came from, after <see cref="WithDefaultsFrom"/>; null when there is
+    /// none.</summary>
     public string? StripeSource { get; private set; }
 
-    /// <summary>Where the Intercom token (and its base) came from, after <see cref="WithDefaultsFrom"/>; null when there is none.</summary>
+    /// <summary>Where the Intercom token (and its base) came from, after <see cref="WithDefaultsFrom"/>; null when
+    /// there is none.</summary>
     public string? IntercomSource { get; private set; }
 
     /// <summary>
@@ -46,13 +48,15 @@ public sealed class ConnectionOptions
     public IReadOnlyList<string> Warnings => _warnings;
 
     /// <summary>The settings of a session that was not connected explicitly: the environment only.</summary>
-    public static ConnectionOptions FromEnvironment(IDictionary environment) => new ConnectionOptions().WithDefaultsFrom(environment, null);
+    public static ConnectionOptions FromEnvironment(IDictionary environment) =>
+        new ConnectionOptions().WithDefaultsFrom(environment, null);
 
     /// <summary>
     /// Fills each service's key and API base from the first place that holds its key: the explicit values,
     /// then <paramref name="envFilePath"/> when given, then <paramref name="environment"/>.
     /// </summary>
-    /// <exception cref="FormatException">A malformed .env line, URL or region, an http base for another machine, or an explicit base without its key.</exception>
+    /// <exception cref="FormatException">A malformed .env line, URL or region, an http base for another machine, or an
+    /// explicit base without its key.</exception>
     /// <exception cref="FileNotFoundException">The named .env file does not exist.</exception>
     public ConnectionOptions WithDefaultsFrom(IDictionary environment, string? envFilePath)
     {
@@ -70,14 +74,18 @@ public sealed class ConnectionOptions
             }
 
             var file = DotEnvFile.Read(envFilePath);
-            sources.Add(new Source($"the .env file '{envFilePath}'", name => file.TryGetValue(name, out var value) ? value : null));
+            sources.Add(
+                new Source($"the .env file '{envFilePath}'",
+                name => file.TryGetValue(name, out var value) ? value : null));
         }
 
         sources.Add(new Source(EnvironmentSource, name => environment[name] as string));
 
         var result = new ConnectionOptions();
-        var stripe = Resolve(result, "Stripe", StripeApiKey, StripeApiBase, "-StripeApiKey", "-StripeApiBase", StripeKeyVariable, StripeApiBaseVariable, sources);
-        var intercom = Resolve(result, "Intercom", IntercomAccessToken, IntercomApiBase, "-IntercomAccessToken", "-IntercomApiBase", IntercomTokenVariable, IntercomApiBaseVariable, sources);
+        var stripe = Resolve(result, "Stripe", StripeApiKey, StripeApiBase, "-StripeApiKey", "-StripeApiBase",
+            StripeKeyVariable, StripeApiBaseVariable, sources);
+        var intercom = Resolve(result, "Intercom", IntercomAccessToken, IntercomApiBase, "-IntercomAccessToken",
+            "-IntercomApiBase", IntercomTokenVariable, IntercomApiBaseVariable, sources);
 
         result.StripeApiKey = stripe.Key;
         result.StripeApiBase = stripe.Base;
@@ -93,7 +101,8 @@ public sealed class ConnectionOptions
             ?? ParseRegion(FirstValue(sources, IntercomRegionVariable));
 
         result.AnnounceOverride("Stripe", stripe, StripeDefaultBase);
-        var regionHost = new IntercomSettings { Region = result.IntercomRegion ?? Intercom.IntercomRegion.US }.ResolveApiBase();
+        var regionHost =
+            new IntercomSettings { Region = result.IntercomRegion ?? Intercom.IntercomRegion.US }.ResolveApiBase();
         result.AnnounceOverride("Intercom", intercom, regionHost);
         return result;
     }
@@ -124,12 +133,15 @@ public sealed class ConnectionOptions
         Resolution? found = null;
         if (!string.IsNullOrWhiteSpace(explicitKey))
         {
-            found = new Resolution(explicitKey, explicitBase is null ? null : CheckBase(explicitBase, baseParameter, ExplicitSource), ExplicitSource, null);
+            found = new Resolution(explicitKey,
+                explicitBase is null ? null : CheckBase(explicitBase, baseParameter, ExplicitSource), ExplicitSource,
+                null);
         }
         else if (explicitBase is not null)
         {
             throw new FormatException(
-                $"{baseParameter} was given without {keyParameter}. An API base is only used with a key given the same way, " +
+                $"{baseParameter} was given without {keyParameter}. An API base is only used with a key given the " +
+                "same way, " +
                 $"so that a {service} key from elsewhere is never sent to it.");
         }
 
@@ -139,14 +151,17 @@ public sealed class ConnectionOptions
             var baseText = source.Get(baseVariable);
             if (found is null && key is not null)
             {
-                var uri = baseText is null ? null : CheckBase(ParseUri(baseText, baseVariable, source.Name), baseVariable, source.Name);
+                var uri = baseText is null ? null
+                    : CheckBase(ParseUri(baseText, baseVariable, source.Name), baseVariable, source.Name);
                 found = new Resolution(key, uri, source.Name, source);
             }
             else if (baseText is not null)
             {
                 result._warnings.Add(found is null
-                    ? $"{baseVariable} in {source.Name} is ignored: there is no {keyVariable} beside it, and an API base is only used with the key from the same place."
-                    : $"{baseVariable} in {source.Name} is ignored: the {service} key comes from {found.Value.Origin}, and an API base is only used with the key from the same place.");
+                    ? $"{baseVariable} in {source.Name} is ignored: there is no {keyVariable} beside it, and an API " +
+                        "base is only used with the key from the same place."
+                    : $"{baseVariable} in {source.Name} is ignored: the {service} key comes from " +
+                        $"{found.Value.Origin}, and an API base is only used with the key from the same place.");
             }
         }
 
@@ -160,16 +175,21 @@ public sealed class ConnectionOptions
             return;
         }
 
-        var normalised = resolution.Base.AbsoluteUri.EndsWith("/", StringComparison.Ordinal) ? resolution.Base : new Uri(resolution.Base.AbsoluteUri + "/");
-        if (Uri.Compare(normalised, serviceHost, UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0)
+        var normalised = resolution.Base.AbsoluteUri.EndsWith("/", StringComparison.Ordinal) ? resolution.Base
+            : new Uri(resolution.Base.AbsoluteUri + "/");
+        if (Uri.Compare(normalised, serviceHost, UriComponents.SchemeAndServer | UriComponents.Path,
+            UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0)
         {
             return;
         }
 
-        _warnings.Add($"The {service} API base is overridden: requests and the {service} credential go to {Display(resolution.Base)} (from {resolution.Origin}), not {Display(serviceHost)}.");
+        _warnings.Add(
+            $"The {service} API base is overridden: requests and the {service} credential go to " +
+            $"{Display(resolution.Base)} (from {resolution.Origin}), not {Display(serviceHost)}.");
     }
 
-    /// <summary>A base that is not this machine must be https: over http the key would cross the network in clear.</summary>
+    /// <summary>A base that is not this machine must be https: over http the key would cross the network in
+    /// clear.</summary>
     private static Uri CheckBase(Uri uri, string name, string origin)
     {
         if (!uri.IsAbsoluteUri || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
@@ -185,7 +205,8 @@ public sealed class ConnectionOptions
         if (uri.Scheme == Uri.UriSchemeHttp && !uri.IsLoopback)
         {
             throw new FormatException(
-                $"{name} (from {origin}) is http for {uri.Host}, which is not this machine: the key would cross the network unencrypted. Use https (http is accepted for loopback addresses only).");
+                $"{name} (from {origin}) is http for {uri.Host}, which is not this machine: the key would cross the " +
+                "network unencrypted. Use https (http is accepted for loopback addresses only).");
         }
 
         return uri;
@@ -210,7 +231,8 @@ public sealed class ConnectionOptions
 
     private static Uri ParseUri(string value, string variable, string origin)
     {
-        if (!Uri.TryCreate(value.Trim(), UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        if (!Uri.TryCreate(value.Trim(), UriKind.Absolute, out var uri)
+            || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
         {
             // The value is not repeated: a misplaced secret must not end up in an error.
             throw new FormatException($"{variable} (from {origin}) must be an absolute http or https URL.");
@@ -226,7 +248,8 @@ public sealed class ConnectionOptions
             return null;
         }
 
-        if (Enum.TryParse<IntercomRegion>(value.Trim(), ignoreCase: true, out var region) && Enum.IsDefined(typeof(IntercomRegion), region))
+        if (Enum.TryParse<IntercomRegion>(value.Trim(), ignoreCase: true, out var region)
+            && Enum.IsDefined(typeof(IntercomRegion), region))
         {
             return region;
         }

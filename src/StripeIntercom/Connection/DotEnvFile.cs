@@ -9,7 +9,8 @@ namespace StripeIntercom.Connection;
 /// Reads a .env file the way the common dotenv tools do (python-dotenv, dotenv for Node, Docker Compose):
 /// <list type="bullet">
 /// <item>blank lines and lines starting with # are skipped; an optional "export " prefix is dropped;</item>
-/// <item>NAME=VALUE, spaces around the = allowed; names are letters, digits, _ . and -, not starting with a digit;</item>
+/// <item>NAME=VALUE, spaces around the = allowed; names are letters, digits, _ . and -, not starting with a
+/// digit;</item>
 /// <item>unquoted values are trimmed, and " #" (whitespace then #) starts a comment; a # inside a word is kept;</item>
 /// <item>'single quoted' values are literal; "double quoted" values expand \n \r \t \" and \\; both may hold #
 /// and span lines; only whitespace or a # comment may follow the closing quote;</item>
@@ -44,7 +45,8 @@ public static class DotEnvFile
                 continue;
             }
 
-            if (line.StartsWith("export ", StringComparison.Ordinal) || line.StartsWith("export\t", StringComparison.Ordinal))
+            if (line.StartsWith("export ", StringComparison.Ordinal)
+                || line.StartsWith("export\t", StringComparison.Ordinal))
             {
                 line = line.Substring("export".Length).TrimStart();
             }
@@ -58,7 +60,8 @@ public static class DotEnvFile
             var name = line.Substring(0, equals).TrimEnd();
             if (!IsValidName(name))
             {
-                throw Rejected(source, lineNumber, "does not start with a valid variable name (letters, digits, _ . -)");
+                throw Rejected(source, lineNumber,
+                    "does not start with a valid variable name (letters, digits, _ . -)");
             }
 
             var raw = line.Substring(equals + 1);
@@ -158,7 +161,8 @@ public static class DotEnvFile
 
         foreach (var c in name)
         {
-            var ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
+            var ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.'
+                || c == '-';
             if (!ok)
             {
                 return false;
@@ -170,5 +174,7 @@ public static class DotEnvFile
 
     // Never echo the line: it may hold a secret.
     private static FormatException Rejected(string source, int lineNumber, string problem) =>
-        new FormatException($"Line {lineNumber} of the .env file '{source}' {problem}; its content is not shown because it may hold a secret.");
+        new FormatException(
+            $"Line {lineNumber} of the .env file '{source}' {problem}; its content is not shown because it may hold " +
+            "a secret.");
 }

@@ -10,9 +10,9 @@ namespace StripeIntercom.Connection;
 
 /// <summary>
 /// Checked credentials and endpoints for both services, and what they share: one connection pool per service
-/// (<see cref="SharedTransport"/>, recycled every <see cref="PoolLifetime"/> and closed by <see cref="Dispose"/>) and one
-/// rate-limit budget per service. Each operation makes its own Stripe reader and Intercom client, with its own logger,
-/// counters and circuit, over those pools; disposing the reader or client releases its handlers, not the pool.
+/// (<see cref="SharedTransport"/>, recycled every <see cref="PoolLifetime"/> and closed by <see cref="Dispose"/>) and
+/// one rate-limit budget per service. Each operation makes its own Stripe reader and Intercom client, with its own
+/// logger, counters and circuit, over those pools; disposing the reader or client releases its handlers, not the pool.
 /// </summary>
 public sealed class ServiceConnection : IDisposable
 {
@@ -36,7 +36,8 @@ public sealed class ServiceConnection : IDisposable
         Info = new ConnectionInfo { StripeMode = stripeMode, IntercomRegion = intercom.Region };
     }
 
-    // The settings hold the key and the token: kept here, never exposed, so nothing that holds the connection can read them.
+    // The settings hold the key and the token: kept here, never exposed, so nothing that holds the connection can read
+    // them.
     private StripeSettings Stripe { get; }
     private IntercomSettings Intercom { get; }
     public ConnectionInfo Info { get; private set; }
@@ -46,8 +47,10 @@ public sealed class ServiceConnection : IDisposable
     public StripeCustomerReader CreateStripeReader(ILogger? logger, ResilienceCounters? counters = null) =>
         CreateStripeReader(logger, counters, WithOverallTimeout(ResilienceOptions.ForStripe()));
 
-    /// <param name="budget">A tighter budget for this operation (-MaxRequestsPerWindow); the connection's by default.</param>
-    public IntercomClient CreateIntercomClient(ILogger? logger, ResilienceCounters? counters = null, RateLimitBudget? budget = null) =>
+    /// <param name="budget">A tighter budget for this operation (-MaxRequestsPerWindow); the connection's by
+    /// default.</param>
+    public IntercomClient CreateIntercomClient(ILogger? logger, ResilienceCounters? counters = null,
+        RateLimitBudget? budget = null) =>
         CreateIntercomClient(logger, counters, budget, WithOverallTimeout(ResilienceOptions.ForIntercom()));
 
     /// <summary>
@@ -55,8 +58,10 @@ public sealed class ServiceConnection : IDisposable
     /// the same retries as everything else (a blip does not fail a scheduled run; a rejected credential is never
     /// retried) and give up after <see cref="ConnectTimeout"/>, naming the service and the URL.
     /// </summary>
-    /// <exception cref="ConnectionFailedException">A credential is missing or rejected, or a service cannot be reached.</exception>
-    public static async Task<ServiceConnection> OpenAsync(ConnectionOptions options, ILogger? logger, CancellationToken cancellationToken)
+    /// <exception cref="ConnectionFailedException">A credential is missing or rejected, or a service cannot be
+    /// reached.</exception>
+    public static async Task<ServiceConnection> OpenAsync(ConnectionOptions options, ILogger? logger,
+        CancellationToken cancellationToken)
     {
         options.EnsureSafeBases();
         var missing = options.StripeApiKey is null && options.IntercomAccessToken is null ? "Stripe and Intercom"
@@ -86,7 +91,8 @@ public sealed class ServiceConnection : IDisposable
 
             if (stripeError is not null && intercomError is not null)
             {
-                throw new ConnectionFailedException("Stripe and Intercom", stripeError.Message + " " + intercomError.Message, stripeError,
+                throw new ConnectionFailedException("Stripe and Intercom",
+                    stripeError.Message + " " + intercomError.Message, stripeError,
                     Rejected(stripeError) || Rejected(intercomError));
             }
 
@@ -97,7 +103,8 @@ public sealed class ServiceConnection : IDisposable
 
             if (intercomError is not null)
             {
-                throw new ConnectionFailedException("Intercom", intercomError.Message, intercomError, Rejected(intercomError));
+                throw new ConnectionFailedException("Intercom", intercomError.Message, intercomError,
+                    Rejected(intercomError));
             }
 
             connection.Info = new ConnectionInfo
@@ -128,26 +135,30 @@ public sealed class ServiceConnection : IDisposable
         _intercomTransport.Dispose();
     }
 
-    private StripeCustomerReader CreateStripeReader(ILogger? logger, ResilienceCounters? counters, ResilienceOptions options)
+    private StripeCustomerReader CreateStripeReader(ILogger? logger, ResilienceCounters? counters,
+        ResilienceOptions options)
     {
         var settings = new StripeSettings
         {
             ApiKey = Stripe.ApiKey,
             ApiBase = Stripe.ApiBase,
-            InnerHandler = ResilientHandlerFactory.Create(options, StripeBudget, counters ?? new ResilienceCounters(), logger,
+            InnerHandler =
+                ResilientHandlerFactory.Create(options, StripeBudget, counters ?? new ResilienceCounters(), logger,
                 _stripeTransport.CreateHandler()),
         };
         return new StripeCustomerReader(settings, logger);
     }
 
-    private IntercomClient CreateIntercomClient(ILogger? logger, ResilienceCounters? counters, RateLimitBudget? budget, ResilienceOptions options)
+    private IntercomClient CreateIntercomClient(ILogger? logger, ResilienceCounters? counters, RateLimitBudget? budget,
+        ResilienceOptions options)
     {
         var settings = new IntercomSettings
         {
             AccessToken = Intercom.AccessToken,
             Region = Intercom.Region,
             ApiBase = Intercom.ApiBase,
-            InnerHandler = ResilientHandlerFactory.Create(options, budget ?? IntercomBudget, counters ?? new ResilienceCounters(), logger,
+            InnerHandler = ResilientHandlerFactory.Create(options, budget ?? IntercomBudget,
+                counters ?? new ResilienceCounters(), logger,
                 _intercomTransport.CreateHandler()),
             DisposeInnerHandler = true,
         };
@@ -160,7 +171,8 @@ public sealed class ServiceConnection : IDisposable
         return options;
     }
 
-    /// <summary>Transient failures are retried a few times within <see cref="ConnectTimeout"/>; no circuit, since two calls cannot make one.</summary>
+    /// <summary>Transient failures are retried a few times within <see cref="ConnectTimeout"/>; no circuit, since two
+    /// calls cannot make one.</summary>
     private static ResilienceOptions ForConnect(ResilienceOptions options)
     {
         options.MaxRetries = 3;
@@ -182,15 +194,18 @@ public sealed class ServiceConnection : IDisposable
         catch (StripeCredentialsException ex)
         {
             return new Exception(
-                $"Stripe rejected the secret key (401) at {Stripe.ResolveApiBase()}. Check -StripeApiKey or {ConnectionOptions.StripeKeyVariable}.", ex);
+                $"Stripe rejected the secret key (401) at {Stripe.ResolveApiBase()}. Check -StripeApiKey or " +
+                $"{ConnectionOptions.StripeKeyVariable}.", ex);
         }
         catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
         {
-            return new Exception($"Stripe could not be reached at {Stripe.ResolveApiBase()}: {Innermost(ex).Message}", ex);
+            return new Exception($"Stripe could not be reached at {Stripe.ResolveApiBase()}: {Innermost(ex).Message}",
+                ex);
         }
     }
 
-    private async Task<(string? Workspace, Exception? Error)> CheckIntercomAsync(ILogger? logger, CancellationToken cancellationToken)
+    private async Task<(string? Workspace, Exception? Error)> CheckIntercomAsync(ILogger? logger,
+        CancellationToken cancellationToken)
     {
         try
         {
@@ -201,11 +216,14 @@ public sealed class ServiceConnection : IDisposable
         catch (IntercomAuthenticationException ex)
         {
             return (null, new Exception(
-                $"Intercom rejected the access token (401) at {Intercom.ResolveApiBase()}. Check -IntercomAccessToken or {ConnectionOptions.IntercomTokenVariable}.", ex));
+                $"Intercom rejected the access token (401) at {Intercom.ResolveApiBase()}. Check " +
+                $"-IntercomAccessToken or {ConnectionOptions.IntercomTokenVariable}.", ex));
         }
         catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
         {
-            return (null, new Exception($"Intercom could not be reached at {Intercom.ResolveApiBase()}: {Innermost(ex).Message}", ex));
+            return (null,
+                new Exception($"Intercom could not be reached at {Intercom.ResolveApiBase()}: {Innermost(ex).Message}",
+                ex));
         }
     }
 
@@ -214,7 +232,8 @@ public sealed class ServiceConnection : IDisposable
     {
         for (var current = error; current != null; current = current.InnerException)
         {
-            if (current is ServiceTimeoutException || current is ServiceUnavailableException || current is IntercomApiException)
+            if (current is ServiceTimeoutException || current is ServiceUnavailableException
+                || current is IntercomApiException)
             {
                 return current;
             }
@@ -224,19 +243,24 @@ public sealed class ServiceConnection : IDisposable
     }
 
     private static bool Rejected(Exception checkError) =>
-        checkError.InnerException is StripeCredentialsException || checkError.InnerException is IntercomAuthenticationException;
+        checkError.InnerException is StripeCredentialsException
+            || checkError.InnerException is IntercomAuthenticationException;
 
     private static string MissingCredentialMessage(ConnectionOptions options)
     {
         var parts = new System.Collections.Generic.List<string>();
         if (options.StripeApiKey is null)
         {
-            parts.Add($"No Stripe secret key: pass -StripeApiKey, set {ConnectionOptions.StripeKeyVariable}, or name a .env file with -EnvFile.");
+            parts.Add(
+                $"No Stripe secret key: pass -StripeApiKey, set {ConnectionOptions.StripeKeyVariable}, or name a " +
+                ".env file with -EnvFile.");
         }
 
         if (options.IntercomAccessToken is null)
         {
-            parts.Add($"No Intercom access token: pass -IntercomAccessToken, set {ConnectionOptions.IntercomTokenVariable}, or name a .env file with -EnvFile.");
+            parts.Add(
+                "No Intercom access token: pass -IntercomAccessToken, set " +
+                $"{ConnectionOptions.IntercomTokenVariable}, or name a .env file with -EnvFile.");
         }
 
         return string.Join(" ", parts);

@@ -39,8 +39,10 @@ public sealed class ChangedCustomerFeed
     /// lists events right at the edge could lose the oldest ones to expiry while paging.
     /// </param>
     /// <param name="utcNow">The clock; tests pass a fixed one.</param>
-    /// <param name="lookBack">How far before the cursor events are listed again (default <see cref="DefaultLookBack"/>).</param>
-    public ChangedCustomerFeed(IStripeClient client, TimeSpan? safetyMargin = null, Func<DateTimeOffset>? utcNow = null, TimeSpan? lookBack = null)
+    /// <param name="lookBack">How far before the cursor events are listed again (default
+    /// <see cref="DefaultLookBack"/>).</param>
+    public ChangedCustomerFeed(IStripeClient client, TimeSpan? safetyMargin = null, Func<DateTimeOffset>? utcNow = null,
+        TimeSpan? lookBack = null)
     {
         _lookBack = lookBack ?? DefaultLookBack;
         if (client == null)
@@ -69,7 +71,8 @@ public sealed class ChangedCustomerFeed
     /// after newer ones, and one change often raises several events in the same second. Re-reading a window behind
     /// the cursor finds those; the ids the cursor remembers for that window make sure none is read twice.
     /// </remarks>
-    public async Task<ChangedCustomers> ReadSinceAsync(EventCursor cursor, CancellationToken cancellationToken = default)
+    public async Task<ChangedCustomers> ReadSinceAsync(EventCursor cursor,
+        CancellationToken cancellationToken = default)
     {
         if (cursor == null)
         {
@@ -85,7 +88,11 @@ public sealed class ChangedCustomerFeed
         var options = new EventListOptions
         {
             Limit = PageSize,
-            Created = new DateRangeOptions { GreaterThanOrEqual = DateTimeOffset.FromUnixTimeSeconds(cursor.Created - lookBackSeconds).UtcDateTime },
+            Created = new DateRangeOptions
+            {
+                GreaterThanOrEqual = DateTimeOffset.FromUnixTimeSeconds(
+                cursor.Created - lookBackSeconds).UtcDateTime
+            },
         };
 
         var reducer = new CustomerEventReducer();
@@ -114,7 +121,8 @@ public sealed class ChangedCustomerFeed
                 eventsRead++;
                 if (CustomerEventTypes.IsRelevant(stripeEvent.Type))
                 {
-                    reducer.AddNewerFirst(stripeEvent.Type, EventCustomerId.FromEvent(stripeEvent), DateTimeOffset.FromUnixTimeSeconds(created));
+                    reducer.AddNewerFirst(stripeEvent.Type, EventCustomerId.FromEvent(stripeEvent),
+                        DateTimeOffset.FromUnixTimeSeconds(created));
                 }
             }
 
@@ -146,14 +154,17 @@ public sealed class ChangedCustomerFeed
     /// </summary>
     public async Task<EventCursor> CaptureCursorAsync(CancellationToken cancellationToken = default)
     {
-        var page = await _events.ListAsync(new EventListOptions { Limit = PageSize }, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var page = await _events.ListAsync(new EventListOptions { Limit = PageSize },
+            cancellationToken: cancellationToken).ConfigureAwait(false);
         var newest = page.Data.FirstOrDefault();
         if (newest != null)
         {
             var cursor = new EventCursor(ToUnixSeconds(newest.Created), newest.Id);
             // Events before the full sync are covered by it: remembering them keeps the first incremental run from
             // re-reading their customers.
-            foreach (var stripeEvent in page.Data.Where(e => ToUnixSeconds(e.Created) >= cursor.Created - (long)_lookBack.TotalSeconds))
+            foreach (
+                var stripeEvent in page.Data.Where(e =>
+                ToUnixSeconds(e.Created) >= cursor.Created - (long)_lookBack.TotalSeconds))
             {
                 cursor.RecentEvents[stripeEvent.Id] = ToUnixSeconds(stripeEvent.Created);
             }

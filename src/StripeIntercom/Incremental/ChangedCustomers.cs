@@ -5,7 +5,8 @@ namespace StripeIntercom.Incremental;
 /// <summary>What the event stream says changed since a cursor.</summary>
 public sealed class ChangedCustomers
 {
-    public ChangedCustomers(IReadOnlyList<ChangedCustomer> customers, EventCursor newCursor, int eventsRead, bool cursorTooOld)
+    public ChangedCustomers(IReadOnlyList<ChangedCustomer> customers, EventCursor newCursor, int eventsRead,
+        bool cursorTooOld)
     {
         Customers = customers;
         NewCursor = newCursor;

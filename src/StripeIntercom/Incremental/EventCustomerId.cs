@@ -23,7 +23,8 @@ public static class EventCustomerId
             && objectType.ValueKind == JsonValueKind.String
             && objectType.GetString() == "customer")
         {
-            return dataObject.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String ? NullIfEmpty(id.GetString()) : null;
+            return dataObject.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String
+                ? NullIfEmpty(id.GetString()) : null;
         }
 
         if (!dataObject.TryGetProperty("customer", out var customer))

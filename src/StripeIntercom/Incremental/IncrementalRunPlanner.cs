@@ -38,12 +38,15 @@ public static class IncrementalRunPlanner
             {
                 return new IncrementalRunPlan(
                     IncrementalRunMode.ResumeFullSync,
-                    $"A full sync started {checkpoint.StartedAt:u} was interrupted after {checkpoint.CustomersDone} customers; resuming after {checkpoint.LastCustomerId ?? "the start"}.",
+                    $"A full sync started {checkpoint.StartedAt:u} was interrupted after {checkpoint.CustomersDone} " +
+                    $"customers; resuming after {checkpoint.LastCustomerId ?? "the start"}.",
                     checkpoint.CursorAtStart,
                     checkpoint.LastCustomerId);
             }
 
-            return Full($"A full sync started {checkpoint.StartedAt:u} was interrupted too long ago to resume (Stripe keeps events for 30 days); starting it again.");
+            return Full(
+                $"A full sync started {checkpoint.StartedAt:u} was interrupted too long ago to resume (Stripe keeps " +
+                "events for 30 days); starting it again.");
         }
 
         if (state.Cursor == null)
@@ -53,11 +56,15 @@ public static class IncrementalRunPlanner
 
         if (isTooOld(state.Cursor))
         {
-            return Full($"The last processed event is from {state.Cursor.CreatedAt:u}, too close to Stripe's 30-day event retention to trust; running a full sync instead.");
+            return Full(
+                $"The last processed event is from {state.Cursor.CreatedAt:u}, too close to Stripe's 30-day event " +
+                "retention to trust; running a full sync instead.");
         }
 
-        return new IncrementalRunPlan(IncrementalRunMode.Incremental, $"Reading Stripe events since {state.Cursor.CreatedAt:u}.", state.Cursor);
+        return new IncrementalRunPlan(IncrementalRunMode.Incremental,
+            $"Reading Stripe events since {state.Cursor.CreatedAt:u}.", state.Cursor);
     }
 
-    private static IncrementalRunPlan Full(string reason) => new IncrementalRunPlan(IncrementalRunMode.FullSync, reason);
+    private static IncrementalRunPlan Full(string reason) =>
+        new IncrementalRunPlan(IncrementalRunMode.FullSync, reason);
 }

@@ -44,7 +44,8 @@ public sealed class SyncState
     /// newest-first order) is done. With parallel syncs, call it once per completed page, never for a
     /// customer while an earlier one is still running: resuming skips everything up to this id.
     /// </summary>
-    public void RecordFullSyncProgress(string lastCustomerId, long customersDone, DateTimeOffset? lastCustomerCreated = null)
+    public void RecordFullSyncProgress(string lastCustomerId, long customersDone,
+        DateTimeOffset? lastCustomerCreated = null)
     {
         if (FullSync == null || !FullSync.InProgress)
         {
@@ -56,7 +57,8 @@ public sealed class SyncState
         FullSync.CustomersDone = customersDone;
     }
 
-    /// <summary>The full sync finished: its start cursor becomes the cursor, so the next incremental run replays changes made during it.</summary>
+    /// <summary>The full sync finished: its start cursor becomes the cursor, so the next incremental run replays
+    /// changes made during it.</summary>
     public void CompleteFullSync(DateTimeOffset now)
     {
         if (FullSync == null || !FullSync.InProgress)

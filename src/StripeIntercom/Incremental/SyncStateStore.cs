@@ -71,7 +71,8 @@ public static class SyncStateStore
         }
         catch (JsonException ex)
         {
-            return SyncStateLoadResult.Unreadable($"The state file '{path}' does not have the expected shape: {ex.Message}");
+            return SyncStateLoadResult.Unreadable(
+                $"The state file '{path}' does not have the expected shape: {ex.Message}");
         }
     }
 
@@ -96,11 +97,13 @@ public static class SyncStateStore
         Directory.CreateDirectory(folder);
 
         // Same folder as the target, so the final rename never crosses file systems.
-        var tempPath = Path.Combine(folder, "." + Path.GetFileName(fullPath) + "." + Guid.NewGuid().ToString("N") + TempSuffix);
+        var tempPath =
+            Path.Combine(folder, "." + Path.GetFileName(fullPath) + "." + Guid.NewGuid().ToString("N") + TempSuffix);
         var bytes = JsonSerializer.SerializeToUtf8Bytes(state, JsonOptions);
         try
         {
-            using (var stream = new FileStream(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.WriteThrough))
+            using (var stream = new FileStream(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096,
+                FileOptions.WriteThrough))
             {
                 stream.Write(bytes, 0, bytes.Length);
                 stream.Flush(flushToDisk: true);
@@ -177,7 +180,8 @@ public static class SyncStateStore
     {
         try
         {
-            using (var stream = new FileStream(lockPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
+            using (var stream = new FileStream(lockPath, FileMode.Open, FileAccess.Read,
+                FileShare.ReadWrite | FileShare.Delete))
             using (var reader = new StreamReader(stream, Encoding.UTF8))
             {
                 var text = reader.ReadToEnd().Trim();

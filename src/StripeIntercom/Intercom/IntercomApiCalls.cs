@@ -4,7 +4,8 @@ using System.Threading;
 
 namespace StripeIntercom.Intercom;
 
-/// <summary>Calls this client made, by route template ("PUT /contacts/{id}"); safe to update from many threads.</summary>
+/// <summary>Calls this client made, by route template ("PUT /contacts/{id}"); safe to update from many
+/// threads.</summary>
 public sealed class IntercomApiCalls
 {
     private readonly ConcurrentDictionary<string, long> _byRoute = new ConcurrentDictionary<string, long>();

@@ -6,7 +6,8 @@ namespace StripeIntercom.Intercom;
 /// <summary>Intercom answered with an error. The message never carries the access token.</summary>
 public class IntercomApiException : Exception
 {
-    public IntercomApiException(HttpStatusCode statusCode, string? errorCode, string message, string? requestId, string? field = null)
+    public IntercomApiException(HttpStatusCode statusCode, string? errorCode, string message, string? requestId,
+        string? field = null)
         : base(message)
     {
         StatusCode = statusCode;

@@ -68,14 +68,17 @@ public sealed class IntercomClient : IDisposable
         SendAsync<IntercomAdmin>(HttpMethod.Get, "me", "GET /me", null, cancellationToken);
 
     public Task<IntercomContact> GetContactAsync(string contactId, CancellationToken cancellationToken = default) =>
-        SendAsync<IntercomContact>(HttpMethod.Get, "contacts/" + Escape(contactId), "GET /contacts/{id}", null, cancellationToken);
+        SendAsync<IntercomContact>(HttpMethod.Get, "contacts/" + Escape(contactId), "GET /contacts/{id}", null,
+            cancellationToken);
 
     /// <summary>The user with this external_id, or null when there is none (leads are never returned).</summary>
-    public async Task<IntercomContact?> FindContactByExternalIdAsync(string externalId, CancellationToken cancellationToken = default)
+    public async Task<IntercomContact?> FindContactByExternalIdAsync(string externalId,
+        CancellationToken cancellationToken = default)
     {
         try
         {
-            return await SendAsync<IntercomContact>(HttpMethod.Get, "contacts/find_by_external_id/" + Escape(externalId),
+            return await SendAsync<IntercomContact>(HttpMethod.Get,
+                "contacts/find_by_external_id/" + Escape(externalId),
                 "GET /contacts/find_by_external_id/{external_id}", null, cancellationToken).ConfigureAwait(false);
         }
         catch (IntercomApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
@@ -84,15 +87,19 @@ public sealed class IntercomClient : IDisposable
         }
     }
 
-    public async Task<IntercomContactPage> ListContactsPageAsync(int perPage = MaxPageSize, string? startingAfter = null, CancellationToken cancellationToken = default)
+    public async Task<IntercomContactPage> ListContactsPageAsync(int perPage = MaxPageSize,
+        string? startingAfter = null, CancellationToken cancellationToken = default)
     {
-        var path = "contacts?per_page=" + perPage + (startingAfter == null ? "" : "&starting_after=" + Uri.EscapeDataString(startingAfter));
-        var list = await SendAsync<ContactListResponse>(HttpMethod.Get, path, "GET /contacts", null, cancellationToken).ConfigureAwait(false);
+        var path = "contacts?per_page=" + perPage +
+            (startingAfter == null ? "" : "&starting_after=" + Uri.EscapeDataString(startingAfter));
+        var list = await SendAsync<ContactListResponse>(HttpMethod.Get, path, "GET /contacts", null, cancellationToken)
+            .ConfigureAwait(false);
         return list.ToPage();
     }
 
     /// <summary>Every contact, read in pages of 150 by cursor.</summary>
-    public async IAsyncEnumerable<IntercomContact> ListContactsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public async IAsyncEnumerable<IntercomContact> ListContactsAsync(
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         string? cursor = null;
         do
@@ -108,7 +115,8 @@ public sealed class IntercomClient : IDisposable
     }
 
     /// <summary>One page of a search. Search is eventually consistent: recent writes may be missing.</summary>
-    public async Task<IntercomContactPage> SearchContactsAsync(IntercomSearchQuery query, int perPage = MaxPageSize, string? startingAfter = null, CancellationToken cancellationToken = default)
+    public async Task<IntercomContactPage> SearchContactsAsync(IntercomSearchQuery query, int perPage = MaxPageSize,
+        string? startingAfter = null, CancellationToken cancellationToken = default)
     {
         var pagination = new Dictionary<string, object?> { ["per_page"] = perPage };
         if (startingAfter != null)
@@ -117,29 +125,36 @@ public sealed class IntercomClient : IDisposable
         }
 
         var body = new Dictionary<string, object?> { ["query"] = query.ToBody(), ["pagination"] = pagination };
-        var list = await SendAsync<ContactListResponse>(HttpMethod.Post, "contacts/search", "POST /contacts/search", body, cancellationToken).ConfigureAwait(false);
+        var list = await SendAsync<ContactListResponse>(HttpMethod.Post, "contacts/search", "POST /contacts/search",
+            body, cancellationToken).ConfigureAwait(false);
         return list.ToPage();
     }
 
-    public Task<IntercomContact> CreateContactAsync(IntercomContactWrite contact, CancellationToken cancellationToken = default) =>
+    public Task<IntercomContact> CreateContactAsync(IntercomContactWrite contact,
+        CancellationToken cancellationToken = default) =>
         SendAsync<IntercomContact>(HttpMethod.Post, "contacts", "POST /contacts", contact, cancellationToken);
 
-    public Task<IntercomContact> UpdateContactAsync(string contactId, IntercomContactWrite changes, CancellationToken cancellationToken = default) =>
-        SendAsync<IntercomContact>(HttpMethod.Put, "contacts/" + Escape(contactId), "PUT /contacts/{id}", changes, cancellationToken);
+    public Task<IntercomContact> UpdateContactAsync(string contactId, IntercomContactWrite changes,
+        CancellationToken cancellationToken = default) =>
+        SendAsync<IntercomContact>(HttpMethod.Put, "contacts/" + Escape(contactId), "PUT /contacts/{id}", changes,
+            cancellationToken);
 
     /// <summary>Merges a lead into a user; the lead disappears and the user is returned.</summary>
-    public Task<IntercomContact> MergeContactsAsync(string fromLeadId, string intoUserId, CancellationToken cancellationToken = default) =>
+    public Task<IntercomContact> MergeContactsAsync(string fromLeadId, string intoUserId,
+        CancellationToken cancellationToken = default) =>
         SendAsync<IntercomContact>(HttpMethod.Post, "contacts/merge", "POST /contacts/merge",
             new Dictionary<string, string> { ["from"] = fromLeadId, ["into"] = intoUserId }, cancellationToken);
 
     public Task ArchiveContactAsync(string contactId, CancellationToken cancellationToken = default) =>
-        SendAsync<JsonElement>(HttpMethod.Post, "contacts/" + Escape(contactId) + "/archive", "POST /contacts/{id}/archive", null, cancellationToken);
+        SendAsync<JsonElement>(HttpMethod.Post, "contacts/" + Escape(contactId) + "/archive",
+            "POST /contacts/{id}/archive", null, cancellationToken);
 
     /// <summary>
     /// Creates the company with <see cref="IntercomCompanyWrite.CompanyId"/> or updates it (POST /companies). A new
     /// company stays out of list and scroll until a contact is attached to it.
     /// </summary>
-    public Task<IntercomCompany> UpsertCompanyAsync(IntercomCompanyWrite company, CancellationToken cancellationToken = default)
+    public Task<IntercomCompany> UpsertCompanyAsync(IntercomCompanyWrite company,
+        CancellationToken cancellationToken = default)
     {
         if (company == null)
         {
@@ -148,7 +163,8 @@ public sealed class IntercomClient : IDisposable
 
         if (string.IsNullOrEmpty(company.CompanyId))
         {
-            throw new ArgumentException("A company needs its company_id: Intercom creates or updates by it.", nameof(company));
+            throw new ArgumentException("A company needs its company_id: Intercom creates or updates by it.",
+                nameof(company));
         }
 
         return SendAsync<IntercomCompany>(HttpMethod.Post, "companies", "POST /companies", company, cancellationToken);
@@ -159,7 +175,8 @@ public sealed class IntercomClient : IDisposable
     /// Intercom answers with the company itself while its 2.14 description says a list holding it: both are read,
     /// and a list entry counts only if its company_id is the one asked for.
     /// </summary>
-    public async Task<IntercomCompany?> FindCompanyByCompanyIdAsync(string companyId, CancellationToken cancellationToken = default)
+    public async Task<IntercomCompany?> FindCompanyByCompanyIdAsync(string companyId,
+        CancellationToken cancellationToken = default)
     {
         if (string.IsNullOrEmpty(companyId))
         {
@@ -169,7 +186,8 @@ public sealed class IntercomClient : IDisposable
         JsonElement answer;
         try
         {
-            answer = await SendAsync<JsonElement>(HttpMethod.Get, "companies?company_id=" + Escape(companyId), "GET /companies", null, cancellationToken).ConfigureAwait(false);
+            answer = await SendAsync<JsonElement>(HttpMethod.Get, "companies?company_id=" + Escape(companyId),
+                "GET /companies", null, cancellationToken).ConfigureAwait(false);
         }
         catch (IntercomApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
         {
@@ -181,7 +199,8 @@ public sealed class IntercomClient : IDisposable
             return null;
         }
 
-        if (answer.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String && type.GetString() == "list")
+        if (answer.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String
+            && type.GetString() == "list")
         {
             if (!answer.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Array)
             {
@@ -205,13 +224,15 @@ public sealed class IntercomClient : IDisposable
 
     /// <summary>A company by its Intercom id.</summary>
     public Task<IntercomCompany> GetCompanyAsync(string id, CancellationToken cancellationToken = default) =>
-        SendAsync<IntercomCompany>(HttpMethod.Get, "companies/" + Escape(id), "GET /companies/{id}", null, cancellationToken);
+        SendAsync<IntercomCompany>(HttpMethod.Get, "companies/" + Escape(id), "GET /companies/{id}", null,
+            cancellationToken);
 
     /// <summary>
     /// One numbered page of GET /companies (newest first, at most 60 a page, companies without contacts left out).
     /// Intercom pages only 10,000 companies deep: read everything with <see cref="ScrollCompaniesAsync"/>.
     /// </summary>
-    public async Task<IntercomCompanyPage> ListCompaniesPageAsync(int page = 1, int perPage = MaxCompanyPageSize, CancellationToken cancellationToken = default)
+    public async Task<IntercomCompanyPage> ListCompaniesPageAsync(int page = 1, int perPage = MaxCompanyPageSize,
+        CancellationToken cancellationToken = default)
     {
         if (page < 1)
         {
@@ -220,10 +241,13 @@ public sealed class IntercomClient : IDisposable
 
         if (perPage < 1 || perPage > MaxCompanyPageSize)
         {
-            throw new ArgumentOutOfRangeException(nameof(perPage), perPage, $"Intercom pages companies by 1 to {MaxCompanyPageSize}.");
+            throw new ArgumentOutOfRangeException(nameof(perPage), perPage,
+                $"Intercom pages companies by 1 to {MaxCompanyPageSize}.");
         }
 
-        var list = await SendAsync<CompanyListResponse>(HttpMethod.Get, "companies?page=" + page + "&per_page=" + perPage, "GET /companies", null, cancellationToken).ConfigureAwait(false);
+        var list = await SendAsync<CompanyListResponse>(HttpMethod.Get,
+            "companies?page=" + page + "&per_page=" + perPage, "GET /companies", null, cancellationToken)
+            .ConfigureAwait(false);
         return new IntercomCompanyPage
         {
             Companies = list.Items,
@@ -236,17 +260,23 @@ public sealed class IntercomClient : IDisposable
 
     /// <summary>
     /// One page of GET /companies/scroll: without <paramref name="scrollParam"/> it starts the workspace's only scroll
-    /// (400 scroll_exists while another is open, for up to a minute), with it the scroll goes on. An empty page ends it.
+    /// (400 scroll_exists while another is open, for up to a minute), with it the scroll goes on. An empty page ends
+    /// it.
     /// </summary>
-    public async Task<IntercomCompanyScrollPage> ScrollCompaniesAsync(string? scrollParam = null, CancellationToken cancellationToken = default)
+    public async Task<IntercomCompanyScrollPage> ScrollCompaniesAsync(string? scrollParam = null,
+        CancellationToken cancellationToken = default)
     {
-        var path = "companies/scroll" + (string.IsNullOrEmpty(scrollParam) ? "" : "?scroll_param=" + Escape(scrollParam!));
-        var list = await SendAsync<CompanyListResponse>(HttpMethod.Get, path, "GET /companies/scroll", null, cancellationToken).ConfigureAwait(false);
+        var path =
+            "companies/scroll" + (string.IsNullOrEmpty(scrollParam) ? "" : "?scroll_param=" + Escape(scrollParam!));
+        var list = await SendAsync<CompanyListResponse>(HttpMethod.Get, path, "GET /companies/scroll", null,
+            cancellationToken).ConfigureAwait(false);
         return new IntercomCompanyScrollPage { Companies = list.Items, ScrollParam = list.ScrollParam ?? scrollParam };
     }
 
-    /// <summary>Every listed company (those with contacts), read with one scroll to its end. Stopping early leaves the scroll open for a minute.</summary>
-    public async IAsyncEnumerable<IntercomCompany> ScrollAllCompaniesAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    /// <summary>Every listed company (those with contacts), read with one scroll to its end. Stopping early leaves the
+    /// scroll open for a minute.</summary>
+    public async IAsyncEnumerable<IntercomCompany> ScrollAllCompaniesAsync(
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         string? scrollParam = null;
         while (true)
@@ -262,29 +292,38 @@ public sealed class IntercomClient : IDisposable
                 yield return company;
             }
 
-            scrollParam = page.ScrollParam ?? throw new IntercomApiException(HttpStatusCode.OK, "invalid_response", "Intercom GET /companies/scroll returned companies without a scroll_param to continue with.", null);
+            scrollParam = page.ScrollParam
+                ?? throw new IntercomApiException(HttpStatusCode.OK, "invalid_response",
+                "Intercom GET /companies/scroll returned companies without a scroll_param to continue with.", null);
         }
     }
 
-    /// <summary>Attaches a contact to a company (by the company's Intercom id); attaching twice changes nothing. Returns the company.</summary>
-    public Task<IntercomCompany> AttachContactToCompanyAsync(string contactId, string companyId, CancellationToken cancellationToken = default) =>
-        SendAsync<IntercomCompany>(HttpMethod.Post, "contacts/" + Escape(contactId) + "/companies", "POST /contacts/{id}/companies",
+    /// <summary>Attaches a contact to a company (by the company's Intercom id); attaching twice changes nothing.
+    /// Returns the company.</summary>
+    public Task<IntercomCompany> AttachContactToCompanyAsync(string contactId, string companyId,
+        CancellationToken cancellationToken = default) =>
+        SendAsync<IntercomCompany>(HttpMethod.Post, "contacts/" + Escape(contactId) + "/companies",
+            "POST /contacts/{id}/companies",
             new Dictionary<string, string> { ["id"] = companyId }, cancellationToken);
 
     /// <summary>Detaches a contact from a company (by the company's Intercom id). Returns the company.</summary>
-    public Task<IntercomCompany> DetachContactFromCompanyAsync(string contactId, string companyId, CancellationToken cancellationToken = default) =>
-        SendAsync<IntercomCompany>(HttpMethod.Delete, "contacts/" + Escape(contactId) + "/companies/" + Escape(companyId),
+    public Task<IntercomCompany> DetachContactFromCompanyAsync(string contactId, string companyId,
+        CancellationToken cancellationToken = default) =>
+        SendAsync<IntercomCompany>(HttpMethod.Delete,
+            "contacts/" + Escape(contactId) + "/companies/" + Escape(companyId),
             "DELETE /contacts/{id}/companies/{company_id}", null, cancellationToken);
 
     /// <summary>Every company the contact is attached to, reading further pages (of 50) when there are more.</summary>
-    public async Task<IReadOnlyList<IntercomCompany>> ListContactCompaniesAsync(string contactId, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<IntercomCompany>> ListContactCompaniesAsync(string contactId,
+        CancellationToken cancellationToken = default)
     {
         var companies = new List<IntercomCompany>();
         var page = 1;
         while (true)
         {
             var path = "contacts/" + Escape(contactId) + "/companies" + (page == 1 ? "" : "?page=" + page);
-            var list = await SendAsync<CompanyListResponse>(HttpMethod.Get, path, "GET /contacts/{id}/companies", null, cancellationToken).ConfigureAwait(false);
+            var list = await SendAsync<CompanyListResponse>(HttpMethod.Get, path, "GET /contacts/{id}/companies", null,
+                cancellationToken).ConfigureAwait(false);
             companies.AddRange(list.Items);
             var totalPages = list.Pages?.TotalPages ?? 1;
             if (list.Items.Count == 0 || page >= totalPages)
@@ -296,14 +335,17 @@ public sealed class IntercomClient : IDisposable
         }
     }
 
-    public async Task<IReadOnlyList<IntercomDataAttribute>> ListDataAttributesAsync(string model = "contact", CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<IntercomDataAttribute>> ListDataAttributesAsync(string model = "contact",
+        CancellationToken cancellationToken = default)
     {
-        var list = await SendAsync<DataAttributeListResponse>(HttpMethod.Get, "data_attributes?model=" + Uri.EscapeDataString(model),
+        var list = await SendAsync<DataAttributeListResponse>(HttpMethod.Get,
+            "data_attributes?model=" + Uri.EscapeDataString(model),
             "GET /data_attributes", null, cancellationToken).ConfigureAwait(false);
         return list.Data;
     }
 
-    public Task<IntercomDataAttribute> CreateDataAttributeAsync(string name, IntercomDataType dataType, string? description = null, string model = "contact", CancellationToken cancellationToken = default)
+    public Task<IntercomDataAttribute> CreateDataAttributeAsync(string name, IntercomDataType dataType,
+        string? description = null, string model = "contact", CancellationToken cancellationToken = default)
     {
         var body = new Dictionary<string, object?>
         {
@@ -312,18 +354,21 @@ public sealed class IntercomClient : IDisposable
             ["data_type"] = dataType.ToWireName(),
             ["description"] = description ?? "",
         };
-        return SendAsync<IntercomDataAttribute>(HttpMethod.Post, "data_attributes", "POST /data_attributes", body, cancellationToken);
+        return SendAsync<IntercomDataAttribute>(HttpMethod.Post, "data_attributes", "POST /data_attributes", body,
+            cancellationToken);
     }
 
     public void Dispose() => _http.Dispose();
 
-    private async Task<T> SendAsync<T>(HttpMethod method, string path, string route, object? body, CancellationToken cancellationToken)
+    private async Task<T> SendAsync<T>(HttpMethod method, string path, string route, object? body,
+        CancellationToken cancellationToken)
     {
         using (var request = new HttpRequestMessage(method, path))
         {
             if (body != null)
             {
-                request.Content = new StringContent(JsonSerializer.Serialize(body, Json), Encoding.UTF8, "application/json");
+                request.Content =
+                    new StringContent(JsonSerializer.Serialize(body, Json), Encoding.UTF8, "application/json");
             }
 
             ApiCalls.Count(route, IsWrite(route));
@@ -331,41 +376,50 @@ public sealed class IntercomClient : IDisposable
             HttpResponseMessage response;
             try
             {
-                // The resilience chain has already read the body inside its attempt; ResponseHeadersRead keeps HttpClient from
-                // copying it once more (a page of 150 contacts is a large-object allocation per copy).
-                response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+                // The resilience chain has already read the body inside its attempt; ResponseHeadersRead keeps
+                // HttpClient from copying it once more (a page of 150 contacts is a large-object allocation per copy).
+                response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken)
+                    .ConfigureAwait(false);
             }
             catch (Exception e) when (!(e is OperationCanceledException && cancellationToken.IsCancellationRequested))
             {
-                _logger.LogWarning("{Method} {Path} failed after {ElapsedMs} ms: {Error}", method.Method, "/" + path, stopwatch.ElapsedMilliseconds, e.Message);
+                _logger.LogWarning("{Method} {Path} failed after {ElapsedMs} ms: {Error}", method.Method, "/" + path,
+                    stopwatch.ElapsedMilliseconds, e.Message);
                 throw;
             }
             using (response)
             {
-                _logger.LogInformation("{Method} {Path} -> {Status} in {ElapsedMs} ms", method.Method, "/" + path, (int)response.StatusCode, stopwatch.ElapsedMilliseconds);
+                _logger.LogInformation("{Method} {Path} -> {Status} in {ElapsedMs} ms", method.Method, "/" + path,
+                    (int)response.StatusCode, stopwatch.ElapsedMilliseconds);
                 if (!response.IsSuccessStatusCode)
                 {
-                    throw ToException(method, path, response.StatusCode, await response.Content.ReadAsStringAsync().ConfigureAwait(false));
+                    throw ToException(method, path, response.StatusCode,
+                        await response.Content.ReadAsStringAsync().ConfigureAwait(false));
                 }
 
                 try
                 {
-                    // Parsed from the bytes as they are, not from a string of them: no second, twice-as-large copy per page.
+                    // Parsed from the bytes as they are, not from a string of them: no second, twice-as-large copy per
+                    // page.
                     using (var content = await response.Content.ReadAsStreamAsync().ConfigureAwait(false))
                     {
-                        return (await JsonSerializer.DeserializeAsync<T>(content, Json, cancellationToken).ConfigureAwait(false))!;
+                        return (await JsonSerializer.DeserializeAsync<T>(content, Json, cancellationToken)
+                            .ConfigureAwait(false))!;
                     }
                 }
                 catch (JsonException e)
                 {
-                    throw new IntercomApiException(response.StatusCode, "invalid_response", $"Intercom {method.Method} /{path} returned a body that is not the expected JSON: {e.Message}", null);
+                    throw new IntercomApiException(response.StatusCode, "invalid_response",
+                        $"Intercom {method.Method} /{path} returned a body that is not the expected JSON: {e.Message}",
+                        null);
                 }
             }
         }
     }
 
     // Search changes nothing, so it counts as a read although it is a POST.
-    private static bool IsWrite(string route) => !route.StartsWith("GET ", StringComparison.Ordinal) && route != "POST /contacts/search";
+    private static bool IsWrite(string route) =>
+        !route.StartsWith("GET ", StringComparison.Ordinal) && route != "POST /contacts/search";
 
     private static string Escape(string value) => Uri.EscapeDataString(value);
 
@@ -385,7 +439,9 @@ public sealed class IntercomClient : IDisposable
         {
             // Not an error.list (a proxy or load balancer answered): the status line is all we have.
         }
-        var text = $"Intercom {method.Method} /{path} failed with {(int)status} {code ?? status.ToString()}: {message ?? "(no message)"}";
+        var text =
+            $"Intercom {method.Method} /{path} failed with {(int)status} {code ?? status.ToString()}: " +
+            $"{message ?? "(no message)"}";
         switch (status)
         {
             case HttpStatusCode.Unauthorized: return new IntercomAuthenticationException(code, text, requestId);
@@ -448,7 +504,8 @@ public sealed class IntercomClient : IDisposable
 
     private sealed class DataAttributeListResponse
     {
-        [JsonPropertyName("data")] public List<IntercomDataAttribute> Data { get; set; } = new List<IntercomDataAttribute>();
+        [JsonPropertyName("data")]
+        public List<IntercomDataAttribute> Data { get; set; } = new List<IntercomDataAttribute>();
     }
 
     private sealed class ErrorListResponse

@@ -13,7 +13,8 @@ public sealed class IntercomCompany
     [JsonPropertyName("id")] public string Id { get; set; } = "";
     [JsonPropertyName("company_id")] public string CompanyId { get; set; } = "";
     [JsonPropertyName("name")] public string? Name { get; set; }
-    /// <summary>The plan's name; Intercom answers with a plan object ({} when there is none) and takes a name.</summary>
+    /// <summary>The plan's name; Intercom answers with a plan object ({} when there is none) and takes a
+    /// name.</summary>
     [JsonPropertyName("plan")][JsonConverter(typeof(IntercomPlanNameConverter))] public string? Plan { get; set; }
     /// <summary>Whole units: Intercom truncates what it is sent.</summary>
     [JsonPropertyName("monthly_spend")] public long MonthlySpend { get; set; }
@@ -24,12 +25,14 @@ public sealed class IntercomCompany
     [JsonPropertyName("remote_created_at")] public long? RemoteCreatedAt { get; set; }
     [JsonPropertyName("created_at")] public long CreatedAt { get; set; }
     [JsonPropertyName("updated_at")] public long UpdatedAt { get; set; }
-    [JsonPropertyName("custom_attributes")] public IntercomCustomAttributes CustomAttributes { get; set; } = IntercomCustomAttributes.Empty;
+    [JsonPropertyName("custom_attributes")]
+    public IntercomCustomAttributes CustomAttributes { get; set; } = IntercomCustomAttributes.Empty;
 
     public override string ToString() => $"{Id} {CompanyId} {Name}";
 }
 
-/// <summary>Reads Intercom's plan object {type, id, name} (or {}) as its name; writes a name back as a plan object.</summary>
+/// <summary>Reads Intercom's plan object {type, id, name} (or {}) as its name; writes a name back as a plan
+/// object.</summary>
 internal sealed class IntercomPlanNameConverter : JsonConverter<string?>
 {
     public override bool HandleNull => true;

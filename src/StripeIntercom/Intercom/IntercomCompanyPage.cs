@@ -3,7 +3,8 @@ using System.Collections.Generic;
 
 namespace StripeIntercom.Intercom;
 
-/// <summary>One page of GET /companies: numbered pages of up to 60, newest first, companies without contacts left out.</summary>
+/// <summary>One page of GET /companies: numbered pages of up to 60, newest first, companies without contacts left
+/// out.</summary>
 public sealed class IntercomCompanyPage
 {
     public IReadOnlyList<IntercomCompany> Companies { get; set; } = Array.Empty<IntercomCompany>();

@@ -3,7 +3,8 @@ using System.Text.RegularExpressions;
 
 namespace StripeIntercom.Intercom;
 
-/// <summary>409: a contact with the same external_id or email already exists; Intercom names it in the message.</summary>
+/// <summary>409: a contact with the same external_id or email already exists; Intercom names it in the
+/// message.</summary>
 public sealed class IntercomConflictException : IntercomApiException
 {
     private static readonly Regex IdInMessage = new Regex(@"id=(?<id>[A-Za-z0-9_\-]+)", RegexOptions.CultureInvariant);

@@ -16,14 +16,24 @@ public sealed class IntercomContact
     [JsonPropertyName("name")] public string? Name { get; set; }
     [JsonPropertyName("phone")] public string? Phone { get; set; }
     /// <summary>When Intercom created the contact (Unix seconds on the wire).</summary>
-    [JsonPropertyName("created_at")][JsonConverter(typeof(UnixSecondsConverter))] public DateTimeOffset CreatedAt { get; set; }
-    [JsonPropertyName("updated_at")][JsonConverter(typeof(UnixSecondsConverter))] public DateTimeOffset UpdatedAt { get; set; }
-    [JsonPropertyName("signed_up_at")][JsonConverter(typeof(NullableUnixSecondsConverter))] public DateTimeOffset? SignedUpAt { get; set; }
-    [JsonPropertyName("custom_attributes")] public IntercomCustomAttributes CustomAttributes { get; set; } = IntercomCustomAttributes.Empty;
-    /// <summary>The Intercom ids of the contact's companies as the contact object lists them (up to 10, with the total).</summary>
-    [JsonPropertyName("companies")] public IntercomContactCompanies Companies { get; set; } = IntercomContactCompanies.None;
+    [JsonPropertyName("created_at")]
+    [JsonConverter(typeof(UnixSecondsConverter))]
+    public DateTimeOffset CreatedAt { get; set; }
+    [JsonPropertyName("updated_at")]
+    [JsonConverter(typeof(UnixSecondsConverter))]
+    public DateTimeOffset UpdatedAt { get; set; }
+    [JsonPropertyName("signed_up_at")]
+    [JsonConverter(typeof(NullableUnixSecondsConverter))]
+    public DateTimeOffset? SignedUpAt { get; set; }
+    [JsonPropertyName("custom_attributes")]
+    public IntercomCustomAttributes CustomAttributes { get; set; } = IntercomCustomAttributes.Empty;
+    /// <summary>The Intercom ids of the contact's companies as the contact object lists them (up to 10, with the
+    /// total).</summary>
+    [JsonPropertyName("companies")]
+    public IntercomContactCompanies Companies { get; set; } = IntercomContactCompanies.None;
 
-    /// <summary>True for a copy that keeps only who the contact is, not its attributes (see <see cref="WithoutAttributes"/>).</summary>
+    /// <summary>True for a copy that keeps only who the contact is, not its attributes (see
+    /// <see cref="WithoutAttributes"/>).</summary>
     [JsonIgnore] public bool IsIdentityOnly { get; private set; }
 
     [JsonIgnore] public bool IsUser => Role == "user";
@@ -61,13 +71,14 @@ public sealed class IntercomContact
     /// A contact known only by who it is, and known to hold none of the sync's attributes (it was never linked to a
     /// Stripe customer): what a bulk index keeps of the rest of a big workspace.
     /// </summary>
-    public static IntercomContact Unlinked(string id, string role, string? externalId, string? email) => new IntercomContact
-    {
-        Id = id,
-        Role = role,
-        ExternalId = externalId,
-        Email = email,
-    };
+    public static IntercomContact Unlinked(string id, string role, string? externalId, string? email) =>
+        new IntercomContact
+        {
+            Id = id,
+            Role = role,
+            ExternalId = externalId,
+            Email = email,
+        };
 
     [JsonIgnore] public bool IsLead => Role == "lead";
 

@@ -32,7 +32,8 @@ public sealed class IntercomContactCompanies
 
 internal sealed class IntercomContactCompaniesConverter : JsonConverter<IntercomContactCompanies>
 {
-    public override IntercomContactCompanies Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    public override IntercomContactCompanies Read(ref Utf8JsonReader reader, Type typeToConvert,
+        JsonSerializerOptions options)
     {
         if (reader.TokenType != JsonTokenType.StartObject)
         {
@@ -67,7 +68,8 @@ internal sealed class IntercomContactCompaniesConverter : JsonConverter<Intercom
             }
         }
 
-        return ids == null && total == 0 ? IntercomContactCompanies.None : new IntercomContactCompanies(ids?.ToArray() ?? Array.Empty<string>(), total);
+        return ids == null && total == 0 ? IntercomContactCompanies.None
+            : new IntercomContactCompanies(ids?.ToArray() ?? Array.Empty<string>(), total);
     }
 
     public override void Write(Utf8JsonWriter writer, IntercomContactCompanies value, JsonSerializerOptions options)

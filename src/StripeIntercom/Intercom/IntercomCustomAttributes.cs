@@ -24,7 +24,8 @@ public sealed class IntercomCustomAttributes : IReadOnlyDictionary<string, JsonE
 
     public int Count => _object?.EnumerateObject().Count() ?? 0;
 
-    public JsonElement this[string key] => TryGetValue(key, out var value) ? value : throw new KeyNotFoundException(key);
+    public JsonElement this[string key] =>
+        TryGetValue(key, out var value) ? value : throw new KeyNotFoundException(key);
 
     public IEnumerable<string> Keys => this.Select(p => p.Key);
 
@@ -32,7 +33,8 @@ public sealed class IntercomCustomAttributes : IReadOnlyDictionary<string, JsonE
 
     public bool ContainsKey(string key) => TryGetValue(key, out _);
 
-    /// <summary>A JSON value as a plain .NET value (string, bool, long, decimal or null), for reports and PowerShell.</summary>
+    /// <summary>A JSON value as a plain .NET value (string, bool, long, decimal or null), for reports and
+    /// PowerShell.</summary>
     public static object? ToPlain(JsonElement? value)
     {
         if (value == null)
@@ -82,8 +84,10 @@ public sealed class IntercomCustomAttributes : IReadOnlyDictionary<string, JsonE
 
 internal sealed class IntercomCustomAttributesConverter : JsonConverter<IntercomCustomAttributes>
 {
-    public override IntercomCustomAttributes Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-        reader.TokenType == JsonTokenType.Null ? IntercomCustomAttributes.Empty : new IntercomCustomAttributes(JsonElement.ParseValue(ref reader));
+    public override IntercomCustomAttributes Read(ref Utf8JsonReader reader, Type typeToConvert,
+        JsonSerializerOptions options) =>
+        reader.TokenType == JsonTokenType.Null ? IntercomCustomAttributes.Empty
+            : new IntercomCustomAttributes(JsonElement.ParseValue(ref reader));
 
     public override void Write(Utf8JsonWriter writer, IntercomCustomAttributes value, JsonSerializerOptions options)
     {

@@ -12,7 +12,8 @@ public sealed class IntercomSearchQuery
 
     /// <summary>Operators: =, !=, IN, NIN, &lt;, &gt;, &lt;=, &gt;=, ~, !~, ^, $.</summary>
     public static IntercomSearchQuery Field(string field, string @operator, object? value) =>
-        new IntercomSearchQuery(new Dictionary<string, object?> { ["field"] = field, ["operator"] = @operator, ["value"] = value });
+        new IntercomSearchQuery(
+            new Dictionary<string, object?> { ["field"] = field, ["operator"] = @operator, ["value"] = value });
 
     public static IntercomSearchQuery And(params IntercomSearchQuery[] parts) => Group("AND", parts);
     public static IntercomSearchQuery Or(params IntercomSearchQuery[] parts) => Group("OR", parts);
@@ -20,5 +21,6 @@ public sealed class IntercomSearchQuery
     internal object ToBody() => _body;
 
     private static IntercomSearchQuery Group(string op, IEnumerable<IntercomSearchQuery> parts) =>
-        new IntercomSearchQuery(new Dictionary<string, object?> { ["operator"] = op, ["value"] = parts.Select(p => p._body).ToList() });
+        new IntercomSearchQuery(
+            new Dictionary<string, object?> { ["operator"] = op, ["value"] = parts.Select(p => p._body).ToList() });
 }

@@ -11,10 +11,12 @@ public sealed class IntercomSettings
     /// <summary>Overrides the region's host, for the fakes or a proxy.</summary>
     public Uri? ApiBase { get; set; }
 
-    /// <summary>The handler the client sends through, so resilience and pacing layers can be stacked underneath.</summary>
+    /// <summary>The handler the client sends through, so resilience and pacing layers can be stacked
+    /// underneath.</summary>
     public HttpMessageHandler? InnerHandler { get; set; }
 
-    /// <summary>True when the client owns <see cref="InnerHandler"/> (a chain made for it) and disposes it with itself.</summary>
+    /// <summary>True when the client owns <see cref="InnerHandler"/> (a chain made for it) and disposes it with
+    /// itself.</summary>
     public bool DisposeInnerHandler { get; set; }
 
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(100);
@@ -23,7 +25,8 @@ public sealed class IntercomSettings
     {
         if (ApiBase != null)
         {
-            return ApiBase.AbsoluteUri.EndsWith("/", StringComparison.Ordinal) ? ApiBase : new Uri(ApiBase.AbsoluteUri + "/");
+            return ApiBase.AbsoluteUri.EndsWith("/", StringComparison.Ordinal) ? ApiBase
+                : new Uri(ApiBase.AbsoluteUri + "/");
         }
 
         switch (Region)

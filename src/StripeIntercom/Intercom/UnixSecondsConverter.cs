@@ -21,7 +21,8 @@ internal sealed class NullableUnixSecondsConverter : JsonConverter<DateTimeOffse
 {
     public override bool HandleNull => true;
 
-    public override DateTimeOffset? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+    public override DateTimeOffset? Read(ref Utf8JsonReader reader, Type typeToConvert,
+        JsonSerializerOptions options) =>
         reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var seconds) && seconds > 0
             ? DateTimeOffset.FromUnixTimeSeconds(seconds)
             : (DateTimeOffset?)null;

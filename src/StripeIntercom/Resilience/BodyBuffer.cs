@@ -27,7 +27,8 @@ internal sealed class BodyBuffer
         }
     }
 
-    /// <summary>Room for at most <paramref name="wanted"/> more bytes, at the end; <see cref="Commit"/> what was written.</summary>
+    /// <summary>Room for at most <paramref name="wanted"/> more bytes, at the end; <see cref="Commit"/> what was
+    /// written.</summary>
     public ArraySegment<byte> FreeSpace(int wanted)
     {
         if (_usedInLast == BlockSize)
@@ -36,7 +37,8 @@ internal sealed class BodyBuffer
             _usedInLast = 0;
         }
 
-        return new ArraySegment<byte>(_blocks[_blocks.Count - 1], _usedInLast, Math.Min(wanted, BlockSize - _usedInLast));
+        return new ArraySegment<byte>(_blocks[_blocks.Count - 1], _usedInLast,
+            Math.Min(wanted, BlockSize - _usedInLast));
     }
 
     public void Commit(int count)
@@ -62,7 +64,8 @@ internal sealed class BodyBuffer
         }
     }
 
-    /// <summary>Copies up to <paramref name="count"/> bytes from <paramref name="position"/> on; returns how many there were.</summary>
+    /// <summary>Copies up to <paramref name="count"/> bytes from <paramref name="position"/> on; returns how many there
+    /// were.</summary>
     public int Read(long position, byte[] destination, int offset, int count)
     {
         var copied = 0;

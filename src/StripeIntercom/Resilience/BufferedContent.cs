@@ -10,8 +10,8 @@ namespace StripeIntercom.Resilience;
 
 /// <summary>
 /// A response body read to its end into a <see cref="BodyBuffer"/>. A page of 150 contacts is a couple of hundred
-/// kilobytes: as one array it would land on the large object heap, which only a full collection frees, so a run listing a
-/// million contacts would carry hundreds of megabytes of dead pages between those. Blocks of 16 KB die young.
+/// kilobytes: as one array it would land on the large object heap, which only a full collection frees, so a run listing
+/// a million contacts would carry hundreds of megabytes of dead pages between those. Blocks of 16 KB die young.
 /// </summary>
 internal sealed class BufferedContent : HttpContent
 {
@@ -40,7 +40,8 @@ internal sealed class BufferedContent : HttpContent
                 while (true)
                 {
                     var space = body.FreeSpace(int.MaxValue);
-                    var read = await stream.ReadAsync(space.Array!, space.Offset, space.Count, cancellationToken).ConfigureAwait(false);
+                    var read = await stream.ReadAsync(space.Array!, space.Offset, space.Count, cancellationToken)
+                        .ConfigureAwait(false);
                     if (read == 0)
                     {
                         break;
@@ -52,7 +53,9 @@ internal sealed class BufferedContent : HttpContent
             cancellationToken.ThrowIfCancellationRequested();
 
             var buffered = new BufferedContent(body);
-            foreach (var header in original.Headers.Where(h => !h.Key.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)))
+            foreach (
+                var header in original.Headers.Where(h =>
+                !h.Key.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)))
             {
                 buffered.Headers.TryAddWithoutValidation(header.Key, header.Value);
             }
@@ -108,7 +111,8 @@ internal sealed class BufferedContent : HttpContent
             return copied;
         }
 
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count,
+            CancellationToken cancellationToken) =>
             Task.FromResult(Read(buffer, offset, count));
 
         public override long Seek(long offset, SeekOrigin origin) => Position = origin switch

@@ -11,7 +11,8 @@ namespace StripeIntercom.Resilience;
 /// </summary>
 internal sealed class OutageDetector
 {
-    /// <summary>One failed attempt is not an outage however long it took (a single slow answer): at least two are.</summary>
+    /// <summary>One failed attempt is not an outage however long it took (a single slow answer): at least two
+    /// are.</summary>
     public const int MinimumFailures = 2;
 
     private readonly object _gate = new object();
@@ -44,7 +45,8 @@ internal sealed class OutageDetector
         }
     }
 
-    /// <param name="sentAt">When the failed attempt reached the service: a timed-out attempt failed from then on.</param>
+    /// <param name="sentAt">When the failed attempt reached the service: a timed-out attempt failed from then
+    /// on.</param>
     /// <returns>True when this failure completes an outage: the streak it belongs to has lasted long enough.</returns>
     public bool RecordFailure(TimeSpan sentAt, TimeSpan now)
     {
@@ -69,7 +71,8 @@ internal sealed class OutageDetector
         }
     }
 
-    /// <summary>True when nothing of the service succeeded since <paramref name="since"/> and it is failing now.</summary>
+    /// <summary>True when nothing of the service succeeded since <paramref name="since"/> and it is failing
+    /// now.</summary>
     public bool FailingWithoutSuccessSince(TimeSpan since)
     {
         lock (_gate)

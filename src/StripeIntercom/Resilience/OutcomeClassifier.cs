@@ -7,7 +7,8 @@ using Polly.Timeout;
 
 namespace StripeIntercom.Resilience;
 
-/// <summary>Which attempt outcomes are worth another attempt, which count against the service's health, and how to name them.</summary>
+/// <summary>Which attempt outcomes are worth another attempt, which count against the service's health, and how to name
+/// them.</summary>
 internal static class OutcomeClassifier
 {
     public const int TooManyRequests = 429;
@@ -22,15 +23,18 @@ internal static class OutcomeClassifier
     /// not open the circuit (pacing and Retry-After deal with it).
     /// </summary>
     public static bool IsServiceFailure(Outcome<HttpResponseMessage> outcome) =>
-        IsTransient(outcome) && !(outcome.Result is HttpResponseMessage response && (int)response.StatusCode == TooManyRequests);
+        IsTransient(outcome)
+            && !(outcome.Result is HttpResponseMessage response && (int)response.StatusCode == TooManyRequests);
 
     public static bool IsServiceFailure(HttpResponseMessage response) =>
         IsTransientStatus(response.StatusCode) && (int)response.StatusCode != TooManyRequests;
 
-    public static bool IsConnectionFailure(Exception exception) => exception is HttpRequestException || exception is IOException;
+    public static bool IsConnectionFailure(Exception exception) =>
+        exception is HttpRequestException || exception is IOException;
 
     public static string Describe(HttpResponseMessage response) =>
-        $"{(int)response.StatusCode} {(string.IsNullOrEmpty(response.ReasonPhrase) ? response.StatusCode.ToString() : response.ReasonPhrase)}";
+        $"{(int)response.StatusCode} " +
+        $"{(string.IsNullOrEmpty(response.ReasonPhrase) ? response.StatusCode.ToString() : response.ReasonPhrase)}";
 
     // Exception messages can carry URLs with ids; a category is enough to tell operators what went wrong.
     public static string Describe(Exception exception) => exception switch

@@ -39,14 +39,17 @@ public sealed class RateLimitBudget
     private int _serverLimit;
     private int _estimatedRemaining;
 
-    /// <param name="maxRequestsPerWindow">Local ceiling: requests allowed to reach the server within any interval of <paramref name="window"/>.</param>
+    /// <param name="maxRequestsPerWindow">Local ceiling: requests allowed to reach the server within any interval of
+    /// <paramref name="window"/>.</param>
     /// <param name="window">Length of the service's rate-limit window (Intercom 10 s, Stripe 1 s).</param>
-    /// <param name="reserveFraction">Share of the server's limit below which remaining requests are spread until the reset.</param>
+    /// <param name="reserveFraction">Share of the server's limit below which remaining requests are spread until the
+    /// reset.</param>
     public RateLimitBudget(int maxRequestsPerWindow, TimeSpan window, double reserveFraction = 0.1)
     {
         if (maxRequestsPerWindow < 1)
         {
-            throw new ArgumentOutOfRangeException(nameof(maxRequestsPerWindow), "At least one request per window is needed.");
+            throw new ArgumentOutOfRangeException(nameof(maxRequestsPerWindow),
+                "At least one request per window is needed.");
         }
 
         if (window <= TimeSpan.Zero)
@@ -56,7 +59,8 @@ public sealed class RateLimitBudget
 
         if (reserveFraction < 0 || reserveFraction >= 1)
         {
-            throw new ArgumentOutOfRangeException(nameof(reserveFraction), "The reserve must be at least 0 and less than 1.");
+            throw new ArgumentOutOfRangeException(nameof(reserveFraction),
+                "The reserve must be at least 0 and less than 1.");
         }
 
         MaxRequestsPerWindow = maxRequestsPerWindow;
@@ -79,9 +83,11 @@ public sealed class RateLimitBudget
     public static RateLimitBudget ForIntercom() => new RateLimitBudget(1500, TimeSpan.FromSeconds(10));
 
     /// <summary>Stripe allows 100 requests a second live and 25 in test mode; stay a little below either.</summary>
-    public static RateLimitBudget ForStripe(bool testMode) => new RateLimitBudget(testMode ? 20 : 80, TimeSpan.FromSeconds(1));
+    public static RateLimitBudget ForStripe(bool testMode) =>
+        new RateLimitBudget(testMode ? 20 : 80, TimeSpan.FromSeconds(1));
 
-    /// <summary>Waits until one more request may be sent and takes a slot for it; pass the permit to <see cref="Complete"/>.</summary>
+    /// <summary>Waits until one more request may be sent and takes a slot for it; pass the permit to
+    /// <see cref="Complete"/>.</summary>
     internal async Task<RateLimitPermit> AcquireAsync(CancellationToken cancellationToken)
     {
         var started = _clock.Elapsed;
@@ -135,7 +141,8 @@ public sealed class RateLimitBudget
             }
         }
 
-        if (!(headers.Limit is int limit) || !(headers.Remaining is int remaining) || !(headers.ResetUnixSeconds is long reset))
+        if (!(headers.Limit is int limit) || !(headers.Remaining is int remaining)
+            || !(headers.ResetUnixSeconds is long reset))
         {
             return;
         }
@@ -220,7 +227,8 @@ public sealed class RateLimitBudget
 
     // A reset is never more than a window away; anything further is clock trouble, not a reason to stall.
     private TimeSpan? ClampToWindow(TimeSpan? untilReset) =>
-        untilReset is TimeSpan value && value > Window + TimeSpan.FromSeconds(1) ? Window + TimeSpan.FromSeconds(1) : untilReset;
+        untilReset is TimeSpan value && value > Window + TimeSpan.FromSeconds(1) ? Window + TimeSpan.FromSeconds(1)
+            : untilReset;
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 }

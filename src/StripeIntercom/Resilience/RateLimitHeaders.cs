@@ -14,7 +14,8 @@ internal sealed class RateLimitHeaders
     // Date has one-second resolution, so only a larger difference says more about the clocks than about rounding.
     private static readonly TimeSpan NoticeableClockSkew = TimeSpan.FromSeconds(2);
 
-    private RateLimitHeaders(int? limit, int? remaining, long? resetUnixSeconds, TimeSpan? untilReset, TimeSpan? retryAfter)
+    private RateLimitHeaders(int? limit, int? remaining, long? resetUnixSeconds, TimeSpan? untilReset,
+        TimeSpan? retryAfter)
     {
         Limit = limit;
         Remaining = remaining;
@@ -44,7 +45,8 @@ internal sealed class RateLimitHeaders
         TimeSpan? untilReset = null;
         if (resetUnixSeconds is int seconds)
         {
-            var serverNow = response.Headers.Date is DateTimeOffset date && (date - now).Duration() > NoticeableClockSkew ? date : now;
+            var serverNow = response.Headers.Date is DateTimeOffset date
+                && (date - now).Duration() > NoticeableClockSkew ? date : now;
             var reset = DateTimeOffset.FromUnixTimeSeconds(seconds);
             untilReset = reset > serverNow ? reset - serverNow : TimeSpan.Zero;
         }
@@ -84,7 +86,8 @@ internal sealed class RateLimitHeaders
         }
 
         var text = values.FirstOrDefault();
-        return long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= 0 && value <= int.MaxValue
+        return long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= 0
+            && value <= int.MaxValue
             ? (int)value
             : null;
     }

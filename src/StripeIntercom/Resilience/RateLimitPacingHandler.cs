@@ -26,7 +26,8 @@ public sealed class RateLimitPacingHandler : DelegatingHandler
         InnerHandler = innerHandler;
     }
 
-    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request,
+        CancellationToken cancellationToken)
     {
         var attempts = RequestAttempts.Of(request);
         if (attempts != null)

@@ -5,7 +5,8 @@ using System.Threading;
 
 namespace StripeIntercom.Resilience;
 
-/// <summary>What one logical request has been through so far, carried in the Polly context across its attempts.</summary>
+/// <summary>What one logical request has been through so far, carried in the Polly context across its
+/// attempts.</summary>
 internal sealed class RequestAttempts
 {
     private const string RequestPropertyKey = "StripeIntercom.Resilience.RequestAttempts";
@@ -23,7 +24,8 @@ internal sealed class RequestAttempts
     public HttpRequestMessage Request { get; }
     public RequestBodySnapshot? Body { get; }
 
-    /// <summary>The caller's own token: when it is cancelled nothing is retried, whatever the outcome looked like.</summary>
+    /// <summary>The caller's own token: when it is cancelled nothing is retried, whatever the outcome looked
+    /// like.</summary>
     public CancellationToken CallerToken { get; }
 
     public int Count { get; set; }
@@ -50,7 +52,8 @@ internal sealed class RequestAttempts
     /// <summary>When the current attempt last reached the transport (<see cref="MonotonicClock"/>).</summary>
     public TimeSpan SentAt => TimeSpan.FromTicks(Interlocked.Read(ref _sentAtTicks));
 
-    /// <summary>When this request's first service failure was seen (<see cref="MonotonicClock"/>); null before any.</summary>
+    /// <summary>When this request's first service failure was seen (<see cref="MonotonicClock"/>); null before
+    /// any.</summary>
     public TimeSpan? FirstFailureAt { get; set; }
 
     public string? LastFailure { get; set; }

@@ -29,7 +29,8 @@ internal sealed class RequestBodySnapshot
         }
         // netstandard2.0 offers no cancellable overload; request bodies here are small JSON or form documents.
         var bytes = await content.ReadAsByteArrayAsync().ConfigureAwait(false);
-        var headers = content.Headers.Select(h => new KeyValuePair<string, IEnumerable<string>>(h.Key, h.Value.ToArray())).ToArray();
+        var headers = content.Headers.Select(h =>
+            new KeyValuePair<string, IEnumerable<string>>(h.Key, h.Value.ToArray())).ToArray();
         return new RequestBodySnapshot(bytes, headers);
     }
 

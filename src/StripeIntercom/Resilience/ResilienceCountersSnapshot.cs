@@ -27,6 +27,7 @@ public sealed class ResilienceCountersSnapshot
     public TimeSpan PacingWaitTime { get; }
 
     public override string ToString() =>
-        $"retries {Retries}, throttled {ThrottledResponses}, timeouts {Timeouts}, connection failures {ConnectionFailures}, " +
+        $"retries {Retries}, throttled {ThrottledResponses}, timeouts {Timeouts}, connection failures " +
+        $"{ConnectionFailures}, " +
         $"circuit breaks {CircuitBreaks}, paced {PacingDelays} ({PacingWaitTime.TotalSeconds:0.0} s)";
 }

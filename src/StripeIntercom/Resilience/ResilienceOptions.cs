@@ -31,16 +31,18 @@ public sealed class ResilienceOptions
     /// </summary>
     public TimeSpan RateLimitResetJitter { get; set; } = TimeSpan.FromMilliseconds(500);
 
-    /// <summary>Limit for one attempt (one HTTP exchange, response body included). Polly requires more than 10 ms.</summary>
+    /// <summary>Limit for one attempt (one HTTP exchange, response body included). Polly requires more than 10
+    /// ms.</summary>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Limit for one request including all its retries and waits.</summary>
     public TimeSpan OverallTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
-    /// Judge the service's health: by ratio (<see cref="FailureRatio"/> of the attempts in <see cref="SamplingDuration"/>)
-    /// and by time (<see cref="OutageAfter"/>, or a request that used up its retries with nothing of the service
-    /// succeeding meanwhile). Once judged down, every request of the service, in flight or new, fails at once with
+    /// Judge the service's health: by ratio (<see cref="FailureRatio"/> of the attempts in
+    /// <see cref="SamplingDuration"/>) and by time (<see cref="OutageAfter"/>, or a request that used up its retries
+    /// with nothing of the service succeeding meanwhile). Once judged down, every request of the service, in flight or
+    /// new, fails at once with
     /// <see cref="ServiceUnavailableException"/> for <see cref="BreakDuration"/>. Off, a failing request only ever
     /// returns its last response or throws its last error.
     /// </summary>
@@ -49,11 +51,11 @@ public sealed class ResilienceOptions
     /// <summary>
     /// How long the service may fail every attempt (5xx, timeouts, resets; at least two attempts, no success between
     /// them, across all its requests) before it is judged down, however few requests the run makes. 30 s, because:
-    /// scattered failures end a streak at the next success, which a retry brings within a second or two (at a 5 % failure
-    /// rate, 30 s without a success takes about six failed attempts of one request in a row, one chance in tens of millions);
-    /// a blip or a deploy that lasts seconds is ridden out by the retries; and 30 s plus the longest wait for the failure
-    /// that proves it (<see cref="MaxDelay"/> plus <see cref="AttemptTimeout"/>) stays within two minutes of the outage's
-    /// start, the time a stopped run promises.
+    /// scattered failures end a streak at the next success, which a retry brings within a second or two (at a 5 %
+    /// failure rate, 30 s without a success takes about six failed attempts of one request in a row, one chance in tens
+    /// of millions); a blip or a deploy that lasts seconds is ridden out by the retries; and 30 s plus the longest wait
+    /// for the failure that proves it (<see cref="MaxDelay"/> plus <see cref="AttemptTimeout"/>) stays within two
+    /// minutes of the outage's start, the time a stopped run promises.
     /// </summary>
     public TimeSpan OutageAfter { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -77,7 +79,8 @@ public sealed class ResilienceOptions
 
     public static ResilienceOptions ForIntercom() => new ResilienceOptions { ServiceName = "Intercom" };
 
-    /// <summary>Throws an <see cref="ArgumentException"/> naming the first setting that Polly or this code would reject.</summary>
+    /// <summary>Throws an <see cref="ArgumentException"/> naming the first setting that Polly or this code would
+    /// reject.</summary>
     public void Validate()
     {
         if (string.IsNullOrWhiteSpace(ServiceName))

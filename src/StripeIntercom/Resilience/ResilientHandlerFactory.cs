@@ -9,10 +9,10 @@ public static class ResilientHandlerFactory
 {
     /// <summary>
     /// Returns <see cref="ResilientHttpHandler"/> -&gt; <see cref="RateLimitPacingHandler"/> (when a budget is given)
-    /// -&gt; <paramref name="innermost"/> (a new <see cref="HttpClientHandler"/> by default). Resilience is outermost so
-    /// that each retry goes back through pacing: every attempt waits for the budget and reports its rate-limit headers.
-    /// Create one chain per service per run and share it across that service's concurrent requests (the circuit state
-    /// lives in the chain); share one budget per service and one counters object per run.
+    /// -&gt; <paramref name="innermost"/> (a new <see cref="HttpClientHandler"/> by default). Resilience is outermost
+    /// so that each retry goes back through pacing: every attempt waits for the budget and reports its rate-limit
+    /// headers. Create one chain per service per run and share it across that service's concurrent requests (the
+    /// circuit state lives in the chain); share one budget per service and one counters object per run.
     /// </summary>
     public static DelegatingHandler Create(
         ResilienceOptions options,

@@ -19,18 +19,20 @@ namespace StripeIntercom.Resilience;
 /// 429 or 5xx) or the last exception is thrown, unless the service is judged down.
 /// <para>
 /// The service is judged down by ratio (the circuit breaker, for runs busy enough to fill its sampling window) or by
-/// time (<see cref="OutageDetector"/>: failures with no success between them for <see cref="ResilienceOptions.OutageAfter"/>,
-/// or a request that used up its retries while nothing of the service succeeded). Either way the handler is down for
-/// <see cref="ResilienceOptions.BreakDuration"/>: requests in flight (waiting to retry, for the budget or for an answer)
-/// are cancelled and new ones refused, all with <see cref="ServiceUnavailableException"/>, so a run stops in seconds
-/// rather than each customer retrying for a minute. After the break requests go out again; if the streak goes on the
-/// first failure judges the service down again, and the first success ends it.
+/// time (<see cref="OutageDetector"/>: failures with no success between them for
+/// <see cref="ResilienceOptions.OutageAfter"/>, or a request that used up its retries while nothing of the service
+/// succeeded). Either way the handler is down for
+/// <see cref="ResilienceOptions.BreakDuration"/>: requests in flight (waiting to retry, for the budget or for an
+/// answer) are cancelled and new ones refused, all with <see cref="ServiceUnavailableException"/>, so a run stops in
+/// seconds rather than each customer retrying for a minute. After the break requests go out again; if the streak goes
+/// on the first failure judges the service down again, and the first success ends it.
 /// </para>
 /// One instance per service per run: the health of the service lives here.
 /// </summary>
 public sealed class ResilientHttpHandler : DelegatingHandler
 {
-    private static readonly ResiliencePropertyKey<RequestAttempts> AttemptsKey = new ResiliencePropertyKey<RequestAttempts>("StripeIntercom.RequestAttempts");
+    private static readonly ResiliencePropertyKey<RequestAttempts> AttemptsKey =
+        new ResiliencePropertyKey<RequestAttempts>("StripeIntercom.RequestAttempts");
 
     private readonly ResilienceOptions _options;
     private readonly ResilienceCounters _counters;
@@ -56,13 +58,15 @@ public sealed class ResilientHttpHandler : DelegatingHandler
         _pipeline = BuildPipeline();
     }
 
-    public ResilientHttpHandler(ResilienceOptions options, ResilienceCounters counters, ILogger? logger, HttpMessageHandler innerHandler)
+    public ResilientHttpHandler(ResilienceOptions options, ResilienceCounters counters, ILogger? logger,
+        HttpMessageHandler innerHandler)
         : this(options, counters, logger)
     {
         InnerHandler = innerHandler;
     }
 
-    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request,
+        CancellationToken cancellationToken)
     {
         var body = await RequestBodySnapshot.CaptureAsync(request.Content).ConfigureAwait(false);
         var attempts = new RequestAttempts(request, body, cancellationToken);
@@ -97,7 +101,8 @@ public sealed class ResilientHttpHandler : DelegatingHandler
         {
             throw Unavailable(attempts, null);
         }
-        catch (OperationCanceledException cancelled) when (down.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException cancelled) when (down.IsCancellationRequested
+            && !cancellationToken.IsCancellationRequested)
         {
             // Judged down while this request waited to retry, for the budget or for an answer.
             throw Unavailable(attempts, cancelled);
@@ -112,15 +117,18 @@ public sealed class ResilientHttpHandler : DelegatingHandler
             // Callers should not need Polly to recognise a timeout.
             var overall = timeout.Timeout != _options.AttemptTimeout || attempts.LastFailure is null;
             var reason = overall
-                ? $"no result within {Format.Duration(_options.OverallTimeout)} overall{(attempts.LastFailure is string last ? $" (last: {last})" : "")}"
+                ? $"no result within {Format.Duration(_options.OverallTimeout)} " +
+                    $"overall{(attempts.LastFailure is string last ? $" (last: {last})" : "")}"
                 : attempts.LastFailure;
             throw new ServiceTimeoutException(
                 _options.ServiceName,
                 overall,
-                $"{_options.ServiceName} {request.Method} {LogSafePath.Of(request.RequestUri)} timed out: {reason}; {attempts.Count} attempt{(attempts.Count == 1 ? "" : "s")}.",
+                $"{_options.ServiceName} {request.Method} {LogSafePath.Of(request.RequestUri)} timed out: {reason}; " +
+                $"{attempts.Count} attempt{(attempts.Count == 1 ? "" : "s")}.",
                 timeout);
         }
-        catch (Exception failure) when (OutcomeClassifier.IsConnectionFailure(failure) && !cancellationToken.IsCancellationRequested && EndsInOutage(attempts))
+        catch (Exception failure) when (OutcomeClassifier.IsConnectionFailure(failure)
+            && !cancellationToken.IsCancellationRequested && EndsInOutage(attempts))
         {
             throw Unavailable(attempts, failure);
         }
@@ -131,7 +139,8 @@ public sealed class ResilientHttpHandler : DelegatingHandler
         }
     }
 
-    /// <summary>True when the service is down; else false and the token that is cancelled when it is judged down.</summary>
+    /// <summary>True when the service is down; else false and the token that is cancelled when it is judged
+    /// down.</summary>
     private bool TryEnter(out CancellationToken down)
     {
         lock (_downGate)
@@ -152,7 +161,8 @@ public sealed class ResilientHttpHandler : DelegatingHandler
         }
     }
 
-    /// <summary>True when a request that ends on a service failure should end as unavailable rather than with that failure.</summary>
+    /// <summary>True when a request that ends on a service failure should end as unavailable rather than with that
+    /// failure.</summary>
     private bool EndsInOutage(RequestAttempts attempts) => IsDown || UsedUpRetriesInOutage(attempts);
 
     /// <summary>
@@ -162,7 +172,8 @@ public sealed class ResilientHttpHandler : DelegatingHandler
     /// </summary>
     private bool UsedUpRetriesInOutage(RequestAttempts attempts)
     {
-        if (_outage == null || attempts.Count <= _options.MaxRetries || !(attempts.FirstFailureAt is TimeSpan firstFailure))
+        if (_outage == null || attempts.Count <= _options.MaxRetries
+            || !(attempts.FirstFailureAt is TimeSpan firstFailure))
         {
             return false;
         }
@@ -227,7 +238,8 @@ public sealed class ResilientHttpHandler : DelegatingHandler
             remaining > TimeSpan.Zero ? remaining : (TimeSpan?)null, inner);
     }
 
-    private async ValueTask<HttpResponseMessage> SendAttemptAsync(RequestAttempts attempts, CancellationToken attemptToken)
+    private async ValueTask<HttpResponseMessage> SendAttemptAsync(RequestAttempts attempts,
+        CancellationToken attemptToken)
     {
         // Not retried (not transient) and not counted against the circuit: the request fails as unavailable.
         if (IsDown)
@@ -246,11 +258,12 @@ public sealed class ResilientHttpHandler : DelegatingHandler
         try
         {
             response = await base.SendAsync(attempts.Request, attemptToken).ConfigureAwait(false);
-            // The body is read inside the attempt, so that a connection cut mid-body is retried like any other connection
-            // failure and the attempt timeout covers the whole exchange.
+            // The body is read inside the attempt, so that a connection cut mid-body is retried like any other
+            // connection failure and the attempt timeout covers the whole exchange.
             await BufferedContent.ReadIntoAsync(response, attemptToken).ConfigureAwait(false);
         }
-        catch (Exception exception) when (OutcomeClassifier.IsConnectionFailure(exception) && !attemptToken.IsCancellationRequested)
+        catch (Exception exception) when (OutcomeClassifier.IsConnectionFailure(exception)
+            && !attemptToken.IsCancellationRequested)
         {
             _counters.RecordConnectionFailure();
             RecordServiceFailure(attempts, OutcomeClassifier.Describe(exception));
@@ -324,7 +337,8 @@ public sealed class ResilientHttpHandler : DelegatingHandler
                 SamplingDuration = _options.SamplingDuration,
                 MinimumThroughput = _options.MinimumThroughput,
                 BreakDuration = _options.BreakDuration,
-                ShouldHandle = args => new ValueTask<bool>(OutcomeClassifier.IsServiceFailure(args.Outcome) && !HeldBackByBudget(args.Outcome, args.Context)),
+                ShouldHandle = args => new ValueTask<bool>(OutcomeClassifier.IsServiceFailure(args.Outcome)
+                    && !HeldBackByBudget(args.Outcome, args.Context)),
                 OnOpened = args =>
                 {
                     JudgeDown(args.BreakDuration);
@@ -403,7 +417,8 @@ public sealed class ResilientHttpHandler : DelegatingHandler
             return retryAfter;
         }
 
-        if ((int)response.StatusCode != OutcomeClassifier.TooManyRequests || !(headers.UntilReset is TimeSpan untilReset))
+        if ((int)response.StatusCode != OutcomeClassifier.TooManyRequests
+            || !(headers.UntilReset is TimeSpan untilReset))
         {
             return null;
         }

@@ -21,7 +21,8 @@ public sealed class SharedTransport : IDisposable
     private bool _disposed;
     private int _generations = 1;
 
-    /// <param name="createNetworkHandler">Makes the network handler of each generation; an <see cref="HttpClientHandler"/> by default.</param>
+    /// <param name="createNetworkHandler">Makes the network handler of each generation; an
+    /// <see cref="HttpClientHandler"/> by default.</param>
     public SharedTransport(TimeSpan lifetime, Func<HttpMessageHandler>? createNetworkHandler = null)
     {
         if (lifetime <= TimeSpan.Zero)
@@ -40,7 +41,8 @@ public sealed class SharedTransport : IDisposable
     /// <summary>How many network handlers this transport has made so far.</summary>
     public int Generations => Volatile.Read(ref _generations);
 
-    /// <summary>A handler to end a chain with. Disposing it (as disposing the chain does) leaves the pool open.</summary>
+    /// <summary>A handler to end a chain with. Disposing it (as disposing the chain does) leaves the pool
+    /// open.</summary>
     public HttpMessageHandler CreateHandler() => new Lease(this);
 
     public void Dispose()
@@ -86,7 +88,8 @@ public sealed class SharedTransport : IDisposable
         {
             if (_disposed)
             {
-                throw new ObjectDisposedException(nameof(SharedTransport), "The connection was closed (Disconnect-StripeIntercom or a new Connect-StripeIntercom).");
+                throw new ObjectDisposedException(nameof(SharedTransport),
+                    "The connection was closed (Disconnect-StripeIntercom or a new Connect-StripeIntercom).");
             }
 
             if (_current.Age.Elapsed >= Lifetime)
@@ -110,7 +113,8 @@ public sealed class SharedTransport : IDisposable
         private readonly object _gate = new object();
         private bool _disposed;
 
-        public Generation(HttpMessageHandler handler) => Invoker = new HttpMessageInvoker(handler, disposeHandler: true);
+        public Generation(HttpMessageHandler handler) => Invoker =
+            new HttpMessageInvoker(handler, disposeHandler: true);
 
         public HttpMessageInvoker Invoker { get; }
         public Stopwatch Age { get; } = Stopwatch.StartNew();
@@ -152,7 +156,8 @@ public sealed class SharedTransport : IDisposable
 
         public Lease(SharedTransport transport) => _transport = transport;
 
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request,
+            CancellationToken cancellationToken) =>
             _transport.SendAsync(request, cancellationToken);
     }
 }

@@ -29,14 +29,16 @@ internal sealed class ApiCallCountingHandler : DelegatingHandler
 
     public IReadOnlyDictionary<string, long> ByRoute => _byRoute.ToDictionary(p => p.Key, p => p.Value);
 
-    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request,
+        CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _total);
         _byRoute.AddOrUpdate(RouteOf(request), 1, (_, n) => n + 1);
         var elapsed = Stopwatch.StartNew();
         var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         _logger?.LogInformation("Stripe {Method} {Path} -> {Status} in {ElapsedMs} ms",
-            request.Method.Method, request.RequestUri?.AbsolutePath, (int)response.StatusCode, elapsed.ElapsedMilliseconds);
+            request.Method.Method, request.RequestUri?.AbsolutePath, (int)response.StatusCode,
+                elapsed.ElapsedMilliseconds);
         return response;
     }
 

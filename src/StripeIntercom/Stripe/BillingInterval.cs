@@ -8,7 +8,8 @@ namespace StripeIntercom.Stripe;
 /// </summary>
 public static class BillingInterval
 {
-    /// <summary>The factor that turns an amount charged every (<paramref name="interval"/> x <paramref name="intervalCount"/>) into a monthly amount.</summary>
+    /// <summary>The factor that turns an amount charged every (<paramref name="interval"/> x
+    /// <paramref name="intervalCount"/>) into a monthly amount.</summary>
     public static decimal MonthlyFactor(string? interval, long intervalCount)
     {
         var count = Math.Max(1, intervalCount);
@@ -34,7 +35,8 @@ public static class BillingInterval
         }
     }
 
-    /// <summary>The inverse of <see cref="ToMonthly"/>: what a monthly amount comes to per (interval x count).</summary>
+    /// <summary>The inverse of <see cref="ToMonthly"/>: what a monthly amount comes to per (interval x
+    /// count).</summary>
     public static decimal FromMonthly(decimal monthly, string? interval, long intervalCount)
     {
         var count = Math.Max(1, intervalCount);

@@ -25,8 +25,10 @@ internal sealed class CanceledSubscriptions
     private readonly DateTimeOffset? _createdAfter;
     private Dictionary<string, SubscriptionSummary>? _lastByCustomer;
 
-    /// <param name="listAll">List every canceled subscription once (created after <paramref name="createdAfter"/>) instead of per customer.</param>
-    public CanceledSubscriptions(Func<SubscriptionListOptions, CancellationToken, Task<StripeList<Subscription>>> list, BillingCatalog catalog, ILogger logger,
+    /// <param name="listAll">List every canceled subscription once (created after <paramref name="createdAfter"/>)
+    /// instead of per customer.</param>
+    public CanceledSubscriptions(Func<SubscriptionListOptions, CancellationToken, Task<StripeList<Subscription>>> list,
+        BillingCatalog catalog, ILogger logger,
         bool listAll, DateTimeOffset? createdAfter = null)
     {
         _list = list;
@@ -49,7 +51,13 @@ internal sealed class CanceledSubscriptions
             return _lastByCustomer.TryGetValue(customerId, out var last) ? last : null;
         }
 
-        var options = new SubscriptionListOptions { Customer = customerId, Status = "canceled", Limit = StripeCustomerReader.PageSize, Expand = Expansions };
+        var options = new SubscriptionListOptions
+        {
+            Customer = customerId,
+            Status = "canceled",
+            Limit = StripeCustomerReader.PageSize,
+            Expand = Expansions
+        };
         var page = await _list(options, cancellationToken).ConfigureAwait(false);
         var ended = page.Data.OrderByDescending(EndedAt).FirstOrDefault();
         if (ended == null)
@@ -57,7 +65,8 @@ internal sealed class CanceledSubscriptions
             return null;
         }
 
-        await _catalog.EnsureAsync(Enumerable.Empty<Customer>(), new[] { ended }, cancellationToken).ConfigureAwait(false);
+        await _catalog.EnsureAsync(Enumerable.Empty<Customer>(), new[] { ended }, cancellationToken)
+            .ConfigureAwait(false);
         return SubscriptionSummaryMapper.Map(ended, null, _catalog, _logger);
     }
 
@@ -74,7 +83,8 @@ internal sealed class CanceledSubscriptions
         while (true)
         {
             var page = await _list(options, cancellationToken).ConfigureAwait(false);
-            await _catalog.EnsureAsync(Enumerable.Empty<Customer>(), page.Data, cancellationToken).ConfigureAwait(false);
+            await _catalog.EnsureAsync(Enumerable.Empty<Customer>(), page.Data, cancellationToken)
+                .ConfigureAwait(false);
             foreach (var subscription in page.Data)
             {
                 if (subscription.CustomerId == null)
@@ -82,12 +92,14 @@ internal sealed class CanceledSubscriptions
                     continue;
                 }
 
-                if (lastByCustomer.TryGetValue(subscription.CustomerId, out var known) && (known.EndedAt ?? known.CanceledAt) >= EndedAt(subscription))
+                if (lastByCustomer.TryGetValue(subscription.CustomerId, out var known)
+                    && (known.EndedAt ?? known.CanceledAt) >= EndedAt(subscription))
                 {
                     continue;
                 }
 
-                lastByCustomer[subscription.CustomerId] = SubscriptionSummaryMapper.Map(subscription, null, _catalog, _logger);
+                lastByCustomer[subscription.CustomerId] =
+                    SubscriptionSummaryMapper.Map(subscription, null, _catalog, _logger);
             }
             if (!page.HasMore || page.Data.Count == 0)
             {
@@ -100,5 +112,6 @@ internal sealed class CanceledSubscriptions
         return lastByCustomer;
     }
 
-    private static DateTimeOffset? EndedAt(Subscription subscription) => StripeTime.At(subscription.EndedAt) ?? StripeTime.At(subscription.CanceledAt);
+    private static DateTimeOffset? EndedAt(Subscription subscription) =>
+        StripeTime.At(subscription.EndedAt) ?? StripeTime.At(subscription.CanceledAt);
 }

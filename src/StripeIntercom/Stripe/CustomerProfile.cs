@@ -20,7 +20,8 @@ public sealed class CustomerProfile
     public string? Email { get; set; }
     public string? Name { get; set; }
 
-    /// <summary>The customer's free-text description in Stripe (not mapped by default; use a computed attribute).</summary>
+    /// <summary>The customer's free-text description in Stripe (not mapped by default; use a computed
+    /// attribute).</summary>
     public string? Description { get; set; }
     public DateTimeOffset Created { get; set; }
     public bool Livemode { get; set; }
@@ -36,7 +37,8 @@ public sealed class CustomerProfile
     /// <summary>The subscription the summary fields describe; see <c>PrimarySubscriptionRule</c>.</summary>
     public SubscriptionSummary? PrimarySubscription { get; set; }
 
-    /// <summary>Monthly recurring revenue over active and past_due subscriptions, in <see cref="MrrCurrency"/>.</summary>
+    /// <summary>Monthly recurring revenue over active and past_due subscriptions, in
+    /// <see cref="MrrCurrency"/>.</summary>
     public decimal Mrr { get; set; }
     public string? MrrCurrency { get; set; }
 
@@ -46,9 +48,11 @@ public sealed class CustomerProfile
     public bool PaymentFailing { get; set; }
     public DateTimeOffset? PaymentFailingSince { get; set; }
 
-    /// <summary>The payment method card, else the customer's default card source; see <c>CustomerProfileMapper.DefaultCard</c>.</summary>
+    /// <summary>The payment method card, else the customer's default card source; see
+    /// <c>CustomerProfileMapper.DefaultCard</c>.</summary>
     public CardSummary? DefaultCard { get; set; }
-    /// <summary>The customer's own discount (customer.discount), which Stripe applies where a subscription has none.</summary>
+    /// <summary>The customer's own discount (customer.discount), which Stripe applies where a subscription has
+    /// none.</summary>
     public DiscountSummary? CustomerDiscount { get; set; }
     /// <summary>Discounts in force on the primary subscription, else the customer's; empty when none.</summary>
     public IReadOnlyList<DiscountSummary> Discounts { get; set; } = Array.Empty<DiscountSummary>();
@@ -56,15 +60,19 @@ public sealed class CustomerProfile
 
     public IReadOnlyDictionary<string, string> Metadata { get; set; } = new Dictionary<string, string>();
 
-    /// <summary>Status of the primary subscription (canceled for a churned customer), or "none" for one who never subscribed.</summary>
+    /// <summary>Status of the primary subscription (canceled for a churned customer), or "none" for one who never
+    /// subscribed.</summary>
     public string SubscriptionStatus => PrimarySubscription?.Status ?? "none";
     public string? Plan => PrimarySubscription?.PlanName;
     public DateTimeOffset? CurrentPeriodEnd => PrimarySubscription?.CurrentPeriodEnd;
-    /// <summary>For a churned customer (no live subscription, a canceled one): when the last subscription ended.</summary>
+    /// <summary>For a churned customer (no live subscription, a canceled one): when the last subscription
+    /// ended.</summary>
     public DateTimeOffset? CanceledAt =>
         PrimarySubscription is { Status: "canceled" } last ? last.EndedAt ?? last.CanceledAt : null;
-    /// <summary>The <see cref="Discounts"/> as an agent reads them ("50% off forever; 10.00 USD off once"); null when none.</summary>
-    public string? DiscountDescription => Discounts.Count == 0 ? null : string.Join("; ", Discounts.Select(d => d.Description));
+    /// <summary>The <see cref="Discounts"/> as an agent reads them ("50% off forever; 10.00 USD off once"); null when
+    /// none.</summary>
+    public string? DiscountDescription =>
+        Discounts.Count == 0 ? null : string.Join("; ", Discounts.Select(d => d.Description));
 
     public override string ToString() => Id;
 }

@@ -18,13 +18,14 @@ public sealed class CustomerQuery
     public int? First { get; set; }
 
     /// <summary>
-    /// Also yield deleted customers (<see cref="CustomerProfile.Deleted"/> = true) after the live ones. Stripe lists never
-    /// contain deleted customers, so these come from customer.deleted events, which Stripe keeps for 30 days only:
-    /// customers deleted longer ago are not reported.
+    /// Also yield deleted customers (<see cref="CustomerProfile.Deleted"/> = true) after the live ones. Stripe lists
+    /// never contain deleted customers, so these come from customer.deleted events, which Stripe keeps for 30 days
+    /// only: customers deleted longer ago are not reported.
     /// </summary>
     public bool IncludeDeleted { get; set; }
 
-    /// <summary>Continue after this customer id (Stripe lists newest first): how a checkpointed full sync resumes.</summary>
+    /// <summary>Continue after this customer id (Stripe lists newest first): how a checkpointed full sync
+    /// resumes.</summary>
     public string? StartingAfter { get; set; }
 
     /// <summary>

@@ -15,7 +15,8 @@ public sealed class DiscountSummary
     /// <summary>Amount taken off each invoice, in major units of <see cref="Currency"/>.</summary>
     public decimal? AmountOff { get; set; }
     public string? Currency { get; set; }
-    /// <summary>forever, once or repeating. Only forever discounts reduce MRR, as in Stripe's Billing analytics.</summary>
+    /// <summary>forever, once or repeating. Only forever discounts reduce MRR, as in Stripe's Billing
+    /// analytics.</summary>
     public string Duration { get; set; } = "";
     public long? DurationInMonths { get; set; }
     public DateTimeOffset? End { get; set; }
@@ -29,14 +30,16 @@ public sealed class DiscountSummary
         {
             var what = PercentOff is { } percent
                 ? percent.ToString("0.##", CultureInfo.InvariantCulture) + "%"
-                : (AmountOff ?? 0m).ToString("F" + StripeMoney.DecimalPlaces(Currency), CultureInfo.InvariantCulture) + " " + (Currency ?? "").ToUpperInvariant();
+                : (AmountOff ?? 0m).ToString("F" + StripeMoney.DecimalPlaces(Currency), CultureInfo.InvariantCulture) +
+                    " " + (Currency ?? "").ToUpperInvariant();
             switch (Duration)
             {
                 case "forever": return what + " off forever";
                 case "once": return what + " off once";
                 default:
                     var months = DurationInMonths is { } n ? $" for {n} month{(n == 1 ? "" : "s")}" : "";
-                    var until = End is { } end ? ", until " + end.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "";
+                    var until = End is { } end ? ", until " +
+                        end.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "";
                     return what + " off" + months + until;
             }
         }

@@ -15,9 +15,11 @@ namespace StripeIntercom.Stripe;
 public static class PrimarySubscriptionRule
 {
     public const string Rule =
-        "status rank (active > past_due > trialing > unpaid > paused > incomplete > canceled/incomplete_expired), then highest monthly amount, then newest";
+        "status rank (active > past_due > trialing > unpaid > paused > incomplete > canceled/incomplete_expired), " +
+        "then highest monthly amount, then newest";
 
-    private static readonly string[] StatusOrder = { "active", "past_due", "trialing", "unpaid", "paused", "incomplete" };
+    private static readonly string[] StatusOrder =
+        { "active", "past_due", "trialing", "unpaid", "paused", "incomplete" };
 
     public static int StatusRank(string? status)
     {

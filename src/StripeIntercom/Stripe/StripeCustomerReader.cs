@@ -17,8 +17,9 @@ namespace StripeIntercom.Stripe;
 /// and discounts), default payment method and default source through expansion; only a customer whose embedded
 /// subscriptions list is cut (has_more, more than 10) costs a separate subscriptions call, and a subscription with a
 /// discount on an item (out of expansion's reach) one call. Product names, tiers of tiered prices and coupons come from
-/// a <see cref="BillingCatalog"/> read once; churned customers' last subscriptions from <see cref="CanceledSubscriptions"/>.
-/// Stripe.net's own retries are off: retries and pacing belong to the handlers given in <see cref="StripeSettings.InnerHandler"/>.
+/// a <see cref="BillingCatalog"/> read once; churned customers' last subscriptions from
+/// <see cref="CanceledSubscriptions"/>. Stripe.net's own retries are off: retries and pacing belong to the handlers
+/// given in <see cref="StripeSettings.InnerHandler"/>.
 /// </summary>
 public sealed class StripeCustomerReader : IDisposable
 {
@@ -39,9 +40,11 @@ public sealed class StripeCustomerReader : IDisposable
         "data.default_source",
     };
 
-    private static readonly string[] SubscriptionExpansions = { "data.latest_invoice", "data.default_payment_method", "data.discounts", "data.items.data.discounts" };
+    private static readonly string[] SubscriptionExpansions =
+        { "data.latest_invoice", "data.default_payment_method", "data.discounts", "data.items.data.discounts" };
 
-    private static readonly string[] SingleSubscriptionExpansions = SubscriptionExpansions.Select(p => p.Substring("data.".Length)).ToArray();
+    private static readonly string[] SingleSubscriptionExpansions =
+        SubscriptionExpansions.Select(p => p.Substring("data.".Length)).ToArray();
 
     private readonly HttpClient _httpClient;
     private readonly StripeClient _stripeClient;
@@ -82,15 +85,20 @@ public sealed class StripeCustomerReader : IDisposable
         var coupons = new CouponService(client);
         _catalog = new BillingCatalog(
             new StripeObjectCache<Product>(
-                (after, token) => SendAsync(() => products.ListAsync(new ProductListOptions { Limit = PageSize, StartingAfter = after }, null, token)),
+                (after, token) => SendAsync(
+                    () => products.ListAsync(new ProductListOptions { Limit = PageSize, StartingAfter = after }, null,
+                    token)),
                 (id, token) => SendAsync(() => products.GetAsync(id, null, null, token))),
             new StripeObjectCache<Price>(
                 null,
-                (id, token) => SendAsync(() => prices.GetAsync(id, new PriceGetOptions { Expand = new List<string> { "tiers" } }, null, token))),
+                (id, token) => SendAsync(() =>
+                    prices.GetAsync(id, new PriceGetOptions { Expand = new List<string> { "tiers" } }, null, token))),
             new StripeObjectCache<Coupon>(
-                (after, token) => SendAsync(() => coupons.ListAsync(new CouponListOptions { Limit = PageSize, StartingAfter = after }, null, token)),
+                (after, token) => SendAsync(() =>
+                    coupons.ListAsync(new CouponListOptions { Limit = PageSize, StartingAfter = after }, null, token)),
                 (id, token) => SendAsync(() => coupons.GetAsync(id, null, null, token))));
-        _livemodeKey = settings.ApiKey.StartsWith("sk_live_", StringComparison.Ordinal) || settings.ApiKey.StartsWith("rk_live_", StringComparison.Ordinal);
+        _livemodeKey = settings.ApiKey.StartsWith("sk_live_", StringComparison.Ordinal)
+            || settings.ApiKey.StartsWith("rk_live_", StringComparison.Ordinal);
     }
 
     /// <summary>HTTP requests actually sent to Stripe (each retry counts).</summary>
@@ -105,11 +113,12 @@ public sealed class StripeCustomerReader : IDisposable
         SendAsync(() => _customers.ListAsync(new CustomerListOptions { Limit = 1 }, null, cancellationToken));
 
     /// <summary>
-    /// Streams profiles page by page (100 customers a page, newest first): each page is mapped and yielded before the next is
-    /// requested. Deleted customers follow the live ones when <see cref="CustomerQuery.IncludeDeleted"/>.
+    /// Streams profiles page by page (100 customers a page, newest first): each page is mapped and yielded before the
+    /// next is requested. Deleted customers follow the live ones when <see cref="CustomerQuery.IncludeDeleted"/>.
     /// </summary>
     /// <exception cref="StripeCredentialsException">Stripe rejected the key.</exception>
-    public async IAsyncEnumerable<CustomerProfile> ReadAsync(CustomerQuery? query = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public async IAsyncEnumerable<CustomerProfile> ReadAsync(CustomerQuery? query = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         query = query ?? CustomerQuery.All;
         var yielded = 0;
@@ -132,12 +141,14 @@ public sealed class StripeCustomerReader : IDisposable
 
             options.Limit = Math.Min(PageSize, remaining);
             var page = await ListCustomersPageAsync(options, query, cancellationToken).ConfigureAwait(false);
-            var subscriptionsByCustomer = await SubscriptionsOfPageAsync(page.Data, cancellationToken).ConfigureAwait(false);
+            var subscriptionsByCustomer =
+                await SubscriptionsOfPageAsync(page.Data, cancellationToken).ConfigureAwait(false);
             foreach (var customer in page.Data)
             {
                 liveIds?.Add(customer.Id);
                 var subscriptions = subscriptionsByCustomer[customer.Id];
-                var lastCanceled = subscriptions.Count == 0 ? await canceled.LastOfAsync(customer.Id, cancellationToken).ConfigureAwait(false) : null;
+                var lastCanceled = subscriptions.Count == 0
+                    ? await canceled.LastOfAsync(customer.Id, cancellationToken).ConfigureAwait(false) : null;
                 yield return CustomerProfileMapper.Map(customer, subscriptions, lastCanceled, _catalog, _logger);
                 if (++yielded == query.First)
                 {
@@ -178,7 +189,8 @@ public sealed class StripeCustomerReader : IDisposable
     /// creation time, or from the start when it is unknown. Customers of that second may be synced again, which
     /// writes nothing when they are unchanged.
     /// </summary>
-    private async Task<StripeList<Customer>> ListCustomersPageAsync(CustomerListOptions options, CustomerQuery query, CancellationToken cancellationToken)
+    private async Task<StripeList<Customer>> ListCustomersPageAsync(CustomerListOptions options, CustomerQuery query,
+        CancellationToken cancellationToken)
     {
         try
         {
@@ -208,7 +220,8 @@ public sealed class StripeCustomerReader : IDisposable
         }
     }
 
-    /// <returns>The profile; for a deleted customer one with <see cref="CustomerProfile.Deleted"/> set; null for an unknown id.</returns>
+    /// <returns>The profile; for a deleted customer one with <see cref="CustomerProfile.Deleted"/> set; null for an
+    /// unknown id.</returns>
     /// <exception cref="StripeCredentialsException">Stripe rejected the key.</exception>
     public async Task<CustomerProfile?> GetAsync(string customerId, CancellationToken cancellationToken = default)
     {
@@ -220,8 +233,10 @@ public sealed class StripeCustomerReader : IDisposable
         Customer customer;
         try
         {
-            var options = new CustomerGetOptions { Expand = ListExpansions.Select(p => p.Substring("data.".Length)).ToList() };
-            customer = await SendAsync(() => _customers.GetAsync(customerId, options, null, cancellationToken)).ConfigureAwait(false);
+            var options =
+                new CustomerGetOptions { Expand = ListExpansions.Select(p => p.Substring("data.".Length)).ToList() };
+            customer = await SendAsync(() => _customers.GetAsync(customerId, options, null, cancellationToken))
+                .ConfigureAwait(false);
         }
         catch (StripeException e) when (e.HttpStatusCode == HttpStatusCode.NotFound)
         {
@@ -232,35 +247,39 @@ public sealed class StripeCustomerReader : IDisposable
             return CustomerProfileMapper.Deleted(customer, _livemodeKey);
         }
 
-        var subscriptions = (await SubscriptionsOfPageAsync(new[] { customer }, cancellationToken).ConfigureAwait(false))[customer.Id];
+        var subscriptions =
+            (await SubscriptionsOfPageAsync(new[] { customer }, cancellationToken).ConfigureAwait(false))[customer.Id];
         var lastCanceled = subscriptions.Count == 0
             ? await Canceled(listAll: false).LastOfAsync(customer.Id, cancellationToken).ConfigureAwait(false)
             : null;
         return CustomerProfileMapper.Map(customer, subscriptions, lastCanceled, _catalog, _logger);
     }
 
-    /// <summary>A feed of changed customers over this reader's client, so its calls are counted with the rest.</summary>
+    /// <summary>A feed of changed customers over this reader's client, so its calls are counted with the
+    /// rest.</summary>
     public Incremental.ChangedCustomerFeed CreateChangeFeed() => new Incremental.ChangedCustomerFeed(_stripeClient);
 
     public void Dispose() => _httpClient.Dispose();
 
     /// <summary>
-    /// Where churned customers' last subscriptions come from: one listing of every canceled subscription for a read of many
-    /// customers, a call per churned customer for a read of a few (an email, a first page or less).
+    /// Where churned customers' last subscriptions come from: one listing of every canceled subscription for a read of
+    /// many customers, a call per churned customer for a read of a few (an email, a first page or less).
     /// </summary>
     private CanceledSubscriptions CanceledFor(CustomerQuery query) =>
         Canceled(listAll: query.Email == null && (query.First == null || query.First > PageSize), query.CreatedAfter);
 
     private CanceledSubscriptions Canceled(bool listAll, DateTimeOffset? createdAfter = null) =>
         new CanceledSubscriptions(
-            (options, token) => SendAsync(() => _subscriptions.ListAsync(options, null, token)), _catalog, _logger, listAll, createdAfter);
+            (options, token) => SendAsync(() => _subscriptions.ListAsync(options, null, token)), _catalog, _logger,
+                listAll, createdAfter);
 
     /// <summary>
-    /// Each customer's subscriptions: the embedded list, or, where Stripe cut it (has_more), a full subscriptions listing for
-    /// that customer; a subscription whose items carry discounts is read again with them expanded. Then makes sure every
-    /// product, tiered price and coupon named is in the catalog, so mapping needs no further calls.
+    /// Each customer's subscriptions: the embedded list, or, where Stripe cut it (has_more), a full subscriptions
+    /// listing for that customer; a subscription whose items carry discounts is read again with them expanded. Then
+    /// makes sure every product, tiered price and coupon named is in the catalog, so mapping needs no further calls.
     /// </summary>
-    private async Task<Dictionary<string, IReadOnlyList<Subscription>>> SubscriptionsOfPageAsync(IReadOnlyList<Customer> customers, CancellationToken cancellationToken)
+    private async Task<Dictionary<string, IReadOnlyList<Subscription>>> SubscriptionsOfPageAsync(
+        IReadOnlyList<Customer> customers, CancellationToken cancellationToken)
     {
         var result = new Dictionary<string, IReadOnlyList<Subscription>>(StringComparer.Ordinal);
         foreach (var customer in customers)
@@ -274,25 +293,35 @@ public sealed class StripeCustomerReader : IDisposable
                 if (HasUnexpandedItemDiscounts(subscriptions[i]))
                 {
                     subscriptions[i] = await SendAsync(() => _subscriptions.GetAsync(subscriptions[i].Id,
-                        new SubscriptionGetOptions { Expand = SingleSubscriptionExpansions.ToList() }, null, cancellationToken)).ConfigureAwait(false);
+                        new SubscriptionGetOptions { Expand = SingleSubscriptionExpansions.ToList() }, null,
+                            cancellationToken)).ConfigureAwait(false);
                 }
             }
             result[customer.Id] = subscriptions;
         }
-        await _catalog.EnsureAsync(customers, result.Values.SelectMany(s => s), cancellationToken).ConfigureAwait(false);
+        await _catalog.EnsureAsync(customers, result.Values.SelectMany(s => s), cancellationToken)
+            .ConfigureAwait(false);
         return result;
     }
 
     private static bool HasUnexpandedItemDiscounts(Subscription subscription) =>
-        (subscription.Items?.Data ?? new List<SubscriptionItem>()).Any(i => i.Discounts != null && i.Discounts.Any(d => d == null));
+        (subscription.Items?.Data ?? new List<SubscriptionItem>())
+            .Any(i => i.Discounts != null && i.Discounts.Any(d => d == null));
 
-    private async Task<List<Subscription>> ListSubscriptionsAsync(string customerId, CancellationToken cancellationToken)
+    private async Task<List<Subscription>> ListSubscriptionsAsync(string customerId,
+        CancellationToken cancellationToken)
     {
         var all = new List<Subscription>();
-        var options = new SubscriptionListOptions { Customer = customerId, Limit = PageSize, Expand = SubscriptionExpansions.ToList() };
+        var options = new SubscriptionListOptions
+        {
+            Customer = customerId,
+            Limit = PageSize,
+            Expand = SubscriptionExpansions.ToList()
+        };
         while (true)
         {
-            var page = await SendAsync(() => _subscriptions.ListAsync(options, null, cancellationToken)).ConfigureAwait(false);
+            var page =
+                await SendAsync(() => _subscriptions.ListAsync(options, null, cancellationToken)).ConfigureAwait(false);
             all.AddRange(page.Data);
             if (!page.HasMore || page.Data.Count == 0)
             {
@@ -303,7 +332,8 @@ public sealed class StripeCustomerReader : IDisposable
         }
     }
 
-    private async IAsyncEnumerable<CustomerProfile> ReadDeletedAsync(CustomerQuery query, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<CustomerProfile> ReadDeletedAsync(CustomerQuery query,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var options = new EventListOptions
         {
@@ -351,7 +381,11 @@ public sealed class StripeCustomerReader : IDisposable
             return null;
         }
 
-        return new DateRangeOptions { GreaterThan = query.CreatedAfter?.UtcDateTime, LessThan = query.CreatedBefore?.UtcDateTime };
+        return new DateRangeOptions
+        {
+            GreaterThan = query.CreatedAfter?.UtcDateTime,
+            LessThan = query.CreatedBefore?.UtcDateTime
+        };
     }
 
     private static HttpMessageHandler BuildPipeline(StripeSettings settings, ApiCallCountingHandler counter)
@@ -378,9 +412,11 @@ public sealed class StripeCustomerReader : IDisposable
         return counter;
     }
 
-    private async Task SendAsync(Func<Task> call) => await SendAsync(async () => { await call().ConfigureAwait(false); return true; }).ConfigureAwait(false);
+    private async Task SendAsync(Func<Task> call) =>
+        await SendAsync(async () => { await call().ConfigureAwait(false); return true; }).ConfigureAwait(false);
 
-    /// <summary>Turns Stripe's 401 into <see cref="StripeCredentialsException"/>, dropping Stripe's message: it quotes the masked key.</summary>
+    /// <summary>Turns Stripe's 401 into <see cref="StripeCredentialsException"/>, dropping Stripe's message: it quotes
+    /// the masked key.</summary>
     private static async Task<T> SendAsync<T>(Func<Task<T>> call)
     {
         try

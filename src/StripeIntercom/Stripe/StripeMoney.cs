@@ -4,9 +4,9 @@ using System.Collections.Generic;
 namespace StripeIntercom.Stripe;
 
 /// <summary>
-/// Stripe amounts are integers in the currency's smallest unit. Major units divide by 100, except zero-decimal currencies
-/// (jpy, krw, ...: the amount already is in major units) and three-decimal ones (bhd, jod, kwd, omr, tnd: divide by 1000).
-/// See https://docs.stripe.com/currencies#zero-decimal.
+/// Stripe amounts are integers in the currency's smallest unit. Major units divide by 100, except zero-decimal
+/// currencies (jpy, krw, ...: the amount already is in major units) and three-decimal ones (bhd, jod, kwd, omr, tnd:
+/// divide by 1000). See https://docs.stripe.com/currencies#zero-decimal.
 /// </summary>
 public static class StripeMoney
 {
@@ -29,7 +29,8 @@ public static class StripeMoney
         return places == 0 ? minorUnits : minorUnits / (places == 3 ? 1000m : 100m);
     }
 
-    /// <summary>Rounds a computed major-unit amount (e.g. a monthly share of a yearly price) to what the currency can hold.</summary>
+    /// <summary>Rounds a computed major-unit amount (e.g. a monthly share of a yearly price) to what the currency can
+    /// hold.</summary>
     public static decimal Round(decimal majorUnits, string? currency) =>
         Math.Round(majorUnits, DecimalPlaces(currency), MidpointRounding.AwayFromZero);
 }

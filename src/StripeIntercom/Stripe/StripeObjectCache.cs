@@ -19,12 +19,15 @@ internal sealed class StripeObjectCache<T> where T : class, IHasId
     private readonly Func<string?, CancellationToken, Task<StripeList<T>>>? _listPage;
     private readonly Func<string, CancellationToken, Task<T>> _fetch;
     // Concurrent: GetAsync calls may map profiles on several threads while one of them fills the cache.
-    private readonly ConcurrentDictionary<string, T?> _items = new ConcurrentDictionary<string, T?>(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, T?> _items =
+        new ConcurrentDictionary<string, T?>(StringComparer.Ordinal);
     private readonly SemaphoreSlim _gate = new SemaphoreSlim(1, 1);
     private bool _listed;
 
-    /// <param name="listPage">Reads the page after the given id (null: the first page); null when the objects are only fetched by id.</param>
-    public StripeObjectCache(Func<string?, CancellationToken, Task<StripeList<T>>>? listPage, Func<string, CancellationToken, Task<T>> fetch)
+    /// <param name="listPage">Reads the page after the given id (null: the first page); null when the objects are only
+    /// fetched by id.</param>
+    public StripeObjectCache(Func<string?, CancellationToken, Task<StripeList<T>>>? listPage,
+        Func<string, CancellationToken, Task<T>> fetch)
     {
         _listPage = listPage;
         _fetch = fetch;

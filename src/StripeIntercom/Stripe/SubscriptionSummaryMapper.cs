@@ -6,15 +6,19 @@ using Microsoft.Extensions.Logging;
 
 namespace StripeIntercom.Stripe;
 
-/// <summary>Stripe subscription, invoice and card to summaries. The amount rules live here, each in one method.</summary>
+/// <summary>Stripe subscription, invoice and card to summaries. The amount rules live here, each in one
+/// method.</summary>
 internal static class SubscriptionSummaryMapper
 {
     /// <param name="customerDiscount">
-    /// The customer's own discount: Stripe applies it to a subscription that has no discount of its own (nor on its items).
+    /// The customer's own discount: Stripe applies it to a subscription that has no discount of its own (nor on its
+    /// items).
     /// </param>
-    public static SubscriptionSummary Map(Subscription subscription, DiscountSummary? customerDiscount, BillingCatalog catalog, ILogger logger)
+    public static SubscriptionSummary Map(Subscription subscription, DiscountSummary? customerDiscount,
+        BillingCatalog catalog, ILogger logger)
     {
-        var items = (subscription.Items?.Data ?? new List<SubscriptionItem>()).Select(i => MapItem(i, catalog, logger)).ToList();
+        var items = (subscription.Items?.Data ?? new List<SubscriptionItem>()).Select(i => MapItem(i, catalog, logger))
+            .ToList();
         var first = items.FirstOrDefault();
         var discounts = MapDiscounts(subscription.Discounts, "subscription", catalog, logger);
         var summary = new SubscriptionSummary
@@ -41,19 +45,24 @@ internal static class SubscriptionSummaryMapper
             ? discounts
             : new[] { customerDiscount };
         Action<DiscountSummary> otherCurrency = d => logger.LogWarning(
-            "Stripe customer {CustomerId}: coupon {CouponId} takes {AmountOff} {CouponCurrency} off, but subscription {SubscriptionId} bills in {Currency}; it is left out of the MRR.",
-            subscription.CustomerId, d.CouponId, d.AmountOff, d.Currency?.ToUpperInvariant(), subscription.Id, summary.Currency.ToUpperInvariant());
+            "Stripe customer {CustomerId}: coupon {CouponId} takes {AmountOff} {CouponCurrency} off, but " +
+            "subscription {SubscriptionId} bills in {Currency}; it is left out of the MRR.",
+            subscription.CustomerId, d.CouponId, d.AmountOff, d.Currency?.ToUpperInvariant(), subscription.Id,
+                summary.Currency.ToUpperInvariant());
         summary.PlanName = PlanName(items);
-        summary.MonthlyAmount = StripeMoney.Round(MonthlyAmount(items, applied, summary.Currency, otherCurrency), summary.Currency);
+        summary.MonthlyAmount =
+            StripeMoney.Round(MonthlyAmount(items, applied, summary.Currency, otherCurrency), summary.Currency);
         summary.Amount = StripeMoney.Round(Amount(items, applied, summary.Currency), summary.Currency);
         return summary;
     }
 
     /// <summary>
-    /// Sum over items of their amount less their own forever discounts, each normalised to a month (see <see cref="BillingInterval"/>),
-    /// less the subscription's forever discounts (an amount off per invoice normalised by the first item's interval).
+    /// Sum over items of their amount less their own forever discounts, each normalised to a month (see
+    /// <see cref="BillingInterval"/>), less the subscription's forever discounts (an amount off per invoice normalised
+    /// by the first item's interval).
     /// </summary>
-    public static decimal MonthlyAmount(IReadOnlyList<SubscriptionItemSummary> items, IReadOnlyList<DiscountSummary> discounts, string currency,
+    public static decimal MonthlyAmount(IReadOnlyList<SubscriptionItemSummary> items,
+        IReadOnlyList<DiscountSummary> discounts, string currency,
         Action<DiscountSummary>? otherCurrency = null)
     {
         if (items.Count == 0)
@@ -63,15 +72,17 @@ internal static class SubscriptionSummaryMapper
 
         var first = items[0];
         var itemsMonthly = items.Sum(i => ItemMonthly(i, currency, otherCurrency));
-        return ForeverDiscounts.Apply(itemsMonthly, discounts, currency, off => BillingInterval.ToMonthly(off, first.Interval, first.IntervalCount), otherCurrency);
+        return ForeverDiscounts.Apply(itemsMonthly, discounts, currency,
+            off => BillingInterval.ToMonthly(off, first.Interval, first.IntervalCount), otherCurrency);
     }
 
     /// <summary>
-    /// The amount charged per first-item interval: the plain sum of the items' discounted amounts when all items share the
-    /// interval (the usual case); items on other intervals count with their monthly amount converted to the first item's
-    /// interval. Then the subscription's forever discounts.
+    /// The amount charged per first-item interval: the plain sum of the items' discounted amounts when all items share
+    /// the interval (the usual case); items on other intervals count with their monthly amount converted to the first
+    /// item's interval. Then the subscription's forever discounts.
     /// </summary>
-    public static decimal Amount(IReadOnlyList<SubscriptionItemSummary> items, IReadOnlyList<DiscountSummary> discounts, string currency)
+    public static decimal Amount(IReadOnlyList<SubscriptionItemSummary> items, IReadOnlyList<DiscountSummary> discounts,
+        string currency)
     {
         if (items.Count == 0)
         {
@@ -85,7 +96,8 @@ internal static class SubscriptionSummaryMapper
         return ForeverDiscounts.Apply(perInterval, discounts, currency, off => off, null);
     }
 
-    /// <summary>Price nickname, else product name, of the item with the largest monthly amount (the first such item on a tie).</summary>
+    /// <summary>Price nickname, else product name, of the item with the largest monthly amount (the first such item on
+    /// a tie).</summary>
     public static string? PlanName(IReadOnlyList<SubscriptionItemSummary> items)
     {
         SubscriptionItemSummary? best = null;
@@ -100,12 +112,15 @@ internal static class SubscriptionSummaryMapper
         return best == null ? null : string.IsNullOrEmpty(best.PriceNickname) ? best.ProductName : best.PriceNickname;
     }
 
-    private static decimal ListMonthly(SubscriptionItemSummary item) => BillingInterval.ToMonthly(item.Amount, item.Interval, item.IntervalCount);
+    private static decimal ListMonthly(SubscriptionItemSummary item) =>
+        BillingInterval.ToMonthly(item.Amount, item.Interval, item.IntervalCount);
 
-    private static decimal ItemMonthly(SubscriptionItemSummary item, string currency, Action<DiscountSummary>? otherCurrency) =>
+    private static decimal ItemMonthly(SubscriptionItemSummary item, string currency,
+        Action<DiscountSummary>? otherCurrency) =>
         BillingInterval.ToMonthly(ItemDiscounted(item, currency, otherCurrency), item.Interval, item.IntervalCount);
 
-    private static decimal ItemDiscounted(SubscriptionItemSummary item, string currency, Action<DiscountSummary>? otherCurrency) =>
+    private static decimal ItemDiscounted(SubscriptionItemSummary item, string currency,
+        Action<DiscountSummary>? otherCurrency) =>
         ForeverDiscounts.Apply(item.Amount, item.Discounts, currency, off => off, otherCurrency);
 
     private static SubscriptionItemSummary MapItem(SubscriptionItem item, BillingCatalog catalog, ILogger logger)
@@ -122,14 +137,16 @@ internal static class SubscriptionSummaryMapper
         }
         else if (tiered)
         {
-            amountMinor = TieredPricing.Amount(catalog.Tiers(price!) ?? Array.Empty<PriceTier>(), price!.TiersMode, quantity);
+            amountMinor =
+                TieredPricing.Amount(catalog.Tiers(price!) ?? Array.Empty<PriceTier>(), price!.TiersMode, quantity);
         }
         else
         {
             amountMinor = (price?.UnitAmount ?? price?.UnitAmountDecimal ?? 0m) * quantity;
         }
 
-        var unitMinor = tiered ? (quantity == 0 ? 0m : amountMinor / quantity) : price?.UnitAmount ?? price?.UnitAmountDecimal ?? 0m;
+        var unitMinor = tiered ? (quantity == 0 ? 0m : amountMinor / quantity) : price?.UnitAmount
+            ?? price?.UnitAmountDecimal ?? 0m;
         var productId = price?.ProductId ?? price?.Product?.Id;
         return new SubscriptionItemSummary
         {
@@ -152,7 +169,8 @@ internal static class SubscriptionSummaryMapper
         };
     }
 
-    private static IReadOnlyList<DiscountSummary> MapDiscounts(IEnumerable<Discount>? discounts, string appliesTo, BillingCatalog catalog, ILogger logger) =>
+    private static IReadOnlyList<DiscountSummary> MapDiscounts(IEnumerable<Discount>? discounts, string appliesTo,
+        BillingCatalog catalog, ILogger logger) =>
         (discounts ?? Enumerable.Empty<Discount>())
             .Where(d => d != null)
             .Select(d => MapDiscount(d, appliesTo, catalog, logger))
@@ -160,8 +178,10 @@ internal static class SubscriptionSummaryMapper
             .Select(d => d!)
             .ToList();
 
-    /// <returns>The discount with its coupon's terms; null when it has ended or its coupon cannot be read (logged).</returns>
-    public static DiscountSummary? MapDiscount(Discount? discount, string appliesTo, BillingCatalog catalog, ILogger logger)
+    /// <returns>The discount with its coupon's terms; null when it has ended or its coupon cannot be read
+    /// (logged).</returns>
+    public static DiscountSummary? MapDiscount(Discount? discount, string appliesTo, BillingCatalog catalog,
+        ILogger logger)
     {
         if (discount == null)
         {
@@ -177,7 +197,9 @@ internal static class SubscriptionSummaryMapper
         var coupon = discount.Source?.Coupon ?? catalog.Coupon(couponId);
         if (coupon == null)
         {
-            logger.LogWarning("Stripe customer {CustomerId}: the coupon {CouponId} of discount {DiscountId} could not be read; the discount is left out.",
+            logger.LogWarning(
+                "Stripe customer {CustomerId}: the coupon {CouponId} of discount {DiscountId} could not be read; the " +
+                "discount is left out.",
                 discount.CustomerId, couponId ?? "(none)", discount.Id);
             return null;
         }
@@ -224,7 +246,8 @@ internal static class SubscriptionSummaryMapper
                 ExpYear = paymentMethod.Card.ExpYear,
             };
 
-    /// <summary>A legacy card source (customer.default_source, card_...); Sources spell brands "Visa", PaymentMethods "visa".</summary>
+    /// <summary>A legacy card source (customer.default_source, card_...); Sources spell brands "Visa", PaymentMethods
+    /// "visa".</summary>
     public static CardSummary? MapCardSource(IPaymentSource? source) =>
         source is Card card
             ? new CardSummary

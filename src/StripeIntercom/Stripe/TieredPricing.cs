@@ -9,7 +9,8 @@ namespace StripeIntercom.Stripe;
 /// What a quantity costs on a tiered price, in minor units, as Stripe bills it
 /// (https://docs.stripe.com/products-prices/pricing-models#tiered-pricing): <c>volume</c> prices the whole quantity at
 /// the tier it reaches; <c>graduated</c> prices each slice at its own tier. A tier's flat_amount is added once for the
-/// tier reached (volume) or for each tier the quantity enters (graduated). up_to null is "inf". A quantity of 0 costs 0.
+/// tier reached (volume) or for each tier the quantity enters (graduated). up_to null is "inf". A quantity of 0 costs
+/// 0.
 /// </summary>
 public static class TieredPricing
 {
@@ -23,7 +24,8 @@ public static class TieredPricing
         var ordered = tiers.OrderBy(t => t.UpTo ?? long.MaxValue).ToList();
         if (tiersMode == "volume")
         {
-            var reached = ordered.FirstOrDefault(t => t.UpTo == null || quantity <= t.UpTo) ?? ordered[ordered.Count - 1];
+            var reached =
+                ordered.FirstOrDefault(t => t.UpTo == null || quantity <= t.UpTo) ?? ordered[ordered.Count - 1];
             return quantity * Unit(reached) + Flat(reached);
         }
 

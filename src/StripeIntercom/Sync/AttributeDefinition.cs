@@ -19,7 +19,8 @@ public sealed class AttributeDefinition
     // -1 until a computed attribute without a declared type sees its first non-null value.
     private int _inferredType = -1;
 
-    public AttributeDefinition(string name, IntercomDataType dataType, string description, Func<CustomerProfile, object?> value)
+    public AttributeDefinition(string name, IntercomDataType dataType, string description,
+        Func<CustomerProfile, object?> value)
         : this(name, (IntercomDataType?)dataType, description, value)
     {
     }
@@ -29,7 +30,8 @@ public sealed class AttributeDefinition
     /// whole numbers -> integer (date when the name ends in _at), other numbers -> float, DateTime/DateTimeOffset ->
     /// date, anything else -> string. Until then the attribute is neither created nor sent.
     /// </summary>
-    public AttributeDefinition(string name, IntercomDataType? dataType, string description, Func<CustomerProfile, object?> value)
+    public AttributeDefinition(string name, IntercomDataType? dataType, string description,
+        Func<CustomerProfile, object?> value)
     {
         if (string.IsNullOrWhiteSpace(name))
         {
@@ -38,7 +40,8 @@ public sealed class AttributeDefinition
 
         if (name.IndexOf('.') >= 0)
         {
-            throw new ArgumentException($"Attribute name '{name}' may not contain '.': Intercom reads it as nesting.", nameof(name));
+            throw new ArgumentException($"Attribute name '{name}' may not contain '.': Intercom reads it as nesting.",
+                nameof(name));
         }
 
         Name = name;
@@ -84,7 +87,8 @@ public sealed class AttributeDefinition
         }
         catch (Exception e)
         {
-            throw new InvalidOperationException($"Attribute '{Name}' could not be computed for customer {profile.Id}: {e.Message}", e);
+            throw new InvalidOperationException(
+                $"Attribute '{Name}' could not be computed for customer {profile.Id}: {e.Message}", e);
         }
         if (raw == null)
         {
@@ -111,7 +115,12 @@ public sealed class AttributeDefinition
 
     public AttributeDefinition WithName(string name)
     {
-        var copy = new AttributeDefinition(name, _declaredType, Description, Value) { KeptWhenDeleted = KeptWhenDeleted, Role = Role, CatalogName = CatalogName };
+        var copy = new AttributeDefinition(name, _declaredType, Description, Value)
+        {
+            KeptWhenDeleted = KeptWhenDeleted,
+            Role = Role,
+            CatalogName = CatalogName
+        };
         copy._inferredType = Volatile.Read(ref _inferredType);
         return copy;
     }
@@ -131,7 +140,8 @@ public sealed class AttributeDefinition
             case uint _:
             case long _:
             case ulong _:
-                return name.EndsWith("_at", StringComparison.Ordinal) ? IntercomDataType.Date : IntercomDataType.Integer;
+                return name.EndsWith("_at", StringComparison.Ordinal) ? IntercomDataType.Date
+                    : IntercomDataType.Integer;
             case float _: case double _: case decimal _: return IntercomDataType.Float;
             default: return IntercomDataType.String;
         }
@@ -156,10 +166,13 @@ public sealed class AttributeDefinition
 
                     if (value is DateTime dt)
                     {
-                        return new DateTimeOffset(dt.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(dt, DateTimeKind.Utc) : dt).ToUnixTimeSeconds();
+                        return new DateTimeOffset(dt.Kind == DateTimeKind.Unspecified
+                            ? DateTime.SpecifyKind(dt, DateTimeKind.Utc) : dt).ToUnixTimeSeconds();
                     }
 
-                    if (value is string s && DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
+                    if (value is string s
+                        && DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal,
+                        out var parsed))
                     {
                         return parsed.ToUnixTimeSeconds();
                     }
@@ -183,7 +196,8 @@ public sealed class AttributeDefinition
                         throw new InvalidCastException();
                     }
 
-                    return Math.Round(Convert.ToDecimal(value, CultureInfo.InvariantCulture), 2, MidpointRounding.AwayFromZero);
+                    return Math.Round(Convert.ToDecimal(value, CultureInfo.InvariantCulture), 2,
+                        MidpointRounding.AwayFromZero);
                 case IntercomDataType.Boolean:
                     if (value is bool b)
                     {
@@ -197,13 +211,15 @@ public sealed class AttributeDefinition
 
                     throw new InvalidCastException();
                 default:
-                    var text = value is DateTimeOffset sdto ? sdto.ToString("o", CultureInfo.InvariantCulture) : Convert.ToString(value, CultureInfo.InvariantCulture) ?? "";
+                    var text = value is DateTimeOffset sdto ? sdto.ToString("o", CultureInfo.InvariantCulture)
+                        : Convert.ToString(value, CultureInfo.InvariantCulture) ?? "";
                     return Truncate(text);
             }
         }
         catch (Exception e) when (e is FormatException || e is InvalidCastException || e is OverflowException)
         {
-            throw new InvalidOperationException($"Attribute '{name}' is {type.ToWireName()} and cannot hold '{value}' ({value.GetType().Name}).", e);
+            throw new InvalidOperationException(
+                $"Attribute '{name}' is {type.ToWireName()} and cannot hold '{value}' ({value.GetType().Name}).", e);
         }
     }
 

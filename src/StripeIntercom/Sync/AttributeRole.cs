@@ -6,7 +6,8 @@ public enum AttributeRole
     /// <summary>Shown to agents; the sync does not read it back.</summary>
     Plain,
 
-    /// <summary>The Stripe customer the contact carries: how a contact the app created is found again (always synced).</summary>
+    /// <summary>The Stripe customer the contact carries: how a contact the app created is found again (always
+    /// synced).</summary>
     CustomerLink,
 
     /// <summary>The other Stripe customers with the same email, which the contact does not carry.</summary>

@@ -13,7 +13,8 @@ namespace StripeIntercom.Sync;
 /// </summary>
 public sealed class ContactDraft
 {
-    public ContactDraft(string customerId, string? email, string? name, IReadOnlyDictionary<string, object?> customAttributes, string? externalId = null)
+    public ContactDraft(string customerId, string? email, string? name,
+        IReadOnlyDictionary<string, object?> customAttributes, string? externalId = null)
     {
         if (string.IsNullOrEmpty(customerId))
         {
@@ -42,10 +43,12 @@ public sealed class ContactDraft
     /// <summary>The customer was deleted in Stripe: see <see cref="SyncOptions.DeletedCustomerAction"/>.</summary>
     public bool Deleted { get; set; }
 
-    /// <summary>How this customer ranks among customers sharing its email: the best-ranked one is the contact's.</summary>
+    /// <summary>How this customer ranks among customers sharing its email: the best-ranked one is the
+    /// contact's.</summary>
     public CustomerRank Rank { get; set; }
 
-    /// <summary>The same draft listing <paramref name="others"/> in <paramref name="attributeName"/> (null when there are none).</summary>
+    /// <summary>The same draft listing <paramref name="others"/> in <paramref name="attributeName"/> (null when there
+    /// are none).</summary>
     public ContactDraft WithOtherCustomers(string? attributeName, IEnumerable<string> others)
     {
         if (attributeName == null)

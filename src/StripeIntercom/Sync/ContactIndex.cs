@@ -16,9 +16,12 @@ internal sealed class ContactIndex
 {
     private readonly object _gate = new object();
     private readonly string _linkAttribute;
-    private readonly Dictionary<string, IntercomContact> _byId = new Dictionary<string, IntercomContact>(StringComparer.Ordinal);
-    private readonly Dictionary<string, string> _idByExternalId = new Dictionary<string, string>(StringComparer.Ordinal);
-    private readonly Dictionary<string, HashSet<string>> _idsByEmail = new Dictionary<string, HashSet<string>>(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, IntercomContact> _byId =
+        new Dictionary<string, IntercomContact>(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _idByExternalId =
+        new Dictionary<string, string>(StringComparer.Ordinal);
+    private readonly Dictionary<string, HashSet<string>> _idsByEmail =
+        new Dictionary<string, HashSet<string>>(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, string> _linkById = new Dictionary<string, string>(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _idByLink = new Dictionary<string, string>(StringComparer.Ordinal);
     private readonly HashSet<string> _ownWrites = new HashSet<string>(StringComparer.Ordinal);
@@ -127,19 +130,23 @@ internal sealed class ContactIndex
     {
         lock (_gate)
         {
-            var found = _idsByEmail.TryGetValue(email, out var ids) ? ids.Select(id => _byId[id]).ToList() : new List<IntercomContact>();
+            var found = _idsByEmail.TryGetValue(email, out var ids) ? ids.Select(id => _byId[id]).ToList()
+                : new List<IntercomContact>();
             found.AddRange(_unlinked.FindByEmail(email).Where(IsStillUnlinked));
             return found;
         }
     }
 
-    private static bool IsStripeCustomerId(string? externalId) => externalId != null && externalId.StartsWith("cus_", StringComparison.Ordinal);
+    private static bool IsStripeCustomerId(string? externalId) =>
+        externalId != null && externalId.StartsWith("cus_", StringComparison.Ordinal);
 
     // Listed before the sync linked or wrote it, or before it was merged away: the compact entry is out of date.
-    private bool IsStillUnlinked(IntercomContact contact) => !_removed.Contains(contact.Id) && !_byId.ContainsKey(contact.Id);
+    private bool IsStillUnlinked(IntercomContact contact) =>
+        !_removed.Contains(contact.Id) && !_byId.ContainsKey(contact.Id);
 
     public string? LinkOf(IntercomContact contact) =>
-        contact.CustomAttributes.TryGetValue(_linkAttribute, out var value) && value.ValueKind == System.Text.Json.JsonValueKind.String
+        contact.CustomAttributes.TryGetValue(_linkAttribute, out var value)
+            && value.ValueKind == System.Text.Json.JsonValueKind.String
             ? value.GetString()
             : null;
 
@@ -174,7 +181,8 @@ internal sealed class ContactIndex
 
     private void Unlink(IntercomContact contact)
     {
-        if (contact.ExternalId != null && _idByExternalId.TryGetValue(contact.ExternalId, out var holder) && holder == contact.Id)
+        if (contact.ExternalId != null && _idByExternalId.TryGetValue(contact.ExternalId, out var holder)
+            && holder == contact.Id)
         {
             _idByExternalId.Remove(contact.ExternalId);
         }

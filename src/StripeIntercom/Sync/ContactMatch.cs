@@ -8,7 +8,8 @@ internal sealed class ContactMatch
 {
     public static readonly ContactMatch None = new ContactMatch(null, null, ContactMatchedBy.None, null);
 
-    private ContactMatch(IntercomContact? contact, IReadOnlyList<string>? candidates, ContactMatchedBy matchedBy, IReadOnlyList<IntercomContact>? sharedEmail)
+    private ContactMatch(IntercomContact? contact, IReadOnlyList<string>? candidates, ContactMatchedBy matchedBy,
+        IReadOnlyList<IntercomContact>? sharedEmail)
     {
         Contact = contact;
         Candidates = candidates;
@@ -23,12 +24,16 @@ internal sealed class ContactMatch
 
     public ContactMatchedBy MatchedBy { get; }
 
-    /// <summary>Users with the customer's email that carry another Stripe customer: the siblings decide which contact is whose.</summary>
+    /// <summary>Users with the customer's email that carry another Stripe customer: the siblings decide which contact
+    /// is whose.</summary>
     public IReadOnlyList<IntercomContact>? SharedEmail { get; }
 
-    public static ContactMatch Existing(IntercomContact contact, ContactMatchedBy matchedBy) => new ContactMatch(contact, null, matchedBy, null);
+    public static ContactMatch Existing(IntercomContact contact, ContactMatchedBy matchedBy) =>
+        new ContactMatch(contact, null, matchedBy, null);
 
-    public static ContactMatch Conflict(IReadOnlyList<string> candidates) => new ContactMatch(null, candidates, ContactMatchedBy.None, null);
+    public static ContactMatch Conflict(IReadOnlyList<string> candidates) =>
+        new ContactMatch(null, candidates, ContactMatchedBy.None, null);
 
-    public static ContactMatch Shared(IReadOnlyList<IntercomContact> holders) => new ContactMatch(null, null, ContactMatchedBy.None, holders);
+    public static ContactMatch Shared(IReadOnlyList<IntercomContact> holders) =>
+        new ContactMatch(null, null, ContactMatchedBy.None, holders);
 }

@@ -6,11 +6,14 @@ using StripeIntercom.Intercom;
 
 namespace StripeIntercom.Sync;
 
-/// <summary>What a contact's or company's custom attributes need written, from what it holds and what the map wants.</summary>
+/// <summary>What a contact's or company's custom attributes need written, from what it holds and what the map
+/// wants.</summary>
 internal static class CustomAttributeWrites
 {
-    /// <summary>The values that differ from what is held (null when none), each also reported in <paramref name="changes"/>.</summary>
-    public static Dictionary<string, object?>? Changed(IntercomCustomAttributes held, IReadOnlyDictionary<string, object?> wanted, List<AttributeChange> changes)
+    /// <summary>The values that differ from what is held (null when none), each also reported in
+    /// <paramref name="changes"/>.</summary>
+    public static Dictionary<string, object?>? Changed(IntercomCustomAttributes held,
+        IReadOnlyDictionary<string, object?> wanted, List<AttributeChange> changes)
     {
         Dictionary<string, object?>? write = null;
         foreach (var pair in wanted)
@@ -37,6 +40,8 @@ internal static class CustomAttributeWrites
     /// Every value, for a forced write. A null goes only where the object holds the attribute: an attribute never
     /// created cannot be cleared.
     /// </summary>
-    public static Dictionary<string, object?> ForFullWrite(IntercomCustomAttributes held, IReadOnlyDictionary<string, object?> wanted) =>
-        wanted.Where(p => p.Value != null || held.ContainsKey(p.Key)).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+    public static Dictionary<string, object?> ForFullWrite(IntercomCustomAttributes held,
+        IReadOnlyDictionary<string, object?> wanted) =>
+        wanted.Where(p => p.Value != null || held.ContainsKey(p.Key))
+            .ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
 }

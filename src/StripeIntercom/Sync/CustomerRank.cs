@@ -16,7 +16,8 @@ public readonly struct CustomerRank : IComparable<CustomerRank>
     private readonly DateTimeOffset _customerCreated;
     private readonly string _customerId;
 
-    private CustomerRank(int statusRank, decimal monthlyAmount, DateTimeOffset subscriptionCreated, DateTimeOffset customerCreated, string customerId)
+    private CustomerRank(int statusRank, decimal monthlyAmount, DateTimeOffset subscriptionCreated,
+        DateTimeOffset customerCreated, string customerId)
     {
         _statusRank = statusRank;
         _monthlyAmount = monthlyAmount;
@@ -30,7 +31,8 @@ public readonly struct CustomerRank : IComparable<CustomerRank>
         var primary = profile.PrimarySubscription;
         return primary == null
             ? new CustomerRank(int.MaxValue, 0, DateTimeOffset.MinValue, profile.Created, profile.Id)
-            : new CustomerRank(PrimarySubscriptionRule.StatusRank(primary.Status), primary.MonthlyAmount, primary.Created, profile.Created, profile.Id);
+            : new CustomerRank(PrimarySubscriptionRule.StatusRank(primary.Status), primary.MonthlyAmount,
+                primary.Created, profile.Created, profile.Id);
     }
 
     /// <summary>Negative when this customer ranks better (comes first).</summary>

@@ -2,11 +2,13 @@ using System;
 
 namespace StripeIntercom.Sync;
 
-/// <summary>The workspace already has an attribute of this name with another type; Intercom cannot change a type.</summary>
+/// <summary>The workspace already has an attribute of this name with another type; Intercom cannot change a
+/// type.</summary>
 public sealed class DataAttributeConflictException : Exception
 {
     public DataAttributeConflictException(string name, string? existingType, string wantedType)
-        : base($"Intercom attribute '{name}' already exists as {existingType ?? "(unknown type)"}, but the map wants {wantedType}. " +
+        : base($"Intercom attribute '{name}' already exists as {existingType ?? "(unknown type)"}, but the map wants " +
+            $"{wantedType}. " +
                "Rename the attribute in the map or remove the existing one in Intercom.")
     {
         Name = name;

@@ -19,17 +19,20 @@ public sealed class DataAttributeInitializer
     private readonly IntercomClient _client;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _ensureGate = new SemaphoreSlim(1, 1);
-    private readonly ConcurrentDictionary<string, bool> _ensured = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _ensured =
+        new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
     private volatile bool _ensuredOnce;
 
-    /// <param name="model">"contact" (the default) or "company": Intercom keeps each model's attributes, and its limit, apart.</param>
+    /// <param name="model">"contact" (the default) or "company": Intercom keeps each model's attributes, and its limit,
+    /// apart.</param>
     public DataAttributeInitializer(IntercomClient client, ILogger? logger = null, string model = "contact")
     {
         _client = client ?? throw new ArgumentNullException(nameof(client));
         _logger = logger ?? NullLogger.Instance;
         if (model != "contact" && model != "company")
         {
-            throw new ArgumentException($"Data attributes belong to model contact or company, not '{model}'.", nameof(model));
+            throw new ArgumentException($"Data attributes belong to model contact or company, not '{model}'.",
+                nameof(model));
         }
 
         Model = model;
@@ -42,10 +45,11 @@ public sealed class DataAttributeInitializer
     public int MaxCustomAttributes { get; set; } = 250;
 
     /// <summary>
-    /// Before a write carrying <paramref name="values"/>: checks the map's attributes once, then again only when a value
-    /// names an attribute not made yet (a computed attribute whose type was unknown until a value showed up).
+    /// Before a write carrying <paramref name="values"/>: checks the map's attributes once, then again only when a
+    /// value names an attribute not made yet (a computed attribute whose type was unknown until a value showed up).
     /// </summary>
-    public async Task EnsureBeforeWriteAsync(AttributeMap map, IReadOnlyDictionary<string, object?> values, CancellationToken cancellationToken)
+    public async Task EnsureBeforeWriteAsync(AttributeMap map, IReadOnlyDictionary<string, object?> values,
+        CancellationToken cancellationToken)
     {
         if (_ensuredOnce && AllEnsured(values))
         {
@@ -74,13 +78,15 @@ public sealed class DataAttributeInitializer
         }
     }
 
-    private bool AllEnsured(IReadOnlyDictionary<string, object?> values) => values.All(p => p.Value == null || _ensured.ContainsKey(p.Key));
+    private bool AllEnsured(IReadOnlyDictionary<string, object?> values) =>
+        values.All(p => p.Value == null || _ensured.ContainsKey(p.Key));
 
     /// <summary>
     /// One list call, then creates only what is missing. Every check (type clashes, room in the workspace)
     /// runs before the first create, so a failure leaves the workspace as it was.
     /// </summary>
-    public async Task<IReadOnlyList<DataAttributeResult>> EnsureAsync(AttributeMap map, bool whatIf, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<DataAttributeResult>> EnsureAsync(AttributeMap map, bool whatIf,
+        CancellationToken cancellationToken = default)
     {
         if (map == null)
         {
@@ -101,7 +107,8 @@ public sealed class DataAttributeInitializer
             {
                 if (!found.Custom)
                 {
-                    throw new DataAttributeConflictException(attribute.Name, "a standard (non-custom) attribute", wanted?.ToWireName() ?? "a custom attribute");
+                    throw new DataAttributeConflictException(attribute.Name, "a standard (non-custom) attribute",
+                        wanted?.ToWireName() ?? "a custom attribute");
                 }
 
                 if (wanted != null && found.Type != wanted)
@@ -124,31 +131,37 @@ public sealed class DataAttributeInitializer
         var customCount = existing.Values.Count(a => a.Custom);
         if (customCount + missing.Count > MaxCustomAttributes)
         {
-            throw new DataAttributeLimitException(customCount, missing.Select(a => a.Name).ToList(), MaxCustomAttributes);
+            throw new DataAttributeLimitException(customCount, missing.Select(a => a.Name).ToList(),
+                MaxCustomAttributes);
         }
 
         foreach (var attribute in missing)
         {
             if (whatIf)
             {
-                results.Add(new DataAttributeResult(attribute.Name, attribute.DataType, DataAttributeAction.WouldCreate));
+                results.Add(
+                    new DataAttributeResult(attribute.Name, attribute.DataType, DataAttributeAction.WouldCreate));
                 continue;
             }
-            await _client.CreateDataAttributeAsync(attribute.Name, attribute.DataType!.Value, attribute.Description, Model, cancellationToken).ConfigureAwait(false);
+            await _client.CreateDataAttributeAsync(attribute.Name, attribute.DataType!.Value, attribute.Description,
+                Model, cancellationToken).ConfigureAwait(false);
             if (Model == "contact")
             {
-                _logger.LogInformation("Created Intercom attribute {Name} ({DataType})", attribute.Name, attribute.DataType.Value.ToWireName());
+                _logger.LogInformation("Created Intercom attribute {Name} ({DataType})", attribute.Name,
+                    attribute.DataType.Value.ToWireName());
             }
             else
             {
-                _logger.LogInformation("Created Intercom {Model} attribute {Name} ({DataType})", Model, attribute.Name, attribute.DataType.Value.ToWireName());
+                _logger.LogInformation("Created Intercom {Model} attribute {Name} ({DataType})", Model, attribute.Name,
+                    attribute.DataType.Value.ToWireName());
             }
 
             results.Add(new DataAttributeResult(attribute.Name, attribute.DataType, DataAttributeAction.Created));
         }
 
         // Report in map order, whatever order the work happened in.
-        var order = map.Attributes.Select((a, i) => (a.Name, i)).ToDictionary(p => p.Name, p => p.i, StringComparer.Ordinal);
+        var order =
+            map.Attributes.Select((a, i) => (a.Name, i)).ToDictionary(p => p.Name, p => p.i, StringComparer.Ordinal);
         return results.OrderBy(r => order[r.Name]).ToList();
     }
 }

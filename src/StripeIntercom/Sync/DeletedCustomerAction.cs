@@ -3,7 +3,8 @@ namespace StripeIntercom.Sync;
 /// <summary>What a sync does with the Intercom contact of a customer deleted in Stripe.</summary>
 public enum DeletedCustomerAction
 {
-    /// <summary>Keep the contact, set stripe_deleted and clear the subscription fields (the profile has none).</summary>
+    /// <summary>Keep the contact, set stripe_deleted and clear the subscription fields (the profile has
+    /// none).</summary>
     Mark,
     /// <summary>Archive the contact.</summary>
     Archive,

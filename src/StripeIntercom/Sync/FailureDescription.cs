@@ -3,7 +3,8 @@ using StripeIntercom.Intercom;
 
 namespace StripeIntercom.Sync;
 
-/// <summary>The one-line reason a customer or company failed, naming it and the field Intercom refused, if any.</summary>
+/// <summary>The one-line reason a customer or company failed, naming it and the field Intercom refused, if
+/// any.</summary>
 internal static class FailureDescription
 {
     public static string Of(string subject, Exception error)

@@ -12,7 +12,8 @@ internal static class IntercomValueComparer
 {
     public static bool AreEqual(JsonElement? current, object? wanted)
     {
-        var isNull = current == null || current.Value.ValueKind == JsonValueKind.Null || current.Value.ValueKind == JsonValueKind.Undefined;
+        var isNull = current == null || current.Value.ValueKind == JsonValueKind.Null
+            || current.Value.ValueKind == JsonValueKind.Undefined;
         if (wanted == null)
         {
             return isNull;
@@ -29,12 +30,14 @@ internal static class IntercomValueComparer
             case bool b:
                 return element.ValueKind == (b ? JsonValueKind.True : JsonValueKind.False);
             case string s:
-                return element.ValueKind == JsonValueKind.String && string.Equals(element.GetString(), s, StringComparison.Ordinal);
+                return element.ValueKind == JsonValueKind.String
+                    && string.Equals(element.GetString(), s, StringComparison.Ordinal);
             default:
                 var wantedNumber = ToDecimal(wanted);
                 if (wantedNumber == null)
                 {
-                    return string.Equals(element.ToString(), Convert.ToString(wanted, CultureInfo.InvariantCulture), StringComparison.Ordinal);
+                    return string.Equals(element.ToString(), Convert.ToString(wanted, CultureInfo.InvariantCulture),
+                        StringComparison.Ordinal);
                 }
 
                 if (element.ValueKind == JsonValueKind.Number)
@@ -44,7 +47,8 @@ internal static class IntercomValueComparer
 
                 if (element.ValueKind == JsonValueKind.String)
                 {
-                    return decimal.TryParse(element.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) && parsed == wantedNumber.Value;
+                    return decimal.TryParse(element.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture,
+                        out var parsed) && parsed == wantedNumber.Value;
                 }
 
                 return false;

@@ -13,7 +13,8 @@ namespace StripeIntercom.Sync;
 /// </summary>
 public static class RunStoppingError
 {
-    /// <summary>The run-stopping error in <paramref name="error"/> or its inner exceptions (Stripe.net may wrap what the handlers throw), or null.</summary>
+    /// <summary>The run-stopping error in <paramref name="error"/> or its inner exceptions (Stripe.net may wrap what
+    /// the handlers throw), or null.</summary>
     public static Exception? Find(Exception? error)
     {
         for (var current = error; current != null; current = current.InnerException)
@@ -23,7 +24,8 @@ public static class RunStoppingError
                 return Find(aggregate.InnerExceptions[0]);
             }
 
-            if (current is IntercomAuthenticationException || current is StripeCredentialsException || current is ServiceUnavailableException
+            if (current is IntercomAuthenticationException || current is StripeCredentialsException
+                || current is ServiceUnavailableException
                 || current is ServiceTimeoutException { IsOverall: true })
             {
                 return current;

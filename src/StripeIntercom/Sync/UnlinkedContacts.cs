@@ -6,10 +6,10 @@ using StripeIntercom.Intercom;
 namespace StripeIntercom.Sync;
 
 /// <summary>
-/// The contacts of a workspace the sync has never linked to a Stripe customer (most of a workspace an app fills), kept as
-/// little as finding them needs: the id, whether it is a user, whether it has an external_id, and 64-bit hashes of its
-/// external_id and email. Entries live in one array of structs chained by hash, so a million of them cost about 50 MB
-/// and no object each. Two different values share a hash about once in 10^19 pairs.
+/// The contacts of a workspace the sync has never linked to a Stripe customer (most of a workspace an app fills), kept
+/// as little as finding them needs: the id, whether it is a user, whether it has an external_id, and 64-bit hashes of
+/// its external_id and email. Entries live in one array of structs chained by hash, so a million of them cost about 50
+/// MB and no object each. Two different values share a hash about once in 10^19 pairs.
 /// </summary>
 internal sealed class UnlinkedContacts
 {
@@ -64,7 +64,8 @@ internal sealed class UnlinkedContacts
         _count++;
     }
 
-    /// <summary>The contact with this external_id (matched exactly), as <see cref="IntercomContact.Unlinked"/>.</summary>
+    /// <summary>The contact with this external_id (matched exactly), as
+    /// <see cref="IntercomContact.Unlinked"/>.</summary>
     public IntercomContact? FindByExternalId(string externalId)
     {
         var hash = Hash(externalId, ignoreCase: false);
@@ -105,7 +106,8 @@ internal sealed class UnlinkedContacts
         var entry = _entries[at];
         var id = (entry.Flags & IdAsText) != 0 ? _textIds[(int)entry.IdLow] : HexId.Unpack(entry.IdHigh, entry.IdLow);
         var hasExternalId = (entry.Flags & HasExternalId) != 0;
-        return IntercomContact.Unlinked(id, (entry.Flags & User) != 0 ? "user" : "lead", externalId ?? (hasExternalId ? UnknownExternalId : null), email);
+        return IntercomContact.Unlinked(id, (entry.Flags & User) != 0 ? "user" : "lead",
+            externalId ?? (hasExternalId ? UnknownExternalId : null), email);
     }
 
     /// <summary>Stands for an external_id not kept: present, but not the one looked for.</summary>

@@ -4,12 +4,14 @@ using System.Text.Json.Nodes;
 
 namespace StripeIntercom.Fakes.Intercom;
 
-/// <summary>Evaluates a contacts search query: {field, operator, value} or nested {operator: AND|OR, value: [...]}.</summary>
+/// <summary>Evaluates a contacts search query: {field, operator, value} or nested {operator: AND|OR, value:
+/// [...]}.</summary>
 public static class ContactSearchFilter
 {
     public static bool Matches(JsonObject query, FakeContact contact)
     {
-        var op = FakeIntercomState.OptionalString(query, "operator") ?? throw FakeIntercomError.Invalid("operator is required", "query");
+        var op = FakeIntercomState.OptionalString(query, "operator")
+            ?? throw FakeIntercomError.Invalid("operator is required", "query");
         if (op is "AND" or "OR")
         {
             if (query["value"] is not JsonArray parts)
@@ -20,7 +22,8 @@ public static class ContactSearchFilter
             var filters = parts.OfType<JsonObject>().ToList();
             return op == "AND" ? filters.All(f => Matches(f, contact)) : filters.Any(f => Matches(f, contact));
         }
-        var field = FakeIntercomState.OptionalString(query, "field") ?? throw FakeIntercomError.Invalid("field is required", "query");
+        var field = FakeIntercomState.OptionalString(query, "field")
+            ?? throw FakeIntercomError.Invalid("field is required", "query");
         var actual = FieldValue(contact, field);
         var expected = query["value"];
         return op switch

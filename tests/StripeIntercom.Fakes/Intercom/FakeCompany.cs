@@ -31,7 +31,8 @@ public sealed class FakeCompany
     /// <summary>Hidden from list and scroll until a contact is attached.</summary>
     public bool IsListed => ContactIds.Count > 0;
 
-    /// <summary>The 2.14 company object. Absent optional values are left out: the description types them as non-nullable.</summary>
+    /// <summary>The 2.14 company object. Absent optional values are left out: the description types them as
+    /// non-nullable.</summary>
     public JsonObject ToJson(string? planId)
     {
         var custom = new JsonObject();

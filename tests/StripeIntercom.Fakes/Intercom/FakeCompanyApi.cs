@@ -11,7 +11,8 @@ internal static class FakeCompanyApi
 {
     public static void Map(WebApplication app, FakeIntercomState state)
     {
-        app.MapPost("/companies", Handle(async context => state.Snapshot(state.UpsertCompany(await ReadObject(context)))));
+        app.MapPost("/companies",
+            Handle(async context => state.Snapshot(state.UpsertCompany(await ReadObject(context)))));
 
         // One company by company_id or name, or a page of the listed companies (the fake has no tags or segments).
         app.MapGet("/companies", Handle(context =>
@@ -34,11 +35,20 @@ internal static class FakeCompanyApi
                     ["type"] = "list",
                     ["data"] = new JsonArray(),
                     ["total_count"] = 0,
-                    ["pages"] = new JsonObject { ["type"] = "pages", ["page"] = 1, ["per_page"] = FakeIntercomState.DefaultCompaniesPerPage, ["total_pages"] = 0 },
+                    ["pages"]
+                    = new JsonObject
+                    {
+                        ["type"] = "pages",
+                        ["page"] = 1,
+                        ["per_page"] = FakeIntercomState.DefaultCompaniesPerPage,
+                        ["total_pages"] = 0
+                    },
                 });
             }
 
-            return Task.FromResult<JsonNode>(state.ListCompanies(Int(context, "page", 1), Int(context, "per_page", FakeIntercomState.DefaultCompaniesPerPage)));
+            return Task.FromResult<JsonNode>(
+                state.ListCompanies(Int(context, "page", 1),
+                Int(context, "per_page", FakeIntercomState.DefaultCompaniesPerPage)));
         }));
 
         app.MapPost("/companies/list", Handle(context =>
@@ -49,7 +59,9 @@ internal static class FakeCompanyApi
                 throw FakeIntercomError.Invalid("order must be asc or desc", "order");
             }
 
-            return Task.FromResult<JsonNode>(state.ListCompanies(Int(context, "page", 1), Int(context, "per_page", FakeIntercomState.DefaultCompaniesPerPage), order == "asc"));
+            return Task.FromResult<JsonNode>(
+                state.ListCompanies(Int(context, "page", 1),
+                Int(context, "per_page", FakeIntercomState.DefaultCompaniesPerPage), order == "asc"));
         }));
 
         app.MapGet("/companies/scroll", Handle(context =>
@@ -59,10 +71,12 @@ internal static class FakeCompanyApi
             Task.FromResult<JsonNode>(state.Snapshot(state.GetCompany((string)context.Request.RouteValues["id"]!)))));
 
         app.MapPost("/contacts/{id}/companies", Handle(async context =>
-            state.Snapshot(state.AttachContact((string)context.Request.RouteValues["id"]!, await ReadObject(context)))));
+            state.Snapshot(
+                state.AttachContact((string)context.Request.RouteValues["id"]!, await ReadObject(context)))));
 
         app.MapGet("/contacts/{id}/companies", Handle(context =>
-            Task.FromResult<JsonNode>(state.ContactCompanies((string)context.Request.RouteValues["id"]!, Int(context, "page", 1)))));
+            Task.FromResult<JsonNode>(
+                state.ContactCompanies((string)context.Request.RouteValues["id"]!, Int(context, "page", 1)))));
 
         app.MapDelete("/contacts/{id}/companies/{company_id}", Handle(context =>
             Task.FromResult<JsonNode>(state.Snapshot(state.DetachContact(

@@ -24,10 +24,12 @@ internal static class FakeCompanyControl
                 json["listed"] = company.IsListed;
                 data.Add(json);
             }
-            return Task.FromResult<JsonNode>(new JsonObject { ["type"] = "list", ["data"] = data, ["total_count"] = data.Count });
+            return Task.FromResult<JsonNode>(
+                new JsonObject { ["type"] = "list", ["data"] = data, ["total_count"] = data.Count });
         }));
 
-        // Body: one company {company_id, name, plan, monthly_spend, custom_attributes, contact_ids, external_ids} or {"companies": [...]}.
+        // Body: one company {company_id, name, plan, monthly_spend, custom_attributes, contact_ids, external_ids} or
+        // {"companies": [...]}.
         app.MapPost("/__control/companies", Handle(async context =>
         {
             var body = await ReadObject(context);

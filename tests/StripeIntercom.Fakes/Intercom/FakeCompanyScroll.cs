@@ -13,5 +13,6 @@ public sealed class FakeCompanyScroll
     public DateTimeOffset LastUsed { get; set; }
     public bool Finished { get; set; }
 
-    public bool IsOpen(DateTimeOffset now, double expirySeconds) => !Finished && now - LastUsed < TimeSpan.FromSeconds(expirySeconds);
+    public bool IsOpen(DateTimeOffset now, double expirySeconds) =>
+        !Finished && now - LastUsed < TimeSpan.FromSeconds(expirySeconds);
 }

@@ -77,17 +77,25 @@ public sealed class FakeContact
             ["tags"] = ListRef("tags"),
             ["notes"] = ListRef("notes"),
             ["companies"] = Companies(),
-            ["location"] = new JsonObject { ["type"] = "location", ["country"] = null, ["region"] = null, ["city"] = null },
+            ["location"]
+            = new JsonObject { ["type"] = "location", ["country"] = null, ["region"] = null, ["city"] = null },
         };
     }
 
-    /// <summary>Intercom lists up to 10 of a contact's companies in the contact object; the url leads to all of them.</summary>
+    /// <summary>Intercom lists up to 10 of a contact's companies in the contact object; the url leads to all of
+    /// them.</summary>
     private JsonObject Companies()
     {
         var data = new JsonArray();
         foreach (var id in CompanyIds.Take(MaxCompaniesShown))
         {
-            data.Add(new JsonObject { ["type"] = "company", ["id"] = id, ["url"] = $"https://api.intercom.io/companies/{id}" });
+            data.Add(
+                new JsonObject
+                {
+                    ["type"] = "company",
+                    ["id"] = id,
+                    ["url"] = $"https://api.intercom.io/companies/{id}"
+                });
         }
 
         var companies = ListRef("companies");

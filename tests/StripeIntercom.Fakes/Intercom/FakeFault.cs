@@ -26,10 +26,12 @@ public sealed class FakeFault
     public int After { get; set; } = 1;
     /// <summary>Route template such as "POST /contacts"; null matches every API route.</summary>
     public string? Route { get; init; }
-    /// <summary>Text the request's path, query or body must contain (a customer id, say); null matches any request.</summary>
+    /// <summary>Text the request's path, query or body must contain (a customer id, say); null matches any
+    /// request.</summary>
     public string? Containing { get; init; }
 
-    /// <summary>Parses the names the control surface accepts: 500, 503, abort, lose_response, 401, 429, 429_no_headers.</summary>
+    /// <summary>Parses the names the control surface accepts: 500, 503, abort, lose_response, 401, 429,
+    /// 429_no_headers.</summary>
     public static FakeFaultKind ParseKind(string text) => text.ToLowerInvariant() switch
     {
         "500" or "servererror500" => FakeFaultKind.ServerError500,
@@ -39,6 +41,7 @@ public sealed class FakeFault
         "401" or "unauthorized401" => FakeFaultKind.Unauthorized401,
         "429" or "toomanyrequests429" => FakeFaultKind.TooManyRequests429,
         "429_no_headers" or "toomanyrequests429noheaders" => FakeFaultKind.TooManyRequests429NoHeaders,
-        _ => throw new ArgumentException($"Unknown fault kind '{text}' (use 500, 503, abort, lose_response, 401, 429 or 429_no_headers)."),
+        _ => throw new ArgumentException(
+            $"Unknown fault kind '{text}' (use 500, 503, abort, lose_response, 401, 429 or 429_no_headers)."),
     };
 }

@@ -37,24 +37,29 @@ internal static class FakeIntercomApi
         {
             var perPageText = context.Request.Query["per_page"].FirstOrDefault();
             var perPage = 50;
-            if (perPageText is not null && !int.TryParse(perPageText, NumberStyles.Integer, CultureInfo.InvariantCulture, out perPage))
+            if (perPageText is not null
+                && !int.TryParse(perPageText, NumberStyles.Integer, CultureInfo.InvariantCulture, out perPage))
             {
                 throw FakeIntercomError.Invalid("per_page must be an integer", "per_page");
             }
 
-            return Task.FromResult<JsonNode>(state.ListContacts(perPage, context.Request.Query["starting_after"].FirstOrDefault()));
+            return Task.FromResult<JsonNode>(
+                state.ListContacts(perPage, context.Request.Query["starting_after"].FirstOrDefault()));
         }));
 
         app.MapGet("/contacts/{id}", Handle(context =>
             Task.FromResult<JsonNode>(state.Snapshot(state.GetContact((string)context.Request.RouteValues["id"]!)))));
 
         app.MapGet("/contacts/find_by_external_id/{external_id}", Handle(context =>
-            Task.FromResult<JsonNode>(state.Snapshot(state.FindByExternalId((string)context.Request.RouteValues["external_id"]!)))));
+            Task.FromResult<JsonNode>(
+                state.Snapshot(state.FindByExternalId((string)context.Request.RouteValues["external_id"]!)))));
 
-        app.MapPost("/contacts", Handle(async context => state.Snapshot(state.CreateContact(await ReadObject(context)))));
+        app.MapPost("/contacts",
+            Handle(async context => state.Snapshot(state.CreateContact(await ReadObject(context)))));
 
         app.MapPut("/contacts/{id}", Handle(async context =>
-            state.Snapshot(state.UpdateContact((string)context.Request.RouteValues["id"]!, await ReadObject(context)))));
+            state.Snapshot(
+                state.UpdateContact((string)context.Request.RouteValues["id"]!, await ReadObject(context)))));
 
         app.MapPost("/contacts/search", Handle(async context => state.Search(await ReadObject(context))));
 
@@ -75,6 +80,7 @@ internal static class FakeIntercomApi
         app.MapGet("/data_attributes", Handle(context =>
             Task.FromResult<JsonNode>(state.ListDataAttributes(context.Request.Query["model"].FirstOrDefault()))));
 
-        app.MapPost("/data_attributes", Handle(async context => state.CreateDataAttribute(await ReadObject(context)).ToJson()));
+        app.MapPost("/data_attributes",
+            Handle(async context => state.CreateDataAttribute(await ReadObject(context)).ToJson()));
     }
 }

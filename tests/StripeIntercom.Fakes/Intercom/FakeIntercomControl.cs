@@ -31,7 +31,8 @@ internal static class FakeIntercomControl
                 json["archived"] = contact.Archived;
                 data.Add(json);
             }
-            return Task.FromResult<JsonNode>(new JsonObject { ["type"] = "list", ["data"] = data, ["total_count"] = data.Count });
+            return Task.FromResult<JsonNode>(
+                new JsonObject { ["type"] = "list", ["data"] = data, ["total_count"] = data.Count });
         }));
 
         // Body: one contact {role, external_id, email, name, custom_attributes, archived} or {"contacts": [...]}.
@@ -48,18 +49,26 @@ internal static class FakeIntercomControl
             return new JsonObject { ["type"] = "list", ["data"] = seeded };
         }));
 
-        // Body: {"kind": "500"|"503"|"abort"|"lose_response"|"401"|"429"|"429_no_headers", "count": 1, "route": "POST /contacts" (optional),
-        // "after": N (optional: let N matching requests through first)}. DELETE clears every armed fault.
+        // Body: {"kind": "500"|"503"|"abort"|"lose_response"|"401"|"429"|"429_no_headers", "count": 1,
+        // "route": "POST /contacts" (optional), "after": N (optional: let N matching requests through first)}. DELETE
+        // clears every armed fault.
         app.MapPost("/__control/faults", Handle(async context =>
         {
             var body = await ReadObject(context);
-            var kindText = FakeIntercomState.OptionalString(body, "kind") ?? throw FakeIntercomError.Invalid("kind is required", "kind");
+            var kindText = FakeIntercomState.OptionalString(body, "kind")
+                ?? throw FakeIntercomError.Invalid("kind is required", "kind");
             FakeFaultKind kind;
             try { kind = FakeFault.ParseKind(kindText); }
             catch (ArgumentException e) { throw FakeIntercomError.Invalid(e.Message, "kind"); }
             var count = (int)(FakeIntercomState.OptionalLong(body, "count") ?? 1);
-            state.ArmFault(kind, count, FakeIntercomState.OptionalString(body, "route"), (int)(FakeIntercomState.OptionalLong(body, "after") ?? 0));
-            return new JsonObject { ["armed"] = kind.ToString(), ["count"] = count, ["route"] = FakeIntercomState.OptionalString(body, "route") };
+            state.ArmFault(kind, count, FakeIntercomState.OptionalString(body, "route"),
+                (int)(FakeIntercomState.OptionalLong(body, "after") ?? 0));
+            return new JsonObject
+            {
+                ["armed"] = kind.ToString(),
+                ["count"] = count,
+                ["route"] = FakeIntercomState.OptionalString(body, "route")
+            };
         }));
         app.MapDelete("/__control/faults", Handle(_ =>
         {
@@ -67,9 +76,9 @@ internal static class FakeIntercomControl
             return Task.FromResult<JsonNode>(new JsonObject { ["cleared"] = true });
         }));
 
-        // Body: any of {"window_limit", "latency_ms", "latency_jitter_ms", "search_lag_seconds", "max_custom_attributes",
-        // "allow_lead_to_user_update", "company_lookup_as_object", "company_scroll_page_size", "company_scroll_expiry_seconds",
-        // "max_company_list_depth"}; answers with the options now in force.
+        // Body: any of {"window_limit", "latency_ms", "latency_jitter_ms", "search_lag_seconds",
+        // "max_custom_attributes", "allow_lead_to_user_update", "company_lookup_as_object", "company_scroll_page_size",
+        // "company_scroll_expiry_seconds", "max_company_list_depth"}; answers with the options now in force.
         app.MapPost("/__control/options", Handle(async context =>
         {
             var body = await ReadObject(context);

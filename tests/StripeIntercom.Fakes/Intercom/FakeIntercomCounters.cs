@@ -19,7 +19,8 @@ public sealed class FakeIntercomCounters
 
     // Search and the company list are POSTs but change nothing, so they count as reads.
     public static bool IsWrite(string route) =>
-        !route.StartsWith("GET ", StringComparison.Ordinal) && route != "POST /contacts/search" && route != "POST /companies/list";
+        !route.StartsWith("GET ", StringComparison.Ordinal) && route != "POST /contacts/search"
+            && route != "POST /companies/list";
 
     public void Count(string route)
     {

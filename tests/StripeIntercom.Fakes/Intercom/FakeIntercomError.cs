@@ -35,5 +35,6 @@ public sealed class FakeIntercomError : Exception
     }
 
     public static FakeIntercomError NotFound(string what) => new(404, "not_found", $"{what} Not Found");
-    public static FakeIntercomError Invalid(string message, string? field = null) => new(400, "parameter_invalid", message, field);
+    public static FakeIntercomError Invalid(string message, string? field = null) =>
+        new(400, "parameter_invalid", message, field);
 }

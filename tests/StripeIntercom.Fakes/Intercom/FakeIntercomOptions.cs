@@ -7,7 +7,8 @@ public sealed class FakeIntercomOptions
 {
     public string AccessToken { get; set; } = "fake_intercom_token";
 
-    /// <summary>Requests allowed per 10-second window; 0 turns rate limiting off (the headers are still sent).</summary>
+    /// <summary>Requests allowed per 10-second window; 0 turns rate limiting off (the headers are still
+    /// sent).</summary>
     public int WindowLimit { get; set; } = 1666;
 
     public int LatencyMs { get; set; }
@@ -45,7 +46,8 @@ public sealed class FakeIntercomOptions
     /// <summary>How deep GET /companies may page (Intercom: 10,000 companies; beyond that, use the scroll).</summary>
     public int MaxCompanyListDepth { get; set; } = 10_000;
 
-    /// <summary>Reads the --intercom-* flags and ignores everything else, because the fake Stripe shares argv.</summary>
+    /// <summary>Reads the --intercom-* flags and ignores everything else, because the fake Stripe shares
+    /// argv.</summary>
     /// <summary>
     /// Contacts the app made that the list serves after the stored ones without storing them: generated from their
     /// number when a page is asked for, so a benchmark can face a workspace of a million contacts. They are users with
@@ -61,12 +63,22 @@ public sealed class FakeIntercomOptions
             var value = args[i + 1];
             switch (args[i])
             {
-                case "--intercom-latency-ms": options.LatencyMs = int.Parse(value, CultureInfo.InvariantCulture); i++; break;
-                case "--intercom-latency-jitter-ms": options.LatencyJitterMs = int.Parse(value, CultureInfo.InvariantCulture); i++; break;
-                case "--intercom-window-limit": options.WindowLimit = int.Parse(value, CultureInfo.InvariantCulture); i++; break;
+                case "--intercom-latency-ms":
+                    options.LatencyMs =
+                    int.Parse(value, CultureInfo.InvariantCulture); i++; break;
+                case "--intercom-latency-jitter-ms":
+                    options.LatencyJitterMs =
+                    int.Parse(value, CultureInfo.InvariantCulture); i++; break;
+                case "--intercom-window-limit":
+                    options.WindowLimit =
+                    int.Parse(value, CultureInfo.InvariantCulture); i++; break;
                 case "--intercom-token": options.AccessToken = value; i++; break;
-                case "--search-lag-seconds": options.SearchLagSeconds = double.Parse(value, CultureInfo.InvariantCulture); i++; break;
-                case "--synthetic-contacts": options.SyntheticContacts = int.Parse(value, CultureInfo.InvariantCulture); i++; break;
+                case "--search-lag-seconds":
+                    options.SearchLagSeconds =
+                    double.Parse(value, CultureInfo.InvariantCulture); i++; break;
+                case "--synthetic-contacts":
+                    options.SyntheticContacts =
+                    int.Parse(value, CultureInfo.InvariantCulture); i++; break;
             }
         }
         return options;

@@ -49,11 +49,13 @@ public sealed class FakeIntercomServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 
-    private static async Task Pipeline(HttpContext context, RequestDelegate next, FakeIntercomOptions options, FakeIntercomState state)
+    private static async Task Pipeline(HttpContext context, RequestDelegate next, FakeIntercomOptions options,
+        FakeIntercomState state)
     {
         if (context.Request.Path.StartsWithSegments(ControlPrefix)) { await next(context); return; }
 
-        var route = context.Request.Method + " " + ((context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "(unmatched)");
+        var route = context.Request.Method + " " +
+            ((context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "(unmatched)");
         state.Counters.Count(route);
         context.Request.EnableBuffering();
         var body = await new StreamReader(context.Request.Body).ReadToEndAsync();
@@ -69,7 +71,8 @@ public sealed class FakeIntercomServer : IAsyncDisposable
             context.Response.Headers["X-RateLimit-Remaining"] = remaining.ToString(CultureInfo.InvariantCulture);
             context.Response.Headers["X-RateLimit-Reset"] = reset.ToString(CultureInfo.InvariantCulture);
 
-            var latency = options.LatencyMs + (options.LatencyJitterMs > 0 ? Random.Shared.Next(options.LatencyJitterMs + 1) : 0);
+            var latency =
+                options.LatencyMs + (options.LatencyJitterMs > 0 ? Random.Shared.Next(options.LatencyJitterMs + 1) : 0);
             if (latency > 0)
             {
                 await Task.Delay(latency, context.RequestAborted);
@@ -104,9 +107,11 @@ public sealed class FakeIntercomServer : IAsyncDisposable
                     await Write(context, 401, FakeIntercomError.Body("unauthorized", "Access Token Invalid"));
                     return;
                 case FakeFaultKind.TooManyRequests429:
-                    context.Response.Headers["X-RateLimit-Limit"] = Math.Max(1, limit).ToString(CultureInfo.InvariantCulture);
+                    context.Response.Headers["X-RateLimit-Limit"] =
+                        Math.Max(1, limit).ToString(CultureInfo.InvariantCulture);
                     context.Response.Headers["X-RateLimit-Remaining"] = "0";
-                    context.Response.Headers["X-RateLimit-Reset"] = (FakeIntercomState.Now() + 1).ToString(CultureInfo.InvariantCulture);
+                    context.Response.Headers["X-RateLimit-Reset"] =
+                        (FakeIntercomState.Now() + 1).ToString(CultureInfo.InvariantCulture);
                     await Write(context, 429, FakeIntercomError.Body("rate_limit_exceeded", "Too many requests"));
                     return;
                 case FakeFaultKind.TooManyRequests429NoHeaders:
@@ -129,7 +134,9 @@ public sealed class FakeIntercomServer : IAsyncDisposable
         {
             // 499 (nginx's "client closed request") for a request given up before it was answered: nothing was done.
             var status = !handled && context.RequestAborted.IsCancellationRequested ? 499 : context.Response.StatusCode;
-            state.Record(new FakeRecordedRequest(context.Request.Method, context.Request.Path + context.Request.QueryString, route,
+            state.Record(
+                new FakeRecordedRequest(context.Request.Method, context.Request.Path + context.Request.QueryString,
+                route,
                 body.Length == 0 ? null : body, status, version));
         }
     }

@@ -17,20 +17,23 @@ public sealed partial class FakeIntercomState
     public const int MaxCompaniesPerPage = 60;
     public const int DefaultCompaniesPerPage = 15;
     public const int MaxCompaniesPerContact = 1000;
-    /// <summary>The longest string custom attribute value Intercom stores; the fake refuses longer ones instead of cutting them.</summary>
+    /// <summary>The longest string custom attribute value Intercom stores; the fake refuses longer ones instead of
+    /// cutting them.</summary>
     public const int MaxCustomStringLength = 255;
     private const int ContactCompaniesPerPage = 50;
 
     private static readonly (string Name, string DataType)[] StandardCompanyAttributes =
     [
-        ("company_id", "string"), ("name", "string"), ("plan", "string"), ("monthly_spend", "integer"), ("size", "integer"),
+        ("company_id", "string"), ("name", "string"), ("plan", "string"), ("monthly_spend", "integer"),
+            ("size", "integer"),
         ("website", "string"), ("industry", "string"), ("remote_created_at", "date"), ("created_at", "date"),
         ("last_request_at", "date"), ("user_count", "integer"), ("session_count", "integer"),
     ];
 
     private static readonly HashSet<string> CompanyWriteFields = new(StringComparer.Ordinal)
     {
-        "company_id", "name", "plan", "size", "website", "industry", "custom_attributes", "remote_created_at", "monthly_spend",
+        "company_id", "name", "plan", "size", "website", "industry", "custom_attributes", "remote_created_at",
+            "monthly_spend",
     };
 
     private readonly List<FakeCompany> _companies = new();
@@ -71,7 +74,8 @@ public sealed partial class FakeIntercomState
             }
         }
 
-        var companyId = StringField(body, "company_id") ?? throw FakeIntercomError.Invalid("company_id is required", "company_id");
+        var companyId =
+            StringField(body, "company_id") ?? throw FakeIntercomError.Invalid("company_id is required", "company_id");
         // Every field is checked before anything is stored, so a refused request leaves no trace.
         var name = StringField(body, "name");
         var plan = StringField(body, "plan");
@@ -85,9 +89,12 @@ public sealed partial class FakeIntercomState
             var custom = ValidateCustomAttributes(body, "company");
             foreach (var (key, value) in custom)
             {
-                if (value is JsonValue v && v.GetValueKind() == JsonValueKind.String && v.GetValue<string>().Length > MaxCustomStringLength)
+                if (value is JsonValue v && v.GetValueKind() == JsonValueKind.String
+                    && v.GetValue<string>().Length > MaxCustomStringLength)
                 {
-                    throw FakeIntercomError.Invalid($"Custom attribute '{key}' is longer than {MaxCustomStringLength} characters", "custom_attributes");
+                    throw FakeIntercomError.Invalid(
+                        $"Custom attribute '{key}' is longer than {MaxCustomStringLength} characters",
+                        "custom_attributes");
                 }
             }
 
@@ -171,7 +178,8 @@ public sealed partial class FakeIntercomState
         }
     }
 
-    /// <summary>The answer to GET /companies?company_id= (or ?name=): see <see cref="FakeIntercomOptions.CompanyLookupAsObject"/>.</summary>
+    /// <summary>The answer to GET /companies?company_id= (or ?name=): see
+    /// <see cref="FakeIntercomOptions.CompanyLookupAsObject"/>.</summary>
     public JsonObject CompanyLookup(FakeCompany company)
     {
         lock (_gate)
@@ -201,13 +209,15 @@ public sealed partial class FakeIntercomState
 
         if ((long)(page - 1) * perPage >= _options.MaxCompanyListDepth && page > 1)
         {
-            throw FakeIntercomError.Invalid($"Companies can be paged only {_options.MaxCompanyListDepth} deep; use the scroll API", "page");
+            throw FakeIntercomError.Invalid(
+                $"Companies can be paged only {_options.MaxCompanyListDepth} deep; use the scroll API", "page");
         }
 
         lock (_gate)
         {
             var listed = _companies.Where(c => c.IsListed);
-            var ordered = (ascending ? listed.OrderBy(c => c.Sequence) : listed.OrderByDescending(c => c.Sequence)).ToList();
+            var ordered =
+                (ascending ? listed.OrderBy(c => c.Sequence) : listed.OrderByDescending(c => c.Sequence)).ToList();
             var data = ordered.Skip((page - 1) * perPage).Take(perPage).Select(CompanyJson).ToList();
             return CompanyList(data, page, perPage, ordered.Count);
         }
@@ -236,11 +246,13 @@ public sealed partial class FakeIntercomState
             }
             else if (_scroll is null || _scroll.Param != scrollParam || !_scroll.IsOpen(now, expiry))
             {
-                throw FakeIntercomError.Invalid("scroll_param is unknown or has expired: restart the scroll", "scroll_param");
+                throw FakeIntercomError.Invalid("scroll_param is unknown or has expired: restart the scroll",
+                    "scroll_param");
             }
 
             var scroll = _scroll;
-            var ids = scroll.CompanyIds.Skip(scroll.Position).Take(Math.Max(1, _options.CompanyScrollPageSize)).ToList();
+            var ids =
+                scroll.CompanyIds.Skip(scroll.Position).Take(Math.Max(1, _options.CompanyScrollPageSize)).ToList();
             scroll.Position += ids.Count;
             scroll.LastUsed = now;
             // The empty page ends the scroll and frees the workspace for the next one.
@@ -272,7 +284,8 @@ public sealed partial class FakeIntercomState
     /// <summary>POST /contacts/{id}/companies {"id": company's Intercom id}; attaching twice changes nothing.</summary>
     public FakeCompany AttachContact(string contactId, JsonObject body)
     {
-        var companyId = StringField(body, "id") ?? throw new FakeIntercomError(400, "parameter_not_found", "company not specified");
+        var companyId =
+            StringField(body, "id") ?? throw new FakeIntercomError(400, "parameter_not_found", "company not specified");
         lock (_gate)
         {
             var contact = VisibleById(contactId) ?? throw FakeIntercomError.NotFound("User");
@@ -299,7 +312,8 @@ public sealed partial class FakeIntercomState
         }
     }
 
-    /// <summary>GET /contacts/{id}/companies: the contact's companies in pages of 50 (the list carries "data", as Intercom sends it).</summary>
+    /// <summary>GET /contacts/{id}/companies: the contact's companies in pages of 50 (the list carries "data", as
+    /// Intercom sends it).</summary>
     public JsonObject ContactCompanies(string contactId, int page)
     {
         if (page < 1)
@@ -325,7 +339,9 @@ public sealed partial class FakeIntercomState
                 ["pages"] = new JsonObject
                 {
                     ["type"] = "pages",
-                    ["next"] = page < totalPages ? $"https://api.intercom.io/contacts/{contact.Id}/companies?page={page + 1}" : null,
+                    ["next"]
+                    = page < totalPages ? $"https://api.intercom.io/contacts/{contact.Id}/companies?page={page + 1}"
+                        : null,
                     ["page"] = page,
                     ["per_page"] = ContactCompaniesPerPage,
                     ["total_pages"] = totalPages,
@@ -337,11 +353,13 @@ public sealed partial class FakeIntercomState
 
     /// <summary>
     /// Stores a company as given, for existing data: no attribute checks. Body: {company_id, name, plan, monthly_spend,
-    /// size, website, industry, remote_created_at, custom_attributes, contact_ids: [Intercom ids], external_ids: [users' external ids]}.
+    /// size, website, industry, remote_created_at, custom_attributes, contact_ids: [Intercom ids], external_ids:
+    /// [users' external ids]}.
     /// </summary>
     public FakeCompany SeedCompany(JsonObject body)
     {
-        var companyId = StringField(body, "company_id") ?? throw FakeIntercomError.Invalid("company_id is required", "company_id");
+        var companyId =
+            StringField(body, "company_id") ?? throw FakeIntercomError.Invalid("company_id is required", "company_id");
         var name = StringField(body, "name");
         var plan = StringField(body, "plan");
         var website = StringField(body, "website");
@@ -361,7 +379,8 @@ public sealed partial class FakeIntercomState
 
             foreach (var id in Strings(body, "contact_ids"))
             {
-                contacts.Add(ById(id) is { MergedInto: false } contact ? contact : throw FakeIntercomError.Invalid($"No contact has id {id}", "contact_ids"));
+                contacts.Add(ById(id) is { MergedInto: false } contact ? contact
+                    : throw FakeIntercomError.Invalid($"No contact has id {id}", "contact_ids"));
             }
 
             var company = CompanyFor(companyId);
@@ -417,7 +436,8 @@ public sealed partial class FakeIntercomState
         }
     }
 
-    public FakeCompany SeedCompany(string companyId, string? name = null, string? plan = null, long? monthlySpend = null,
+    public FakeCompany SeedCompany(string companyId, string? name = null, string? plan = null,
+        long? monthlySpend = null,
         IDictionary<string, object?>? customAttributes = null, params FakeContact[] contacts)
     {
         var body = new JsonObject { ["company_id"] = companyId };
@@ -457,7 +477,14 @@ public sealed partial class FakeIntercomState
 
         var seq = Interlocked.Increment(ref _sequence);
         var now = Now();
-        var company = new FakeCompany { Sequence = seq, Id = $"6762f07a{seq:x16}", CompanyId = companyId, CreatedAt = now, UpdatedAt = now };
+        var company = new FakeCompany
+        {
+            Sequence = seq,
+            Id = $"6762f07a{seq:x16}",
+            CompanyId = companyId,
+            CreatedAt = now,
+            UpdatedAt = now
+        };
         _companies.Add(company);
         _companiesById[company.Id] = company;
         _companiesByCompanyId[companyId] = company;
@@ -473,7 +500,8 @@ public sealed partial class FakeIntercomState
 
         if (contact.CompanyIds.Count >= MaxCompaniesPerContact)
         {
-            throw new FakeIntercomError(400, "contact_company_limit_exceeded", $"Contact has reached the maximum of {MaxCompaniesPerContact} company associations");
+            throw new FakeIntercomError(400, "contact_company_limit_exceeded",
+                $"Contact has reached the maximum of {MaxCompaniesPerContact} company associations");
         }
 
         contact.CompanyIds.Add(company.Id);
@@ -486,7 +514,8 @@ public sealed partial class FakeIntercomState
         company.Plan = plan;
         if (plan is not null && !_planIds.ContainsKey(plan))
         {
-            _planIds[plan] = Interlocked.Increment(ref _sequence).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            _planIds[plan] =
+                Interlocked.Increment(ref _sequence).ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
     }
 
@@ -506,7 +535,14 @@ public sealed partial class FakeIntercomState
             ["type"] = "list",
             ["data"] = data,
             // Intercom puts a URL in pages.next; the description types it as an object, so the fake leaves it out.
-            ["pages"] = new JsonObject { ["type"] = "pages", ["page"] = page, ["per_page"] = perPage, ["total_pages"] = (total + perPage - 1) / perPage },
+            ["pages"]
+            = new JsonObject
+            {
+                ["type"] = "pages",
+                ["page"] = page,
+                ["per_page"] = perPage,
+                ["total_pages"] = (total + perPage - 1) / perPage
+            },
             ["total_count"] = total,
         };
     }
@@ -526,7 +562,9 @@ public sealed partial class FakeIntercomState
             throw FakeIntercomError.Invalid("monthly_spend must be a number", "monthly_spend");
         }
 
-        var value = Math.Truncate(decimal.Parse(v.ToJsonString(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture));
+        var value = Math.Truncate(
+            decimal.Parse(v.ToJsonString(), System.Globalization.NumberStyles.Float,
+            System.Globalization.CultureInfo.InvariantCulture));
         if (value > int.MaxValue)
         {
             throw FakeIntercomError.Invalid($"monthly_spend may be at most {int.MaxValue}", "monthly_spend");

@@ -20,7 +20,8 @@ public sealed partial class FakeIntercomState
     private const int MaxEmailLocalPart = 64;
     private static readonly System.Text.RegularExpressions.Regex EmailShape = new(@"^[^@\s]+@[^@\s]+\.[^@\s.]+$");
 
-    private static readonly string[] StandardAttributes = ["name", "email", "phone", "external_id", "role", "created_at", "signed_up_at"];
+    private static readonly string[] StandardAttributes =
+        ["name", "email", "phone", "external_id", "role", "created_at", "signed_up_at"];
 
     private readonly object _gate = new();
     private readonly FakeIntercomOptions _options;
@@ -32,7 +33,8 @@ public sealed partial class FakeIntercomState
     private readonly Dictionary<string, FakeContact> _contactsById = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<FakeContact>> _contactsByExternalId = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<FakeContact>> _contactsByEmail = new(StringComparer.OrdinalIgnoreCase);
-    private static readonly Comparer<FakeContact> BySequence = Comparer<FakeContact>.Create((a, b) => a.Sequence.CompareTo(b.Sequence));
+    private static readonly Comparer<FakeContact> BySequence =
+        Comparer<FakeContact>.Create((a, b) => a.Sequence.CompareTo(b.Sequence));
     private readonly List<FakeDataAttribute> _attributes = new();
     private readonly List<FakeFault> _faults = new();
     private readonly ConcurrentQueue<FakeRecordedRequest> _requests = new();
@@ -54,7 +56,8 @@ public sealed partial class FakeIntercomState
 
     public IReadOnlyList<FakeRecordedRequest> Requests => _requests.ToArray();
 
-    /// <summary>Every contact ever stored, archived and merged ones included (copies of the live objects are not made: read only).</summary>
+    /// <summary>Every contact ever stored, archived and merged ones included (copies of the live objects are not made:
+    /// read only).</summary>
     public IReadOnlyList<FakeContact> Contacts { get { lock (_gate) { return _contacts.ToList(); } } }
 
     public IReadOnlyList<FakeDataAttribute> DataAttributes { get { lock (_gate) { return _attributes.ToList(); } } }
@@ -76,12 +79,29 @@ public sealed partial class FakeIntercomState
             _windowCount = 0;
             foreach (var name in StandardAttributes)
             {
-                _attributes.Add(new FakeDataAttribute { Id = Interlocked.Increment(ref _sequence), Name = name, DataType = name.EndsWith("_at") ? "date" : "string", Custom = false, CreatedAt = Now() });
+                _attributes.Add(
+                    new FakeDataAttribute
+                    {
+                        Id = Interlocked.Increment(ref _sequence),
+                        Name = name,
+                        DataType = name.EndsWith("_at") ? "date" : "string",
+                        Custom = false,
+                        CreatedAt = Now()
+                    });
             }
 
             foreach (var (name, dataType) in StandardCompanyAttributes)
             {
-                _attributes.Add(new FakeDataAttribute { Id = Interlocked.Increment(ref _sequence), Name = name, Model = "company", DataType = dataType, Custom = false, CreatedAt = Now() });
+                _attributes.Add(
+                    new FakeDataAttribute
+                    {
+                        Id = Interlocked.Increment(ref _sequence),
+                        Name = name,
+                        Model = "company",
+                        DataType = dataType,
+                        Custom = false,
+                        CreatedAt = Now()
+                    });
             }
         }
     }
@@ -111,12 +131,22 @@ public sealed partial class FakeIntercomState
     // ---- faults ----
 
     /// <param name="after">Matching requests to let through first.</param>
-    /// <param name="containing">Only requests whose path, query or body contain this text (one customer's requests).</param>
-    public void ArmFault(FakeFaultKind kind, int count = 1, string? route = null, int after = 0, string? containing = null)
+    /// <param name="containing">Only requests whose path, query or body contain this text (one customer's
+    /// requests).</param>
+    public void ArmFault(FakeFaultKind kind, int count = 1, string? route = null, int after = 0,
+        string? containing = null)
     {
         lock (_gate)
         {
-            _faults.Add(new FakeFault { Kind = kind, Remaining = count, Route = route, After = after, Containing = containing });
+            _faults.Add(
+                new FakeFault
+                {
+                    Kind = kind,
+                    Remaining = count,
+                    Route = route,
+                    After = after,
+                    Containing = containing
+                });
         }
     }
 
@@ -198,7 +228,8 @@ public sealed partial class FakeIntercomState
                 page["total_count"] = page["total_count"]!.GetValue<int>() + synthetic;
                 if (page["pages"] is JsonObject pages && pages["next"] is null)
                 {
-                    pages["next"] = new JsonObject { ["per_page"] = perPage, ["starting_after"] = EncodeSyntheticCursor(-1) };
+                    pages["next"] =
+                        new JsonObject { ["per_page"] = perPage, ["starting_after"] = EncodeSyntheticCursor(-1) };
                 }
             }
             return page;
@@ -232,7 +263,13 @@ public sealed partial class FakeIntercomState
             data.Add(contact.ToJson());
             last = n;
         }
-        var pages = new JsonObject { ["type"] = "pages", ["page"] = 1, ["per_page"] = perPage, ["total_pages"] = (synthetic + perPage - 1) / perPage };
+        var pages = new JsonObject
+        {
+            ["type"] = "pages",
+            ["page"] = 1,
+            ["per_page"] = perPage,
+            ["total_pages"] = (synthetic + perPage - 1) / perPage
+        };
         if (last + 1 < synthetic)
         {
             pages["next"] = new JsonObject { ["per_page"] = perPage, ["starting_after"] = EncodeSyntheticCursor(last) };
@@ -244,17 +281,25 @@ public sealed partial class FakeIntercomState
             stored = _contacts.Count(c => c.IsVisible);
         }
 
-        return new JsonObject { ["type"] = "list", ["data"] = data, ["total_count"] = stored + synthetic, ["pages"] = pages };
+        return new JsonObject
+        {
+            ["type"] = "list",
+            ["data"] = data,
+            ["total_count"] = stored + synthetic,
+            ["pages"] = pages
+        };
     }
 
-    private static string EncodeSyntheticCursor(long n) => Convert.ToBase64String(Encoding.UTF8.GetBytes("synthetic:" + n));
+    private static string EncodeSyntheticCursor(long n) =>
+        Convert.ToBase64String(Encoding.UTF8.GetBytes("synthetic:" + n));
 
     private static long? DecodeSyntheticCursor(string cursor)
     {
         try
         {
             var text = Encoding.UTF8.GetString(Convert.FromBase64String(cursor));
-            return text.StartsWith("synthetic:", StringComparison.Ordinal) && long.TryParse(text["synthetic:".Length..], out var n) ? n : null;
+            return text.StartsWith("synthetic:", StringComparison.Ordinal)
+                && long.TryParse(text["synthetic:".Length..], out var n) ? n : null;
         }
         catch (FormatException)
         {
@@ -298,12 +343,15 @@ public sealed partial class FakeIntercomState
             // alone matches a user that has no external_id, or any user when the new one has none.
             bool Holds(FakeContact c) => c.IsVisible && c.IsUser &&
                 ((externalId is not null && c.ExternalId == externalId) ||
-                 (email is not null && string.Equals(c.Email, email, StringComparison.OrdinalIgnoreCase) && (externalId is null || c.ExternalId is null)));
+                 (email is not null && string.Equals(c.Email, email, StringComparison.OrdinalIgnoreCase)
+                     && (externalId is null || c.ExternalId is null)));
             // A holder matches by external_id or by email, so it is in one of the two lists; the earlier of their
             // first holders is the first holder in creation order.
-            var byExternalId = externalId is null ? null : Candidates(_contactsByExternalId, externalId).FirstOrDefault(Holds);
+            var byExternalId =
+                externalId is null ? null : Candidates(_contactsByExternalId, externalId).FirstOrDefault(Holds);
             var byEmail = email is null ? null : Candidates(_contactsByEmail, email).FirstOrDefault(Holds);
-            var holder = byExternalId is null || (byEmail is not null && byEmail.Sequence < byExternalId.Sequence) ? byEmail : byExternalId;
+            var holder = byExternalId is null || (byEmail is not null && byEmail.Sequence < byExternalId.Sequence)
+                ? byEmail : byExternalId;
             if (holder is not null)
             {
                 throw Conflict(holder);
@@ -347,7 +395,8 @@ public sealed partial class FakeIntercomState
 
                 if (!contact.IsUser && role == "user" && !_options.AllowLeadToUserUpdate)
                 {
-                    throw FakeIntercomError.Invalid("A lead cannot be converted to a user by an update; merge it into a user", "role");
+                    throw FakeIntercomError.Invalid(
+                        "A lead cannot be converted to a user by an update; merge it into a user", "role");
                 }
 
                 contact.Role = role;
@@ -356,7 +405,8 @@ public sealed partial class FakeIntercomState
             {
                 var externalId = OptionalString(body, "external_id");
                 var holder = externalId is null ? null
-                    : Candidates(_contactsByExternalId, externalId).FirstOrDefault(c => c != contact && c.IsVisible && c.IsUser && c.ExternalId == externalId);
+                    : Candidates(_contactsByExternalId, externalId)
+                        .FirstOrDefault(c => c != contact && c.IsVisible && c.IsUser && c.ExternalId == externalId);
                 if (holder is not null)
                 {
                     throw Conflict(holder);
@@ -404,7 +454,8 @@ public sealed partial class FakeIntercomState
         lock (_gate)
         {
             var now = DateTimeOffset.UtcNow;
-            var matches = _contacts.Where(c => c.IsVisible && c.SearchableFrom <= now && ContactSearchFilter.Matches(query, c)).ToList();
+            var matches = _contacts.Where(c => c.IsVisible && c.SearchableFrom <= now
+                && ContactSearchFilter.Matches(query, c)).ToList();
             return Page(matches, _ => true, perPage, startingAfter);
         }
     }
@@ -454,12 +505,14 @@ public sealed partial class FakeIntercomState
         }
     }
 
-    /// <summary>Stores a contact as given: no uniqueness or attribute checks, searchable at once (it stands for old data).</summary>
+    /// <summary>Stores a contact as given: no uniqueness or attribute checks, searchable at once (it stands for old
+    /// data).</summary>
     public FakeContact Seed(JsonObject body)
     {
         lock (_gate)
         {
-            var contact = NewContact(OptionalString(body, "role") ?? "user", OptionalString(body, "external_id"), OptionalString(body, "email"), OptionalString(body, "name"));
+            var contact = NewContact(OptionalString(body, "role") ?? "user", OptionalString(body, "external_id"),
+                OptionalString(body, "email"), OptionalString(body, "name"));
             if (body["custom_attributes"] is JsonObject custom)
             {
                 foreach (var (k, v) in custom)
@@ -475,7 +528,8 @@ public sealed partial class FakeIntercomState
         }
     }
 
-    public FakeContact Seed(string role, string? externalId, string? email, string? name = null, IDictionary<string, object?>? customAttributes = null)
+    public FakeContact Seed(string role, string? externalId, string? email, string? name = null,
+        IDictionary<string, object?>? customAttributes = null)
     {
         var body = new JsonObject { ["role"] = role, ["external_id"] = externalId, ["email"] = email, ["name"] = name };
         if (customAttributes is not null)
@@ -506,7 +560,8 @@ public sealed partial class FakeIntercomState
     {
         var name = OptionalString(body, "name") ?? throw FakeIntercomError.Invalid("name is required", "name");
         var model = OptionalString(body, "model") ?? throw FakeIntercomError.Invalid("model is required", "model");
-        var dataType = OptionalString(body, "data_type") ?? throw FakeIntercomError.Invalid("data_type is required", "data_type");
+        var dataType =
+            OptionalString(body, "data_type") ?? throw FakeIntercomError.Invalid("data_type is required", "data_type");
         if (model is not ("contact" or "company"))
         {
             throw FakeIntercomError.Invalid($"model '{model}' is not contact or company", "model");
@@ -521,12 +576,14 @@ public sealed partial class FakeIntercomState
         {
             if (_attributes.Any(a => a.Model == model && a.Name == name))
             {
-                throw FakeIntercomError.Invalid($"You already have '{name}' in your workspace. Please pick another name.", "name");
+                throw FakeIntercomError.Invalid(
+                    $"You already have '{name}' in your workspace. Please pick another name.", "name");
             }
 
             if (_attributes.Count(a => a.Model == model && a.Custom) >= _options.MaxCustomAttributes)
             {
-                throw FakeIntercomError.Invalid($"You have reached the limit of {_options.MaxCustomAttributes} custom attributes", "name");
+                throw FakeIntercomError.Invalid(
+                    $"You have reached the limit of {_options.MaxCustomAttributes} custom attributes", "name");
             }
 
             var attribute = new FakeDataAttribute
@@ -562,7 +619,8 @@ public sealed partial class FakeIntercomState
         };
     }
 
-    /// <summary>Stores a new contact; callers hold the lock from NewContact on, so Sequence grows along the list.</summary>
+    /// <summary>Stores a new contact; callers hold the lock from NewContact on, so Sequence grows along the
+    /// list.</summary>
     private void AddContact(FakeContact contact)
     {
         if (_contacts.Count > 0 && _contacts[^1].Sequence >= contact.Sequence)
@@ -611,16 +669,19 @@ public sealed partial class FakeIntercomState
         }
     }
 
-    /// <summary>The contacts that may have this key, in creation order; a null key is not indexed, so that is all of them.</summary>
+    /// <summary>The contacts that may have this key, in creation order; a null key is not indexed, so that is all of
+    /// them.</summary>
     private IReadOnlyList<FakeContact> Candidates(Dictionary<string, List<FakeContact>> index, string? key) =>
         key is null ? _contacts : index.TryGetValue(key, out var list) ? list : [];
 
-    private FakeContact? ById(string? id) => id is not null && _contactsById.TryGetValue(id, out var contact) ? contact : null;
+    private FakeContact? ById(string? id) =>
+        id is not null && _contactsById.TryGetValue(id, out var contact) ? contact : null;
 
     private FakeContact? VisibleById(string? id) => ById(id) is { IsVisible: true } contact ? contact : null;
 
     private FakeContact? VisibleUserWithExternalId(string? externalId) =>
-        Candidates(_contactsByExternalId, externalId).FirstOrDefault(c => c.IsVisible && c.IsUser && c.ExternalId == externalId);
+        Candidates(_contactsByExternalId, externalId)
+            .FirstOrDefault(c => c.IsVisible && c.IsUser && c.ExternalId == externalId);
 
     private static FakeIntercomError Conflict(FakeContact holder) =>
         new(409, "conflict", $"A contact matching those details already exists with id={holder.Id}");
@@ -645,7 +706,9 @@ public sealed partial class FakeIntercomState
             var at = email.LastIndexOf('@');
             if (Characters(email) > MaxEmailLength || at > MaxEmailLocalPart)
             {
-                throw FakeIntercomError.Invalid($"email is too long (maximum is {MaxEmailLength} characters, {MaxEmailLocalPart} before the @)", "email");
+                throw FakeIntercomError.Invalid(
+                    $"email is too long (maximum is {MaxEmailLength} characters, {MaxEmailLocalPart} before the @)",
+                    "email");
             }
 
             if (!EmailShape.IsMatch(email))
@@ -671,12 +734,17 @@ public sealed partial class FakeIntercomState
                 ?? throw FakeIntercomError.Invalid($"Custom attribute '{name}' does not exist", "custom_attributes");
             if (value is not null && !HasType(value, attribute.DataType))
             {
-                throw FakeIntercomError.Invalid($"Custom attribute '{name}' must be of type {attribute.DataType}, got {value.ToJsonString()}", "custom_attributes");
+                throw FakeIntercomError.Invalid(
+                    $"Custom attribute '{name}' must be of type {attribute.DataType}, got {value.ToJsonString()}",
+                    "custom_attributes");
             }
 
-            if (value is JsonValue text && text.GetValueKind() == JsonValueKind.String && Characters(text.GetValue<string>()) > MaxTextLength)
+            if (value is JsonValue text && text.GetValueKind() == JsonValueKind.String
+                && Characters(text.GetValue<string>()) > MaxTextLength)
             {
-                throw FakeIntercomError.Invalid($"Custom attribute '{name}' is too long (maximum is {MaxTextLength} characters)", "custom_attributes");
+                throw FakeIntercomError.Invalid(
+                    $"Custom attribute '{name}' is too long (maximum is {MaxTextLength} characters)",
+                    "custom_attributes");
             }
 
             result[name] = value?.DeepClone();
@@ -697,19 +765,23 @@ public sealed partial class FakeIntercomState
             "string" => kind == JsonValueKind.String,
             "boolean" => kind is JsonValueKind.True or JsonValueKind.False,
             "float" => kind == JsonValueKind.Number,
-            "integer" or "date" => kind == JsonValueKind.Number && v.TryGetValue<long>(out _) || kind == JsonValueKind.Number && IsWhole(v),
+            "integer" or "date" => kind == JsonValueKind.Number && v.TryGetValue<long>(out _)
+                || kind == JsonValueKind.Number && IsWhole(v),
             _ => true,
         };
     }
 
-    private static bool IsWhole(JsonValue v) => decimal.TryParse(v.ToJsonString(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var d) && d == decimal.Truncate(d);
+    private static bool IsWhole(JsonValue v) => decimal.TryParse(v.ToJsonString(),
+        System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var d)
+        && d == decimal.Truncate(d);
 
     /// <summary>
-    /// One page of the contacts that <paramref name="listed"/> picks out of <paramref name="contacts"/>, which must be in
-    /// Sequence order (the store's order). The cursor's place is found by binary search; the counts behind total_count
-    /// and the page number are one pass of cheap checks, not a sort.
+    /// One page of the contacts that <paramref name="listed"/> picks out of <paramref name="contacts"/>, which must be
+    /// in Sequence order (the store's order). The cursor's place is found by binary search; the counts behind
+    /// total_count and the page number are one pass of cheap checks, not a sort.
     /// </summary>
-    private static JsonObject Page(List<FakeContact> contacts, Func<FakeContact, bool> listed, int perPage, string? startingAfter)
+    private static JsonObject Page(List<FakeContact> contacts, Func<FakeContact, bool> listed, int perPage,
+        string? startingAfter)
     {
         if (perPage < 1 || perPage > MaxPerPage)
         {
@@ -758,13 +830,15 @@ public sealed partial class FakeIntercomState
         };
         if (page.Count > 0 && before + page.Count < total)
         {
-            pages["next"] = new JsonObject { ["per_page"] = perPage, ["starting_after"] = EncodeCursor(page[^1].Sequence) };
+            pages["next"] =
+                new JsonObject { ["per_page"] = perPage, ["starting_after"] = EncodeCursor(page[^1].Sequence) };
         }
 
         return new JsonObject { ["type"] = "list", ["data"] = data, ["total_count"] = total, ["pages"] = pages };
     }
 
-    /// <summary>The index of the first contact with a Sequence above <paramref name="after"/> (contacts in Sequence order).</summary>
+    /// <summary>The index of the first contact with a Sequence above <paramref name="after"/> (contacts in Sequence
+    /// order).</summary>
     private static int FirstAfter(List<FakeContact> contacts, long after)
     {
         int lo = 0, hi = contacts.Count;
@@ -783,7 +857,8 @@ public sealed partial class FakeIntercomState
         return lo;
     }
 
-    private static string EncodeCursor(long sequence) => Convert.ToBase64String(Encoding.UTF8.GetBytes("after:" + sequence));
+    private static string EncodeCursor(long sequence) =>
+        Convert.ToBase64String(Encoding.UTF8.GetBytes("after:" + sequence));
 
     private static long DecodeCursor(string cursor)
     {

@@ -6,7 +6,8 @@ namespace StripeIntercom.Fakes.Stripe;
 /// </summary>
 public static class FakeBilling
 {
-    /// <summary>What one period of an item costs before discounts, in minor units: metered items count nothing here.</summary>
+    /// <summary>What one period of an item costs before discounts, in minor units: metered items count nothing
+    /// here.</summary>
     public static long ItemAmount(FakePrice price, long? quantity)
     {
         if (price.Recurring.UsageType == "metered")
@@ -17,7 +18,9 @@ public static class FakeBilling
         var units = quantity ?? 0;
         if (price.BillingScheme != "tiered")
         {
-            return (long)Math.Round(decimal.Parse(price.UnitAmountDecimal ?? "0", System.Globalization.CultureInfo.InvariantCulture) * units);
+            return (long)Math.Round(
+                decimal.Parse(price.UnitAmountDecimal ?? "0",
+                System.Globalization.CultureInfo.InvariantCulture) * units);
         }
 
         var tiers = price.Tiers ?? [];
@@ -73,8 +76,10 @@ public static class FakeBilling
         return coupon;
     }
 
-    /// <summary>Redeems a coupon: a repeating one ends duration_in_months later (months as 30 days); once and forever have no end.</summary>
-    public static FakeDiscount Redeem(FakeStripeData data, StripeIdFactory ids, string couponId, string customerId, long start, string? subscription = null, string? item = null)
+    /// <summary>Redeems a coupon: a repeating one ends duration_in_months later (months as 30 days); once and forever
+    /// have no end.</summary>
+    public static FakeDiscount Redeem(FakeStripeData data, StripeIdFactory ids, string couponId, string customerId,
+        long start, string? subscription = null, string? item = null)
     {
         var coupon = data.Find<FakeCoupon>(couponId) ?? throw StripeApiException.NoSuch("coupon", couponId);
         coupon.TimesRedeemed++;
@@ -85,22 +90,26 @@ public static class FakeBilling
             Start = start,
             Subscription = subscription,
             SubscriptionItem = item,
-            End = coupon.Duration == "repeating" ? start + (coupon.DurationInMonths ?? 1) * 30 * FakeStripeGenerator.Day : null,
+            End = coupon.Duration == "repeating" ? start + (coupon.DurationInMonths ?? 1) * 30 * FakeStripeGenerator.Day
+                : null,
             Source = new FakeDiscountSource { Coupon = coupon.Id },
         };
         data.Add(discount);
         return discount;
     }
 
-    public static FakeSubscription Subscribe(FakeStripeData data, StripeIdFactory ids, Random random, FakeCustomer customer, FakeSubscriptionSpec spec, long now)
+    public static FakeSubscription Subscribe(FakeStripeData data, StripeIdFactory ids, Random random,
+        FakeCustomer customer, FakeSubscriptionSpec spec, long now)
     {
         if (spec.Items.Count == 0)
         {
             throw new StripeApiException(400, "Missing required param: items.", param: "items");
         }
 
-        var prices = spec.Items.Select(i => data.Find<FakePrice>(i.PriceId) ?? throw StripeApiException.NoSuch("price", i.PriceId)).ToList();
-        var created = spec.CreatedAt ?? (spec.EndedAt is { } ended ? ended - 90 * FakeStripeGenerator.Day : now - 40 * FakeStripeGenerator.Day);
+        var prices = spec.Items.Select(i => data.Find<FakePrice>(i.PriceId)
+            ?? throw StripeApiException.NoSuch("price", i.PriceId)).ToList();
+        var created = spec.CreatedAt
+            ?? (spec.EndedAt is { } ended ? ended - 90 * FakeStripeGenerator.Day : now - 40 * FakeStripeGenerator.Day);
         var subscription = new FakeSubscription
         {
             Id = ids.Next("sub_", 24),
@@ -149,11 +158,13 @@ public static class FakeBilling
         }
         customer.Currency ??= subscription.Currency;
         data.Add(subscription);
-        subscription.LatestInvoice = FakeStripeGenerator.BuildLatestInvoice(data, ids, random, customer, subscription, now).Id;
+        subscription.LatestInvoice =
+            FakeStripeGenerator.BuildLatestInvoice(data, ids, random, customer, subscription, now).Id;
         return subscription;
     }
 
-    public static FakeCardSource AddCardSource(FakeStripeData data, StripeIdFactory ids, FakeCustomer customer, string brand, string last4, long expMonth, long expYear)
+    public static FakeCardSource AddCardSource(FakeStripeData data, StripeIdFactory ids, FakeCustomer customer,
+        string brand, string last4, long expMonth, long expYear)
     {
         var card = new FakeCardSource
         {

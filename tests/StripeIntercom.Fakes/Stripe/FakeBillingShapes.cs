@@ -2,10 +2,11 @@ namespace StripeIntercom.Fakes.Stripe;
 
 /// <summary>
 /// The billing real SaaS accounts run, added to a generated account (<see cref="FakeStripeOptions.BillingShapes"/>):
-/// volume and graduated seat prices, a metered price, forever and finite coupons (one in EUR), and then, with a random of
-/// its own so the base account stays as the seed made it, tiered seats, discounts on subscriptions, items and customers,
-/// metered add-ons and legacy card sources on a share of the customers. Last come the showcase customers, one per shape,
-/// at fixed emails under <see cref="ShowcaseDomain"/>, whose figures the README and the module tests work out by hand.
+/// volume and graduated seat prices, a metered price, forever and finite coupons (one in EUR), and then, with a random
+/// of its own so the base account stays as the seed made it, tiered seats, discounts on subscriptions, items and
+/// customers, metered add-ons and legacy card sources on a share of the customers. Last come the showcase customers,
+/// one per shape, at fixed emails under <see cref="ShowcaseDomain"/>, whose figures the README and the module tests
+/// work out by hand.
 /// </summary>
 public static class FakeBillingShapes
 {
@@ -21,7 +22,8 @@ public static class FakeBillingShapes
     }
 
     private sealed record Catalog(
-        Dictionary<string, FakePrice> Volume, Dictionary<string, FakePrice> Graduated, Dictionary<string, FakePrice> Metered,
+        Dictionary<string, FakePrice> Volume, Dictionary<string, FakePrice> Graduated,
+            Dictionary<string, FakePrice> Metered,
         FakePrice Pro, FakePrice Scale, FakePrice Annual, FakeCoupon Half, FakeCoupon TenOff, FakeCoupon Quarter,
         FakeCoupon Welcome, FakeCoupon FirstMonth, FakeCoupon EuroOff);
 
@@ -29,11 +31,19 @@ public static class FakeBillingShapes
     {
         FakeProduct Product(string name)
         {
-            var product = new FakeProduct { Id = ids.Next("prod_"), Name = name, Created = created, Updated = created, Description = $"{name} for the fake catalog" };
+            var product = new FakeProduct
+            {
+                Id = ids.Next("prod_"),
+                Name = name,
+                Created = created,
+                Updated = created,
+                Description = $"{name} for the fake catalog"
+            };
             data.Add(product);
             return product;
         }
-        FakePrice Price(FakeProduct product, string currency, long? unit, string interval = "month", string? nickname = null) =>
+        FakePrice Price(FakeProduct product, string currency, long? unit, string interval = "month",
+            string? nickname = null) =>
             FakeBilling.AddPrice(data, ids, new FakePrice
             {
                 Created = created,
@@ -52,17 +62,20 @@ public static class FakeBillingShapes
         var metered = new Dictionary<string, FakePrice>();
         foreach (var (currency, scale) in new[] { ("usd", 100L), ("eur", 92L), ("gbp", 79L) })
         {
-            // Volume: every seat at the price of the tier the count reaches (10.00 up to 10, 8.00 up to 50, 6.00 above).
+            // Volume: every seat at the price of the tier the count reaches (10.00 up to 10, 8.00 up to 50, 6.00
+            // above).
             var v = Price(seats, currency, null, nickname: "Seats (volume)");
             v.BillingScheme = "tiered";
             v.TiersMode = "volume";
-            v.Tiers = [new() { UnitAmount = 10 * scale, UpTo = 10 }, new() { UnitAmount = 8 * scale, UpTo = 50 }, new() { UnitAmount = 6 * scale }];
+            v.Tiers = [new() { UnitAmount = 10 * scale, UpTo = 10 }, new() { UnitAmount = 8 * scale, UpTo = 50 },
+                new() { UnitAmount = 6 * scale }];
             volume[currency] = v;
             // Graduated: the first 5 seats at 12.00 plus a 20.00 platform fee, each seat above at 9.00.
             var g = Price(graduatedSeats, currency, null);
             g.BillingScheme = "tiered";
             g.TiersMode = "graduated";
-            g.Tiers = [new() { UnitAmount = 12 * scale, FlatAmount = 20 * scale, UpTo = 5 }, new() { UnitAmount = 9 * scale }];
+            g.Tiers = [new() { UnitAmount = 12 * scale, FlatAmount = 20 * scale, UpTo = 5 },
+                new() { UnitAmount = 9 * scale }];
             graduated[currency] = g;
             var m = Price(apiCalls, currency, null, nickname: "API calls (metered)");
             m.UnitAmountDecimal = "0.5";
@@ -75,7 +88,8 @@ public static class FakeBillingShapes
         var scalePlan = Price(Product("Scale"), "usd", 9_900, nickname: "Scale monthly");
         var annual = Price(Product("Enterprise annual"), "usd", 120_000, "year", "Enterprise annual");
 
-        FakeCoupon Coupon(string id, string name, decimal? percent, long? amountOff, string? currency, string duration, long? months = null) =>
+        FakeCoupon Coupon(string id, string name, decimal? percent, long? amountOff, string? currency, string duration,
+            long? months = null) =>
             FakeBilling.AddCoupon(data, ids, new FakeCoupon
             {
                 Id = id,
@@ -95,9 +109,11 @@ public static class FakeBillingShapes
             Coupon("EURO_FIVE", "5 EUR off for life", null, 500, "eur", "forever"));
     }
 
-    private static void ShapeCustomers(FakeStripeData data, StripeIdFactory ids, Random random, Catalog catalog, long now)
+    private static void ShapeCustomers(FakeStripeData data, StripeIdFactory ids, Random random, Catalog catalog,
+        long now)
     {
-        var coupons = new[] { catalog.Half, catalog.TenOff, catalog.Quarter, catalog.Welcome, catalog.FirstMonth, catalog.EuroOff };
+        var coupons = new[] { catalog.Half, catalog.TenOff, catalog.Quarter, catalog.Welcome, catalog.FirstMonth,
+            catalog.EuroOff };
         foreach (var customer in data.Customers.Where(c => !c.Deleted).ToList())
         {
             var current = data.SubscriptionsOf(customer.Id).Where(FakeStripeJson.IsCurrent).ToList();
@@ -130,11 +146,15 @@ public static class FakeBillingShapes
                 var discountRoll = random.NextDouble();
                 if (discountRoll < 0.10)
                 {
-                    subscription.Discounts.Add(FakeBilling.Redeem(data, ids, coupons[random.Next(coupons.Length)].Id, customer.Id, subscription.Created, subscription.Id).Id);
+                    subscription.Discounts.Add(
+                        FakeBilling.Redeem(data, ids, coupons[random.Next(coupons.Length)].Id, customer.Id,
+                        subscription.Created, subscription.Id).Id);
                 }
                 else if (discountRoll < 0.105)
                 {
-                    main.Discounts.Add(FakeBilling.Redeem(data, ids, catalog.Quarter.Id, customer.Id, subscription.Created, subscription.Id, main.Id).Id);
+                    main.Discounts.Add(
+                        FakeBilling.Redeem(data, ids, catalog.Quarter.Id, customer.Id, subscription.Created,
+                        subscription.Id, main.Id).Id);
                 }
             }
             if (random.NextDouble() < 0.03)
@@ -144,36 +164,55 @@ public static class FakeBillingShapes
 
             if (customer.InvoiceSettings.DefaultPaymentMethod is null && random.NextDouble() < 0.25)
             {
-                FakeBilling.AddCardSource(data, ids, customer, "Visa", random.Next(0, 10_000).ToString("0000"), random.Next(1, 13), DateTimeOffset.FromUnixTimeSeconds(now).Year + 2);
+                FakeBilling.AddCardSource(data, ids, customer, "Visa", random.Next(0, 10_000).ToString("0000"),
+                    random.Next(1, 13), DateTimeOffset.FromUnixTimeSeconds(now).Year + 2);
             }
         }
     }
 
-    /// <summary>One customer per shape, newest of all; their figures are worked out in the README and the module tests.</summary>
+    /// <summary>One customer per shape, newest of all; their figures are worked out in the README and the module
+    /// tests.</summary>
     private static void AddShowcase(FakeStripeData data, StripeIdFactory ids, Random random, Catalog catalog, long now)
     {
-        var created = Math.Max(now - 60 * FakeStripeGenerator.Day, data.Customers.Count == 0 ? 0 : data.Customers[^1].Created + 1);
+        var created = Math.Max(now - 60 * FakeStripeGenerator.Day,
+            data.Customers.Count == 0 ? 0 : data.Customers[^1].Created + 1);
         FakeCustomer Customer(string local, string name)
         {
-            var customer = new FakeCustomer { Id = ids.Next("cus_"), Created = created++, Email = $"{local}@{ShowcaseDomain}", Name = name, InvoicePrefix = $"S{data.Customers.Count:X6}" };
+            var customer = new FakeCustomer
+            {
+                Id = ids.Next("cus_"),
+                Created = created++,
+                Email = $"{local}@{ShowcaseDomain}",
+                Name = name,
+                InvoicePrefix = $"S{data.Customers.Count:X6}"
+            };
             data.Add(customer);
             return customer;
         }
-        FakeSubscription Subscribe(FakeCustomer customer, FakeSubscriptionSpec spec) => FakeBilling.Subscribe(data, ids, random, customer, spec, now);
+        FakeSubscription Subscribe(FakeCustomer customer, FakeSubscriptionSpec spec) =>
+            FakeBilling.Subscribe(data, ids, random, customer, spec, now);
 
         Subscribe(Customer("volume-seats", "Volume Seats Ltd"), new() { Items = [new(catalog.Volume["usd"].Id, 12)] });
-        Subscribe(Customer("graduated-seats", "Graduated Seats Ltd"), new() { Items = [new(catalog.Graduated["usd"].Id, 8)] });
-        Subscribe(Customer("half-forever", "Half Forever Inc"), new() { Items = [new(catalog.Pro.Id)], Coupons = [catalog.Half.Id] });
-        Subscribe(Customer("ten-off-forever", "Ten Off Inc"), new() { Items = [new(catalog.Scale.Id)], Coupons = [catalog.TenOff.Id] });
-        Subscribe(Customer("quarter-yearly", "Quarter Yearly GmbH"), new() { Items = [new(catalog.Annual.Id)], Coupons = [catalog.Quarter.Id] });
-        Subscribe(Customer("welcome-repeating", "Welcome Repeating SA"), new() { Items = [new(catalog.Scale.Id)], Coupons = [catalog.Welcome.Id] });
+        Subscribe(Customer("graduated-seats", "Graduated Seats Ltd"),
+            new() { Items = [new(catalog.Graduated["usd"].Id, 8)] });
+        Subscribe(Customer("half-forever", "Half Forever Inc"),
+            new() { Items = [new(catalog.Pro.Id)], Coupons = [catalog.Half.Id] });
+        Subscribe(Customer("ten-off-forever", "Ten Off Inc"),
+            new() { Items = [new(catalog.Scale.Id)], Coupons = [catalog.TenOff.Id] });
+        Subscribe(Customer("quarter-yearly", "Quarter Yearly GmbH"),
+            new() { Items = [new(catalog.Annual.Id)], Coupons = [catalog.Quarter.Id] });
+        Subscribe(Customer("welcome-repeating", "Welcome Repeating SA"),
+            new() { Items = [new(catalog.Scale.Id)], Coupons = [catalog.Welcome.Id] });
         var loyal = Customer("customer-discount", "Loyal Customer Co");
         loyal.Discount = FakeBilling.Redeem(data, ids, catalog.Half.Id, loyal.Id, loyal.Created);
         Subscribe(loyal, new() { Items = [new(catalog.Scale.Id)] });
-        Subscribe(Customer("metered-addon", "Metered Addon BV"), new() { Items = [new(catalog.Pro.Id), new(catalog.Metered["usd"].Id, null)] });
-        Subscribe(Customer("churned", "Churned Corp"), new() { Status = "canceled", Items = [new(catalog.Pro.Id)], EndedAt = now - 20 * FakeStripeGenerator.Day });
+        Subscribe(Customer("metered-addon", "Metered Addon BV"),
+            new() { Items = [new(catalog.Pro.Id), new(catalog.Metered["usd"].Id, null)] });
+        Subscribe(Customer("churned", "Churned Corp"),
+            new() { Status = "canceled", Items = [new(catalog.Pro.Id)], EndedAt = now - 20 * FakeStripeGenerator.Day });
         var legacy = Customer("card-source", "Legacy Card LLC");
-        FakeBilling.AddCardSource(data, ids, legacy, "MasterCard", "4444", 8, DateTimeOffset.FromUnixTimeSeconds(now).Year + 3);
+        FakeBilling.AddCardSource(data, ids, legacy, "MasterCard", "4444", 8,
+            DateTimeOffset.FromUnixTimeSeconds(now).Year + 3);
         Subscribe(legacy, new() { Items = [new(catalog.Pro.Id)] });
     }
 }

@@ -1,6 +1,7 @@
 namespace StripeIntercom.Fakes.Stripe;
 
-/// <summary>A coupon: percent_off, or amount_off (minor units) in one currency; duration forever, once or repeating.</summary>
+/// <summary>A coupon: percent_off, or amount_off (minor units) in one currency; duration forever, once or
+/// repeating.</summary>
 public sealed class FakeCoupon
 {
     public string Id { get; set; } = "";

@@ -2,7 +2,8 @@ using System.Text.Json.Serialization;
 
 namespace StripeIntercom.Fakes.Stripe;
 
-/// <summary>A Stripe customer as the fake stores it; serialized snake_case it has the shape of API 2026-10-28.</summary>
+/// <summary>A Stripe customer as the fake stores it; serialized snake_case it has the shape of API
+/// 2026-10-28.</summary>
 public sealed class FakeCustomer
 {
     public string Id { get; set; } = "";

@@ -22,10 +22,12 @@ public sealed record FakeCustomerChange
     /// <summary>Metadata keys to set (an empty value removes the key, as in Stripe).</summary>
     public IReadOnlyDictionary<string, string>? Metadata { get; init; }
 
-    /// <summary>The change's events stay out of the event list until revealed (/__control/events/reveal), keeping their time.</summary>
+    /// <summary>The change's events stay out of the event list until revealed (/__control/events/reveal), keeping their
+    /// time.</summary>
     public bool LateEvents { get; init; }
 
-    public bool TouchesSubscription => SubscriptionStatus is not null || CancelAtPeriodEnd is not null || Price is not null || Quantity is not null;
+    public bool TouchesSubscription =>
+        SubscriptionStatus is not null || CancelAtPeriodEnd is not null || Price is not null || Quantity is not null;
 
     public static FakeCustomerChange FromJson(JsonObject body) => new()
     {
@@ -39,6 +41,7 @@ public sealed record FakeCustomerChange
         Price = (string?)body["price"],
         Quantity = (long?)body["quantity"],
         LateEvents = (bool?)body["late_events"] ?? false,
-        Metadata = body["metadata"] is JsonObject metadata ? metadata.ToDictionary(p => p.Key, p => (string?)p.Value ?? "") : null,
+        Metadata = body["metadata"] is JsonObject metadata
+            ? metadata.ToDictionary(p => p.Key, p => (string?)p.Value ?? "") : null,
     };
 }

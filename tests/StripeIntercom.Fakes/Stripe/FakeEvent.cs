@@ -14,7 +14,8 @@ public sealed class FakeEvent
     public FakeEventRequest Request { get; set; } = new();
     public string Type { get; set; } = "";
 
-    /// <summary>Not listed yet: Stripe's event list is eventually consistent, so an event can show up after newer ones.</summary>
+    /// <summary>Not listed yet: Stripe's event list is eventually consistent, so an event can show up after newer
+    /// ones.</summary>
     public bool Hidden { get; set; }
 }
 

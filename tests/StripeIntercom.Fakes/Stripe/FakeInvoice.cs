@@ -1,6 +1,7 @@
 namespace StripeIntercom.Fakes.Stripe;
 
-/// <summary>An invoice in the 2026 shape: no paid/charge/subscription fields; the subscription sits under parent.subscription_details.</summary>
+/// <summary>An invoice in the 2026 shape: no paid/charge/subscription fields; the subscription sits under
+/// parent.subscription_details.</summary>
 public sealed class FakeInvoice
 {
     public string Id { get; set; } = "";

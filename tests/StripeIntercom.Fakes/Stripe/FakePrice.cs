@@ -25,7 +25,8 @@ public sealed class FakePrice
     /// <summary>Stripe renders "tiers" only when asked for (expand[]=tiers): the expander adds it.</summary>
     [JsonIgnore] public List<FakePriceTier>? Tiers { get; set; }
     public string Type => "recurring";
-    /// <summary>Minor units; null for a tiered price or one with a fractional-cent <see cref="UnitAmountDecimal"/>.</summary>
+    /// <summary>Minor units; null for a tiered price or one with a fractional-cent
+    /// <see cref="UnitAmountDecimal"/>.</summary>
     public long? UnitAmount { get; set; }
     private string? _unitAmountDecimal;
     public string? UnitAmountDecimal
@@ -42,7 +43,8 @@ public sealed class FakePriceRecurring
     public long IntervalCount { get; set; } = 1;
     public string? Meter { get; set; }
     public long? TrialPeriodDays => null;
-    /// <summary>licensed (billed by quantity) or metered (billed by reported usage; the item has no quantity).</summary>
+    /// <summary>licensed (billed by quantity) or metered (billed by reported usage; the item has no
+    /// quantity).</summary>
     public string UsageType { get; set; } = "licensed";
 }
 

@@ -24,7 +24,8 @@ internal static class FakeStripeControl
         app.MapPost("/__control/faults", async ctx =>
         {
             var body = await Body(ctx);
-            state.Faults.Inject((int?)body["count"] ?? 1, (int?)body["status"] ?? 500, (bool?)body["reset"] ?? false, (string?)body["route"]);
+            state.Faults.Inject((int?)body["count"] ?? 1, (int?)body["status"] ?? 500, (bool?)body["reset"] ?? false,
+                (string?)body["route"]);
             await FakeStripeServer.WriteJson(ctx, 200, new JsonObject { ["pending"] = state.Faults.Pending });
         });
         app.MapDelete("/__control/faults", ctx =>
@@ -63,7 +64,8 @@ internal static class FakeStripeControl
             await Guarded(ctx, () => state.RawCustomer(state.CreateCustomer(change).Id));
         });
 
-        // {email?, name?, description?, balance?, subscription?, subscription_status?, cancel_at_period_end?, price?, quantity?, late_events?, metadata?}
+        // {email?, name?, description?, balance?, subscription?, subscription_status?, cancel_at_period_end?, price?,
+        // quantity?, late_events?, metadata?}
         app.MapPost("/__control/customers/{id}/change", async ctx =>
         {
             var change = FakeCustomerChange.FromJson(await Body(ctx));
@@ -86,7 +88,8 @@ internal static class FakeStripeControl
         {
             var body = await Body(ctx);
             var changed = state.ChangeRandom((int?)body["count"] ?? 1, (int?)body["seed"] ?? 1);
-            await FakeStripeServer.WriteJson(ctx, 200, new JsonObject { ["changed"] = new JsonArray(changed.Select(id => (JsonNode)id).ToArray()) });
+            await FakeStripeServer.WriteJson(ctx, 200,
+                new JsonObject { ["changed"] = new JsonArray(changed.Select(id => (JsonNode)id).ToArray()) });
         });
     }
 

@@ -2,7 +2,8 @@ using System.Collections.Concurrent;
 
 namespace StripeIntercom.Fakes.Stripe;
 
-/// <summary>Requests received per route template ("GET /v1/customers/{id}") and in total, rejected ones included.</summary>
+/// <summary>Requests received per route template ("GET /v1/customers/{id}") and in total, rejected ones
+/// included.</summary>
 public sealed class FakeStripeCounters
 {
     private readonly ConcurrentDictionary<string, long> _byRoute = new(StringComparer.Ordinal);
@@ -12,7 +13,8 @@ public sealed class FakeStripeCounters
 
     public long For(string route) => _byRoute.TryGetValue(route, out var count) ? count : 0;
 
-    public IReadOnlyDictionary<string, long> Snapshot() => new SortedDictionary<string, long>(_byRoute, StringComparer.Ordinal);
+    public IReadOnlyDictionary<string, long> Snapshot() =>
+        new SortedDictionary<string, long>(_byRoute, StringComparer.Ordinal);
 
     public void Record(string route)
     {

@@ -37,7 +37,9 @@ public sealed class FakeStripeData
     public void Add(FakeInvoice invoice) { Invoices.Add(invoice); _byId[invoice.Id] = invoice; }
     public void Add(FakeProduct product) { Products.Add(product); _byId[product.Id] = product; }
     public void Add(FakePrice price) { Prices.Add(price); _byId[price.Id] = price; }
-    public void Add(FakePaymentMethod paymentMethod) { PaymentMethods.Add(paymentMethod); _byId[paymentMethod.Id] = paymentMethod; }
+    public void Add(
+        FakePaymentMethod paymentMethod)
+    { PaymentMethods.Add(paymentMethod); _byId[paymentMethod.Id] = paymentMethod; }
     public void Add(FakeEvent stripeEvent) { Events.Add(stripeEvent); _byId[stripeEvent.Id] = stripeEvent; }
     public void Add(FakeCoupon coupon) { Coupons.Add(coupon); _byId[coupon.Id] = coupon; }
     public void Add(FakeDiscount discount) { Discounts.Add(discount); _byId[discount.Id] = discount; }

@@ -32,7 +32,8 @@ public sealed class FakeStripeFaults
             for (var i = 0; i < _pending.Count; i++)
             {
                 var (fault, remaining) = _pending[i];
-                if (fault.Route is not null && fault.Route != routeKey && !routeKey.EndsWith(" " + fault.Route, StringComparison.Ordinal))
+                if (fault.Route is not null && fault.Route != routeKey
+                    && !routeKey.EndsWith(" " + fault.Route, StringComparison.Ordinal))
                 {
                     continue;
                 }

@@ -2,17 +2,20 @@ namespace StripeIntercom.Fakes.Stripe;
 
 /// <summary>
 /// Builds a deterministic Stripe account: the same (seed, count, now) always gives the same objects, ids included.
-/// The mix covers the shapes a reader gets wrong: missing email or name, several subscriptions (some customers more than
-/// the 10 Stripe embeds), usd/eur/gbp/jpy, month/year/week intervals with interval_count, every status, multi-item
-/// subscriptions with quantities, prices with and without nickname, paid/open(failing)/draft latest invoices, cards on the
-/// customer or only on the subscription, credit balances, delinquency and deleted customers with their customer.deleted event.
+/// The mix covers the shapes a reader gets wrong: missing email or name, several subscriptions (some customers more
+/// than the 10 Stripe embeds), usd/eur/gbp/jpy, month/year/week intervals with interval_count, every status, multi-item
+/// subscriptions with quantities, prices with and without nickname, paid/open(failing)/draft latest invoices, cards on
+/// the customer or only on the subscription, credit balances, delinquency and deleted customers with their
+/// customer.deleted event.
 /// </summary>
 public static class FakeStripeGenerator
 {
     public const long Day = 86_400;
 
-    private static readonly string[] FirstNames = ["Ada", "Grace", "Alan", "Edsger", "Barbara", "Donald", "Margaret", "Ken", "Frances", "Niklaus", "Radia", "Linus", "Sophie", "Tim", "Hedy", "John"];
-    private static readonly string[] LastNames = ["Lovelace", "Hopper", "Turing", "Dijkstra", "Liskov", "Knuth", "Hamilton", "Thompson", "Allen", "Wirth", "Perlman", "Torvalds", "Wilson", "Berners-Lee", "Lamarr", "Backus"];
+    private static readonly string[] FirstNames = ["Ada", "Grace", "Alan", "Edsger", "Barbara", "Donald", "Margaret",
+        "Ken", "Frances", "Niklaus", "Radia", "Linus", "Sophie", "Tim", "Hedy", "John"];
+    private static readonly string[] LastNames = ["Lovelace", "Hopper", "Turing", "Dijkstra", "Liskov", "Knuth",
+        "Hamilton", "Thompson", "Allen", "Wirth", "Perlman", "Torvalds", "Wilson", "Berners-Lee", "Lamarr", "Backus"];
     private static readonly string[] Brands = ["visa", "mastercard", "amex", "discover"];
 
     // (name, monthly unit amount in cents); the first four are plans, the rest add-ons.
@@ -47,7 +50,14 @@ public static class FakeStripeGenerator
         for (var k = 0; k < Catalog.Length; k++)
         {
             var (name, monthly) = Catalog[k];
-            var product = new FakeProduct { Id = ids.Next("prod_"), Name = name, Created = created + k, Updated = created + k, Description = $"{name} for the fake catalog" };
+            var product = new FakeProduct
+            {
+                Id = ids.Next("prod_"),
+                Name = name,
+                Created = created + k,
+                Updated = created + k,
+                Description = $"{name} for the fake catalog"
+            };
             data.Add(product);
             foreach (var currency in new[] { "usd", "eur", "gbp" })
             {
@@ -73,7 +83,8 @@ public static class FakeStripeGenerator
         }
     }
 
-    private static void AddPrice(FakeStripeData data, StripeIdFactory ids, FakeProduct product, string currency, long unitAmount, string interval, long intervalCount, string? nickname) =>
+    private static void AddPrice(FakeStripeData data, StripeIdFactory ids, FakeProduct product, string currency,
+        long unitAmount, string interval, long intervalCount, string? nickname) =>
         data.Add(new FakePrice
         {
             Id = ids.Next("price_", 24),
@@ -85,7 +96,8 @@ public static class FakeStripeGenerator
             Recurring = new FakePriceRecurring { Interval = interval, IntervalCount = intervalCount },
         });
 
-    private static void BuildCustomer(FakeStripeData data, StripeIdFactory ids, Random random, int index, long created, long now)
+    private static void BuildCustomer(FakeStripeData data, StripeIdFactory ids, Random random, int index, long created,
+        long now)
     {
         var first = FirstNames[random.Next(FirstNames.Length)];
         var last = LastNames[random.Next(LastNames.Length)];
@@ -112,7 +124,8 @@ public static class FakeStripeGenerator
 
         var currency = random.NextDouble() switch { < 0.60 => "usd", < 0.80 => "eur", < 0.95 => "gbp", _ => "jpy" };
         var roll = random.NextDouble();
-        var subscriptionCount = roll switch { < 0.20 => 0, < 0.75 => 1, < 0.995 => random.Next(2, 5), _ => random.Next(11, 14) };
+        var subscriptionCount =
+            roll switch { < 0.20 => 0, < 0.75 => 1, < 0.995 => random.Next(2, 5), _ => random.Next(11, 14) };
         var manySubscriptions = subscriptionCount > 10;
 
         FakePaymentMethod? card = null;
@@ -129,7 +142,8 @@ public static class FakeStripeGenerator
 
         for (var s = 0; s < subscriptionCount; s++)
         {
-            var subscriptionCurrency = s == 1 && currency != "jpy" && random.NextDouble() < 0.15 ? OtherCurrency(currency, random) : currency;
+            var subscriptionCurrency =
+                s == 1 && currency != "jpy" && random.NextDouble() < 0.15 ? OtherCurrency(currency, random) : currency;
             var status = manySubscriptions ? "active" : PickStatus(random);
             var subscription = BuildSubscription(data, ids, random, customer, subscriptionCurrency, status, now);
             if (card is not null && cardPlacement is >= 0.80 and < 0.92)
@@ -188,10 +202,13 @@ public static class FakeStripeGenerator
         };
     }
 
-    /// <summary>Adds a subscription with one to three items, their billing periods and a latest invoice matching the status.</summary>
-    internal static FakeSubscription BuildSubscription(FakeStripeData data, StripeIdFactory ids, Random random, FakeCustomer customer, string currency, string status, long now, long? createdAt = null)
+    /// <summary>Adds a subscription with one to three items, their billing periods and a latest invoice matching the
+    /// status.</summary>
+    internal static FakeSubscription BuildSubscription(FakeStripeData data, StripeIdFactory ids, Random random,
+        FakeCustomer customer, string currency, string status, long now, long? createdAt = null)
     {
-        var plans = data.Prices.Where(p => p.Currency == currency && data.Products.IndexOf(data.Find<FakeProduct>(p.Product)!) < 4).ToList();
+        var plans = data.Prices.Where(p => p.Currency == currency
+            && data.Products.IndexOf(data.Find<FakeProduct>(p.Product)!) < 4).ToList();
         var mainPrice = plans[random.Next(plans.Count)];
         var created = createdAt ?? (status == "trialing"
             ? now - random.NextInt64(Day, 13 * Day)
@@ -210,8 +227,10 @@ public static class FakeStripeGenerator
         var prices = new List<FakePrice> { mainPrice };
         if (random.NextDouble() < 0.25)
         {
-            var addOns = data.Prices.Where(p => p.Currency == currency && p.Product != mainPrice.Product && data.Products.IndexOf(data.Find<FakeProduct>(p.Product)!) >= 4).ToList();
-            var sameInterval = addOns.Where(p => p.Recurring.Interval == mainPrice.Recurring.Interval && p.Recurring.IntervalCount == mainPrice.Recurring.IntervalCount).ToList();
+            var addOns = data.Prices.Where(p => p.Currency == currency && p.Product != mainPrice.Product
+                && data.Products.IndexOf(data.Find<FakeProduct>(p.Product)!) >= 4).ToList();
+            var sameInterval = addOns.Where(p => p.Recurring.Interval == mainPrice.Recurring.Interval
+                && p.Recurring.IntervalCount == mainPrice.Recurring.IntervalCount).ToList();
             var pool = random.NextDouble() < 0.8 && sameInterval.Count > 0 ? sameInterval : addOns;
             var extra = random.Next(1, 3);
             for (var i = 0; i < extra && pool.Count > 0; i++)
@@ -238,7 +257,8 @@ public static class FakeStripeGenerator
                 Created = created,
                 PriceId = price.Id,
                 Subscription = subscription.Id,
-                Quantity = price == mainPrice && random.NextDouble() >= 0.7 ? random.Next(2, 26) : price == mainPrice ? 1 : random.Next(1, 5),
+                Quantity = price == mainPrice && random.NextDouble() >= 0.7 ? random.Next(2, 26) : price == mainPrice
+                    ? 1 : random.Next(1, 5),
                 CurrentPeriodStart = start,
                 CurrentPeriodEnd = end,
             });
@@ -269,7 +289,8 @@ public static class FakeStripeGenerator
         return subscription;
     }
 
-    /// <summary>Billing period containing <paramref name="now"/>, counted in whole intervals from the anchor (months as 30 days).</summary>
+    /// <summary>Billing period containing <paramref name="now"/>, counted in whole intervals from the anchor (months as
+    /// 30 days).</summary>
     internal static (long Start, long End) CurrentPeriod(long anchor, FakePriceRecurring recurring, long now)
     {
         var length = IntervalSeconds(recurring);
@@ -278,19 +299,23 @@ public static class FakeStripeGenerator
         return (start, start + length);
     }
 
-    internal static long IntervalSeconds(FakePriceRecurring recurring) => recurring.IntervalCount * recurring.Interval switch
-    {
-        "day" => Day,
-        "week" => 7 * Day,
-        "year" => 365 * Day,
-        _ => 30 * Day,
-    };
+    internal static long IntervalSeconds(FakePriceRecurring recurring) =>
+        recurring.IntervalCount * recurring.Interval switch
+        {
+            "day" => Day,
+            "week" => 7 * Day,
+            "year" => 365 * Day,
+            _ => 30 * Day,
+        };
 
-    /// <param name="issuedAt">For changes made while running: the invoice is created and finalized at this moment.</param>
-    internal static FakeInvoice BuildLatestInvoice(FakeStripeData data, StripeIdFactory ids, Random random, FakeCustomer customer, FakeSubscription subscription, long now, long? issuedAt = null)
+    /// <param name="issuedAt">For changes made while running: the invoice is created and finalized at this
+    /// moment.</param>
+    internal static FakeInvoice BuildLatestInvoice(FakeStripeData data, StripeIdFactory ids, Random random,
+        FakeCustomer customer, FakeSubscription subscription, long now, long? issuedAt = null)
     {
         var periodStart = subscription.Items.Min(i => i.CurrentPeriodStart);
-        var amount = subscription.Status == "trialing" ? 0 : subscription.Items.Sum(i => FakeBilling.ItemAmount(data.Find<FakePrice>(i.PriceId)!, i.Quantity));
+        var amount = subscription.Status == "trialing" ? 0
+            : subscription.Items.Sum(i => FakeBilling.ItemAmount(data.Find<FakePrice>(i.PriceId)!, i.Quantity));
         customer.NextInvoiceSequence++;
         var invoice = new FakeInvoice
         {
@@ -306,7 +331,10 @@ public static class FakeStripeGenerator
             Subtotal = amount,
             Total = amount,
             BillingReason = subscription.Created == periodStart ? "subscription_create" : "subscription_cycle",
-            Parent = new FakeInvoiceParent { SubscriptionDetails = new FakeInvoiceSubscriptionDetails { Subscription = subscription.Id } },
+            Parent = new FakeInvoiceParent
+            {
+                SubscriptionDetails = new FakeInvoiceSubscriptionDetails { Subscription = subscription.Id }
+            },
         };
         invoice.HostedInvoiceUrl = $"https://invoice.stripe.com/i/acct_fake/test_{invoice.Id}";
         if (issuedAt is not null)
@@ -369,7 +397,8 @@ public static class FakeStripeGenerator
         data.Add(NewEvent(ids, "customer.deleted", at, snapshot));
     }
 
-    internal static FakeEvent NewEvent(StripeIdFactory ids, string type, long created, System.Text.Json.Nodes.JsonNode dataObject, System.Text.Json.Nodes.JsonNode? previous = null) =>
+    internal static FakeEvent NewEvent(StripeIdFactory ids, string type, long created,
+        System.Text.Json.Nodes.JsonNode dataObject, System.Text.Json.Nodes.JsonNode? previous = null) =>
         new()
         {
             Id = ids.Next("evt_", 24),

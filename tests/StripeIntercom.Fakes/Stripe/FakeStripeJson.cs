@@ -3,7 +3,8 @@ using System.Text.Json.Nodes;
 
 namespace StripeIntercom.Fakes.Stripe;
 
-/// <summary>Renders the fake's objects in Stripe's wire shape (snake_case, "object" on everything, nulls written, ids for unexpanded references).</summary>
+/// <summary>Renders the fake's objects in Stripe's wire shape (snake_case, "object" on everything, nulls written, ids
+/// for unexpanded references).</summary>
 public static class FakeStripeJson
 {
     public static readonly JsonSerializerOptions Options = new()
@@ -22,7 +23,8 @@ public static class FakeStripeJson
     public static JsonObject Subscription(FakeSubscription subscription, FakeStripeData data)
     {
         var node = Node(subscription);
-        node["items"] = List(subscription.Items.Select(i => (JsonNode)SubscriptionItem(i, data)), $"/v1/subscription_items?subscription={subscription.Id}", hasMore: false);
+        node["items"] = List(subscription.Items.Select(i => (JsonNode)SubscriptionItem(i, data)),
+            $"/v1/subscription_items?subscription={subscription.Id}", hasMore: false);
         return node;
     }
 
@@ -44,9 +46,11 @@ public static class FakeStripeJson
 
     /// <summary>A tiered price's "tiers", which Stripe includes only on expand[]=tiers.</summary>
     public static JsonArray Tiers(FakePrice price) =>
-        new((price.Tiers ?? new List<FakePriceTier>()).Select(t => (JsonNode?)JsonSerializer.SerializeToNode(t, Options)).ToArray());
+        new((price.Tiers ?? new List<FakePriceTier>())
+            .Select(t => (JsonNode?)JsonSerializer.SerializeToNode(t, Options)).ToArray());
 
-    /// <summary>The customer's "subscriptions" list as Stripe includes it on expansion: not canceled, newest first, at most 10.</summary>
+    /// <summary>The customer's "subscriptions" list as Stripe includes it on expansion: not canceled, newest first, at
+    /// most 10.</summary>
     public static JsonObject EmbeddedSubscriptions(FakeCustomer customer, FakeStripeData data)
     {
         var current = data.SubscriptionsOf(customer.Id).Where(IsCurrent).Reverse().ToList();
@@ -55,7 +59,8 @@ public static class FakeStripeJson
     }
 
     /// <summary>Stripe leaves canceled and incomplete_expired subscriptions out unless asked for status=all.</summary>
-    public static bool IsCurrent(FakeSubscription subscription) => subscription.Status is not ("canceled" or "incomplete_expired");
+    public static bool IsCurrent(FakeSubscription subscription) =>
+        subscription.Status is not ("canceled" or "incomplete_expired");
 
     public static JsonObject List(IEnumerable<JsonNode> items, string url, bool hasMore) => new()
     {

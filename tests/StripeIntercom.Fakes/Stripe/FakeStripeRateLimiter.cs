@@ -2,7 +2,8 @@ using System.Diagnostics;
 
 namespace StripeIntercom.Fakes.Stripe;
 
-/// <summary>Sliding one-second window; the limit is read on every request so tests can change it while running (0 = off).</summary>
+/// <summary>Sliding one-second window; the limit is read on every request so tests can change it while running (0 =
+/// off).</summary>
 public sealed class FakeStripeRateLimiter(Func<int> requestsPerSecond)
 {
     private readonly Queue<long> _recent = new();

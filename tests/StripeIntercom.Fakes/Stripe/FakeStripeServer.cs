@@ -71,7 +71,9 @@ public sealed class FakeStripeServer : IAsyncDisposable
                 ctx.Abort();
                 return;
             }
-            await WriteJson(ctx, fault.Status, new StripeApiException(fault.Status, "An unexpected error occurred (injected by the fake).", "api_error").Body());
+            await WriteJson(ctx, fault.Status,
+                new StripeApiException(fault.Status, "An unexpected error occurred (injected by the fake).",
+                "api_error").Body());
             return;
         }
 
@@ -85,14 +87,16 @@ public sealed class FakeStripeServer : IAsyncDisposable
         if (!state.RateLimiter.TryAcquire())
         {
             await WriteJson(ctx, 429, new StripeApiException(429,
-                "Request rate limit exceeded. You can learn more about rate limits here https://stripe.com/docs/rate-limits.", code: "rate_limit").Body());
+                "Request rate limit exceeded. You can learn more about rate limits here " +
+                "https://stripe.com/docs/rate-limits.", code: "rate_limit").Body());
             return;
         }
 
         if (endpoint is null)
         {
             await WriteJson(ctx, 404, new StripeApiException(404,
-                $"Unrecognized request URL ({ctx.Request.Method}: {path}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.").Body());
+                $"Unrecognized request URL ({ctx.Request.Method}: {path}). Please see https://stripe.com/docs or we " +
+                "can help at https://support.stripe.com/.").Body());
             return;
         }
 
@@ -121,16 +125,21 @@ public sealed class FakeStripeServer : IAsyncDisposable
         }
         if (string.IsNullOrEmpty(key))
         {
-            return "You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY'). See https://stripe.com/docs/api#authentication for details, or we can help at https://support.stripe.com/.";
+            return "You did not provide an API key. You need to provide your API key in the Authorization header, " +
+                "using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY'). See " +
+                "https://stripe.com/docs/api#authentication for details, or we can help at " +
+                "https://support.stripe.com/.";
         }
 
         return key == expectedKey ? null : $"Invalid API Key provided: {MaskKey(key)}";
     }
 
-    /// <summary>Like Stripe: keeps the "sk_test_" style prefix and the last four characters, stars in between.</summary>
+    /// <summary>Like Stripe: keeps the "sk_test_" style prefix and the last four characters, stars in
+    /// between.</summary>
     public static string MaskKey(string key)
     {
-        var prefixEnd = key.StartsWith("sk_", StringComparison.Ordinal) || key.StartsWith("rk_", StringComparison.Ordinal) || key.StartsWith("pk_", StringComparison.Ordinal)
+        var prefixEnd = key.StartsWith("sk_", StringComparison.Ordinal)
+            || key.StartsWith("rk_", StringComparison.Ordinal) || key.StartsWith("pk_", StringComparison.Ordinal)
             ? key.IndexOf('_', 3) + 1
             : 0;
         if (prefixEnd <= 0)

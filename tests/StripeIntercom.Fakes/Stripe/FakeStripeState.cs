@@ -5,8 +5,8 @@ namespace StripeIntercom.Fakes.Stripe;
 
 /// <summary>
 /// The fake's live state and the changes tests make to it. Every change emits the events Stripe would
-/// (customer.created/updated/deleted, customer.subscription.created/updated/deleted, invoice.payment_failed, invoice.paid).
-/// Take <see cref="Sync"/> to read <see cref="Data"/> directly.
+/// (customer.created/updated/deleted, customer.subscription.created/updated/deleted, invoice.payment_failed,
+/// invoice.paid). Take <see cref="Sync"/> to read <see cref="Data"/> directly.
 /// </summary>
 public sealed class FakeStripeState
 {
@@ -81,20 +81,26 @@ public sealed class FakeStripeState
         }
     }
 
-    /// <summary>Everything the fake holds about one customer, fully expanded, including canceled subscriptions.</summary>
+    /// <summary>Everything the fake holds about one customer, fully expanded, including canceled
+    /// subscriptions.</summary>
     public JsonObject RawCustomer(string id)
     {
         lock (Sync)
         {
             var customer = Data.Find<FakeCustomer>(id) ?? throw StripeApiException.NoSuch("customer", id);
-            var subscriptions = Data.SubscriptionsOf(id).Reverse().Select(s => (JsonNode)FakeStripeJson.Subscription(s, Data)).ToList();
+            var subscriptions =
+                Data.SubscriptionsOf(id).Reverse().Select(s => (JsonNode)FakeStripeJson.Subscription(s, Data)).ToList();
             var node = new JsonObject
             {
                 ["customer"] = FakeStripeJson.Customer(customer),
                 ["deleted"] = customer.Deleted,
                 ["subscriptions"] = new JsonArray(subscriptions.ToArray()),
-                ["invoices"] = new JsonArray(Data.Invoices.Where(i => i.Customer == id).Reverse().Select(i => (JsonNode)FakeStripeJson.Invoice(i)).ToArray()),
-                ["payment_methods"] = new JsonArray(Data.PaymentMethods.Where(p => p.Customer == id).Select(p => (JsonNode)FakeStripeJson.PaymentMethod(p)).ToArray()),
+                ["invoices"]
+                = new JsonArray(Data.Invoices.Where(i => i.Customer == id).Reverse()
+                    .Select(i => (JsonNode)FakeStripeJson.Invoice(i)).ToArray()),
+                ["payment_methods"]
+                = new JsonArray(Data.PaymentMethods.Where(p => p.Customer == id)
+                    .Select(p => (JsonNode)FakeStripeJson.PaymentMethod(p)).ToArray()),
             };
             return node;
         }
@@ -142,13 +148,30 @@ public sealed class FakeStripeState
             var eventsBefore = Data.Events.Count;
             var emitted = new List<string>();
             var previous = new JsonObject();
-            if (change.Email is not null && change.Email != customer.Email) { previous["email"] = customer.Email; customer.Email = change.Email; }
-            if (change.Name is not null && change.Name != customer.Name) { previous["name"] = customer.Name; customer.Name = change.Name; }
-            if (change.Description is not null && change.Description != customer.Description) { previous["description"] = customer.Description; customer.Description = change.Description; }
-            if (change.Balance is not null && change.Balance != customer.Balance) { previous["balance"] = customer.Balance; customer.Balance = change.Balance.Value; }
+            if (change.Email is not null
+                && change.Email != customer.Email)
+            {
+                previous["email"] = customer.Email; customer.Email =
+                change.Email;
+            }
+            if (change.Name is not null
+                && change.Name != customer.Name) { previous["name"] = customer.Name; customer.Name = change.Name; }
+            if (change.Description is not null
+                && change.Description != customer.Description)
+            {
+                previous["description"] =
+                customer.Description; customer.Description = change.Description;
+            }
+            if (change.Balance is not null
+                && change.Balance != customer.Balance)
+            {
+                previous["balance"] = customer.Balance; customer.Balance =
+                change.Balance.Value;
+            }
             if (change.Metadata is { Count: > 0 })
             {
-                previous["metadata"] = new JsonObject(customer.Metadata.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value)));
+                previous["metadata"] =
+                    new JsonObject(customer.Metadata.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value)));
                 foreach (var (key, value) in change.Metadata)
                 {
                     if (value.Length == 0)
@@ -182,7 +205,8 @@ public sealed class FakeStripeState
         }
     }
 
-    /// <summary>Lists the events held back by a change with <see cref="FakeCustomerChange.LateEvents"/>, with their original times.</summary>
+    /// <summary>Lists the events held back by a change with <see cref="FakeCustomerChange.LateEvents"/>, with their
+    /// original times.</summary>
     /// <returns>How many were revealed.</returns>
     public int RevealLateEvents()
     {
@@ -215,13 +239,15 @@ public sealed class FakeStripeState
         }
     }
 
-    /// <summary>Builds a subscription exactly as specified and emits customer.subscription.created (or .deleted for a canceled one).</summary>
+    /// <summary>Builds a subscription exactly as specified and emits customer.subscription.created (or .deleted for a
+    /// canceled one).</summary>
     public FakeSubscription Subscribe(string customerId, FakeSubscriptionSpec spec)
     {
         lock (Sync)
         {
             var subscription = FakeBilling.Subscribe(Data, _ids, _random, LiveCustomer(customerId), spec, Now);
-            Emit(spec.Status == "canceled" ? "customer.subscription.deleted" : "customer.subscription.created", FakeStripeJson.Subscription(subscription, Data));
+            Emit(spec.Status == "canceled" ? "customer.subscription.deleted" : "customer.subscription.created",
+                FakeStripeJson.Subscription(subscription, Data));
             return subscription;
         }
     }
@@ -268,7 +294,8 @@ public sealed class FakeStripeState
         }
     }
 
-    /// <summary>Applies one random change (email, name, balance, status, cancel at period end, price) to each of <paramref name="count"/> live customers.</summary>
+    /// <summary>Applies one random change (email, name, balance, status, cancel at period end, price) to each of
+    /// <paramref name="count"/> live customers.</summary>
     /// <returns>The ids of the customers changed.</returns>
     public IReadOnlyList<string> ChangeRandom(int count, int seed)
     {
@@ -285,12 +312,28 @@ public sealed class FakeStripeState
                 var current = Data.SubscriptionsOf(customer.Id).Where(FakeStripeJson.IsCurrent).LastOrDefault();
                 var change = random.Next(6) switch
                 {
-                    0 => new FakeCustomerChange { Email = $"changed.{seed}.{n}.{customer.Id.ToLowerInvariant()}@example.com" },
+                    0 => new FakeCustomerChange
+                    {
+                        Email = $"changed.{seed}.{n}.{customer.Id.ToLowerInvariant()}@example.com"
+                    },
                     1 => new FakeCustomerChange { Name = (customer.Name ?? "Anonymous") + " Jr." },
-                    2 => new FakeCustomerChange { Balance = customer.Balance == 0 ? -random.NextInt64(100, 10_000) : 0 },
-                    3 => new FakeCustomerChange { SubscriptionStatus = current?.Status == "active" ? "past_due" : "active" },
-                    4 when current is not null => new FakeCustomerChange { CancelAtPeriodEnd = !current.CancelAtPeriodEnd },
-                    5 when current is not null => new FakeCustomerChange { Price = OtherPlanPrice(current, random)?.Id, Quantity = random.Next(1, 10) },
+                    2 => new FakeCustomerChange
+                    {
+                        Balance = customer.Balance == 0 ? -random.NextInt64(100, 10_000)
+                        : 0
+                    },
+                    3 => new FakeCustomerChange
+                    {
+                        SubscriptionStatus = current?.Status == "active" ? "past_due"
+                        : "active"
+                    },
+                    4 when current is not null =>
+                        new FakeCustomerChange { CancelAtPeriodEnd = !current.CancelAtPeriodEnd },
+                    5 when current is not null => new FakeCustomerChange
+                    {
+                        Price = OtherPlanPrice(current, random)?.Id,
+                        Quantity = random.Next(1, 10)
+                    },
                     _ => new FakeCustomerChange { Name = (customer.Name ?? "Anonymous") + " II" },
                 };
                 ChangeCustomer(customer.Id, change);
@@ -303,7 +346,8 @@ public sealed class FakeStripeState
     private FakePrice? OtherPlanPrice(FakeSubscription subscription, Random random)
     {
         var currentPrice = subscription.Items[0].PriceId;
-        var plans = Data.Prices.Where(p => p.Currency == subscription.Currency && p.Id != currentPrice && Data.Products.IndexOf(Data.Find<FakeProduct>(p.Product)!) < 4).ToList();
+        var plans = Data.Prices.Where(p => p.Currency == subscription.Currency && p.Id != currentPrice
+            && Data.Products.IndexOf(Data.Find<FakeProduct>(p.Product)!) < 4).ToList();
         return plans.Count == 0 ? null : plans[random.Next(plans.Count)];
     }
 
@@ -322,7 +366,8 @@ public sealed class FakeStripeState
     {
         var now = Now;
         var subscription = change.SubscriptionId is not null
-            ? Data.Find<FakeSubscription>(change.SubscriptionId) is { } s && s.Customer == customer.Id ? s : throw StripeApiException.NoSuch("subscription", change.SubscriptionId)
+            ? Data.Find<FakeSubscription>(change.SubscriptionId) is { } s && s.Customer == customer.Id ? s
+                : throw StripeApiException.NoSuch("subscription", change.SubscriptionId)
             : Data.SubscriptionsOf(customer.Id).Where(FakeStripeJson.IsCurrent).LastOrDefault();
         if (subscription is null)
         {
@@ -336,7 +381,8 @@ public sealed class FakeStripeState
             previous["items"] = FakeStripeJson.Subscription(subscription, Data)["items"]!.DeepClone();
             if (change.Price is not null)
             {
-                var price = Data.Find<FakePrice>(change.Price) ?? throw StripeApiException.NoSuch("price", change.Price);
+                var price =
+                    Data.Find<FakePrice>(change.Price) ?? throw StripeApiException.NoSuch("price", change.Price);
                 subscription.Items[0].PriceId = price.Id;
             }
             if (change.Quantity is not null)
@@ -349,7 +395,8 @@ public sealed class FakeStripeState
             previous["cancel_at_period_end"] = subscription.CancelAtPeriodEnd;
             previous["cancel_at"] = subscription.CancelAt;
             subscription.CancelAtPeriodEnd = change.CancelAtPeriodEnd.Value;
-            subscription.CancelAt = subscription.CancelAtPeriodEnd ? subscription.Items.Min(i => i.CurrentPeriodEnd) : null;
+            subscription.CancelAt =
+                subscription.CancelAtPeriodEnd ? subscription.Items.Min(i => i.CurrentPeriodEnd) : null;
             subscription.CanceledAt = subscription.CancelAtPeriodEnd ? now : null;
         }
         var newStatus = change.SubscriptionStatus;
@@ -360,7 +407,8 @@ public sealed class FakeStripeState
             switch (newStatus)
             {
                 case "past_due" or "unpaid":
-                    var invoice = FakeStripeGenerator.BuildLatestInvoice(Data, _ids, _random, customer, subscription, now, issuedAt: now);
+                    var invoice = FakeStripeGenerator.BuildLatestInvoice(Data, _ids, _random, customer, subscription,
+                        now, issuedAt: now);
                     subscription.LatestInvoice = invoice.Id;
                     emitted.Add("invoice.payment_failed");
                     break;
@@ -380,7 +428,8 @@ public sealed class FakeStripeState
         }
         if (previous.Count > 0)
         {
-            var type = subscription.Status == "canceled" ? "customer.subscription.deleted" : "customer.subscription.updated";
+            var type =
+                subscription.Status == "canceled" ? "customer.subscription.deleted" : "customer.subscription.updated";
             emitted.Insert(0, Emit(type, FakeStripeJson.Subscription(subscription, Data), previous));
         }
         return emitted;
@@ -388,10 +437,12 @@ public sealed class FakeStripeState
 
     private List<string> CreateSubscription(FakeCustomer customer, FakeCustomerChange change, long now)
     {
-        var price = change.Price is null ? null : Data.Find<FakePrice>(change.Price) ?? throw StripeApiException.NoSuch("price", change.Price);
+        var price = change.Price is null ? null : Data.Find<FakePrice>(change.Price)
+            ?? throw StripeApiException.NoSuch("price", change.Price);
         var currency = price?.Currency ?? customer.Currency ?? "usd";
         var status = change.SubscriptionStatus ?? "active";
-        var subscription = FakeStripeGenerator.BuildSubscription(Data, _ids, _random, customer, currency, status, now, createdAt: now);
+        var subscription =
+            FakeStripeGenerator.BuildSubscription(Data, _ids, _random, customer, currency, status, now, createdAt: now);
         if (price is not null)
         {
             subscription.Items[0].PriceId = price.Id;
@@ -404,7 +455,8 @@ public sealed class FakeStripeState
 
         customer.Currency ??= currency;
         customer.Delinquent = Data.SubscriptionsOf(customer.Id).Any(s => s.Status is "past_due" or "unpaid");
-        var emitted = new List<string> { Emit("customer.subscription.created", FakeStripeJson.Subscription(subscription, Data)) };
+        var emitted =
+            new List<string> { Emit("customer.subscription.created", FakeStripeJson.Subscription(subscription, Data)) };
         if (status is "past_due" or "unpaid")
         {
             emitted.Add("invoice.payment_failed");

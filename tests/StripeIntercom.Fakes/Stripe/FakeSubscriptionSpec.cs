@@ -1,6 +1,7 @@
 namespace StripeIntercom.Fakes.Stripe;
 
-/// <summary>A subscription to build exactly, for tests and the billing showcase: its items, discounts and status.</summary>
+/// <summary>A subscription to build exactly, for tests and the billing showcase: its items, discounts and
+/// status.</summary>
 public sealed record FakeSubscriptionSpec
 {
     public string Status { get; init; } = "active";

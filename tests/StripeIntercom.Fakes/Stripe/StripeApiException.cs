@@ -3,7 +3,8 @@ using System.Text.Json.Nodes;
 namespace StripeIntercom.Fakes.Stripe;
 
 /// <summary>Thrown by an endpoint to answer with Stripe's error body {"error":{type, code, message, param}}.</summary>
-public sealed class StripeApiException(int status, string message, string type = "invalid_request_error", string? code = null, string? param = null)
+public sealed class StripeApiException(int status, string message, string type = "invalid_request_error",
+    string? code = null, string? param = null)
     : Exception(message)
 {
     public int Status { get; } = status;

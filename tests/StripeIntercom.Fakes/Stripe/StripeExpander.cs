@@ -3,9 +3,9 @@ using System.Text.Json.Nodes;
 namespace StripeIntercom.Fakes.Stripe;
 
 /// <summary>
-/// Applies expand[] paths to a rendered object the way Stripe does: an id becomes the object it names, "data" walks into a
-/// list, an array of ids (discounts) becomes the objects, the includable fields (a customer's "subscriptions", a price's
-/// "tiers") appear only when asked for, and more than 4 levels is an error.
+/// Applies expand[] paths to a rendered object the way Stripe does: an id becomes the object it names, "data" walks
+/// into a list, an array of ids (discounts) becomes the objects, the includable fields (a customer's "subscriptions", a
+/// price's "tiers") appear only when asked for, and more than 4 levels is an error.
 /// </summary>
 public sealed class StripeExpander(FakeStripeData data)
 {
@@ -18,7 +18,8 @@ public sealed class StripeExpander(FakeStripeData data)
             var segments = path.Split('.');
             if (segments.Length > MaxDepth)
             {
-                throw new StripeApiException(400, $"You cannot expand more than {MaxDepth} levels of a property. Property: {path}", param: "expand");
+                throw new StripeApiException(400,
+                    $"You cannot expand more than {MaxDepth} levels of a property. Property: {path}", param: "expand");
             }
 
             Expand(target, segments, 0, path);
@@ -54,11 +55,13 @@ public sealed class StripeExpander(FakeStripeData data)
 
         if (!node.TryGetPropertyValue(field, out var value))
         {
-            if ((string?)node["object"] == "customer" && field == "subscriptions" && data.Find<FakeCustomer>((string?)node["id"]) is { } customer)
+            if ((string?)node["object"] == "customer" && field == "subscriptions"
+                && data.Find<FakeCustomer>((string?)node["id"]) is { } customer)
             {
                 node[field] = value = FakeStripeJson.EmbeddedSubscriptions(customer, data);
             }
-            else if ((string?)node["object"] == "price" && field == "tiers" && data.Find<FakePrice>((string?)node["id"]) is { } price)
+            else if ((string?)node["object"] == "price" && field == "tiers"
+                && data.Find<FakePrice>((string?)node["id"]) is { } price)
             {
                 node[field] = value = FakeStripeJson.Tiers(price);
             }

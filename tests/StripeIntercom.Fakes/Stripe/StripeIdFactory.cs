@@ -1,6 +1,7 @@
 namespace StripeIntercom.Fakes.Stripe;
 
-/// <summary>Makes Stripe-looking ids ("cus_" + 14 alphanumerics) from a seeded random, skipping ids already taken.</summary>
+/// <summary>Makes Stripe-looking ids ("cus_" + 14 alphanumerics) from a seeded random, skipping ids already
+/// taken.</summary>
 public sealed class StripeIdFactory(Random random, Func<string, bool> taken)
 {
     private const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";

@@ -2,11 +2,13 @@ using System.Text.Json.Nodes;
 
 namespace StripeIntercom.Fakes.Stripe;
 
-/// <summary>Cursor paging as Stripe does it: newest first, starting_after / ending_before by object id, has_more.</summary>
+/// <summary>Cursor paging as Stripe does it: newest first, starting_after / ending_before by object id,
+/// has_more.</summary>
 public static class StripeListPage
 {
     /// <param name="newestFirst">The filtered objects in list order.</param>
-    public static JsonObject Build<T>(IReadOnlyList<T> newestFirst, Func<T, string> id, Func<T, JsonNode> render, StripeQuery query, string url, string kind)
+    public static JsonObject Build<T>(IReadOnlyList<T> newestFirst, Func<T, string> id, Func<T, JsonNode> render,
+        StripeQuery query, string url, string kind)
     {
         var limit = query.Limit();
         var startingAfter = query.Value("starting_after");

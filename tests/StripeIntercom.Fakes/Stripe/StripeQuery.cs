@@ -5,8 +5,8 @@ using Microsoft.AspNetCore.Http;
 namespace StripeIntercom.Fakes.Stripe;
 
 /// <summary>
-/// Reads Stripe's form-encoded query parameters: arrays as name[0]=a&amp;name[1]=b (Stripe.net) or name[]=a, and ranges as
-/// name[gt]=unix (or name=unix for an exact match). Brackets may arrive percent-encoded; ASP.NET Core decodes keys.
+/// Reads Stripe's form-encoded query parameters: arrays as name[0]=a&amp;name[1]=b (Stripe.net) or name[]=a, and ranges
+/// as name[gt]=unix (or name=unix for an exact match). Brackets may arrive percent-encoded; ASP.NET Core decodes keys.
 /// </summary>
 public sealed partial class StripeQuery(IQueryCollection query)
 {
@@ -27,7 +27,8 @@ public sealed partial class StripeQuery(IQueryCollection query)
                 continue;
             }
 
-            var index = match.Groups["index"].Value.Length == 0 ? int.MaxValue : int.Parse(match.Groups["index"].Value, CultureInfo.InvariantCulture);
+            var index = match.Groups["index"].Value.Length == 0 ? int.MaxValue
+                : int.Parse(match.Groups["index"].Value, CultureInfo.InvariantCulture);
             found.AddRange(values.Select(v => (index, v ?? "")));
         }
         return found.OrderBy(f => f.Index).Select(f => f.Value).ToList();
@@ -51,7 +52,8 @@ public sealed partial class StripeQuery(IQueryCollection query)
         var limit = Long("limit") ?? 10;
         if (limit is < 1 or > 100)
         {
-            throw new StripeApiException(400, "This value must be greater than or equal to 1 and less than or equal to 100.", param: "limit");
+            throw new StripeApiException(400,
+                "This value must be greater than or equal to 1 and less than or equal to 100.", param: "limit");
         }
 
         return (int)limit;

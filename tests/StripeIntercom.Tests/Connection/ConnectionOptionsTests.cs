@@ -17,7 +17,8 @@ public sealed class ConnectionOptionsTests : IDisposable
         var envFile = Write(".env", "STRIPE_SECRET_KEY=sk_test_file\nINTERCOM_ACCESS_TOKEN=tok_file\n");
         var environment = new Hashtable { ["STRIPE_SECRET_KEY"] = "sk_test_env" };
 
-        var options = new ConnectionOptions { StripeApiKey = "sk_test_explicit" }.WithDefaultsFrom(environment, envFile);
+        var options =
+            new ConnectionOptions { StripeApiKey = "sk_test_explicit" }.WithDefaultsFrom(environment, envFile);
 
         Assert.Equal("sk_test_explicit", options.StripeApiKey);
         Assert.Equal("tok_file", options.IntercomAccessToken);
@@ -27,8 +28,10 @@ public sealed class ConnectionOptionsTests : IDisposable
     [Fact]
     public void A_named_env_file_wins_over_the_environment()
     {
-        var envFile = Write("custom.env", "STRIPE_SECRET_KEY=sk_test_file\nSTRIPE_API_BASE=http://127.0.0.1:7/\nINTERCOM_REGION=eu\n");
-        var environment = new Hashtable { ["STRIPE_SECRET_KEY"] = "sk_test_env", ["STRIPE_API_BASE"] = "http://127.0.0.1:9/" };
+        var envFile = Write("custom.env",
+            "STRIPE_SECRET_KEY=sk_test_file\nSTRIPE_API_BASE=http://127.0.0.1:7/\nINTERCOM_REGION=eu\n");
+        var environment =
+            new Hashtable { ["STRIPE_SECRET_KEY"] = "sk_test_env", ["STRIPE_API_BASE"] = "http://127.0.0.1:9/" };
 
         var options = new ConnectionOptions().WithDefaultsFrom(environment, envFile);
 
@@ -54,8 +57,10 @@ public sealed class ConnectionOptionsTests : IDisposable
     public void A_base_is_never_combined_with_a_key_from_another_source()
     {
         // A file holding only bases must not redirect keys that come from the environment.
-        var envFile = Write("bases.env", "STRIPE_API_BASE=http://127.0.0.1:1/\nINTERCOM_API_BASE=http://127.0.0.1:2/\n");
-        var environment = new Hashtable { ["STRIPE_SECRET_KEY"] = "sk_test_env", ["INTERCOM_ACCESS_TOKEN"] = "tok_env" };
+        var envFile =
+            Write("bases.env", "STRIPE_API_BASE=http://127.0.0.1:1/\nINTERCOM_API_BASE=http://127.0.0.1:2/\n");
+        var environment =
+            new Hashtable { ["STRIPE_SECRET_KEY"] = "sk_test_env", ["INTERCOM_ACCESS_TOKEN"] = "tok_env" };
 
         var options = new ConnectionOptions().WithDefaultsFrom(environment, envFile);
 
@@ -70,9 +75,17 @@ public sealed class ConnectionOptionsTests : IDisposable
     [Fact]
     public void Explicit_keys_ignore_bases_from_the_environment()
     {
-        var environment = new Hashtable { ["STRIPE_API_BASE"] = "http://127.0.0.1:1/", ["INTERCOM_API_BASE"] = "http://127.0.0.1:2/" };
+        var environment = new Hashtable
+        {
+            ["STRIPE_API_BASE"] = "http://127.0.0.1:1/",
+            ["INTERCOM_API_BASE"] = "http://127.0.0.1:2/"
+        };
 
-        var options = new ConnectionOptions { StripeApiKey = "sk_test_x", IntercomAccessToken = "tok_x" }.WithDefaultsFrom(environment, null);
+        var options = new ConnectionOptions
+        {
+            StripeApiKey = "sk_test_x",
+            IntercomAccessToken = "tok_x"
+        }.WithDefaultsFrom(environment, null);
 
         Assert.Null(options.StripeApiBase);
         Assert.Null(options.IntercomApiBase);
@@ -84,7 +97,8 @@ public sealed class ConnectionOptionsTests : IDisposable
         var environment = new Hashtable { ["STRIPE_SECRET_KEY"] = "sk_test_env" };
 
         var error = Assert.Throws<FormatException>(() =>
-            new ConnectionOptions { StripeApiBase = new Uri("http://127.0.0.1:5/") }.WithDefaultsFrom(environment, null));
+            new ConnectionOptions { StripeApiBase = new Uri("http://127.0.0.1:5/") }.WithDefaultsFrom(environment,
+                null));
 
         Assert.Contains("-StripeApiBase", error.Message);
         Assert.DoesNotContain("sk_test_env", error.Message);
@@ -139,9 +153,15 @@ public sealed class ConnectionOptionsTests : IDisposable
     [Fact]
     public async Task Options_built_by_hand_are_checked_too_before_anything_is_sent()
     {
-        var options = new ConnectionOptions { StripeApiKey = "sk_test_x", StripeApiBase = new Uri("http://stripe.example.com/"), IntercomAccessToken = "tok" };
+        var options = new ConnectionOptions
+        {
+            StripeApiKey = "sk_test_x",
+            StripeApiBase = new Uri("http://stripe.example.com/"),
+            IntercomAccessToken = "tok"
+        };
 
-        var error = await Assert.ThrowsAsync<FormatException>(() => ServiceConnection.OpenAsync(options, null, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<FormatException>(() =>
+            ServiceConnection.OpenAsync(options, null, CancellationToken.None));
 
         Assert.Contains("https", error.Message);
     }
@@ -149,7 +169,11 @@ public sealed class ConnectionOptionsTests : IDisposable
     [Fact]
     public void A_base_with_a_password_is_refused_without_echoing_it()
     {
-        var environment = new Hashtable { ["STRIPE_SECRET_KEY"] = "sk_test_env", ["STRIPE_API_BASE"] = "https://user:hunter2@proxy.example.com/" };
+        var environment = new Hashtable
+        {
+            ["STRIPE_SECRET_KEY"] = "sk_test_env",
+            ["STRIPE_API_BASE"] = "https://user:hunter2@proxy.example.com/"
+        };
 
         var error = Assert.Throws<FormatException>(() => ConnectionOptions.FromEnvironment(environment));
 
@@ -161,7 +185,8 @@ public sealed class ConnectionOptionsTests : IDisposable
     {
         var envFile = Write("bad.env", "STRIPE_SECRET_KEY=sk_test_ok\nsk_live_secretvalue\n");
 
-        var error = Assert.Throws<FormatException>(() => new ConnectionOptions().WithDefaultsFrom(new Hashtable(), envFile));
+        var error =
+            Assert.Throws<FormatException>(() => new ConnectionOptions().WithDefaultsFrom(new Hashtable(), envFile));
 
         Assert.Contains("Line 2", error.Message);
         Assert.DoesNotContain("sk_live_secretvalue", error.Message);

@@ -8,7 +8,8 @@ using Xunit;
 
 namespace StripeIntercom.Tests.Connection;
 
-/// <summary>Connect's two checks over real HTTP: a blip is retried, a rejected credential is not, a silent host is named.</summary>
+/// <summary>Connect's two checks over real HTTP: a blip is retried, a rejected credential is not, a silent host is
+/// named.</summary>
 public sealed class ServiceConnectionTests : IAsyncLifetime
 {
     private FakeStripeServer _stripe = null!;
@@ -48,7 +49,8 @@ public sealed class ServiceConnectionTests : IAsyncLifetime
     [Fact]
     public async Task A_rejected_token_is_not_retried_and_is_told_apart_from_an_unreachable_service()
     {
-        var error = await Assert.ThrowsAsync<ConnectionFailedException>(() => ServiceConnection.OpenAsync(Options(token: "wrong"), null, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<ConnectionFailedException>(() =>
+            ServiceConnection.OpenAsync(Options(token: "wrong"), null, CancellationToken.None));
 
         Assert.Equal("Intercom", error.Service);
         Assert.True(error.CredentialsRejected);
@@ -76,7 +78,8 @@ public sealed class ServiceConnectionTests : IAsyncLifetime
         var silentBase = new Uri($"http://127.0.0.1:{((IPEndPoint)silent.LocalEndpoint).Port}/");
 
         var watch = Stopwatch.StartNew();
-        var error = await Assert.ThrowsAsync<ConnectionFailedException>(() => ServiceConnection.OpenAsync(Options(silentBase), null, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<ConnectionFailedException>(() =>
+            ServiceConnection.OpenAsync(Options(silentBase), null, CancellationToken.None));
         watch.Stop();
 
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), $"Connect took {watch.Elapsed}");

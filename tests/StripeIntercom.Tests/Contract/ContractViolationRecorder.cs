@@ -22,7 +22,8 @@ public sealed class ContractViolationRecorder : DelegatingHandler
     public IReadOnlyList<string> Warnings => _warnings.ToList();
     public int Exchanges => _exchanges;
 
-    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request,
+        CancellationToken cancellationToken)
     {
         var response = await base.SendAsync(request, cancellationToken);
         Interlocked.Increment(ref _exchanges);
@@ -37,7 +38,9 @@ public sealed class ContractViolationRecorder : DelegatingHandler
             foreach (var violation in document.RootElement.EnumerateArray())
             {
                 var location = violation.GetProperty("location").EnumerateArray().Select(e => e.GetString()).ToList();
-                var text = $"{request.Method} {request.RequestUri!.AbsolutePath}: [{string.Join(".", location)}] {violation.GetProperty("message").GetString()}";
+                var text =
+                    $"{request.Method} {request.RequestUri!.AbsolutePath}: [{string.Join(".", location)}] " +
+                    $"{violation.GetProperty("message").GetString()}";
                 var queue = violation.GetProperty("severity").GetString() != "Error" ? _warnings
                     : location.FirstOrDefault() == "request" ? _requestViolations
                     : _responseViolations;

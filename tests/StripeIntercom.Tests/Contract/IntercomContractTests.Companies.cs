@@ -14,7 +14,9 @@ public sealed partial class IntercomContractTests
     {
         // The description types company custom attribute values as strings (its own example carries a boolean and a
         // float), so the contract run sends a string; numbers are covered against the fake alone.
-        var map = new AttributeMap(new[] { new AttributeDefinition("contract_tier", IntercomDataType.String, "Tier for the contract test", _ => null) });
+        var map = new AttributeMap(
+            new[] { new AttributeDefinition("contract_tier", IntercomDataType.String, "Tier for the contract test",
+            _ => null) });
         await new DataAttributeInitializer(_client, model: "company").EnsureAsync(map, whatIf: false);
         Assert.Contains(await _client.ListDataAttributesAsync("company"), a => a.Name == "contract_tier");
 
@@ -30,13 +32,20 @@ public sealed partial class IntercomContractTests
             RemoteCreatedAt = 1700000000,
             CustomAttributes = new Dictionary<string, object?> { ["contract_tier"] = "gold" },
         });
-        var updated = await _client.UpsertCompanyAsync(new IntercomCompanyWrite { CompanyId = "contract_co_1", Plan = "Business", MonthlySpend = 240 });
+        var updated = await _client.UpsertCompanyAsync(
+            new IntercomCompanyWrite { CompanyId = "contract_co_1", Plan = "Business", MonthlySpend = 240 });
         Assert.Equal(created.Id, updated.Id);
         Assert.Equal(created.Id, (await _client.FindCompanyByCompanyIdAsync("contract_co_1"))!.Id);
         Assert.Null(await _client.FindCompanyByCompanyIdAsync("contract_co_nobody"));
         Assert.Equal("Business", (await _client.GetCompanyAsync(created.Id)).Plan);
 
-        var contact = await _client.CreateContactAsync(new IntercomContactWrite { Role = "user", ExternalId = "cus_contract_co", Email = "contract-co@example.test" });
+        var contact = await _client.CreateContactAsync(
+            new IntercomContactWrite
+            {
+                Role = "user",
+                ExternalId = "cus_contract_co",
+                Email = "contract-co@example.test"
+            });
         Assert.Equal(1, (await _client.AttachContactToCompanyAsync(contact.Id, created.Id)).UserCount);
         Assert.Contains(created.Id, (await _client.GetContactAsync(contact.Id)).Companies.Ids);
         Assert.Contains(await _client.ListContactCompaniesAsync(contact.Id), c => c.Id == created.Id);
@@ -65,8 +74,10 @@ public sealed partial class IntercomContractTests
             profile.Metadata = new Dictionary<string, string> { ["account_id"] = "acct-contract-shared" };
         }
 
-        var contacts = new ContactSynchronizer(_client, AttributeMap.Default, new SyncOptions { LookupMode = ContactLookupMode.PerCustomer });
-        var options = new CompanySyncOptions { CompanyIdMetadataKey = "account_id", LookupMode = ContactLookupMode.PerCustomer };
+        var contacts = new ContactSynchronizer(_client, AttributeMap.Default,
+            new SyncOptions { LookupMode = ContactLookupMode.PerCustomer });
+        var options =
+            new CompanySyncOptions { CompanyIdMetadataKey = "account_id", LookupMode = ContactLookupMode.PerCustomer };
         var companies = new CompanySynchronizer(_client, CompanyAttributes.From(AttributeMap.Default), options);
 
         async Task<List<CompanySyncResult>> RunAsync(ContactLookupMode mode)
@@ -102,5 +113,7 @@ public sealed partial class IntercomContractTests
     /// </summary>
     private static bool KnownCompanyAttributeTypeGap(string violation) =>
         System.Text.RegularExpressions.Regex.IsMatch(violation,
-            @"^[A-Z]+ /[^:]*companies[^:]*: \[(request|response)\.body(\.data\.\d+)?\.custom_attributes\.[A-Za-z0-9_]+\] (Request|Response) body property (data\.\d+\.)?custom_attributes\.[A-Za-z0-9_]+ must be string$");
+            @"^[A-Z]+ /[^:]*companies[^:]*: \[(request|response)\.body(\.data\.\d+)?" +
+            @"\.custom_attributes\.[A-Za-z0-9_]+\] (Request|Response) body property " +
+            @"(data\.\d+\.)?custom_attributes\.[A-Za-z0-9_]+ must be string$");
 }

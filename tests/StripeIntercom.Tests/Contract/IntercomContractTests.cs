@@ -8,7 +8,8 @@ using Xunit.Abstractions;
 
 namespace StripeIntercom.Tests.Contract;
 
-/// <summary>One fake Intercom behind one Prism proxy, shared by the contract tests (Prism takes seconds to start).</summary>
+/// <summary>One fake Intercom behind one Prism proxy, shared by the contract tests (Prism takes seconds to
+/// start).</summary>
 public sealed class ContractFixture : IAsyncLifetime
 {
     public FakeIntercomServer Fake { get; private set; } = null!;
@@ -56,7 +57,8 @@ public sealed partial class IntercomContractTests : IClassFixture<ContractFixtur
         var me = await _client.GetMeAsync();
         Assert.False(string.IsNullOrEmpty(me.Id));
 
-        await _client.CreateDataAttributeAsync("contract_plan", IntercomDataType.String, "Plan name for the contract test");
+        await _client.CreateDataAttributeAsync("contract_plan", IntercomDataType.String,
+            "Plan name for the contract test");
         Assert.Contains(await _client.ListDataAttributesAsync(), a => a.Name == "contract_plan");
 
         var created = await _client.CreateContactAsync(new IntercomContactWrite
@@ -70,7 +72,11 @@ public sealed partial class IntercomContractTests : IClassFixture<ContractFixtur
         Assert.Equal(created.Id, (await _client.GetContactAsync(created.Id)).Id);
         Assert.Equal(created.Id, (await _client.FindContactByExternalIdAsync("cus_contract_1"))!.Id);
 
-        await _client.UpdateContactAsync(created.Id, new IntercomContactWrite { CustomAttributes = new Dictionary<string, object?> { ["contract_plan"] = "Business" } });
+        await _client.UpdateContactAsync(created.Id,
+            new IntercomContactWrite
+            {
+                CustomAttributes = new Dictionary<string, object?> { ["contract_plan"] = "Business" }
+            });
         var page = await _client.ListContactsPageAsync(perPage: 150);
         Assert.Contains(page.Contacts, c => c.Id == created.Id);
         var found = await _client.SearchContactsAsync(IntercomSearchQuery.And(
@@ -79,7 +85,13 @@ public sealed partial class IntercomContractTests : IClassFixture<ContractFixtur
         Assert.Contains(found.Contacts, c => c.Id == created.Id);
 
         var lead = await SeedAsync(new { role = "lead", email = "lead@example.test", name = "A lead" });
-        var user = await _client.CreateContactAsync(new IntercomContactWrite { Role = "user", ExternalId = "cus_contract_2", Email = "contract2@example.test" });
+        var user = await _client.CreateContactAsync(
+            new IntercomContactWrite
+            {
+                Role = "user",
+                ExternalId = "cus_contract_2",
+                Email = "contract2@example.test"
+            });
         await _client.MergeContactsAsync(lead, user.Id);
         await _client.ArchiveContactAsync(user.Id);
 
@@ -93,7 +105,8 @@ public sealed partial class IntercomContractTests : IClassFixture<ContractFixtur
         await SeedAsync(new { role = "lead", email = profiles[0].Email, name = "Lead to adopt" });
         await SeedAsync(new { role = "user", email = profiles[1].Email, name = "User without external id" });
 
-        var synchronizer = new ContactSynchronizer(_client, AttributeMap.Default, new SyncOptions { LookupMode = ContactLookupMode.PerCustomer });
+        var synchronizer = new ContactSynchronizer(_client, AttributeMap.Default,
+            new SyncOptions { LookupMode = ContactLookupMode.PerCustomer });
         var first = new List<SyncResult>();
         foreach (var profile in profiles)
         {
@@ -102,7 +115,8 @@ public sealed partial class IntercomContractTests : IClassFixture<ContractFixtur
 
         Assert.All(first, r => Assert.Contains(r.Action, new[] { SyncAction.Created, SyncAction.Updated }));
         profiles[2].Balance += 10;
-        var again = new ContactSynchronizer(_client, AttributeMap.Default, new SyncOptions { LookupMode = ContactLookupMode.Bulk });
+        var again = new ContactSynchronizer(_client, AttributeMap.Default,
+            new SyncOptions { LookupMode = ContactLookupMode.Bulk });
         var second = new List<SyncResult>();
         foreach (var profile in profiles)
         {
@@ -123,17 +137,22 @@ public sealed partial class IntercomContractTests : IClassFixture<ContractFixtur
         return seeded.GetProperty("data")[0].GetProperty("id").GetString()!;
     }
 
-    /// <param name="knownGap">Violations that are gaps in the published description (each test names its own); printed, not failed on.</param>
+    /// <param name="knownGap">Violations that are gaps in the published description (each test names its own); printed,
+    /// not failed on.</param>
     private void AssertNoRequestViolations(Func<string, bool>? knownGap = null)
     {
-        foreach (var known in _recorder.RequestViolations.Concat(_recorder.ResponseViolations).Where(v => knownGap?.Invoke(v) == true)
-                     .Select(v => System.Text.RegularExpressions.Regex.Replace(v, @"data\.\d+\.", "data.N.")).Distinct())
+        foreach (var known in _recorder.RequestViolations.Concat(_recorder.ResponseViolations)
+            .Where(v => knownGap?.Invoke(v) == true)
+                     .Select(v => System.Text.RegularExpressions.Regex.Replace(v, @"data\.\d+\.", "data.N."))
+                         .Distinct())
         {
             _output.WriteLine("Known description gap: " + known);
         }
 
         _output.WriteLine($"{_recorder.Exchanges} requests went through Prism.");
-        foreach (var warning in _recorder.Warnings.Select(w => System.Text.RegularExpressions.Regex.Replace(w, "/cus_[A-Za-z0-9_]+|/[0-9a-f]{24}", "/{id}")).Distinct())
+        foreach (
+            var warning in _recorder.Warnings.Select(w =>
+            System.Text.RegularExpressions.Regex.Replace(w, "/cus_[A-Za-z0-9_]+|/[0-9a-f]{24}", "/{id}")).Distinct())
         {
             _output.WriteLine("Prism warning: " + warning);
         }
@@ -144,6 +163,7 @@ public sealed partial class IntercomContractTests : IClassFixture<ContractFixtur
         Assert.True(requestViolations.Count == 0,
             "Requests broke Intercom's published contract:\n" + string.Join("\n", requestViolations.Distinct()));
         Assert.True(responseViolations.Count == 0,
-            "The fake answered outside Intercom's published contract:\n" + string.Join("\n", responseViolations.Distinct()));
+            "The fake answered outside Intercom's published contract:\n" +
+                string.Join("\n", responseViolations.Distinct()));
     }
 }

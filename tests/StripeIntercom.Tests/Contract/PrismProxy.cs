@@ -33,12 +33,15 @@ public sealed class PrismProxy : IAsyncDisposable
         if (!File.Exists(RepositoryPaths.PrismEntryPoint))
         {
             throw new InvalidOperationException(
-                $"Prism is not installed at {RepositoryPaths.PrismEntryPoint}. Run 'npm ci' in tests/contract (./build.ps1 -Task Test does it).");
+                $"Prism is not installed at {RepositoryPaths.PrismEntryPoint}. Run 'npm ci' in tests/contract " +
+                "(./build.ps1 -Task Test does it).");
         }
 
         if (!File.Exists(RepositoryPaths.IntercomSpec))
         {
-            throw new InvalidOperationException($"Intercom's API description is missing at {RepositoryPaths.IntercomSpec} (../shared beside the repository).");
+            throw new InvalidOperationException(
+                $"Intercom's API description is missing at {RepositoryPaths.IntercomSpec} (../shared beside the " +
+                "repository).");
         }
 
         var port = FreePort();
@@ -50,7 +53,8 @@ public sealed class PrismProxy : IAsyncDisposable
         };
         foreach (var argument in new[]
                  {
-                     RepositoryPaths.PrismEntryPoint, "proxy", RepositoryPaths.IntercomSpec, upstream.ToString().TrimEnd('/'),
+                     RepositoryPaths.PrismEntryPoint, "proxy", RepositoryPaths.IntercomSpec,
+                         upstream.ToString().TrimEnd('/'),
                      "--host", "127.0.0.1", "--port", port.ToString(), "--verboseLevel", "warn",
                  })
         {

@@ -6,13 +6,16 @@ internal static class RepositoryPaths
     public static string Root { get; } = FindRoot();
 
     /// <summary>Intercom's published API description, read from ../shared at test time (never copied in).</summary>
-    public static string IntercomSpec => Path.GetFullPath(Path.Combine(Root, "..", "shared", "contracts", "intercom", "api.intercom.io.2.14.yaml"));
+    public static string IntercomSpec =>
+        Path.GetFullPath(Path.Combine(Root, "..", "shared", "contracts", "intercom", "api.intercom.io.2.14.yaml"));
 
-    public static string PrismEntryPoint => Path.Combine(Root, "tests", "contract", "node_modules", "@stoplight", "prism-cli", "dist", "index.js");
+    public static string PrismEntryPoint =>
+        Path.Combine(Root, "tests", "contract", "node_modules", "@stoplight", "prism-cli", "dist", "index.js");
 
     private static string FindRoot()
     {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        for (var directory = new DirectoryInfo(
+            AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {
             if (File.Exists(Path.Combine(directory.FullName, "StripeIntercom.sln")))
             {
@@ -20,6 +23,8 @@ internal static class RepositoryPaths
             }
         }
 
-        throw new InvalidOperationException("The tests must run from inside the repository (StripeIntercom.sln not found above " + AppContext.BaseDirectory + ").");
+        throw new InvalidOperationException(
+            "The tests must run from inside the repository (StripeIntercom.sln not found above " +
+            AppContext.BaseDirectory + ").");
     }
 }

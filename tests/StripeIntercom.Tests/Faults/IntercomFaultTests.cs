@@ -40,7 +40,8 @@ public class IntercomFaultTests
 
         Assert.Empty(results.Where(r => r.Action == SyncAction.Failed).Select(r => r.Error));
         Assert.Equal(Profiles, results.Count);
-        Assert.All(results, r => Assert.Contains(r.Action, new[] { SyncAction.Created, SyncAction.Updated, SyncAction.Unchanged }));
+        Assert.All(results,
+            r => Assert.Contains(r.Action, new[] { SyncAction.Created, SyncAction.Updated, SyncAction.Unchanged }));
         rig.AssertExactlyOnce(profiles);
         rig.AssertContactsComplete(sync, profiles);
 
@@ -76,7 +77,8 @@ public class IntercomFaultTests
     }
 
     [Fact]
-    public async Task A_fault_that_outlives_the_retries_while_the_rest_succeeds_fails_that_customer_only_and_a_rerun_picks_it_up()
+    public async Task
+        A_fault_that_outlives_the_retries_while_the_rest_succeeds_fails_that_customer_only_and_a_rerun_picks_it_up()
     {
         await using var rig = await FaultRig.StartAsync(latencyMs: 2);
         var profiles = ProfileBuilder.BuildMany(Profiles);
@@ -84,7 +86,8 @@ public class IntercomFaultTests
         var sync = rig.Synchronizer(options);
         // Every create of the first customer fails, and nothing else does: a request the service cannot handle, not a
         // service that is down. The other writers' successes between its attempts keep it from being judged an outage.
-        rig.State.ArmFault(FakeFaultKind.ServiceUnavailable503, 1_000_000, "POST /contacts", containing: $"\"{profiles[0].Id}\"");
+        rig.State.ArmFault(FakeFaultKind.ServiceUnavailable503, 1_000_000, "POST /contacts",
+            containing: $"\"{profiles[0].Id}\"");
 
         var run = await FaultRig.SyncAllAsync(sync, profiles, writers: 8);
 
@@ -93,7 +96,8 @@ public class IntercomFaultTests
         Assert.Equal(profiles[0].Id, failed.CustomerId);
         Assert.Contains(profiles[0].Id, failed.Error);
         Assert.Equal(Profiles - 1, run.Results.Count(r => r.Action == SyncAction.Created));
-        Assert.Equal(options.MaxRetries + 1, rig.State.Requests.Count(r => r.Route == "POST /contacts" && r.Status == 503));
+        Assert.Equal(options.MaxRetries + 1,
+            rig.State.Requests.Count(r => r.Route == "POST /contacts" && r.Status == 503));
         Assert.DoesNotContain(rig.LiveContacts(), c => c.ExternalId == profiles[0].Id);
 
         // A re-run (fresh synchronizer, as a new session) creates the missing one and leaves the rest alone.

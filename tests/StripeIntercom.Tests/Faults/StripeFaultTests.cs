@@ -11,7 +11,8 @@ public class StripeFaultTests
     [Fact]
     public async Task Reading_500_customers_through_503s_and_connection_resets_yields_every_profile_exactly_once()
     {
-        await using var server = await FakeStripeServer.StartAsync(new FakeStripeOptions { CustomerCount = 500, Seed = 7, RequestsPerSecond = 0 });
+        await using var server = await FakeStripeServer.StartAsync(
+            new FakeStripeOptions { CustomerCount = 500, Seed = 7, RequestsPerSecond = 0 });
         var live = server.State.LiveCustomers().Select(c => c.Id).OrderBy(x => x, StringComparer.Ordinal).ToList();
         var counters = new ResilienceCounters();
         var options = FaultRig.FastOptions();

@@ -9,10 +9,12 @@ public class ChangedCustomerFeedTests
     private const long T0 = 1_795_000_000;
     private static readonly DateTimeOffset Now = DateTimeOffset.FromUnixTimeSeconds(T0 + 3600);
 
-    private static ChangedCustomerFeed Feed(ScriptedEventsServer server) => new(server.CreateClient(), utcNow: () => Now);
+    private static ChangedCustomerFeed Feed(ScriptedEventsServer server) =>
+        new(server.CreateClient(), utcNow: () => Now);
 
     [Fact]
-    public async Task Sends_created_gte_a_look_back_before_the_cursor_and_no_types_filter_and_pages_until_has_more_is_false()
+    public async Task
+        Sends_created_gte_a_look_back_before_the_cursor_and_no_types_filter_and_pages_until_has_more_is_false()
     {
         var events = Enumerable.Range(1, 250)
             .Select(i => Event($"evt_{i:D4}", "customer.updated", T0 + i, Customer($"cus_{i % 7}")))
@@ -27,7 +29,8 @@ public class ChangedCustomerFeedTests
         Assert.Equal(3, queries.Count);
         Assert.All(queries, q =>
         {
-            Assert.Equal((T0 - (long)ChangedCustomerFeed.DefaultLookBack.TotalSeconds).ToString(), (string?)q["created[gte]"]);
+            Assert.Equal((T0 - (long)ChangedCustomerFeed.DefaultLookBack.TotalSeconds).ToString(),
+                (string?)q["created[gte]"]);
             Assert.Equal("100", (string?)q["limit"]);
             Assert.DoesNotContain(q.Keys, k => k.StartsWith("type"));
         });
@@ -164,7 +167,8 @@ public class ChangedCustomerFeedTests
 
         Assert.Empty(second.Customers);
         Assert.Equal(0, second.EventsRead);
-        Assert.Equal(first.NewCursor.RecentEvents.Keys.OrderBy(k => k), second.NewCursor.RecentEvents.Keys.OrderBy(k => k));
+        Assert.Equal(first.NewCursor.RecentEvents.Keys.OrderBy(k => k),
+            second.NewCursor.RecentEvents.Keys.OrderBy(k => k));
     }
 
     [Fact]

@@ -10,7 +10,8 @@ public class EventCustomerIdTests
     [Theory]
     [InlineData("{\"id\":\"cus_1\",\"object\":\"customer\"}", "cus_1")]
     [InlineData("{\"id\":\"sub_1\",\"object\":\"subscription\",\"customer\":\"cus_2\"}", "cus_2")]
-    [InlineData("{\"id\":\"in_1\",\"object\":\"invoice\",\"customer\":{\"id\":\"cus_3\",\"object\":\"customer\"}}", "cus_3")]
+    [InlineData("{\"id\":\"in_1\",\"object\":\"invoice\",\"customer\":{\"id\":\"cus_3\",\"object\":\"customer\"}}",
+        "cus_3")]
     [InlineData("{\"id\":\"di_1\",\"object\":\"discount\",\"customer\":\"cus_4\"}", "cus_4")]
     [InlineData("{\"id\":\"txi_1\",\"object\":\"tax_id\",\"customer\":\"cus_5\"}", "cus_5")]
     [InlineData("{\"id\":\"pm_1\",\"object\":\"payment_method\",\"customer\":null}", null)]
@@ -24,7 +25,8 @@ public class EventCustomerIdTests
         }
 
         var stripeEvent = EventUtility.ParseEvent(
-            "{\"id\":\"evt_1\",\"object\":\"event\",\"api_version\":\"2026-10-28.endive\",\"created\":1795000000,\"type\":\"x.y\",\"data\":{\"object\":" + dataObject + "}}",
+            "{\"id\":\"evt_1\",\"object\":\"event\",\"api_version\":\"2026-10-28.endive\"," +
+            "\"created\":1795000000,\"type\":\"x.y\",\"data\":{\"object\":" + dataObject + "}}",
             throwOnApiVersionMismatch: false);
         // The raw object is what FromEvent reads; the typed fallback only exists in case Stripe.net changes that.
         Assert.IsType<Newtonsoft.Json.Linq.JObject>((object)stripeEvent.Data.RawObject);

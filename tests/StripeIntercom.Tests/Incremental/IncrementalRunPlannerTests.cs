@@ -11,16 +11,20 @@ public class IncrementalRunPlannerTests
 
     private static bool IsTooOld(EventCursor cursor) => cursor.CreatedAt < Now.AddDays(-29);
 
-    private static IncrementalRunPlan Decide(SyncState state) => IncrementalRunPlanner.Decide(SyncStateLoadResult.Loaded(state), IsTooOld);
+    private static IncrementalRunPlan Decide(SyncState state) =>
+        IncrementalRunPlanner.Decide(SyncStateLoadResult.Loaded(state), IsTooOld);
 
     [Fact]
     public void Missing_unreadable_and_foreign_state_mean_a_full_sync_with_the_reason()
     {
-        Assert.Equal(IncrementalRunMode.FullSync, IncrementalRunPlanner.Decide(SyncStateLoadResult.Missing(), IsTooOld).Mode);
-        var unreadable = IncrementalRunPlanner.Decide(SyncStateLoadResult.Unreadable("The state file 'x' is not valid JSON."), IsTooOld);
+        Assert.Equal(IncrementalRunMode.FullSync,
+            IncrementalRunPlanner.Decide(SyncStateLoadResult.Missing(), IsTooOld).Mode);
+        var unreadable = IncrementalRunPlanner.Decide(
+            SyncStateLoadResult.Unreadable("The state file 'x' is not valid JSON."), IsTooOld);
         Assert.Equal(IncrementalRunMode.FullSync, unreadable.Mode);
         Assert.Contains("not valid JSON", unreadable.Reason);
-        Assert.Contains("version 7", IncrementalRunPlanner.Decide(SyncStateLoadResult.UnsupportedVersion(7), IsTooOld).Reason);
+        Assert.Contains("version 7",
+            IncrementalRunPlanner.Decide(SyncStateLoadResult.UnsupportedVersion(7), IsTooOld).Reason);
     }
 
     [Fact]

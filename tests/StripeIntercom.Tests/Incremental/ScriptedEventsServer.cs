@@ -8,7 +8,8 @@ using StripeIntercom.Fakes;
 
 namespace StripeIntercom.Tests.Incremental;
 
-/// <summary>Serves a fixed list of events at /v1/events in Stripe's list shape, newest first, and records each query.</summary>
+/// <summary>Serves a fixed list of events at /v1/events in Stripe's list shape, newest first, and records each
+/// query.</summary>
 internal sealed class ScriptedEventsServer : IAsyncDisposable
 {
     private readonly List<JsonObject> _newestFirst;
@@ -21,7 +22,8 @@ internal sealed class ScriptedEventsServer : IAsyncDisposable
 
     public ConcurrentQueue<IQueryCollection> Queries { get; } = new();
 
-    /// <summary>Makes an event visible now, in its place by creation time (as a late-visible Stripe event is).</summary>
+    /// <summary>Makes an event visible now, in its place by creation time (as a late-visible Stripe event
+    /// is).</summary>
     public void Add(JsonObject stripeEvent)
     {
         lock (_newestFirst)

@@ -149,7 +149,8 @@ public class SyncStateStoreTests
             // Unix locks are advisory: an operator can still read who holds it.
             if (!OperatingSystem.IsWindows())
             {
-                using var cat = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("cat", path + ".lock") { RedirectStandardOutput = true })!;
+                using var cat = System.Diagnostics.Process.Start(
+                    new System.Diagnostics.ProcessStartInfo("cat", path + ".lock") { RedirectStandardOutput = true })!;
                 var holder = cat.StandardOutput.ReadToEnd();
                 cat.WaitForExit();
                 Assert.Contains($"PID {Environment.ProcessId} on {Environment.MachineName}", holder);

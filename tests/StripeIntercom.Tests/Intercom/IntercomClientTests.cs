@@ -44,7 +44,8 @@ public class IntercomClientTests
     {
         await using var server = await IntercomTestServer.StartAsync();
         var client = server.CreateClient();
-        var existing = await client.CreateContactAsync(new IntercomContactWrite { Role = "user", ExternalId = "cus_1", Email = "a@example.test" });
+        var existing = await client.CreateContactAsync(
+            new IntercomContactWrite { Role = "user", ExternalId = "cus_1", Email = "a@example.test" });
 
         var error = await Assert.ThrowsAsync<IntercomConflictException>(() =>
             client.CreateContactAsync(new IntercomContactWrite { Role = "user", ExternalId = "cus_1" }));
@@ -60,12 +61,13 @@ public class IntercomClientTests
         await using var server = await IntercomTestServer.StartAsync();
         var client = server.CreateClient();
 
-        var error = await Assert.ThrowsAsync<IntercomApiException>(() => client.CreateContactAsync(new IntercomContactWrite
-        {
-            Role = "user",
-            ExternalId = "cus_1",
-            CustomAttributes = new() { ["stripe_mrr"] = 10m },
-        }));
+        var error =
+            await Assert.ThrowsAsync<IntercomApiException>(() => client.CreateContactAsync(new IntercomContactWrite
+            {
+                Role = "user",
+                ExternalId = "cus_1",
+                CustomAttributes = new() { ["stripe_mrr"] = 10m },
+            }));
 
         Assert.Equal(HttpStatusCode.BadRequest, error.StatusCode);
         Assert.Equal("parameter_invalid", error.ErrorCode);
@@ -80,8 +82,10 @@ public class IntercomClientTests
         var client = server.CreateClient();
         await client.CreateDataAttributeAsync("stripe_mrr", IntercomDataType.Float, "MRR");
 
-        var created = await client.CreateContactAsync(new IntercomContactWrite { Role = "user", ExternalId = "cus_1", Email = "a@example.test", Name = "A" });
-        var updated = await client.UpdateContactAsync(created.Id, new IntercomContactWrite { CustomAttributes = new() { ["stripe_mrr"] = 12.5m } });
+        var created = await client.CreateContactAsync(
+            new IntercomContactWrite { Role = "user", ExternalId = "cus_1", Email = "a@example.test", Name = "A" });
+        var updated = await client.UpdateContactAsync(created.Id,
+            new IntercomContactWrite { CustomAttributes = new() { ["stripe_mrr"] = 12.5m } });
         var found = await client.FindContactByExternalIdAsync("cus_1");
         var missing = await client.FindContactByExternalIdAsync("cus_nobody");
         var fetched = await client.GetContactAsync(created.Id);
@@ -131,7 +135,8 @@ public class IntercomClientTests
 
         var page = await client.SearchContactsAsync(IntercomSearchQuery.Or(
             IntercomSearchQuery.Field("email", "=", "lead@example.test"),
-            IntercomSearchQuery.And(IntercomSearchQuery.Field("role", "=", "user"), IntercomSearchQuery.Field("external_id", "=", "cus_1"))));
+            IntercomSearchQuery.And(IntercomSearchQuery.Field("role", "=", "user"),
+                IntercomSearchQuery.Field("external_id", "=", "cus_1"))));
         var merged = await client.MergeContactsAsync(lead.Id, user.Id);
 
         Assert.Equal(2, page.TotalCount);
@@ -155,7 +160,9 @@ public class IntercomClientTests
         Assert.Equal(3, client.ApiCalls.Total);
         Assert.Equal(1, client.ApiCalls.Writes);
         Assert.Equal(1, client.ApiCalls.ByRoute["POST /data_attributes"]);
-        Assert.Contains(logger.Lines, l => l.Level == LogLevel.Information && l.Message.StartsWith("GET /me -> 200 in ") && l.Message.EndsWith(" ms"));
+        Assert.Contains(logger.Lines,
+            l => l.Level == LogLevel.Information && l.Message.StartsWith("GET /me -> 200 in ")
+            && l.Message.EndsWith(" ms"));
         Assert.DoesNotContain(logger.Lines, l => l.Message.Contains(server.Fake.Options.AccessToken));
     }
 
@@ -167,6 +174,7 @@ public class IntercomClientTests
     {
         using var client = new IntercomClient(new IntercomSettings { AccessToken = "t", Region = region });
         Assert.Equal(expected, client.ApiBase.ToString());
-        Assert.Equal("http://localhost:5/x/", new IntercomSettings { ApiBase = new Uri("http://localhost:5/x") }.ResolveApiBase().ToString());
+        Assert.Equal("http://localhost:5/x/",
+            new IntercomSettings { ApiBase = new Uri("http://localhost:5/x") }.ResolveApiBase().ToString());
     }
 }

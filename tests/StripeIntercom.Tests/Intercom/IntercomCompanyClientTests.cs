@@ -28,7 +28,8 @@ public class IntercomCompanyClientTests
             Website = "https://acme.test",
             CustomAttributes = new Dictionary<string, object?> { ["stripe_mrr"] = 155.5m },
         });
-        var updated = await client.UpsertCompanyAsync(new IntercomCompanyWrite { CompanyId = "acme", Name = "Acme Ltd" });
+        var updated =
+            await client.UpsertCompanyAsync(new IntercomCompanyWrite { CompanyId = "acme", Name = "Acme Ltd" });
         var found = await client.FindCompanyByCompanyIdAsync("acme");
         var missing = await client.FindCompanyByCompanyIdAsync("nobody");
         var byId = await client.GetCompanyAsync(created.Id);
@@ -48,15 +49,24 @@ public class IntercomCompanyClientTests
         Assert.Equal(2, client.ApiCalls.ByRoute["POST /companies"]);
         Assert.Equal(2, client.ApiCalls.ByRoute["GET /companies"]);
         Assert.Equal(3, client.ApiCalls.Writes);
-        Assert.Contains(server.State.Requests, r => r.Route == "POST /companies" && r.Body!.Contains("\"plan\":\"Pro\"") && !r.Body.Contains("industry"));
-        await Assert.ThrowsAsync<ArgumentException>(() => client.UpsertCompanyAsync(new IntercomCompanyWrite { Name = "No key" }));
+        Assert.Contains(server.State.Requests,
+            r => r.Route == "POST /companies" && r.Body!.Contains("\"plan\":\"Pro\"") && !r.Body.Contains("industry"));
+        await Assert.ThrowsAsync<ArgumentException>(() =>
+            client.UpsertCompanyAsync(new IntercomCompanyWrite { Name = "No key" }));
     }
 
     [Fact]
     public async Task A_lookup_list_holding_another_company_is_not_taken_for_the_one_asked()
     {
-        var json = """{"type":"list","data":[{"type":"company","id":"1","company_id":"other","plan":{}}],"total_count":1}""";
-        using var client = new IntercomClient(new IntercomSettings { AccessToken = "t", ApiBase = new Uri("http://127.0.0.1:9/"), InnerHandler = new FixedResponseHandler(json) });
+        var json = """{"type":"list","data":""" +
+            """[{"type":"company","id":"1","company_id":"other","plan":{}}],"total_count":1}""";
+        using var client = new IntercomClient(
+            new IntercomSettings
+            {
+                AccessToken = "t",
+                ApiBase = new Uri("http://127.0.0.1:9/"),
+                InnerHandler = new FixedResponseHandler(json)
+            });
 
         Assert.Null(await client.FindCompanyByCompanyIdAsync("acme"));
     }
@@ -142,19 +152,22 @@ public class IntercomCompanyClientTests
         var client = server.CreateClient();
         var contact = await client.CreateContactAsync(new IntercomContactWrite { Role = "user", ExternalId = "cus_1" });
 
-        var unknownAttribute = await Assert.ThrowsAsync<IntercomApiException>(() => client.UpsertCompanyAsync(new IntercomCompanyWrite
-        {
-            CompanyId = "acme",
-            CustomAttributes = new Dictionary<string, object?> { ["stripe_mrr"] = 1m },
-        }));
-        var unknownCompany = await Assert.ThrowsAsync<IntercomApiException>(() => client.AttachContactToCompanyAsync(contact.Id, "0000"));
+        var unknownAttribute =
+            await Assert.ThrowsAsync<IntercomApiException>(() => client.UpsertCompanyAsync(new IntercomCompanyWrite
+            {
+                CompanyId = "acme",
+                CustomAttributes = new Dictionary<string, object?> { ["stripe_mrr"] = 1m },
+            }));
+        var unknownCompany = await Assert.ThrowsAsync<IntercomApiException>(() =>
+            client.AttachContactToCompanyAsync(contact.Id, "0000"));
         // A scroll over no company ends at once; one listed company keeps it open.
         server.State.SeedCompany("listed", contacts: server.State.Contacts.Single());
         var missingCompany = await Assert.ThrowsAsync<IntercomApiException>(() => client.GetCompanyAsync("0000"));
         await client.ScrollCompaniesAsync();
         var secondScroll = await Assert.ThrowsAsync<IntercomApiException>(() => client.ScrollCompaniesAsync());
         server.State.ArmFault(StripeIntercom.Fakes.Intercom.FakeFaultKind.Unauthorized401, 1, "POST /companies");
-        await Assert.ThrowsAsync<IntercomAuthenticationException>(() => client.UpsertCompanyAsync(new IntercomCompanyWrite { CompanyId = "acme" }));
+        await Assert.ThrowsAsync<IntercomAuthenticationException>(() =>
+            client.UpsertCompanyAsync(new IntercomCompanyWrite { CompanyId = "acme" }));
 
         Assert.Equal(HttpStatusCode.BadRequest, unknownAttribute.StatusCode);
         Assert.Equal("custom_attributes", unknownAttribute.Field);
@@ -180,14 +193,18 @@ public class IntercomCompanyClientTests
 
         var initializer = new DataAttributeInitializer(client, model: "company");
         var results = await initializer.EnsureAsync(map, whatIf: false);
-        var clash = new AttributeMap(new[] { new AttributeDefinition("monthly_spend", IntercomDataType.Integer, "", _ => null) });
+        var clash = new AttributeMap(
+            new[] { new AttributeDefinition("monthly_spend", IntercomDataType.Integer, "", _ => null) });
 
         Assert.Equal("company", initializer.Model);
         Assert.All(results, r => Assert.Equal(DataAttributeAction.Created, r.Action));
         Assert.Contains(server.State.Requests, r => r.Path == "/data_attributes?model=company");
-        Assert.Equal("float", server.State.DataAttributes.Single(a => a.Model == "company" && a.Name == "stripe_mrr").DataType);
-        Assert.Equal("string", server.State.DataAttributes.Single(a => a.Model == "contact" && a.Name == "stripe_mrr").DataType);
-        Assert.Contains(await client.ListDataAttributesAsync("company"), a => a.Name == "stripe_plan" && a.Model == "company");
+        Assert.Equal("float",
+            server.State.DataAttributes.Single(a => a.Model == "company" && a.Name == "stripe_mrr").DataType);
+        Assert.Equal("string",
+            server.State.DataAttributes.Single(a => a.Model == "contact" && a.Name == "stripe_mrr").DataType);
+        Assert.Contains(await client.ListDataAttributesAsync("company"),
+            a => a.Name == "stripe_plan" && a.Model == "company");
         Assert.DoesNotContain(await client.ListDataAttributesAsync(), a => a.Name == "stripe_plan");
         await Assert.ThrowsAsync<DataAttributeConflictException>(() => initializer.EnsureAsync(clash, whatIf: false));
         Assert.Equal("contact", new DataAttributeInitializer(client).Model);
@@ -197,12 +214,16 @@ public class IntercomCompanyClientTests
     [Fact]
     public void A_contacts_company_list_reads_into_ids_and_writes_back()
     {
-        var contact = JsonSerializer.Deserialize<IntercomContact>("""
-            {"id":"c1","companies":{"type":"list","data":[{"type":"company","id":"a","url":"/companies/a"},{"type":"company","id":"b"}],"url":"/contacts/c1/companies","total_count":2,"has_more":false}}
-            """)!;
-        var without = JsonSerializer.Deserialize<IntercomContact>("""{"id":"c2","companies":{"type":"list","data":[],"total_count":0,"has_more":false}}""")!;
+        var contact = JsonSerializer.Deserialize<IntercomContact>(
+            """{"id":"c1","companies":{"type":"list","data":""" +
+            """[{"type":"company","id":"a","url":"/companies/a"},""" +
+            """{"type":"company","id":"b"}],"url":"/contacts/c1/""" +
+            """companies","total_count":2,"has_more":false}}""")!;
+        var without = JsonSerializer.Deserialize<IntercomContact>(
+            """{"id":"c2","companies":{"type":"list","data":[],"total_count":0,"has_more":false}}""")!;
         var absent = JsonSerializer.Deserialize<IntercomContact>("""{"id":"c3"}""")!;
-        var company = JsonSerializer.Deserialize<IntercomCompany>("""{"id":"x","company_id":"k","plan":{"type":"plan","id":"1","name":"Pro"}}""")!;
+        var company = JsonSerializer.Deserialize<IntercomCompany>(
+            """{"id":"x","company_id":"k","plan":{"type":"plan","id":"1","name":"Pro"}}""")!;
         var noPlan = JsonSerializer.Deserialize<IntercomCompany>("""{"id":"y","company_id":"l","plan":{}}""")!;
 
         Assert.Equal(new[] { "a", "b" }, contact.Companies.Ids);
@@ -221,7 +242,14 @@ public class IntercomCompanyClientTests
 
         public FixedResponseHandler(string json) => _json = json;
 
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-            Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(_json, System.Text.Encoding.UTF8, "application/json") });
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request,
+            CancellationToken cancellationToken) =>
+            Task.FromResult(
+                new HttpResponseMessage(
+                HttpStatusCode.OK)
+                {
+                    Content =
+                new StringContent(_json, System.Text.Encoding.UTF8, "application/json")
+                });
     }
 }

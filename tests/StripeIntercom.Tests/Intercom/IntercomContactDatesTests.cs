@@ -24,7 +24,8 @@ public class IntercomContactDatesTests
     [Fact]
     public void Writes_dates_back_as_unix_seconds()
     {
-        var json = JsonSerializer.Serialize(new IntercomContact { Id = "c1", CreatedAt = DateTimeOffset.FromUnixTimeSeconds(1700000000) });
+        var json = JsonSerializer.Serialize(
+            new IntercomContact { Id = "c1", CreatedAt = DateTimeOffset.FromUnixTimeSeconds(1700000000) });
 
         Assert.Contains("\"created_at\":1700000000", json);
     }

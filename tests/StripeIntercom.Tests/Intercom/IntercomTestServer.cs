@@ -4,7 +4,8 @@ using StripeIntercom.Intercom;
 
 namespace StripeIntercom.Tests.Intercom;
 
-/// <summary>A fake Intercom on loopback plus a client pointed at it; rate limit and search lag off unless asked.</summary>
+/// <summary>A fake Intercom on loopback plus a client pointed at it; rate limit and search lag off unless
+/// asked.</summary>
 public sealed class IntercomTestServer : IAsyncDisposable
 {
     private readonly List<IntercomClient> _clients = new();
@@ -23,7 +24,8 @@ public sealed class IntercomTestServer : IAsyncDisposable
 
     public IntercomClient CreateClient(string? token = null, ILogger? logger = null)
     {
-        var client = new IntercomClient(new IntercomSettings { AccessToken = token ?? Fake.Options.AccessToken, ApiBase = Fake.BaseUrl }, logger);
+        var client = new IntercomClient(
+            new IntercomSettings { AccessToken = token ?? Fake.Options.AccessToken, ApiBase = Fake.BaseUrl }, logger);
         _clients.Add(client);
         return client;
     }

@@ -6,7 +6,8 @@ using static StripeIntercom.Tests.Resilience.ResilienceTestSetup;
 
 namespace StripeIntercom.Tests.Resilience;
 
-/// <summary>Response bodies are read inside the attempt, into small chunks, through the shipped handler chain.</summary>
+/// <summary>Response bodies are read inside the attempt, into small chunks, through the shipped handler
+/// chain.</summary>
 public sealed class BufferedContentTests
 {
     // Several chunks and a partial last one; each byte differs from its neighbours, so a misplaced chunk shows.
@@ -15,9 +16,12 @@ public sealed class BufferedContentTests
     [Fact]
     public async Task A_large_body_arrives_whole_through_the_shared_transport_and_reads_the_same_in_any_piece_size()
     {
-        await using var server = await ScriptedServer.StartAsync(context => context.Response.Body.WriteAsync(LargeBody).AsTask());
+        await using var server =
+            await ScriptedServer.StartAsync(context => context.Response.Body.WriteAsync(LargeBody).AsTask());
         using var transport = new SharedTransport(TimeSpan.FromMinutes(1));
-        using var client = new HttpClient(ResilientHandlerFactory.Create(FastOptions(), null, new ResilienceCounters(), null, transport.CreateHandler()))
+        using var client = new HttpClient(
+            ResilientHandlerFactory.Create(FastOptions(), null, new ResilienceCounters(), null,
+            transport.CreateHandler()))
         {
             BaseAddress = server.BaseUrl,
         };

@@ -32,7 +32,8 @@ public sealed class OutageDetectorTests
         var outcome = Simulate(concurrent, failureRate: 1, duration: TimeSpan.FromMinutes(5), seed: 3);
 
         Assert.NotNull(outcome.JudgedDownAt);
-        Assert.InRange(outcome.JudgedDownAt!.Value, Production.OutageAfter, Production.OutageAfter + Production.MaxDelay + TimeSpan.FromSeconds(1));
+        Assert.InRange(outcome.JudgedDownAt!.Value, Production.OutageAfter,
+            Production.OutageAfter + Production.MaxDelay + TimeSpan.FromSeconds(1));
     }
 
     [Fact]
@@ -45,7 +46,9 @@ public sealed class OutageDetectorTests
         Assert.False(detector.RecordFailure(t + TimeSpan.FromMinutes(50), t + TimeSpan.FromMinutes(50)));
         Assert.False(detector.RecordFailure(t + TimeSpan.FromMinutes(100), t + TimeSpan.FromMinutes(100)));
         // Within reach of each other they are: 31 s of failing with no success.
-        Assert.True(detector.RecordFailure(t + TimeSpan.FromMinutes(100) + TimeSpan.FromSeconds(31), t + TimeSpan.FromMinutes(100) + TimeSpan.FromSeconds(31)));
+        Assert.True(
+            detector.RecordFailure(t + TimeSpan.FromMinutes(100) + TimeSpan.FromSeconds(31),
+            t + TimeSpan.FromMinutes(100) + TimeSpan.FromSeconds(31)));
     }
 
     [Fact]
@@ -66,8 +69,9 @@ public sealed class OutageDetectorTests
     private sealed record Outcome(TimeSpan? JudgedDownAt, int RequestsOutOfRetries, int Failures);
 
     /// <summary>
-    /// <paramref name="concurrent"/> writers, each sending one request after another (100-300 ms an attempt, 100 ms between
-    /// requests); a failed attempt is retried after Polly's exponential backoff with jitter, as the options configure it.
+    /// <paramref name="concurrent"/> writers, each sending one request after another (100-300 ms an attempt, 100 ms
+    /// between requests); a failed attempt is retried after Polly's exponential backoff with jitter, as the options
+    /// configure it.
     /// </summary>
     private static Outcome Simulate(int concurrent, double failureRate, TimeSpan duration, int seed)
     {
@@ -117,7 +121,8 @@ public sealed class OutageDetectorTests
         return new Outcome(null, outOfRetries, failures);
     }
 
-    /// <summary>Exponential with jitter around BaseDelay * 2^retry (Polly's jitter spreads it), capped at MaxDelay.</summary>
+    /// <summary>Exponential with jitter around BaseDelay * 2^retry (Polly's jitter spreads it), capped at
+    /// MaxDelay.</summary>
     private static TimeSpan Backoff(int retry, Random random)
     {
         var median = Production.BaseDelay.TotalMilliseconds * Math.Pow(2, retry);

@@ -34,7 +34,8 @@ public sealed class RateLimitHeadersTests
         response.Headers.Date = Now.AddMinutes(-5);
         response.Headers.TryAddWithoutValidation("X-RateLimit-Limit", "1666");
         response.Headers.TryAddWithoutValidation("X-RateLimit-Remaining", "12");
-        response.Headers.TryAddWithoutValidation("X-RateLimit-Reset", Now.AddMinutes(-5).AddSeconds(4).ToUnixTimeSeconds().ToString());
+        response.Headers.TryAddWithoutValidation("X-RateLimit-Reset",
+            Now.AddMinutes(-5).AddSeconds(4).ToUnixTimeSeconds().ToString());
 
         var headers = RateLimitHeaders.Read(response, Now);
 

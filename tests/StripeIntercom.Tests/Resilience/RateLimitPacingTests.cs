@@ -116,7 +116,9 @@ public sealed class RateLimitPacingTests(ITestOutputHelper output)
     }
 
     private void Report(WindowedRateLimitServer server, ResilienceCounters counters) =>
-        output.WriteLine($"server: accepted {server.Accepted}, throttled {server.Throttled}, busiest window {server.BusiestWindow}; client: {counters.Snapshot()}");
+        output.WriteLine(
+            $"server: accepted {server.Accepted}, throttled {server.Throttled}, busiest window " +
+            $"{server.BusiestWindow}; client: {counters.Snapshot()}");
 
     private static ResilienceOptions RateLimitedOptions()
     {
@@ -134,7 +136,8 @@ public sealed class RateLimitPacingTests(ITestOutputHelper output)
             var statuses = new List<HttpStatusCode>();
             for (var i = 0; i < requestsPerWorker; i++)
             {
-                using var response = await client.PutAsync($"contacts/{worker}-{i}", new StringContent("{\"name\":\"x\"}"));
+                using var response =
+                    await client.PutAsync($"contacts/{worker}-{i}", new StringContent("{\"name\":\"x\"}"));
                 statuses.Add(response.StatusCode);
             }
             return statuses;

@@ -17,10 +17,12 @@ internal static class ResilienceTestSetup
         OverallTimeout = TimeSpan.FromSeconds(20),
     };
 
-    public static HttpClient Client(ScriptedServer server, ResilienceOptions options, ResilienceCounters counters, RateLimitBudget? budget = null, ILogger? logger = null) =>
+    public static HttpClient Client(ScriptedServer server, ResilienceOptions options, ResilienceCounters counters,
+        RateLimitBudget? budget = null, ILogger? logger = null) =>
         Client(server.BaseUrl, options, counters, budget, logger);
 
-    public static HttpClient Client(Uri baseUrl, ResilienceOptions options, ResilienceCounters counters, RateLimitBudget? budget = null, ILogger? logger = null) =>
+    public static HttpClient Client(Uri baseUrl, ResilienceOptions options, ResilienceCounters counters,
+        RateLimitBudget? budget = null, ILogger? logger = null) =>
         new(ResilientHandlerFactory.Create(options, budget, counters, logger))
         {
             BaseAddress = baseUrl,

@@ -10,7 +10,8 @@ public sealed class ResilientHandlerFactoryTests
     {
         using var transport = new HttpClientHandler();
 
-        var chain = ResilientHandlerFactory.Create(ResilienceOptions.ForIntercom(), RateLimitBudget.ForIntercom(), new ResilienceCounters(), null, transport);
+        var chain = ResilientHandlerFactory.Create(ResilienceOptions.ForIntercom(), RateLimitBudget.ForIntercom(),
+            new ResilienceCounters(), null, transport);
 
         var resilient = Assert.IsType<ResilientHttpHandler>(chain);
         var pacing = Assert.IsType<RateLimitPacingHandler>(resilient.InnerHandler);

@@ -13,7 +13,8 @@ public sealed class ResilientHttpHandlerTests
     [Fact]
     public async Task A_429_with_Retry_After_is_retried_after_the_requested_wait()
     {
-        await using var server = await ScriptedServer.StartAsync(Respond.Status(429, headers: ("Retry-After", "1")), Respond.Ok());
+        await using var server =
+            await ScriptedServer.StartAsync(Respond.Status(429, headers: ("Retry-After", "1")), Respond.Ok());
         var counters = new ResilienceCounters();
         using var client = Client(server, FastOptions(), counters);
 
@@ -22,7 +23,8 @@ public sealed class ResilientHttpHandlerTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(2, server.Hits);
         var gap = server.Requests[1].ArrivedAt - server.Requests[0].ArrivedAt;
-        Assert.True(gap >= TimeSpan.FromMilliseconds(900), $"retried after {gap.TotalMilliseconds} ms despite Retry-After: 1");
+        Assert.True(gap >= TimeSpan.FromMilliseconds(900),
+            $"retried after {gap.TotalMilliseconds} ms despite Retry-After: 1");
         Assert.Equal(1, counters.Retries);
         Assert.Equal(1, counters.ThrottledResponses);
     }
@@ -36,7 +38,8 @@ public sealed class ResilientHttpHandlerTests
             {
                 resetUnixSeconds = DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 1;
                 return Respond.Status(429, "{\"type\":\"error.list\"}",
-                    ("X-RateLimit-Limit", "10"), ("X-RateLimit-Remaining", "0"), ("X-RateLimit-Reset", resetUnixSeconds.ToString()))(context);
+                    ("X-RateLimit-Limit", "10"), ("X-RateLimit-Remaining", "0"),
+                        ("X-RateLimit-Reset", resetUnixSeconds.ToString()))(context);
             },
             Respond.Ok());
         var counters = new ResilienceCounters();
@@ -51,8 +54,10 @@ public sealed class ResilientHttpHandlerTests
         Assert.Equal(2, server.Hits);
         var reset = DateTimeOffset.FromUnixTimeSeconds(resetUnixSeconds);
         // Loosely: not before the reset (a little clock slack), and not much after it.
-        Assert.True(server.Requests[1].ArrivedAt >= reset - TimeSpan.FromMilliseconds(50), $"retried at {server.Requests[1].ArrivedAt:O}, before reset {reset:O}");
-        Assert.True(server.Requests[1].ArrivedAt < reset + TimeSpan.FromSeconds(1), "waited far longer than the reset asked");
+        Assert.True(server.Requests[1].ArrivedAt >= reset - TimeSpan.FromMilliseconds(50),
+            $"retried at {server.Requests[1].ArrivedAt:O}, before reset {reset:O}");
+        Assert.True(server.Requests[1].ArrivedAt < reset + TimeSpan.FromSeconds(1),
+            "waited far longer than the reset asked");
     }
 
     [Fact]
@@ -105,14 +110,16 @@ public sealed class ResilientHttpHandlerTests
     [Fact]
     public async Task A_create_that_times_out_is_sent_again_with_the_same_body()
     {
-        await using var server = await ScriptedServer.StartAsync(Respond.After(TimeSpan.FromSeconds(3), Respond.Ok()), Respond.Status(200, "{\"id\":\"c1\"}"));
+        await using var server = await ScriptedServer.StartAsync(Respond.After(TimeSpan.FromSeconds(3), Respond.Ok()),
+            Respond.Status(200, "{\"id\":\"c1\"}"));
         var counters = new ResilienceCounters();
         var options = FastOptions();
         options.AttemptTimeout = TimeSpan.FromMilliseconds(300);
         using var client = Client(server, options, counters);
         const string json = "{\"role\":\"user\",\"external_id\":\"cus_123\",\"email\":\"ada@example.com\"}";
 
-        using var response = await client.PostAsync("contacts", new StringContent(json, Encoding.UTF8, "application/json"));
+        using var response =
+            await client.PostAsync("contacts", new StringContent(json, Encoding.UTF8, "application/json"));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(2, server.Hits);
@@ -135,7 +142,8 @@ public sealed class ResilientHttpHandlerTests
     [InlineData(422)]
     public async Task Client_errors_are_not_retried(int status)
     {
-        await using var server = await ScriptedServer.StartAsync(Respond.Status(status, "{\"type\":\"error.list\"}"), Respond.Ok());
+        await using var server =
+            await ScriptedServer.StartAsync(Respond.Status(status, "{\"type\":\"error.list\"}"), Respond.Ok());
         var counters = new ResilienceCounters();
         using var client = Client(server, FastOptions(), counters);
 
@@ -149,7 +157,8 @@ public sealed class ResilientHttpHandlerTests
     [Fact]
     public async Task Without_health_judgement_the_last_response_is_returned_when_retries_run_out()
     {
-        await using var server = await ScriptedServer.StartAsync((context, index) => Respond.Status(503, $"attempt {index + 1}")(context));
+        await using var server =
+            await ScriptedServer.StartAsync((context, index) => Respond.Status(503, $"attempt {index + 1}")(context));
         var counters = new ResilienceCounters();
         var options = FastOptions();
         options.MaxRetries = 2;
@@ -269,9 +278,11 @@ public sealed class ResilientHttpHandlerTests
         Assert.Equal("Intercom", failing.ServiceName);
         Assert.Contains("503 Service Unavailable", failing.Message);
         Assert.InRange(failing.Attempts, OutageDetector.MinimumFailures, options.MaxRetries);
-        // The request waiting for an answer was cancelled when the service was judged down, not left to its 20 s timeout.
+        // The request waiting for an answer was cancelled when the service was judged down, not left to its 20 s
+        // timeout.
         Assert.Equal(1, inFlight.Attempts);
-        Assert.True(waited < TimeSpan.FromSeconds(15), $"the request in flight took {waited.TotalSeconds:0.0} s to fail");
+        Assert.True(waited < TimeSpan.FromSeconds(15),
+            $"the request in flight took {waited.TotalSeconds:0.0} s to fail");
         Assert.Equal(1, counters.CircuitBreaks);
         await Assert.ThrowsAsync<ServiceUnavailableException>(() => client.GetAsync("contacts"));
     }
@@ -298,7 +309,8 @@ public sealed class ResilientHttpHandlerTests
 
         Assert.Equal(4, hitsWhenOpened);
         Assert.Equal(hitsWhenOpened, server.Hits);
-        Assert.True(clock.Elapsed < TimeSpan.FromMilliseconds(500), $"open circuit took {clock.ElapsedMilliseconds} ms to fail");
+        Assert.True(clock.Elapsed < TimeSpan.FromMilliseconds(500),
+            $"open circuit took {clock.ElapsedMilliseconds} ms to fail");
         Assert.Contains("Intercom", opened.Message);
         Assert.Contains("503 Service Unavailable", opened.Message);
         Assert.Equal(4, opened.Attempts);
@@ -327,7 +339,8 @@ public sealed class ResilientHttpHandlerTests
         var stoppedAt = clock.Elapsed;
 
         var reaction = stoppedAt - await cancelledAt.Task;
-        Assert.True(reaction < TimeSpan.FromSeconds(1), $"cancellation took {reaction.TotalMilliseconds} ms to stop the request");
+        Assert.True(reaction < TimeSpan.FromSeconds(1),
+            $"cancellation took {reaction.TotalMilliseconds} ms to stop the request");
         Assert.Equal(1, server.Hits);
         Assert.Equal(0, counters.Retries);
         Assert.Equal(0, counters.Timeouts);
@@ -377,7 +390,8 @@ public sealed class ResilientHttpHandlerTests
     {
         await using var server = await ScriptedServer.StartAsync(Respond.Status(503, "busy"), Respond.Ok());
         var transport = new RecordingHandler(new HttpClientHandler());
-        using var client = new HttpClient(ResilientHandlerFactory.Create(FastOptions(), null, new ResilienceCounters(), null, transport))
+        using var client = new HttpClient(
+            ResilientHandlerFactory.Create(FastOptions(), null, new ResilienceCounters(), null, transport))
         {
             BaseAddress = server.BaseUrl,
         };
@@ -393,7 +407,8 @@ public sealed class ResilientHttpHandlerTests
     {
         public List<HttpResponseMessage> Responses { get; } = new();
 
-        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request,
+            CancellationToken cancellationToken)
         {
             var response = await base.SendAsync(request, cancellationToken);
             Responses.Add(response);

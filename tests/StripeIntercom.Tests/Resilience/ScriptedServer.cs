@@ -5,7 +5,8 @@ using StripeIntercom.Fakes;
 
 namespace StripeIntercom.Tests.Resilience;
 
-public sealed record RecordedRequest(int Index, DateTimeOffset ArrivedAt, string Method, string Path, string Body, string? ContentType);
+public sealed record RecordedRequest(int Index, DateTimeOffset ArrivedAt, string Method, string Path, string Body,
+    string? ContentType);
 
 /// <summary>
 /// A loopback server that answers the n-th request with the n-th scripted step (the last step repeats) and records
@@ -40,7 +41,9 @@ public sealed class ScriptedServer : IAsyncDisposable
         var arrivedAt = DateTimeOffset.UtcNow;
         using var reader = new StreamReader(context.Request.Body);
         var body = await reader.ReadToEndAsync();
-        _requests.Enqueue(new RecordedRequest(index, arrivedAt, context.Request.Method, context.Request.Path, body, context.Request.ContentType));
+        _requests.Enqueue(
+            new RecordedRequest(index, arrivedAt, context.Request.Method, context.Request.Path, body,
+            context.Request.ContentType));
         await _respond(context, index);
     }
 
@@ -56,7 +59,8 @@ public sealed class ScriptedServer : IAsyncDisposable
 /// <summary>Steps for <see cref="ScriptedServer"/>.</summary>
 public static class Respond
 {
-    public static Func<HttpContext, Task> Status(int status, string? body = null, params (string Name, string Value)[] headers) => async context =>
+    public static Func<HttpContext, Task> Status(int status, string? body = null,
+        params (string Name, string Value)[] headers) => async context =>
     {
         context.Response.StatusCode = status;
         foreach (var (name, value) in headers)

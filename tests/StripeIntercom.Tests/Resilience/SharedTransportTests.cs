@@ -7,7 +7,8 @@ using Xunit;
 
 namespace StripeIntercom.Tests.Resilience;
 
-/// <summary>The connection pool shared by a connection's clients: reused, recycled after its lifetime, closed once idle.</summary>
+/// <summary>The connection pool shared by a connection's clients: reused, recycled after its lifetime, closed once
+/// idle.</summary>
 public sealed class SharedTransportTests : IAsyncLifetime
 {
     private readonly ConcurrentQueue<int> _remotePorts = new();

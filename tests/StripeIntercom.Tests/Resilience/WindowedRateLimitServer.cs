@@ -29,7 +29,8 @@ public sealed class WindowedRateLimitServer : IAsyncDisposable
     public int Accepted => Volatile.Read(ref _accepted);
 
     /// <summary>The most requests that arrived within any one window, throttled ones included.</summary>
-    public int BusiestWindow => _arrivalsPerWindow.Values.Select(count => Volatile.Read(ref count[0])).DefaultIfEmpty(0).Max();
+    public int BusiestWindow =>
+        _arrivalsPerWindow.Values.Select(count => Volatile.Read(ref count[0])).DefaultIfEmpty(0).Max();
 
     public static async Task<WindowedRateLimitServer> StartAsync(int limit, TimeSpan window)
     {
@@ -51,7 +52,9 @@ public sealed class WindowedRateLimitServer : IAsyncDisposable
         {
             Interlocked.Increment(ref _throttled);
             context.Response.StatusCode = 429;
-            await context.Response.WriteAsync("{\"type\":\"error.list\",\"errors\":[{\"code\":\"rate_limit_exceeded\",\"message\":\"Exceeded rate limit\"}]}");
+            await context.Response.WriteAsync(
+                "{\"type\":\"error.list\",\"errors\":[{\"code\":\"rate_limit_exceeded\",\"message\":\"Exceeded rate " +
+                "limit\"}]}");
             return;
         }
         Interlocked.Increment(ref _accepted);

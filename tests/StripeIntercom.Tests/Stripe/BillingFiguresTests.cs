@@ -7,9 +7,9 @@ using Xunit;
 namespace StripeIntercom.Tests.Stripe;
 
 /// <summary>
-/// MRR, plan amount, discount, churn and card on the billing shapes Stripe documents, read over HTTP from the fake. Each
-/// expected figure is worked out here from Stripe's rules (Billing analytics: active and past_due subscriptions, monthly
-/// normalised, forever coupons only, no trials, metered prices or taxes; tiered pricing: volume and graduated).
+/// MRR, plan amount, discount, churn and card on the billing shapes Stripe documents, read over HTTP from the fake.
+/// Each expected figure is worked out here from Stripe's rules (Billing analytics: active and past_due subscriptions,
+/// monthly normalised, forever coupons only, no trials, metered prices or taxes; tiered pricing: volume and graduated).
 /// </summary>
 public sealed class BillingFiguresTests : IAsyncLifetime
 {
@@ -19,14 +19,24 @@ public sealed class BillingFiguresTests : IAsyncLifetime
     private FakeStripeState State => _server.State;
 
     public async Task InitializeAsync() =>
-        _server = await FakeStripeServer.StartAsync(new FakeStripeOptions { CustomerCount = 3, Seed = 7, RequestsPerSecond = 0 });
+        _server = await FakeStripeServer.StartAsync(
+            new FakeStripeOptions { CustomerCount = 3, Seed = 7, RequestsPerSecond = 0 });
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
-    private StripeCustomerReader Reader() => new(new StripeSettings { ApiKey = _server.Options.ApiKey, ApiBase = _server.BaseUrl }, _log);
+    private StripeCustomerReader Reader() =>
+        new(new StripeSettings { ApiKey = _server.Options.ApiKey, ApiBase = _server.BaseUrl }, _log);
 
-    private FakePrice Price(long? unitAmount, string currency = "usd", string interval = "month", string? nickname = null) =>
-        State.AddPrice(new FakePrice { Currency = currency, UnitAmount = unitAmount, Nickname = nickname, Recurring = new FakePriceRecurring { Interval = interval } });
+    private FakePrice Price(long? unitAmount, string currency = "usd", string interval = "month",
+        string? nickname = null) =>
+        State.AddPrice(
+            new FakePrice
+            {
+                Currency = currency,
+                UnitAmount = unitAmount,
+                Nickname = nickname,
+                Recurring = new FakePriceRecurring { Interval = interval }
+            });
 
     /// <summary>Tiers as (up_to or null for inf, unit amount, flat amount), in cents.</summary>
     private FakePrice Tiered(string mode, params (long? UpTo, long Unit, long Flat)[] tiers) =>
@@ -37,13 +47,25 @@ public sealed class BillingFiguresTests : IAsyncLifetime
             BillingScheme = "tiered",
             TiersMode = mode,
             Nickname = $"Seats ({mode})",
-            Tiers = tiers.Select(t => new FakePriceTier { UpTo = t.UpTo, UnitAmount = t.Unit, FlatAmount = t.Flat == 0 ? null : t.Flat }).ToList(),
+            Tiers = tiers.Select(
+                t => new FakePriceTier { UpTo = t.UpTo, UnitAmount = t.Unit, FlatAmount = t.Flat == 0 ? null : t.Flat })
+                .ToList(),
         });
 
-    private FakeCoupon Coupon(decimal? percentOff = null, long? amountOff = null, string? currency = null, string duration = "forever", long? months = null) =>
-        State.AddCoupon(new FakeCoupon { PercentOff = percentOff, AmountOff = amountOff, Currency = currency, Duration = duration, DurationInMonths = months });
+    private FakeCoupon Coupon(decimal? percentOff = null, long? amountOff = null, string? currency = null,
+        string duration = "forever", long? months = null) =>
+        State.AddCoupon(
+            new FakeCoupon
+            {
+                PercentOff = percentOff,
+                AmountOff = amountOff,
+                Currency = currency,
+                Duration = duration,
+                DurationInMonths = months
+            });
 
-    private string Customer(string name) => State.CreateCustomer(new FakeCustomerChange { Email = $"{name}@shapes.example.com", Name = name }).Id;
+    private string Customer(string name) =>
+        State.CreateCustomer(new FakeCustomerChange { Email = $"{name}@shapes.example.com", Name = name }).Id;
 
     private async Task<CustomerProfile> Profile(string customerId)
     {
@@ -118,16 +140,28 @@ public sealed class BillingFiguresTests : IAsyncLifetime
         using var reader = Reader();
         var profiles = await reader.ReadAsync(new CustomerQuery { Email = null }).ToListAsync();
 
-        Assert.Equal([40m, 50m, 60m], profiles.Where(p => p.Email!.StartsWith("tiered")).OrderBy(p => p.Mrr).Select(p => p.Mrr));
+        Assert.Equal([40m, 50m, 60m],
+            profiles.Where(p => p.Email!.StartsWith("tiered")).OrderBy(p => p.Mrr).Select(p => p.Mrr));
         Assert.Equal(1, _server.Counters.For("GET /v1/prices/{id}"));
     }
 
     [Fact]
     public async Task Forever_coupons_reduce_mrr_percent_or_amount_and_yearly_plans_divide_by_twelve()
     {
-        var half = await Subscribed(new FakeSubscriptionSpec { Items = [new(Price(2_900).Id)], Coupons = [Coupon(percentOff: 50).Id] });
-        var tenOff = await Subscribed(new FakeSubscriptionSpec { Items = [new(Price(9_900).Id)], Coupons = [Coupon(amountOff: 1_000, currency: "usd").Id] });
-        var yearly = await Subscribed(new FakeSubscriptionSpec { Items = [new(Price(120_000, interval: "year").Id)], Coupons = [Coupon(percentOff: 25).Id] });
+        var half = await Subscribed(
+            new FakeSubscriptionSpec { Items = [new(Price(2_900).Id)], Coupons = [Coupon(percentOff: 50).Id] });
+        var tenOff = await Subscribed(
+            new FakeSubscriptionSpec
+            {
+                Items = [new(Price(9_900).Id)],
+                Coupons = [Coupon(amountOff: 1_000, currency: "usd").Id]
+            });
+        var yearly = await Subscribed(
+            new FakeSubscriptionSpec
+            {
+                Items = [new(Price(120_000, interval: "year").Id)],
+                Coupons = [Coupon(percentOff: 25).Id]
+            });
 
         Assert.Equal(29.00m * 0.5m, half.Mrr);
         Assert.Equal("50% off forever", half.DiscountDescription);
@@ -140,8 +174,18 @@ public sealed class BillingFiguresTests : IAsyncLifetime
     [Fact]
     public async Task Once_and_repeating_coupons_leave_mrr_alone_but_are_shown()
     {
-        var repeating = await Subscribed(new FakeSubscriptionSpec { Items = [new(Price(9_900).Id)], Coupons = [Coupon(percentOff: 20, duration: "repeating", months: 3).Id] });
-        var once = await Subscribed(new FakeSubscriptionSpec { Items = [new(Price(9_900).Id)], Coupons = [Coupon(amountOff: 1_500, currency: "usd", duration: "once").Id] });
+        var repeating = await Subscribed(
+            new FakeSubscriptionSpec
+            {
+                Items = [new(Price(9_900).Id)],
+                Coupons = [Coupon(percentOff: 20, duration: "repeating", months: 3).Id]
+            });
+        var once = await Subscribed(
+            new FakeSubscriptionSpec
+            {
+                Items = [new(Price(9_900).Id)],
+                Coupons = [Coupon(amountOff: 1_500, currency: "usd", duration: "once").Id]
+            });
 
         Assert.Equal(99.00m, repeating.Mrr);
         var end = repeating.Discounts.Single().End!.Value;
@@ -154,8 +198,18 @@ public sealed class BillingFiguresTests : IAsyncLifetime
     public async Task Two_forever_coupons_apply_in_order_each_to_what_the_previous_left()
     {
         var price = Price(10_000);
-        var percentFirst = await Subscribed(new FakeSubscriptionSpec { Items = [new(price.Id)], Coupons = [Coupon(percentOff: 25).Id, Coupon(amountOff: 1_000, currency: "usd").Id] });
-        var amountFirst = await Subscribed(new FakeSubscriptionSpec { Items = [new(price.Id)], Coupons = [Coupon(amountOff: 1_000, currency: "usd").Id, Coupon(percentOff: 25).Id] });
+        var percentFirst = await Subscribed(
+            new FakeSubscriptionSpec
+            {
+                Items = [new(price.Id)],
+                Coupons = [Coupon(percentOff: 25).Id, Coupon(amountOff: 1_000, currency: "usd").Id]
+            });
+        var amountFirst = await Subscribed(
+            new FakeSubscriptionSpec
+            {
+                Items = [new(price.Id)],
+                Coupons = [Coupon(amountOff: 1_000, currency: "usd").Id, Coupon(percentOff: 25).Id]
+            });
 
         Assert.Equal(100.00m * 0.75m - 10.00m, percentFirst.Mrr);
         Assert.Equal((100.00m - 10.00m) * 0.75m, amountFirst.Mrr);
@@ -165,7 +219,12 @@ public sealed class BillingFiguresTests : IAsyncLifetime
     [Fact]
     public async Task A_discount_never_takes_mrr_below_zero()
     {
-        var profile = await Subscribed(new FakeSubscriptionSpec { Items = [new(Price(500).Id)], Coupons = [Coupon(amountOff: 1_000, currency: "usd").Id] });
+        var profile = await Subscribed(
+            new FakeSubscriptionSpec
+            {
+                Items = [new(Price(500).Id)],
+                Coupons = [Coupon(amountOff: 1_000, currency: "usd").Id]
+            });
 
         Assert.Equal(0m, profile.Mrr);
         Assert.Equal(0m, profile.PrimarySubscription!.Amount);
@@ -189,7 +248,12 @@ public sealed class BillingFiguresTests : IAsyncLifetime
         var customer = Customer("loyal");
         State.GiveCustomerDiscount(customer, Coupon(percentOff: 50).Id);
         State.Subscribe(customer, new FakeSubscriptionSpec { Items = [new(Price(9_900).Id)] });
-        State.Subscribe(customer, new FakeSubscriptionSpec { Items = [new(Price(4_000).Id)], Coupons = [Coupon(amountOff: 1_000, currency: "usd").Id] });
+        State.Subscribe(customer,
+            new FakeSubscriptionSpec
+            {
+                Items = [new(Price(4_000).Id)],
+                Coupons = [Coupon(amountOff: 1_000, currency: "usd").Id]
+            });
 
         var profile = await Profile(customer);
 
@@ -202,7 +266,8 @@ public sealed class BillingFiguresTests : IAsyncLifetime
     public async Task An_amount_off_in_another_currency_is_ignored_with_a_warning_naming_it()
     {
         var euros = Coupon(amountOff: 500, currency: "eur");
-        var profile = await Subscribed(new FakeSubscriptionSpec { Items = [new(Price(2_900).Id)], Coupons = [euros.Id] });
+        var profile =
+            await Subscribed(new FakeSubscriptionSpec { Items = [new(Price(2_900).Id)], Coupons = [euros.Id] });
 
         Assert.Equal(29.00m, profile.Mrr);
         var warning = Assert.Single(_log.Lines, l => l.Level == LogLevel.Warning);
@@ -222,7 +287,8 @@ public sealed class BillingFiguresTests : IAsyncLifetime
             Nickname = "API calls",
             Recurring = new FakePriceRecurring { Interval = "month", UsageType = "metered" },
         });
-        var withMeter = await Subscribed(new FakeSubscriptionSpec { Items = [new(Price(2_900).Id), new(metered.Id, null)] });
+        var withMeter =
+            await Subscribed(new FakeSubscriptionSpec { Items = [new(Price(2_900).Id), new(metered.Id, null)] });
         var trial = await Subscribed(new FakeSubscriptionSpec { Status = "trialing", Items = [new(Price(2_900).Id)] });
 
         Assert.Equal(29.00m, withMeter.Mrr);
@@ -236,7 +302,14 @@ public sealed class BillingFiguresTests : IAsyncLifetime
     public async Task Three_decimal_currencies_and_fractional_cent_prices_stay_exact()
     {
         var dinars = await Subscribed(new FakeSubscriptionSpec { Items = [new(Price(12_345, currency: "kwd").Id, 2)] });
-        var fractional = State.AddPrice(new FakePrice { Currency = "usd", UnitAmount = null, UnitAmountDecimal = "1999.5", Recurring = new FakePriceRecurring() });
+        var fractional = State.AddPrice(
+            new FakePrice
+            {
+                Currency = "usd",
+                UnitAmount = null,
+                UnitAmountDecimal = "1999.5",
+                Recurring = new FakePriceRecurring()
+            });
         var cents = await Subscribed(new FakeSubscriptionSpec { Items = [new(fractional.Id, 2)] });
 
         Assert.Equal(2 * 12.345m, dinars.Mrr);
@@ -249,8 +322,20 @@ public sealed class BillingFiguresTests : IAsyncLifetime
         var now = DateTimeOffset.FromUnixTimeSeconds(State.Now);
         var endedAt = now.AddDays(-20).ToUnixTimeSeconds();
         var churned = Customer("churned");
-        State.Subscribe(churned, new FakeSubscriptionSpec { Status = "canceled", Items = [new(Price(2_900, nickname: "Old plan").Id)], EndedAt = endedAt - 100 * 86_400 });
-        State.Subscribe(churned, new FakeSubscriptionSpec { Status = "canceled", Items = [new(Price(4_900, nickname: "Pro monthly").Id)], EndedAt = endedAt });
+        State.Subscribe(churned,
+            new FakeSubscriptionSpec
+            {
+                Status = "canceled",
+                Items = [new(Price(2_900, nickname: "Old plan").Id)],
+                EndedAt = endedAt - 100 * 86_400
+            });
+        State.Subscribe(churned,
+            new FakeSubscriptionSpec
+            {
+                Status = "canceled",
+                Items = [new(Price(4_900, nickname: "Pro monthly").Id)],
+                EndedAt = endedAt
+            });
         var lead = Customer("lead");
 
         var profile = await Profile(churned);
@@ -271,7 +356,13 @@ public sealed class BillingFiguresTests : IAsyncLifetime
         var churned = Enumerable.Range(0, 4).Select(i => Customer($"gone{i}")).ToList();
         foreach (var id in churned)
         {
-            State.Subscribe(id, new FakeSubscriptionSpec { Status = "canceled", Items = [new(Price(2_900).Id)], EndedAt = State.Now - 86_400 });
+            State.Subscribe(id,
+                new FakeSubscriptionSpec
+                {
+                    Status = "canceled",
+                    Items = [new(Price(2_900).Id)],
+                    EndedAt = State.Now - 86_400
+                });
         }
 
         var canceledInFake = State.Data.Subscriptions.Count(s => s.Status == "canceled");
@@ -288,16 +379,19 @@ public sealed class BillingFiguresTests : IAsyncLifetime
     public async Task A_subscription_canceled_since_the_last_read_turns_the_customer_canceled()
     {
         var customer = Customer("leaving");
-        var subscription = State.Subscribe(customer, new FakeSubscriptionSpec { Items = [new(Price(2_900, nickname: "Pro monthly").Id)] });
+        var subscription = State.Subscribe(customer,
+            new FakeSubscriptionSpec { Items = [new(Price(2_900, nickname: "Pro monthly").Id)] });
         Assert.Equal("active", (await Profile(customer)).SubscriptionStatus);
 
-        var emitted = State.ChangeCustomer(customer, new FakeCustomerChange { SubscriptionId = subscription.Id, SubscriptionStatus = "canceled" });
+        var emitted = State.ChangeCustomer(customer,
+            new FakeCustomerChange { SubscriptionId = subscription.Id, SubscriptionStatus = "canceled" });
         var profile = await Profile(customer);
 
         Assert.Contains("customer.subscription.deleted", emitted);
         Assert.Equal("canceled", profile.SubscriptionStatus);
         Assert.Equal("Pro monthly", profile.Plan);
-        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(State.Find<FakeSubscription>(subscription.Id)!.EndedAt!.Value), profile.CanceledAt);
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(State.Find<FakeSubscription>(subscription.Id)!.EndedAt!.Value),
+            profile.CanceledAt);
     }
 
     [Fact]

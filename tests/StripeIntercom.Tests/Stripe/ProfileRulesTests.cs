@@ -23,17 +23,22 @@ public sealed class ProfileRulesTests
     [InlineData("week", 2, 12, 26)]
     [InlineData("day", 1, 12, 365)]
     public void Recurring_amounts_normalise_to_a_month(string interval, long count, double amount, double monthly) =>
-        Assert.Equal((decimal)monthly, StripeMoney.Round(BillingInterval.ToMonthly((decimal)amount, interval, count), "usd"));
+        Assert.Equal((decimal)monthly,
+            StripeMoney.Round(BillingInterval.ToMonthly((decimal)amount, interval, count), "usd"));
 
     [Fact]
     public void Mrr_counts_active_and_past_due_in_the_primary_currency_only()
     {
-        SubscriptionSummary Sub(string status, string currency, decimal monthly) => new() { Status = status, Currency = currency, MonthlyAmount = monthly };
-        var subscriptions = new[] { Sub("active", "usd", 100), Sub("past_due", "usd", 20), Sub("active", "eur", 500), Sub("trialing", "usd", 1000), Sub("canceled", "usd", 7) };
+        SubscriptionSummary Sub(string status, string currency, decimal monthly) =>
+            new() { Status = status, Currency = currency, MonthlyAmount = monthly };
+        var subscriptions = new[] { Sub("active", "usd", 100), Sub("past_due", "usd", 20), Sub("active", "eur", 500),
+            Sub("trialing", "usd", 1000), Sub("canceled", "usd", 7) };
         var primary = PrimarySubscriptionRule.Pick(subscriptions)!;
         Assert.Equal("eur", primary.Currency);
         Assert.Equal((500m, "eur"), CustomerProfileMapper.Mrr(subscriptions, primary, "usd"));
-        Assert.Equal((120m, "usd"), CustomerProfileMapper.Mrr(subscriptions.Where(s => s.Currency == "usd").ToList(), PrimarySubscriptionRule.Pick(subscriptions.Where(s => s.Currency == "usd")), "usd"));
+        Assert.Equal((120m, "usd"),
+            CustomerProfileMapper.Mrr(subscriptions.Where(s => s.Currency == "usd").ToList(),
+            PrimarySubscriptionRule.Pick(subscriptions.Where(s => s.Currency == "usd")), "usd"));
         Assert.Equal((0m, "usd"), CustomerProfileMapper.Mrr([Sub("trialing", "usd", 50)], null, "usd"));
     }
 
@@ -42,9 +47,12 @@ public sealed class ProfileRulesTests
     {
         var items = new[]
         {
-            new SubscriptionItemSummary { ProductName = "Seats", UnitAmount = 8, Amount = 24, Quantity = 3, Interval = "month" },
-            new SubscriptionItemSummary { ProductName = "Business", PriceNickname = null, UnitAmount = 240, Amount = 240, Quantity = 1, Interval = "year" },
-            new SubscriptionItemSummary { ProductName = "Team", PriceNickname = "Team monthly", UnitAmount = 49, Amount = 49, Quantity = 1, Interval = "month" },
+            new SubscriptionItemSummary { ProductName = "Seats", UnitAmount = 8, Amount = 24, Quantity = 3,
+                Interval = "month" },
+            new SubscriptionItemSummary { ProductName = "Business", PriceNickname = null, UnitAmount = 240,
+                Amount = 240, Quantity = 1, Interval = "year" },
+            new SubscriptionItemSummary { ProductName = "Team", PriceNickname = "Team monthly", UnitAmount = 49,
+                Amount = 49, Quantity = 1, Interval = "month" },
         };
         Assert.Equal("Team monthly", SubscriptionSummaryMapper.PlanName(items));
         Assert.Equal(8m * 3 + 240m / 12 + 49m, SubscriptionSummaryMapper.Amount(items, [], "usd"));

@@ -11,7 +11,8 @@ public sealed class StripeCustomerReaderPipelineTests
     {
         public List<Uri> Requests { get; } = new();
 
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request,
+            CancellationToken cancellationToken)
         {
             lock (Requests)
             {
@@ -23,11 +24,14 @@ public sealed class StripeCustomerReaderPipelineTests
     }
 
     [Fact]
-    public async Task An_open_handler_chain_sits_in_front_of_the_counted_network_calls_and_sees_stripe_nets_form_encoding()
+    public async Task
+        An_open_handler_chain_sits_in_front_of_the_counted_network_calls_and_sees_stripe_nets_form_encoding()
     {
-        await using var server = await FakeStripeServer.StartAsync(new FakeStripeOptions { CustomerCount = 30, RequestsPerSecond = 0 });
+        await using var server =
+            await FakeStripeServer.StartAsync(new FakeStripeOptions { CustomerCount = 30, RequestsPerSecond = 0 });
         var recorder = new RecordingHandler();
-        using var reader = new StripeCustomerReader(new StripeSettings { ApiKey = server.Options.ApiKey, ApiBase = server.BaseUrl, InnerHandler = recorder });
+        using var reader = new StripeCustomerReader(
+            new StripeSettings { ApiKey = server.Options.ApiKey, ApiBase = server.BaseUrl, InnerHandler = recorder });
         var after = DateTimeOffset.FromUnixTimeSeconds(server.State.LiveCustomers()[3].Created);
 
         var profiles = await reader.ReadAsync(new CustomerQuery { CreatedAfter = after }).ToListAsync();
@@ -44,7 +48,8 @@ public sealed class StripeCustomerReaderPipelineTests
     [Fact]
     public async Task Server_errors_surface_as_stripe_exceptions_without_retries()
     {
-        await using var server = await FakeStripeServer.StartAsync(new FakeStripeOptions { CustomerCount = 5, RequestsPerSecond = 0 });
+        await using var server =
+            await FakeStripeServer.StartAsync(new FakeStripeOptions { CustomerCount = 5, RequestsPerSecond = 0 });
         using var reader = FakeStripeFixture.ReaderFor(server);
         server.Faults.Inject(1, status: 503);
         await Assert.ThrowsAsync<global::Stripe.StripeException>(() => reader.VerifyCredentialsAsync());

@@ -13,7 +13,8 @@ public sealed class StripeCustomerReaderStreamingTests(ITestOutputHelper output)
     [Fact]
     public async Task First_profile_arrives_before_the_second_page_is_requested()
     {
-        await using var server = await FakeStripeServer.StartAsync(new FakeStripeOptions { CustomerCount = 250, RequestsPerSecond = 0 });
+        await using var server =
+            await FakeStripeServer.StartAsync(new FakeStripeOptions { CustomerCount = 250, RequestsPerSecond = 0 });
         using var reader = FakeStripeFixture.ReaderFor(server);
         await using var profiles = reader.ReadAsync(CustomerQuery.All).GetAsyncEnumerator();
         Assert.True(await profiles.MoveNextAsync());
@@ -31,7 +32,8 @@ public sealed class StripeCustomerReaderStreamingTests(ITestOutputHelper output)
     [Fact]
     public async Task First_stops_reading_early()
     {
-        await using var server = await FakeStripeServer.StartAsync(new FakeStripeOptions { CustomerCount = 250, RequestsPerSecond = 0 });
+        await using var server =
+            await FakeStripeServer.StartAsync(new FakeStripeOptions { CustomerCount = 250, RequestsPerSecond = 0 });
         using var reader = FakeStripeFixture.ReaderFor(server);
         var five = await reader.ReadAsync(new CustomerQuery { First = 5 }).ToListAsync();
         Assert.Equal(server.State.LiveCustomers().Reverse().Take(5).Select(c => c.Id), five.Select(p => p.Id));
@@ -46,7 +48,8 @@ public sealed class StripeCustomerReaderStreamingTests(ITestOutputHelper output)
     [Fact]
     public async Task Syncing_2000_customers_costs_at_most_three_calls_per_hundred()
     {
-        await using var server = await FakeStripeServer.StartAsync(new FakeStripeOptions { CustomerCount = 2000, Seed = 42, RequestsPerSecond = 0, BillingShapes = true });
+        await using var server = await FakeStripeServer.StartAsync(
+            new FakeStripeOptions { CustomerCount = 2000, Seed = 42, RequestsPerSecond = 0, BillingShapes = true });
         using var reader = FakeStripeFixture.ReaderFor(server);
         var profiles = 0;
         var cutLists = 0;
@@ -60,7 +63,9 @@ public sealed class StripeCustomerReaderStreamingTests(ITestOutputHelper output)
         }
 
         var callsPerCustomer = (double)server.Counters.Total / profiles;
-        output.WriteLine($"{profiles} customers, {server.Counters.Total} Stripe calls ({callsPerCustomer:0.0000} per customer); {cutLists} customers needed their own subscriptions call");
+        output.WriteLine(
+            $"{profiles} customers, {server.Counters.Total} Stripe calls ({callsPerCustomer:0.0000} per customer); " +
+            $"{cutLists} customers needed their own subscriptions call");
         foreach (var (route, count) in server.Counters.Snapshot())
         {
             output.WriteLine($"  {route}: {count}");
@@ -76,6 +81,7 @@ public sealed class StripeCustomerReaderStreamingTests(ITestOutputHelper output)
         Assert.Equal(1, server.Counters.For("GET /v1/coupons"));
         Assert.True(callsPerCustomer <= 0.03, $"{callsPerCustomer} calls per customer");
         Assert.Equal(server.Counters.Total, reader.ApiCalls);
-        Assert.Equal(server.Counters.Snapshot(), reader.ApiCallsByRoute.OrderBy(p => p.Key, StringComparer.Ordinal).ToDictionary());
+        Assert.Equal(server.Counters.Snapshot(),
+            reader.ApiCallsByRoute.OrderBy(p => p.Key, StringComparer.Ordinal).ToDictionary());
     }
 }

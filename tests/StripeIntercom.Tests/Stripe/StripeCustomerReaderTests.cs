@@ -9,7 +9,8 @@ public sealed class StripeCustomerReaderTests(FakeStripeFixture fixture) : IClas
     private FakeStripeServer Server => fixture.Server;
     private FakeStripeState State => Server.State;
 
-    private IEnumerable<FakeSubscription> Current(FakeCustomer c) => State.SubscriptionsOf(c.Id).Where(FakeStripeJson.IsCurrent);
+    private IEnumerable<FakeSubscription> Current(FakeCustomer c) =>
+        State.SubscriptionsOf(c.Id).Where(FakeStripeJson.IsCurrent);
 
     private async Task<CustomerProfile> GetAsync(FakeCustomer customer)
     {
@@ -17,7 +18,8 @@ public sealed class StripeCustomerReaderTests(FakeStripeFixture fixture) : IClas
         return (await reader.GetAsync(customer.Id))!;
     }
 
-    /// <summary>Checks every profile field against what the fake holds, with the rules restated independently.</summary>
+    /// <summary>Checks every profile field against what the fake holds, with the rules restated
+    /// independently.</summary>
     private void AssertMatchesFake(FakeCustomer customer, CustomerProfile profile)
     {
         Assert.Equal(customer.Id, profile.Id);
@@ -38,15 +40,23 @@ public sealed class StripeCustomerReaderTests(FakeStripeFixture fixture) : IClas
             Assert.Equal(sub.Currency, summary.Currency);
             Assert.Equal(sub.CancelAtPeriodEnd, summary.CancelAtPeriodEnd);
             Assert.Equal(sub.Items.Sum(i => i.Quantity), summary.Quantity);
-            Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(sub.Items.Min(i => i.CurrentPeriodEnd)), summary.CurrentPeriodEnd);
+            Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(sub.Items.Min(i => i.CurrentPeriodEnd)),
+                summary.CurrentPeriodEnd);
             var divisor = sub.Currency == "jpy" ? 1m : 100m;
             var monthly = sub.Items.Sum(i =>
             {
                 var price = State.Find<FakePrice>(i.PriceId)!;
-                var perMonth = price.Recurring.Interval switch { "year" => 1m / 12, "week" => 52m / 12, "day" => 365m / 12, _ => 1m } / price.Recurring.IntervalCount;
+                var perMonth = price.Recurring.Interval switch
+                {
+                    "year" => 1m / 12,
+                    "week" => 52m / 12,
+                    "day" => 365m / 12,
+                    _ => 1m
+                } / price.Recurring.IntervalCount;
                 return price.UnitAmount!.Value * i.Quantity!.Value / divisor * perMonth;
             });
-            Assert.Equal(Math.Round(monthly, sub.Currency == "jpy" ? 0 : 2, MidpointRounding.AwayFromZero), summary.MonthlyAmount);
+            Assert.Equal(Math.Round(monthly, sub.Currency == "jpy" ? 0 : 2, MidpointRounding.AwayFromZero),
+                summary.MonthlyAmount);
             var top = sub.Items.Select(i => State.Find<FakePrice>(i.PriceId)!).First();
             if (sub.Items.Count == 1)
             {
@@ -60,7 +70,8 @@ public sealed class StripeCustomerReaderTests(FakeStripeFixture fixture) : IClas
         }
 
         var expectedCard = State.Find<FakePaymentMethod>(customer.InvoiceSettings.DefaultPaymentMethod)
-                           ?? subscriptions.Select(s => State.Find<FakePaymentMethod>(s.DefaultPaymentMethod)).FirstOrDefault(p => p is not null);
+                           ?? subscriptions.Select(s => State.Find<FakePaymentMethod>(s.DefaultPaymentMethod))
+                               .FirstOrDefault(p => p is not null);
         Assert.Equal(expectedCard?.Card.Last4, profile.DefaultCard?.Last4);
         Assert.Equal(expectedCard?.Card.ExpYear, profile.DefaultCard?.ExpYear);
 
@@ -68,8 +79,10 @@ public sealed class StripeCustomerReaderTests(FakeStripeFixture fixture) : IClas
         {
             var invoice = State.Find<FakeInvoice>(subscriptions.Single(s => s.Id == primary.Id).LatestInvoice)!;
             Assert.Equal(invoice.Status == "open" && invoice.AttemptCount > 0, profile.PaymentFailing);
-            var counted = profile.Subscriptions.Where(s => s.Status is "active" or "past_due" && s.Currency == primary.Currency);
-            Assert.Equal(primary.Status is "active" or "past_due" ? counted.Sum(s => s.MonthlyAmount) : 0m, profile.Mrr);
+            var counted =
+                profile.Subscriptions.Where(s => s.Status is "active" or "past_due" && s.Currency == primary.Currency);
+            Assert.Equal(primary.Status is "active" or "past_due" ? counted.Sum(s => s.MonthlyAmount) : 0m,
+                profile.Mrr);
         }
         else
         {
@@ -77,7 +90,8 @@ public sealed class StripeCustomerReaderTests(FakeStripeFixture fixture) : IClas
             var ended = State.SubscriptionsOf(customer.Id).Where(s => s.Status == "canceled").MaxBy(s => s.EndedAt);
             Assert.Equal(ended is null ? "none" : "canceled", profile.SubscriptionStatus);
             Assert.Equal(ended?.Id, profile.PrimarySubscription?.Id);
-            Assert.Equal(ended?.EndedAt is { } endedAt ? DateTimeOffset.FromUnixTimeSeconds(endedAt) : null, profile.CanceledAt);
+            Assert.Equal(ended?.EndedAt is { } endedAt ? DateTimeOffset.FromUnixTimeSeconds(endedAt) : null,
+                profile.CanceledAt);
             Assert.Equal(0m, profile.Mrr);
         }
     }
@@ -85,7 +99,8 @@ public sealed class StripeCustomerReaderTests(FakeStripeFixture fixture) : IClas
     [Fact]
     public async Task Trialing_customer_profile_matches_the_fake()
     {
-        var customer = State.LiveCustomers().First(c => Current(c).Count() == 1 && Current(c).Single().Status == "trialing");
+        var customer =
+            State.LiveCustomers().First(c => Current(c).Count() == 1 && Current(c).Single().Status == "trialing");
         var profile = await GetAsync(customer);
         AssertMatchesFake(customer, profile);
         Assert.Equal("trialing", profile.SubscriptionStatus);
@@ -96,14 +111,17 @@ public sealed class StripeCustomerReaderTests(FakeStripeFixture fixture) : IClas
     [Fact]
     public async Task Past_due_customer_with_a_failing_invoice_is_flagged()
     {
-        var customer = State.LiveCustomers().First(c => Current(c).Count() == 1 && Current(c).Single().Status == "past_due");
+        var customer =
+            State.LiveCustomers().First(c => Current(c).Count() == 1 && Current(c).Single().Status == "past_due");
         var profile = await GetAsync(customer);
         AssertMatchesFake(customer, profile);
         var invoice = State.Find<FakeInvoice>(Current(customer).Single().LatestInvoice)!;
         Assert.True(profile.PaymentFailing);
         Assert.True(profile.Delinquent);
-        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(invoice.StatusTransitions.FinalizedAt!.Value), profile.PaymentFailingSince);
-        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(invoice.NextPaymentAttempt!.Value), profile.LatestInvoice!.NextPaymentAttempt);
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(invoice.StatusTransitions.FinalizedAt!.Value),
+            profile.PaymentFailingSince);
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(invoice.NextPaymentAttempt!.Value),
+            profile.LatestInvoice!.NextPaymentAttempt);
         Assert.Equal(invoice.AmountDue / 100m, profile.LatestInvoice.AmountDue);
         Assert.True(profile.Mrr > 0);
     }
@@ -136,7 +154,8 @@ public sealed class StripeCustomerReaderTests(FakeStripeFixture fixture) : IClas
         var profile = await GetAsync(customer);
         var best = profile.Subscriptions.Min(s => PrimarySubscriptionRule.StatusRank(s.Status));
         Assert.Equal(best, PrimarySubscriptionRule.StatusRank(profile.PrimarySubscription!.Status));
-        Assert.Equal(profile.Subscriptions.Where(s => PrimarySubscriptionRule.StatusRank(s.Status) == best).Max(s => s.MonthlyAmount), profile.PrimarySubscription.MonthlyAmount);
+        Assert.Equal(profile.Subscriptions.Where(s => PrimarySubscriptionRule.StatusRank(s.Status) == best)
+            .Max(s => s.MonthlyAmount), profile.PrimarySubscription.MonthlyAmount);
     }
 
     [Fact]
@@ -161,7 +180,8 @@ public sealed class StripeCustomerReaderTests(FakeStripeFixture fixture) : IClas
         var live = State.LiveCustomers();
         var after = DateTimeOffset.FromUnixTimeSeconds(live[20].Created);
         var before = DateTimeOffset.FromUnixTimeSeconds(live[180].Created);
-        var range = await reader.ReadAsync(new CustomerQuery { CreatedAfter = after, CreatedBefore = before }).ToListAsync();
+        var range =
+            await reader.ReadAsync(new CustomerQuery { CreatedAfter = after, CreatedBefore = before }).ToListAsync();
         Assert.Equal(live.Skip(21).Take(159).Select(c => c.Id).Reverse(), range.Select(p => p.Id));
     }
 
@@ -183,7 +203,8 @@ public sealed class StripeCustomerReaderTests(FakeStripeFixture fixture) : IClas
         const string key = "sk_test_totallyWrongKey9876";
         using var reader = FakeStripeFixture.ReaderFor(Server, key);
         var verify = await Assert.ThrowsAsync<StripeCredentialsException>(() => reader.VerifyCredentialsAsync());
-        var read = await Assert.ThrowsAsync<StripeCredentialsException>(async () => await reader.ReadAsync().ToListAsync());
+        var read =
+            await Assert.ThrowsAsync<StripeCredentialsException>(async () => await reader.ReadAsync().ToListAsync());
         foreach (var e in new[] { verify, read })
         {
             var text = e.ToString();

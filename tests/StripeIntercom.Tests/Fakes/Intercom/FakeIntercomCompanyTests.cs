@@ -10,7 +10,8 @@ namespace StripeIntercom.Tests.Fakes.Intercom;
 /// <summary>The fake's company rules, over HTTP as a client sees them.</summary>
 public class FakeIntercomCompanyTests
 {
-    private static async Task<(HttpStatusCode Status, JsonNode? Body, HttpResponseMessage Response)> SendAsync(HttpClient http, HttpMethod method, string path, object? body = null)
+    private static async Task<(HttpStatusCode Status, JsonNode? Body, HttpResponseMessage Response)> SendAsync(
+        HttpClient http, HttpMethod method, string path, object? body = null)
     {
         using var request = new HttpRequestMessage(method, path);
         if (body is not null)
@@ -25,7 +26,8 @@ public class FakeIntercomCompanyTests
 
     private static async Task CreateCompanyAttributeAsync(HttpClient http, string name, string type)
     {
-        var (status, _, _) = await SendAsync(http, HttpMethod.Post, "data_attributes", new { name, model = "company", data_type = type, description = "test" });
+        var (status, _, _) = await SendAsync(http, HttpMethod.Post, "data_attributes",
+            new { name, model = "company", data_type = type, description = "test" });
         Assert.Equal(HttpStatusCode.OK, status);
     }
 
@@ -37,12 +39,18 @@ public class FakeIntercomCompanyTests
         await using var server = await IntercomTestServer.StartAsync();
         using var http = server.CreateRawClient();
 
-        var (created, first, _) = await SendAsync(http, HttpMethod.Post, "companies", new { company_id = "acme", name = "Acme", plan = "Pro", monthly_spend = 155.98 });
-        var (updated, second, _) = await SendAsync(http, HttpMethod.Post, "companies", new { company_id = "acme", name = "Acme Ltd", monthly_spend = 200 });
-        var (_, other, _) = await SendAsync(http, HttpMethod.Post, "companies", new { company_id = "globex", plan = "Pro" });
-        var (tooMuch, _, _) = await SendAsync(http, HttpMethod.Post, "companies", new { company_id = "acme", monthly_spend = 2147483648L });
-        var (notANumber, _, _) = await SendAsync(http, HttpMethod.Post, "companies", new { company_id = "acme", monthly_spend = "12" });
-        var (unknownField, unknownBody, _) = await SendAsync(http, HttpMethod.Post, "companies", new { company_id = "acme", test = "invalid" });
+        var (created, first, _) = await SendAsync(http, HttpMethod.Post, "companies",
+            new { company_id = "acme", name = "Acme", plan = "Pro", monthly_spend = 155.98 });
+        var (updated, second, _) = await SendAsync(http, HttpMethod.Post, "companies",
+            new { company_id = "acme", name = "Acme Ltd", monthly_spend = 200 });
+        var (_, other, _) =
+            await SendAsync(http, HttpMethod.Post, "companies", new { company_id = "globex", plan = "Pro" });
+        var (tooMuch, _, _) = await SendAsync(http, HttpMethod.Post, "companies",
+            new { company_id = "acme", monthly_spend = 2147483648L });
+        var (notANumber, _, _) =
+            await SendAsync(http, HttpMethod.Post, "companies", new { company_id = "acme", monthly_spend = "12" });
+        var (unknownField, unknownBody, _) =
+            await SendAsync(http, HttpMethod.Post, "companies", new { company_id = "acme", test = "invalid" });
         var (noKey, _, _) = await SendAsync(http, HttpMethod.Post, "companies", new { name = "Nameless" });
 
         Assert.Equal(HttpStatusCode.OK, created);
@@ -72,14 +80,20 @@ public class FakeIntercomCompanyTests
     {
         await using var server = await IntercomTestServer.StartAsync(o => o.MaxCustomAttributes = 1);
         using var http = server.CreateRawClient();
-        var (_, _, _) = await SendAsync(http, HttpMethod.Post, "data_attributes", new { name = "tier", model = "contact", data_type = "string" });
+        var (_, _, _) = await SendAsync(http, HttpMethod.Post, "data_attributes",
+            new { name = "tier", model = "contact", data_type = "string" });
 
-        var (contactOnly, contactOnlyBody, _) = await SendAsync(http, HttpMethod.Post, "companies", new { company_id = "acme", custom_attributes = new { tier = "gold" } });
+        var (contactOnly, contactOnlyBody, _) = await SendAsync(http, HttpMethod.Post, "companies",
+            new { company_id = "acme", custom_attributes = new { tier = "gold" } });
         await CreateCompanyAttributeAsync(http, "tier", "string");
-        var (full, _, _) = await SendAsync(http, HttpMethod.Post, "data_attributes", new { name = "seats", model = "company", data_type = "integer" });
-        var (ok, okBody, _) = await SendAsync(http, HttpMethod.Post, "companies", new { company_id = "acme", custom_attributes = new { tier = new string('g', 255) } });
-        var (tooLong, tooLongBody, _) = await SendAsync(http, HttpMethod.Post, "companies", new { company_id = "acme", custom_attributes = new { tier = new string('g', 256) } });
-        var (wrongType, _, _) = await SendAsync(http, HttpMethod.Post, "companies", new { company_id = "acme", custom_attributes = new { tier = 3 } });
+        var (full, _, _) = await SendAsync(http, HttpMethod.Post, "data_attributes",
+            new { name = "seats", model = "company", data_type = "integer" });
+        var (ok, okBody, _) = await SendAsync(http, HttpMethod.Post, "companies",
+            new { company_id = "acme", custom_attributes = new { tier = new string('g', 255) } });
+        var (tooLong, tooLongBody, _) = await SendAsync(http, HttpMethod.Post, "companies",
+            new { company_id = "acme", custom_attributes = new { tier = new string('g', 256) } });
+        var (wrongType, _, _) = await SendAsync(http, HttpMethod.Post, "companies",
+            new { company_id = "acme", custom_attributes = new { tier = 3 } });
         var (_, companyAttributes, _) = await SendAsync(http, HttpMethod.Get, "data_attributes?model=company");
         var (_, contactAttributes, _) = await SendAsync(http, HttpMethod.Get, "data_attributes?model=contact");
 
@@ -92,7 +106,8 @@ public class FakeIntercomCompanyTests
         Assert.Equal(HttpStatusCode.BadRequest, tooLong);
         Assert.Contains("255", (string?)tooLongBody!["errors"]![0]!["message"]);
         Assert.Equal(HttpStatusCode.BadRequest, wrongType);
-        var companyNames = companyAttributes!["data"]!.AsArray().Select(a => ((string?)a!["name"], (string?)a["model"], (bool)a["custom"]!)).ToList();
+        var companyNames = companyAttributes!["data"]!.AsArray()
+            .Select(a => ((string?)a!["name"], (string?)a["model"], (bool)a["custom"]!)).ToList();
         Assert.Contains(("tier", "company", true), companyNames);
         Assert.Contains(("monthly_spend", "company", false), companyNames);
         Assert.DoesNotContain(contactAttributes!["data"]!.AsArray(), a => (string?)a!["model"] == "company");
@@ -156,7 +171,8 @@ public class FakeIntercomCompanyTests
         Assert.Equal(60, (int)first["pages"]!["per_page"]!);
         Assert.Equal("co_129", (string?)first["data"]![0]!["company_id"]);
         Assert.Equal(2, (int)second!["pages"]!["page"]!);
-        var listed = first["data"]!.AsArray().Concat(second["data"]!.AsArray()).Select(c => (string)c!["company_id"]!).ToList();
+        var listed =
+            first["data"]!.AsArray().Concat(second["data"]!.AsArray()).Select(c => (string)c!["company_id"]!).ToList();
         Assert.Equal(120, listed.Distinct().Count());
         Assert.DoesNotContain(listed, id => id.StartsWith("hidden_"));
         Assert.Equal(HttpStatusCode.BadRequest, tooBig);
@@ -194,7 +210,8 @@ public class FakeIntercomCompanyTests
         var (_, restart, _) = await SendAsync(http, HttpMethod.Get, "companies/scroll");
         server.Fake.Options.CompanyScrollExpirySeconds = 0.2;
         await Task.Delay(300);
-        var (expired, _, _) = await SendAsync(http, HttpMethod.Get, "companies/scroll?scroll_param=" + (string)restart!["scroll_param"]!);
+        var (expired, _, _) =
+            await SendAsync(http, HttpMethod.Get, "companies/scroll?scroll_param=" + (string)restart!["scroll_param"]!);
         var (afterExpiry, _, _) = await SendAsync(http, HttpMethod.Get, "companies/scroll");
 
         Assert.Equal(HttpStatusCode.BadRequest, busy);
@@ -219,14 +236,20 @@ public class FakeIntercomCompanyTests
             server.State.SeedCompany($"extra_{i}", contacts: user);
         }
 
-        var (attached, company, _) = await SendAsync(http, HttpMethod.Post, $"contacts/{user.Id}/companies", new { id = acme.Id });
-        var (again, _, _) = await SendAsync(http, HttpMethod.Post, $"contacts/{user.Id}/companies", new { id = acme.Id });
-        var (unknownCompany, unknownCompanyBody, _) = await SendAsync(http, HttpMethod.Post, $"contacts/{user.Id}/companies", new { id = "0000" });
-        var (unspecified, unspecifiedBody, _) = await SendAsync(http, HttpMethod.Post, $"contacts/{user.Id}/companies", new { });
-        var (unknownContact, unknownContactBody, _) = await SendAsync(http, HttpMethod.Post, "contacts/0000/companies", new { id = acme.Id });
+        var (attached, company, _) =
+            await SendAsync(http, HttpMethod.Post, $"contacts/{user.Id}/companies", new { id = acme.Id });
+        var (again, _, _) =
+            await SendAsync(http, HttpMethod.Post, $"contacts/{user.Id}/companies", new { id = acme.Id });
+        var (unknownCompany, unknownCompanyBody, _) =
+            await SendAsync(http, HttpMethod.Post, $"contacts/{user.Id}/companies", new { id = "0000" });
+        var (unspecified, unspecifiedBody, _) =
+            await SendAsync(http, HttpMethod.Post, $"contacts/{user.Id}/companies", new { });
+        var (unknownContact, unknownContactBody, _) =
+            await SendAsync(http, HttpMethod.Post, "contacts/0000/companies", new { id = acme.Id });
         var (_, contact, _) = await SendAsync(http, HttpMethod.Get, $"contacts/{user.Id}");
         var (_, list, _) = await SendAsync(http, HttpMethod.Get, $"contacts/{user.Id}/companies");
-        var (detached, afterDetach, _) = await SendAsync(http, HttpMethod.Delete, $"contacts/{user.Id}/companies/{acme.Id}");
+        var (detached, afterDetach, _) =
+            await SendAsync(http, HttpMethod.Delete, $"contacts/{user.Id}/companies/{acme.Id}");
         var (detachAgain, _, _) = await SendAsync(http, HttpMethod.Delete, $"contacts/{user.Id}/companies/{acme.Id}");
 
         Assert.Equal(HttpStatusCode.OK, attached);
@@ -289,11 +312,14 @@ public class FakeIntercomCompanyTests
         {
             companies = new object[]
             {
-                new { company_id = "acme", name = "Acme", plan = "Pro", monthly_spend = 99.9, custom_attributes = new { anything = "goes" }, external_ids = new[] { "cus_1" }, contact_ids = new[] { other.Id } },
+                new { company_id = "acme", name = "Acme", plan = "Pro", monthly_spend = 99.9,
+                    custom_attributes = new { anything = "goes" }, external_ids = new[] { "cus_1" }, contact_ids =
+                    new[] { other.Id } },
                 new { company_id = "lonely" },
             },
         });
-        var (badUser, _, _) = await SendAsync(control, HttpMethod.Post, "__control/companies", new { company_id = "x", external_ids = new[] { "cus_nobody" } });
+        var (badUser, _, _) = await SendAsync(control, HttpMethod.Post, "__control/companies",
+            new { company_id = "x", external_ids = new[] { "cus_nobody" } });
         var (_, all, _) = await SendAsync(control, HttpMethod.Get, "__control/companies");
         await SendAsync(control, HttpMethod.Post, "__control/reset");
         var (_, empty, _) = await SendAsync(control, HttpMethod.Get, "__control/companies");

@@ -9,7 +9,8 @@ namespace StripeIntercom.Tests.Fakes.Intercom;
 
 public class FakeIntercomServerTests
 {
-    private static async Task<(HttpStatusCode Status, JsonNode? Body, HttpResponseMessage Response)> SendAsync(HttpClient http, HttpMethod method, string path, object? body = null)
+    private static async Task<(HttpStatusCode Status, JsonNode? Body, HttpResponseMessage Response)> SendAsync(
+        HttpClient http, HttpMethod method, string path, object? body = null)
     {
         using var request = new HttpRequestMessage(method, path);
         if (body is not null)
@@ -24,7 +25,8 @@ public class FakeIntercomServerTests
 
     private static async Task CreateAttributeAsync(HttpClient http, string name, string type)
     {
-        var (status, _, _) = await SendAsync(http, HttpMethod.Post, "data_attributes", new { name, model = "contact", data_type = type, description = "test" });
+        var (status, _, _) = await SendAsync(http, HttpMethod.Post, "data_attributes",
+            new { name, model = "contact", data_type = type, description = "test" });
         Assert.Equal(HttpStatusCode.OK, status);
     }
 
@@ -41,31 +43,41 @@ public class FakeIntercomServerTests
         Assert.Equal("unauthorized", (string?)body["errors"]![0]!["code"]);
         Assert.Equal("Access Token Invalid", (string?)body["errors"]![0]!["message"]);
         Assert.Equal("100", response.Headers.GetValues("X-RateLimit-Limit").Single());
-        Assert.True(long.Parse(response.Headers.GetValues("X-RateLimit-Reset").Single()) > DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 1);
+        Assert.True(
+            long.Parse(response.Headers.GetValues("X-RateLimit-Reset")
+            .Single()) > DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 1);
         Assert.Equal(1, server.State.VersionsSeen["2.14"]);
     }
 
     [Fact]
-    public async Task Refuses_a_second_user_with_the_same_external_id_or_an_email_without_external_id_with_the_real_409()
+    public async Task
+        Refuses_a_second_user_with_the_same_external_id_or_an_email_without_external_id_with_the_real_409()
     {
         await using var server = await IntercomTestServer.StartAsync();
         using var http = server.CreateRawClient();
-        var (_, first, _) = await SendAsync(http, HttpMethod.Post, "contacts", new { role = "user", external_id = "cus_1", email = "a@example.test" });
+        var (_, first, _) = await SendAsync(http, HttpMethod.Post, "contacts",
+            new { role = "user", external_id = "cus_1", email = "a@example.test" });
         var id = (string)first!["id"]!;
 
-        var (byExternalId, body, _) = await SendAsync(http, HttpMethod.Post, "contacts", new { role = "user", external_id = "cus_1" });
-        var (byEmail, _, _) = await SendAsync(http, HttpMethod.Post, "contacts", new { role = "user", email = "A@example.test" });
+        var (byExternalId, body, _) =
+            await SendAsync(http, HttpMethod.Post, "contacts", new { role = "user", external_id = "cus_1" });
+        var (byEmail, _, _) =
+            await SendAsync(http, HttpMethod.Post, "contacts", new { role = "user", email = "A@example.test" });
         // Users may share an email when their external_ids differ, as an app's users do.
-        var (sharing, _, _) = await SendAsync(http, HttpMethod.Post, "contacts", new { role = "user", external_id = "cus_2", email = "A@example.test" });
-        var (_, second, _) = await SendAsync(http, HttpMethod.Post, "contacts", new { role = "user", external_id = "cus_3" });
-        var (byUpdate, _, _) = await SendAsync(http, HttpMethod.Put, $"contacts/{second!["id"]}", new { external_id = "cus_1" });
+        var (sharing, _, _) = await SendAsync(http, HttpMethod.Post, "contacts",
+            new { role = "user", external_id = "cus_2", email = "A@example.test" });
+        var (_, second, _) =
+            await SendAsync(http, HttpMethod.Post, "contacts", new { role = "user", external_id = "cus_3" });
+        var (byUpdate, _, _) =
+            await SendAsync(http, HttpMethod.Put, $"contacts/{second!["id"]}", new { external_id = "cus_1" });
 
         Assert.Equal(HttpStatusCode.Conflict, byExternalId);
         Assert.Equal(HttpStatusCode.Conflict, byEmail);
         Assert.Equal(HttpStatusCode.Conflict, byUpdate);
         Assert.Equal(HttpStatusCode.OK, sharing);
         Assert.Equal("conflict", (string?)body!["errors"]![0]!["code"]);
-        Assert.Equal($"A contact matching those details already exists with id={id}", (string?)body["errors"]![0]!["message"]);
+        Assert.Equal($"A contact matching those details already exists with id={id}",
+            (string?)body["errors"]![0]!["message"]);
         Assert.NotNull(body["request_id"]);
         Assert.Equal(3, server.State.Contacts.Count);
     }
@@ -78,9 +90,12 @@ public class FakeIntercomServerTests
         await CreateAttributeAsync(http, "stripe_mrr", "float");
         await CreateAttributeAsync(http, "seats", "integer");
 
-        var (unknown, unknownBody, _) = await SendAsync(http, HttpMethod.Post, "contacts", new { external_id = "cus_1", custom_attributes = new { plan_tier = "gold" } });
-        var (mismatch, mismatchBody, _) = await SendAsync(http, HttpMethod.Post, "contacts", new { external_id = "cus_1", custom_attributes = new { seats = "three" } });
-        var (ok, okBody, _) = await SendAsync(http, HttpMethod.Post, "contacts", new { external_id = "cus_1", custom_attributes = new { seats = 3, stripe_mrr = 12.5 } });
+        var (unknown, unknownBody, _) = await SendAsync(http, HttpMethod.Post, "contacts",
+            new { external_id = "cus_1", custom_attributes = new { plan_tier = "gold" } });
+        var (mismatch, mismatchBody, _) = await SendAsync(http, HttpMethod.Post, "contacts",
+            new { external_id = "cus_1", custom_attributes = new { seats = "three" } });
+        var (ok, okBody, _) = await SendAsync(http, HttpMethod.Post, "contacts",
+            new { external_id = "cus_1", custom_attributes = new { seats = 3, stripe_mrr = 12.5 } });
 
         Assert.Equal(HttpStatusCode.BadRequest, unknown);
         Assert.Equal("parameter_invalid", (string?)unknownBody!["errors"]![0]!["code"]);
@@ -109,7 +124,8 @@ public class FakeIntercomServerTests
         var pages = 0;
         do
         {
-            var (status, body, _) = await SendAsync(http, HttpMethod.Get, "contacts?per_page=150" + (cursor is null ? "" : "&starting_after=" + Uri.EscapeDataString(cursor)));
+            var (status, body, _) = await SendAsync(http, HttpMethod.Get,
+                "contacts?per_page=150" + (cursor is null ? "" : "&starting_after=" + Uri.EscapeDataString(cursor)));
             Assert.Equal(HttpStatusCode.OK, status);
             Assert.Equal(320, (int)body!["total_count"]!);
             Assert.Equal(3, (int)body["pages"]!["total_pages"]!);
@@ -129,7 +145,8 @@ public class FakeIntercomServerTests
         await using var server = await IntercomTestServer.StartAsync(o => o.SearchLagSeconds = 1);
         using var http = server.CreateRawClient();
         server.State.Seed("lead", null, "old@example.test", "Old Lead");
-        await SendAsync(http, HttpMethod.Post, "contacts", new { role = "user", external_id = "cus_new", email = "new@example.test" });
+        await SendAsync(http, HttpMethod.Post, "contacts",
+            new { role = "user", external_id = "cus_new", email = "new@example.test" });
         var query = new
         {
             query = new
@@ -138,7 +155,9 @@ public class FakeIntercomServerTests
                 value = new object[]
                 {
                     new { field = "email", @operator = "=", value = "new@example.test" },
-                    new { @operator = "AND", value = new object[] { new { field = "role", @operator = "=", value = "lead" }, new { field = "name", @operator = "^", value = "Old" } } },
+                    new { @operator = "AND",
+                        value = new object[] { new { field = "role", @operator = "=", value = "lead" },
+                        new { field = "name", @operator = "^", value = "Old" } } },
                 },
             },
             pagination = new { per_page = 10 },
@@ -185,8 +204,10 @@ public class FakeIntercomServerTests
 
         var (unavailable, _, _) = await SendAsync(http, HttpMethod.Get, "me");
         var (recovered, _, _) = await SendAsync(http, HttpMethod.Get, "me");
-        await Assert.ThrowsAsync<HttpRequestException>(() => SendAsync(http, HttpMethod.Get, "data_attributes?model=contact"));
-        await Assert.ThrowsAsync<HttpRequestException>(() => SendAsync(http, HttpMethod.Post, "contacts", new { role = "user", external_id = "cus_lost" }));
+        await Assert.ThrowsAsync<HttpRequestException>(() =>
+            SendAsync(http, HttpMethod.Get, "data_attributes?model=contact"));
+        await Assert.ThrowsAsync<HttpRequestException>(() =>
+            SendAsync(http, HttpMethod.Post, "contacts", new { role = "user", external_id = "cus_lost" }));
         var (found, body, _) = await SendAsync(http, HttpMethod.Get, "contacts/find_by_external_id/cus_lost");
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, unavailable);
@@ -203,8 +224,10 @@ public class FakeIntercomServerTests
         var lead = server.State.Seed("lead", null, "lead@example.test", "Lead Name");
         var user = server.State.Seed("user", "cus_1", null);
 
-        var (wrongWay, _, _) = await SendAsync(http, HttpMethod.Post, "contacts/merge", new { from = user.Id, into = lead.Id });
-        var (status, merged, _) = await SendAsync(http, HttpMethod.Post, "contacts/merge", new { from = lead.Id, into = user.Id });
+        var (wrongWay, _, _) =
+            await SendAsync(http, HttpMethod.Post, "contacts/merge", new { from = user.Id, into = lead.Id });
+        var (status, merged, _) =
+            await SendAsync(http, HttpMethod.Post, "contacts/merge", new { from = lead.Id, into = user.Id });
         var (gone, _, _) = await SendAsync(http, HttpMethod.Get, $"contacts/{lead.Id}");
 
         Assert.Equal(HttpStatusCode.BadRequest, wrongWay);
@@ -243,9 +266,11 @@ public class FakeIntercomServerTests
         using var http = server.CreateRawClient();
         await CreateAttributeAsync(http, "a1", "string");
 
-        var (duplicate, _, _) = await SendAsync(http, HttpMethod.Post, "data_attributes", new { name = "a1", model = "contact", data_type = "string" });
+        var (duplicate, _, _) = await SendAsync(http, HttpMethod.Post, "data_attributes",
+            new { name = "a1", model = "contact", data_type = "string" });
         await CreateAttributeAsync(http, "a2", "date");
-        var (full, fullBody, _) = await SendAsync(http, HttpMethod.Post, "data_attributes", new { name = "a3", model = "contact", data_type = "string" });
+        var (full, fullBody, _) = await SendAsync(http, HttpMethod.Post, "data_attributes",
+            new { name = "a3", model = "contact", data_type = "string" });
         var (_, list, _) = await SendAsync(http, HttpMethod.Get, "data_attributes?model=contact");
 
         Assert.Equal(HttpStatusCode.BadRequest, duplicate);
@@ -263,13 +288,15 @@ public class FakeIntercomServerTests
 
         var (seeded, _, _) = await SendAsync(control, HttpMethod.Post, "__control/contacts", new
         {
-            contacts = new object[] { new { role = "user", email = "same@example.test" }, new { role = "lead", email = "same@example.test" } },
+            contacts = new object[] { new { role = "user", email = "same@example.test" },
+                new { role = "lead", email = "same@example.test" } },
         });
         await SendAsync(http, HttpMethod.Get, "contacts?per_page=10");
         await SendAsync(http, HttpMethod.Post, "contacts", new { role = "lead" });
         var (_, counters, _) = await SendAsync(control, HttpMethod.Get, "__control/counters");
         var (_, contacts, _) = await SendAsync(control, HttpMethod.Get, "__control/contacts");
-        var (armed, _, _) = await SendAsync(control, HttpMethod.Post, "__control/faults", new { kind = "500", count = 1, route = "GET /me" });
+        var (armed, _, _) = await SendAsync(control, HttpMethod.Post, "__control/faults",
+            new { kind = "500", count = 1, route = "GET /me" });
         var (faulted, _, _) = await SendAsync(http, HttpMethod.Get, "me");
         await SendAsync(control, HttpMethod.Post, "__control/counters/reset");
         var (_, afterReset, _) = await SendAsync(control, HttpMethod.Get, "__control/counters");
@@ -308,8 +335,10 @@ public class FakeIntercomServerTests
     [Fact]
     public void Options_come_from_the_shared_command_line_and_ignore_the_stripe_flags()
     {
-        var options = FakeIntercomOptions.FromArgs(["--customers", "50", "--intercom-latency-ms", "25", "--intercom-window-limit", "0",
-            "--intercom-token", "tok", "--search-lag-seconds", "0.5", "--seed", "7", "--intercom-latency-jitter-ms", "3"]);
+        var options = FakeIntercomOptions.FromArgs(
+            ["--customers", "50", "--intercom-latency-ms", "25", "--intercom-window-limit", "0",
+            "--intercom-token", "tok", "--search-lag-seconds", "0.5", "--seed", "7", "--intercom-latency-jitter-ms",
+                "3"]);
 
         Assert.Equal(25, options.LatencyMs);
         Assert.Equal(0, options.WindowLimit);

@@ -31,7 +31,9 @@ internal sealed class FakeStripeClient(FakeStripeServer server, string? apiKey =
     {
         var response = body is null && path.StartsWith("GET ")
             ? await _http.GetAsync(path[4..])
-            : await _http.PostAsync(path, new StringContent(body is null ? "" : System.Text.Json.JsonSerializer.Serialize(body), Encoding.UTF8, "application/json"));
+            : await _http.PostAsync(path,
+                new StringContent(body is null ? "" : System.Text.Json.JsonSerializer.Serialize(body), Encoding.UTF8,
+                "application/json"));
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, $"{path} -> {(int)response.StatusCode} {text}");
         return JsonNode.Parse(text)!;

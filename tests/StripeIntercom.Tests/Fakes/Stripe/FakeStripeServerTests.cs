@@ -12,7 +12,8 @@ public sealed class FakeStripeServerTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _server = await FakeStripeServer.StartAsync(new FakeStripeOptions { CustomerCount = 120, RequestsPerSecond = 0 });
+        _server =
+            await FakeStripeServer.StartAsync(new FakeStripeOptions { CustomerCount = 120, RequestsPerSecond = 0 });
         _client = new FakeStripeClient(_server);
     }
 
@@ -32,7 +33,8 @@ public sealed class FakeStripeServerTests : IAsyncLifetime
         JsonObject page;
         do
         {
-            page = await _client.GetOkAsync("/v1/customers?limit=7" + (after is null ? "" : $"&starting_after={after}"));
+            page = await _client.GetOkAsync("/v1/customers?limit=7" +
+                (after is null ? "" : $"&starting_after={after}"));
             Assert.Equal("list", (string?)page["object"]);
             Assert.Equal("/v1/customers", (string?)page["url"]);
             seen.AddRange(Ids(page));
@@ -56,10 +58,13 @@ public sealed class FakeStripeServerTests : IAsyncLifetime
     {
         var plain = await _client.GetOkAsync("/v1/customers?limit=100");
         Assert.All(plain["data"]!.AsArray(), c => Assert.Null(c!["subscriptions"]));
-        var withCard = plain["data"]!.AsArray().First(c => c!["invoice_settings"]!["default_payment_method"] is not null)!;
+        var withCard =
+            plain["data"]!.AsArray().First(c => c!["invoice_settings"]!["default_payment_method"] is not null)!;
         Assert.StartsWith("pm_", (string)withCard["invoice_settings"]!["default_payment_method"]!);
 
-        var expanded = await _client.GetOkAsync("/v1/customers?limit=100&expand%5B0%5D=data.subscriptions.data.latest_invoice&expand%5B1%5D=data.invoice_settings.default_payment_method");
+        var expanded = await _client.GetOkAsync(
+            "/v1/customers?limit=100&expand%5B0%5D=data.subscriptions.data.latest_invoice" +
+            "&expand%5B1%5D=data.invoice_settings.default_payment_method");
         var customer = expanded["data"]!.AsArray().First(c => (string?)c!["id"] == (string?)withCard["id"])!;
         Assert.Equal("payment_method", (string?)customer["invoice_settings"]!["default_payment_method"]!["object"]);
         var subscriptions = expanded["data"]!.AsArray().Select(c => c!["subscriptions"]!.AsObject()).ToList();
@@ -72,7 +77,8 @@ public sealed class FakeStripeServerTests : IAsyncLifetime
         Assert.NotNull(item["current_period_end"]);
         Assert.StartsWith("prod_", (string)item["price"]!["product"]!);
 
-        var (status, error, _) = await _client.GetAsync("/v1/customers?expand[]=data.subscriptions.data.items.data.price.product");
+        var (status, error, _) =
+            await _client.GetAsync("/v1/customers?expand[]=data.subscriptions.data.items.data.price.product");
         Assert.Equal(400, status);
         Assert.Contains("4 levels", (string)error["error"]!["message"]!);
         (status, _, _) = await _client.GetAsync("/v1/customers?expand[]=subscriptions");
@@ -85,7 +91,9 @@ public sealed class FakeStripeServerTests : IAsyncLifetime
         var target = _server.State.LiveCustomers().First(c => c.Email is not null);
         var byEmail = await _client.GetOkAsync($"/v1/customers?email={Uri.EscapeDataString(target.Email!)}");
         Assert.Equal([target.Id], Ids(byEmail));
-        Assert.Empty(Ids(await _client.GetOkAsync($"/v1/customers?email={Uri.EscapeDataString(target.Email!.ToUpperInvariant())}")));
+        Assert.Empty(
+            Ids(await _client.GetOkAsync(
+            $"/v1/customers?email={Uri.EscapeDataString(target.Email!.ToUpperInvariant())}")));
 
         var live = _server.State.LiveCustomers();
         var (from, to) = (live[10].Created, live[30].Created);
@@ -109,7 +117,8 @@ public sealed class FakeStripeServerTests : IAsyncLifetime
         var created = deletedEvents["data"]!.AsArray().Select(e => (long)e!["created"]!).ToList();
         Assert.Equal(created.OrderByDescending(c => c), created);
 
-        var invoices = await _client.GetOkAsync($"/v1/invoices?customer={live.First(c => _server.State.SubscriptionsOf(c.Id).Count > 0).Id}");
+        var invoices = await _client.GetOkAsync(
+            $"/v1/invoices?customer={live.First(c => _server.State.SubscriptionsOf(c.Id).Count > 0).Id}");
         Assert.NotEmpty(invoices["data"]!.AsArray());
         Assert.NotNull(invoices["data"]![0]!["parent"]!["subscription_details"]!["subscription"]);
     }
@@ -145,7 +154,8 @@ public sealed class FakeStripeServerTests : IAsyncLifetime
     [Fact]
     public async Task Rate_limit_answers_429_without_should_retry()
     {
-        await using var server = await FakeStripeServer.StartAsync(new FakeStripeOptions { CustomerCount = 5, RequestsPerSecond = 3 });
+        await using var server =
+            await FakeStripeServer.StartAsync(new FakeStripeOptions { CustomerCount = 5, RequestsPerSecond = 3 });
         using var client = new FakeStripeClient(server);
         var results = new List<(int Status, JsonObject Body, HttpResponseMessage Response)>();
         for (var i = 0; i < 6; i++)
@@ -163,7 +173,8 @@ public sealed class FakeStripeServerTests : IAsyncLifetime
     [Fact]
     public async Task Injected_faults_fail_the_next_requests_on_a_route()
     {
-        await using var server = await FakeStripeServer.StartAsync(new FakeStripeOptions { CustomerCount = 5, RequestsPerSecond = 0 });
+        await using var server =
+            await FakeStripeServer.StartAsync(new FakeStripeOptions { CustomerCount = 5, RequestsPerSecond = 0 });
         using var client = new FakeStripeClient(server);
         await client.ControlAsync("/__control/faults", new { count = 2, status = 503, route = "GET /v1/customers" });
         Assert.Equal(200, (await client.GetAsync("/v1/products")).Status);
@@ -179,7 +190,8 @@ public sealed class FakeStripeServerTests : IAsyncLifetime
     [Fact]
     public async Task Counters_group_by_route_template_and_reset()
     {
-        await using var server = await FakeStripeServer.StartAsync(new FakeStripeOptions { CustomerCount = 5, RequestsPerSecond = 0 });
+        await using var server =
+            await FakeStripeServer.StartAsync(new FakeStripeOptions { CustomerCount = 5, RequestsPerSecond = 0 });
         using var client = new FakeStripeClient(server);
         var id = server.State.LiveCustomers()[0].Id;
         await client.GetOkAsync($"/v1/customers/{id}");
@@ -196,13 +208,17 @@ public sealed class FakeStripeServerTests : IAsyncLifetime
     [Fact]
     public async Task Changes_through_the_control_surface_emit_matching_events()
     {
-        await using var server = await FakeStripeServer.StartAsync(new FakeStripeOptions { CustomerCount = 40, RequestsPerSecond = 0 });
+        await using var server =
+            await FakeStripeServer.StartAsync(new FakeStripeOptions { CustomerCount = 40, RequestsPerSecond = 0 });
         using var client = new FakeStripeClient(server);
-        var customer = server.State.LiveCustomers().First(c => server.State.SubscriptionsOf(c.Id).Any(s => s.Status == "active"));
+        var customer =
+            server.State.LiveCustomers().First(c => server.State.SubscriptionsOf(c.Id).Any(s => s.Status == "active"));
         var oldEmail = customer.Email;
 
-        var changed = await client.ControlAsync($"/__control/customers/{customer.Id}/change", new { email = "new@example.com", subscription_status = "past_due" });
-        Assert.Equal(["customer.updated", "customer.subscription.updated", "invoice.payment_failed"], changed["events"]!.AsArray().Select(e => (string)e!).ToArray());
+        var changed = await client.ControlAsync($"/__control/customers/{customer.Id}/change",
+            new { email = "new@example.com", subscription_status = "past_due" });
+        Assert.Equal(["customer.updated", "customer.subscription.updated", "invoice.payment_failed"],
+            changed["events"]!.AsArray().Select(e => (string)e!).ToArray());
 
         var updated = await client.GetOkAsync("/v1/events?type=customer.updated&limit=1");
         Assert.Equal("new@example.com", (string?)updated["data"]![0]!["data"]!["object"]!["email"]);
@@ -217,7 +233,8 @@ public sealed class FakeStripeServerTests : IAsyncLifetime
         var deletedEvent = await client.GetOkAsync("/v1/events?types[]=customer.deleted&limit=1");
         Assert.Equal(customer.Id, (string?)deletedEvent["data"]![0]!["data"]!["object"]!["id"]);
 
-        var created = await client.ControlAsync("/__control/customers", new { email = "fresh@example.com", name = "Fresh" });
+        var created =
+            await client.ControlAsync("/__control/customers", new { email = "fresh@example.com", name = "Fresh" });
         var newId = (string)created["customer"]!["id"]!;
         Assert.Equal(newId, Ids(await client.GetOkAsync("/v1/customers?limit=1")).Single());
         Assert.Equal("customer.created", (string?)(await client.GetOkAsync("/v1/events?limit=1"))["data"]![0]!["type"]);
@@ -251,7 +268,8 @@ public sealed class FakeStripeServerTests : IAsyncLifetime
             Assert.Contains(a.Subscriptions, s => s.Status == status);
         }
 
-        Assert.Equal(["eur", "gbp", "jpy", "usd"], a.Subscriptions.Select(s => s.Currency).Distinct().Order().ToArray());
+        Assert.Equal(["eur", "gbp", "jpy", "usd"],
+            a.Subscriptions.Select(s => s.Currency).Distinct().Order().ToArray());
         Assert.Contains(a.Subscriptions, s => s.Items.Count > 1);
         Assert.Contains(a.Subscriptions, s => s.CancelAtPeriodEnd);
         Assert.Contains(a.Prices, p => p.Recurring.Interval == "week" && p.Recurring.IntervalCount == 2);
@@ -265,14 +283,17 @@ public sealed class FakeStripeServerTests : IAsyncLifetime
     [Fact]
     public async Task Embedded_subscriptions_stop_at_ten_with_has_more_and_latency_delays_requests()
     {
-        await using var server = await FakeStripeServer.StartAsync(new FakeStripeOptions { CustomerCount = 1500, RequestsPerSecond = 0 });
+        await using var server =
+            await FakeStripeServer.StartAsync(new FakeStripeOptions { CustomerCount = 1500, RequestsPerSecond = 0 });
         using var client = new FakeStripeClient(server);
-        var many = server.State.LiveCustomers().First(c => server.State.SubscriptionsOf(c.Id).Count(FakeStripeJson.IsCurrent) > 10);
+        var many = server.State.LiveCustomers()
+            .First(c => server.State.SubscriptionsOf(c.Id).Count(FakeStripeJson.IsCurrent) > 10);
         var customer = await client.GetOkAsync($"/v1/customers/{many.Id}?expand%5B0%5D=subscriptions");
         Assert.Equal(10, customer["subscriptions"]!["data"]!.AsArray().Count);
         Assert.True((bool)customer["subscriptions"]!["has_more"]!);
         var all = await client.GetOkAsync($"/v1/subscriptions?customer={many.Id}&limit=100");
-        Assert.Equal(server.State.SubscriptionsOf(many.Id).Count(FakeStripeJson.IsCurrent), all["data"]!.AsArray().Count);
+        Assert.Equal(server.State.SubscriptionsOf(many.Id).Count(FakeStripeJson.IsCurrent),
+            all["data"]!.AsArray().Count);
 
         server.Options.LatencyMs = 150;
         var watch = System.Diagnostics.Stopwatch.StartNew();
@@ -283,9 +304,13 @@ public sealed class FakeStripeServerTests : IAsyncLifetime
     [Fact]
     public void Options_read_their_flags_and_ignore_other_fakes_flags()
     {
-        var options = FakeStripeOptions.FromArgs(["--intercom-token", "t", "--customers", "2000", "--seed", "9", "--stripe-latency-ms", "15", "--stripe-key", "sk_test_x", "--stripe-rps", "0", "--latency-ms", "3"]);
-        Assert.Equal((2000, 9, 15, "sk_test_x", 0), (options.CustomerCount, options.Seed, options.LatencyMs, options.ApiKey, options.RequestsPerSecond));
+        var options = FakeStripeOptions.FromArgs(
+            ["--intercom-token", "t", "--customers", "2000", "--seed", "9", "--stripe-latency-ms", "15", "--stripe-key",
+            "sk_test_x", "--stripe-rps", "0", "--latency-ms", "3"]);
+        Assert.Equal((2000, 9, 15, "sk_test_x", 0),
+            (options.CustomerCount, options.Seed, options.LatencyMs, options.ApiKey, options.RequestsPerSecond));
         var defaults = FakeStripeOptions.FromArgs([]);
-        Assert.Equal((200, 42, 25, 0, "sk_test_fake_stripe_key"), (defaults.CustomerCount, defaults.Seed, defaults.RequestsPerSecond, defaults.LatencyMs, defaults.ApiKey));
+        Assert.Equal((200, 42, 25, 0, "sk_test_fake_stripe_key"),
+            (defaults.CustomerCount, defaults.Seed, defaults.RequestsPerSecond, defaults.LatencyMs, defaults.ApiKey));
     }
 }
