@@ -15,7 +15,8 @@ namespace StripeIntercom.Tests.Companies;
 
 /// <summary>
 /// The company phase on the shipped engine over both fakes: a full run as Invoke-StripeIntercomSync -SyncCompany runs
-/// it (bulk reads, SyncRunner, then <see cref="CompanyPhase"/>), and scheduled runs through <see cref="IncrementalSyncJob"/>.
+/// it (bulk reads, a <see cref="SyncJob"/> with <see cref="SyncSettings.SyncCompanies"/>: customers, then their
+/// companies), and scheduled runs through <see cref="StateFileSync"/>.
 /// </summary>
 public class CompanySyncTests(ITestOutputHelper output)
 {
@@ -24,20 +25,32 @@ public class CompanySyncTests(ITestOutputHelper output)
     /// <param name="AttributeCalls">Listing and creating data attributes: once per workspace, whatever the number of customers.</param>
     private sealed record FullRun(SyncSummary Summary, List<SyncResult> Contacts, List<CompanySyncResult> Companies, int IntercomCalls, int IntercomWrites, int AttributeCalls);
 
-    private static async Task<FullRun> RunFullAsync(EngineRig rig, CompanySyncOptions? options = null)
+    /// <param name="companyIdMetadataKey">
+    /// The Stripe metadata key naming each customer's company; the customer's own id when null.
+    /// </param>
+    private static async Task<FullRun> RunFullAsync(EngineRig rig, string? companyIdMetadataKey = null)
     {
         rig.Intercom.State.Counters.Reset();
         rig.Intercom.State.ClearRequestLog();
-        var (sync, client) = rig.NewEngine(ContactLookupMode.Bulk);
-        var companies = new CompanySynchronizer(client, CompanyAttributes.From(AttributeMap.Default), options ?? new CompanySyncOptions(), sync.Stripe);
-        var collector = companies.NewCollector(coversAllCustomers: true);
+        var job = rig.NewSyncJob(ContactLookupMode.Bulk, s =>
+        {
+            s.SyncCompanies = true;
+            s.CompanyIdMetadataKey = companyIdMetadataKey;
+        });
         var contacts = new List<SyncResult>();
         var companyResults = new List<CompanySyncResult>();
-        using var runner = new SyncRunner(sync.WithCompanies(collector), 8, r => { lock (contacts) { contacts.Add(r); } }, CancellationToken.None);
-        await runner.RunAsync(sync.Stripe!.ReadAsync(CustomerQuery.All));
-        Assert.True(await CompanyPhase.RunAfterAsync(runner, companies, collector, companyResults.Add, CancellationToken.None));
+        var reporting = new SyncRunReporting(r =>
+        {
+            lock (contacts)
+            {
+                contacts.Add(r);
+            }
+        }, companyResults.Add);
+        var outcome = await job.RunAsync(CustomerQuery.All, reporting, CancellationToken.None);
+        // The company phase ran to its end: the run did not stop, in its customers or in its companies.
+        Assert.False(outcome.Summary.Stopped, outcome.Summary.StopReason);
         var counters = rig.Intercom.State.Counters;
-        return new FullRun(runner.Summary, contacts, companyResults, counters.Total, counters.Writes,
+        return new FullRun(outcome.Summary, contacts, companyResults, counters.Total, counters.Writes,
             counters.ByRoute.Where(p => p.Key.Contains("/data_attributes", StringComparison.Ordinal)).Sum(p => p.Value));
     }
 
@@ -45,7 +58,7 @@ public class CompanySyncTests(ITestOutputHelper output)
 
     private static JsonNode? Custom(FakeCompany company, string name) => company.CustomAttributes.TryGetValue(name, out var node) ? node : null;
 
-    private static async Task<CustomerProfile> ProfileAsync(EngineRig rig, string customerId) => (await rig.NewSync().Stripe!.GetAsync(customerId))!;
+    private static Task<CustomerProfile> ProfileAsync(EngineRig rig, string customerId) => rig.ProfileAsync(customerId);
 
     [Fact]
     public async Task First_sync_creates_every_company_with_its_values_and_contact_and_a_re_run_writes_nothing()
@@ -115,7 +128,7 @@ public class CompanySyncTests(ITestOutputHelper output)
             appUsers.Add(user);
         }
 
-        var run = await RunFullAsync(rig, new CompanySyncOptions { CompanyIdMetadataKey = AccountKey });
+        var run = await RunFullAsync(rig, AccountKey);
         Assert.True(run.Summary.Succeeded, run.Summary.ToString());
         var contacts = rig.LiveContacts().Where(c => c.ExternalId != null).ToDictionary(c => c.ExternalId!);
         for (var i = 0; i < withAccount.Count; i++)
@@ -160,8 +173,7 @@ public class CompanySyncTests(ITestOutputHelper output)
             }
         }
 
-        var options = new CompanySyncOptions { CompanyIdMetadataKey = AccountKey };
-        var first = await RunFullAsync(rig, options);
+        var first = await RunFullAsync(rig, AccountKey);
         Assert.True(first.Summary.Succeeded, first.Summary.ToString());
         var company = CompanyOf(rig, "acct-shared");
         var expectedSpend = (long)Math.Round(members.Sum(m => m.Profile.Mrr), MidpointRounding.AwayFromZero);
@@ -173,7 +185,7 @@ public class CompanySyncTests(ITestOutputHelper output)
         var contacts = rig.LiveContacts().ToDictionary(c => c.ExternalId!);
         Assert.Equal(members.Select(m => contacts[m.Customer.Id].Id).OrderBy(x => x), rig.Intercom.State.ContactIdsOf(company).OrderBy(x => x));
 
-        var again = await RunFullAsync(rig, options);
+        var again = await RunFullAsync(rig, AccountKey);
         Assert.Equal(0, again.IntercomWrites);
         Assert.Equal(CompanySyncAction.Unchanged, again.Companies.Single(c => c.CompanyId == "acct-shared").Action);
     }
@@ -251,14 +263,12 @@ public class CompanySyncTests(ITestOutputHelper output)
         }
     }
 
-    private static async Task<(SyncRunOutcome Outcome, List<CompanySyncResult> Companies)> RunJobWithCompaniesAsync(EngineRig rig)
+    private static async Task<(SyncRunOutcome Outcome, List<CompanySyncResult> Companies)> RunJobWithCompaniesAsync(
+        EngineRig rig)
     {
-        var (sync, client) = rig.NewEngine();
         var companies = new List<CompanySyncResult>();
-        var job = rig.NewJob(sync);
-        job.Companies = new CompanySynchronizer(client, CompanyAttributes.From(AttributeMap.Default), new CompanySyncOptions(), sync.Stripe);
-        job.CompanyReported = companies.Add;
-        var outcome = await job.RunAsync(null, CancellationToken.None);
+        var job = rig.NewJob(rig.NewSyncJob(configure: s => s.SyncCompanies = true));
+        var outcome = await job.RunAsync(new SyncRunReporting(null, companies.Add), CancellationToken.None);
         return (outcome, companies);
     }
 }
