@@ -194,7 +194,7 @@ public class CompanySyncTests(ITestOutputHelper output)
     public async Task Incremental_runs_write_exactly_the_changed_customers_companies_and_mark_a_deleted_customers_company()
     {
         await using var rig = await EngineRig.StartAsync(customers: 60);
-        var first = await RunJobWithCompaniesAsync(rig);
+        var first = await RunScheduledAsync(rig);
         Assert.False(first.Outcome.Summary.Stopped);
         Assert.Equal(rig.Stripe.State.LiveCustomers().Count, first.Outcome.Summary.CompaniesCreated);
 
@@ -209,7 +209,7 @@ public class CompanySyncTests(ITestOutputHelper output)
         rig.Stripe.State.DeleteCustomer(deleted);
         rig.Intercom.State.ClearRequestLog();
 
-        var second = await RunJobWithCompaniesAsync(rig);
+        var second = await RunScheduledAsync(rig);
         Assert.False(second.Outcome.Summary.Stopped, second.Outcome.Summary.StopReason);
         var writtenCompanies = rig.Intercom.State.Requests
             .Where(r => r.Route == "POST /companies" && r.Status < 300)
@@ -232,7 +232,7 @@ public class CompanySyncTests(ITestOutputHelper output)
     public async Task A_rejected_token_in_the_company_phase_stops_the_run_once_and_the_next_run_syncs_those_companies()
     {
         await using var rig = await EngineRig.StartAsync(customers: 40);
-        var first = await RunJobWithCompaniesAsync(rig);
+        var first = await RunScheduledAsync(rig);
         Assert.False(first.Outcome.Summary.Stopped);
 
         var live = rig.Stripe.State.LiveCustomers();
@@ -243,7 +243,7 @@ public class CompanySyncTests(ITestOutputHelper output)
         }
         // The customers' contacts are written; the first company write meets a revoked token.
         rig.Intercom.State.ArmFault(FakeFaultKind.Unauthorized401, 1, "POST /companies");
-        var second = await RunJobWithCompaniesAsync(rig);
+        var second = await RunScheduledAsync(rig);
         Assert.IsType<IntercomAuthenticationException>(second.Outcome.StopError);
         Assert.True(second.Outcome.Summary.Stopped);
         Assert.Contains("companies", second.Outcome.Summary.StopReason);
@@ -254,7 +254,7 @@ public class CompanySyncTests(ITestOutputHelper output)
         Assert.Equal(notReported.OrderBy(x => x), rig.State().RetryCustomerIds.OrderBy(x => x));
 
         rig.Intercom.State.ClearRequestLog();
-        var third = await RunJobWithCompaniesAsync(rig);
+        var third = await RunScheduledAsync(rig);
         Assert.False(third.Outcome.Summary.Stopped, third.Outcome.Summary.StopReason);
         Assert.Empty(rig.State().RetryCustomerIds);
         foreach (var id in changed)
@@ -263,7 +263,7 @@ public class CompanySyncTests(ITestOutputHelper output)
         }
     }
 
-    private static async Task<(SyncRunOutcome Outcome, List<CompanySyncResult> Companies)> RunJobWithCompaniesAsync(
+    private static async Task<(SyncRunOutcome Outcome, List<CompanySyncResult> Companies)> RunScheduledAsync(
         EngineRig rig)
     {
         var companies = new List<CompanySyncResult>();

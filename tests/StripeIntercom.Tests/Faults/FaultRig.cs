@@ -44,7 +44,7 @@ internal sealed class FaultRig : IAsyncDisposable
         BreakDuration = TimeSpan.FromMilliseconds(500),
     };
 
-    /// <summary>A fresh session's job (Bulk lookup) over its own Intercom client behind the fast resilience chain.</summary>
+    /// <summary>A fresh session's job (Bulk lookup) over its own Intercom client, with fast resilience.</summary>
     public SyncJob Job(ResilienceOptions? options = null, RateLimitBudget? budget = null)
     {
         var client = new IntercomClient(new IntercomSettings
@@ -79,7 +79,7 @@ internal sealed class FaultRig : IAsyncDisposable
         return job;
     }
 
-    /// <summary>Syncs the profiles through the shipped engine (a <see cref="SyncJobRun"/>), as the cmdlets run them.</summary>
+    /// <summary>Syncs the profiles through a <see cref="SyncJobRun"/>, as the cmdlets run piped input.</summary>
     public static async Task<RunReport> SyncAllAsync(SyncJob job, IEnumerable<CustomerProfile> profiles,
         int writers = 8, CancellationToken cancellationToken = default)
     {

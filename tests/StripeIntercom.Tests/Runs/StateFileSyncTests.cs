@@ -8,8 +8,9 @@ using Xunit.Abstractions;
 namespace StripeIntercom.Tests.Runs;
 
 /// <summary>
-/// The shipped engine (<see cref="StripeIntercom.Runs.StateFileSync"/> through <see cref="StripeIntercom.Runs.SyncJob"/>)
-/// stopped, cut off and fed late data, over real HTTP to both fakes: nothing is lost and nothing is written twice.
+/// The shipped engine (<see cref="StripeIntercom.Runs.StateFileSync"/> through
+/// <see cref="StripeIntercom.Runs.SyncJob"/>) stopped, cut off and fed late data, over real HTTP to both fakes:
+/// nothing is lost and nothing is written twice.
 /// </summary>
 public class StateFileSyncTests(ITestOutputHelper output)
 {

@@ -104,7 +104,8 @@ public class WorkspaceIdentityTests(ITestOutputHelper output)
         var payer = merging.Stripe.State.CreateCustomer(new FakeCustomerChange { Email = "visitor@example.com", Name = "Real Payer", SubscriptionStatus = "active" });
         var mergedLead = merging.Intercom.State.Seed("lead", null, "visitor@example.com", "Someone Chatting");
 
-        var merged = await merging.SyncEveryoneAsync(merging.NewSyncJob(ContactLookupMode.PerCustomer, o => o.MergeLeads = true));
+        var merged = await merging.SyncEveryoneAsync(
+            merging.NewSyncJob(ContactLookupMode.PerCustomer, o => o.MergeLeads = true));
 
         Assert.Equal(ContactMatchedBy.Lead, Assert.Single(merged).MatchedBy);
         var user = Assert.Single(merging.LiveContacts());

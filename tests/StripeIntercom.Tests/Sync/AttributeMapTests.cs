@@ -80,7 +80,8 @@ public class AttributeMapTests
             Assert.Equal("app_user_id", settings.ExternalIdMetadataKey);
 
             File.WriteAllText(path, """{ "attributes": ["stripe_unknown"] }""");
-            var unknown = Assert.Throws<SyncSettingsException>(() => SyncSettingsReader.ApplyJsonFile(new SyncSettings(), path));
+            var unknown = Assert.Throws<SyncSettingsException>(
+                () => SyncSettingsReader.ApplyJsonFile(new SyncSettings(), path));
             Assert.Contains("stripe_unknown", unknown.Message);
         }
         finally

@@ -16,7 +16,8 @@ public class BulkSyncTests(ITestOutputHelper output)
     private const int Customers = 2_000;
 
     /// <summary>Through the shipped engine, eight at a time as the cmdlets' default.</summary>
-    private static async Task<IReadOnlyList<SyncResult>> SyncAllAsync(SyncJob job, IEnumerable<CustomerProfile> profiles)
+    private static async Task<IReadOnlyList<SyncResult>> SyncAllAsync(SyncJob job,
+        IEnumerable<CustomerProfile> profiles)
     {
         var run = await Faults.FaultRig.SyncAllAsync(job, profiles, writers: 8);
         Assert.Null(run.StopError);

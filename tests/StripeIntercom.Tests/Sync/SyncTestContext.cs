@@ -13,9 +13,10 @@ internal static class SyncTestContext
         new(server.CreateClient(), map ?? AttributeMap.Default,
             new SyncOptions { LookupMode = mode, WhatIf = whatIf, Force = force, InitializeAttributes = initializeAttributes, MergeLeads = mergeLeads });
 
-    /// <summary>A fresh session's job over the server, syncing profiles made in memory (no Stripe behind them).</summary>
+    /// <summary>A fresh session's job over the server, for profiles made in memory (no Stripe behind them).</summary>
     public static SyncJob Job(IntercomTestServer server, ContactLookupMode mode = ContactLookupMode.Auto) =>
-        FaultRig.ProfilesOnlyJob(server.CreateClient(), new SyncSettings { LookupMode = mode }, new List<IDisposable>());
+        FaultRig.ProfilesOnlyJob(server.CreateClient(), new SyncSettings { LookupMode = mode },
+            new List<IDisposable>());
 
     /// <summary>Writes to contacts only; attribute creation is left out so tests can talk about contacts.</summary>
     public static int ContactWrites(IntercomTestServer server) =>

@@ -29,8 +29,9 @@ public class WebhookOutageTests
         // Each delivery is one customer's run of the job, then its company, as the webhook host runs it.
         var job = rig.NewSyncJob();
         var activities = new ConcurrentQueue<WebhookActivity>();
-        using var processor = new WebhookProcessor((id, token) => job.SyncCustomerAsync(id, SyncRunReporting.None, token),
-            activities.Enqueue, new WebhookProcessorOptions { MaxConcurrency = 4 });
+        using var processor = new WebhookProcessor(
+            (id, token) => job.SyncCustomerAsync(id, SyncRunReporting.None, token), activities.Enqueue,
+            new WebhookProcessorOptions { MaxConcurrency = 4 });
         var customers = rig.Stripe.State.LiveCustomers().Take(20).ToList();
         var n = 0;
         foreach (var customer in customers)
