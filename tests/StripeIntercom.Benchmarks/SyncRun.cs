@@ -33,9 +33,10 @@ internal sealed class SyncRunResult
 
 /// <summary>
 /// The measured process: one sync of every Stripe customer through the product path (ServiceConnection.OpenAsync,
-/// CreateStripeReader / CreateIntercomClient behind the resilience chain, ContactSynchronizer in Bulk lookup mode),
-/// run by the shipped <see cref="SyncRunner"/> with <c>writers</c> syncs in flight, as Invoke-StripeIntercomSync runs
-/// ThrottleLimit of them. Profiles are streamed: the runner pulls from the reader only as writers free up.
+/// CreateStripeReader / CreateIntercomClient behind the resilience chain, Bulk lookup), run by the shipped
+/// <see cref="SyncJob"/> with <c>writers</c> syncs in flight, as Invoke-StripeIntercomSync runs ThrottleLimit of them,
+/// and its companies after them with -SyncCompany. Profiles are streamed: the job pulls from the reader only as
+/// writers free up.
 /// </summary>
 internal static class SyncRun
 {
@@ -68,59 +69,54 @@ internal static class SyncRun
         };
         using var reader = connection.CreateStripeReader(null, stripeCounters);
         using var client = connection.CreateIntercomClient(null, intercomCounters, budget);
-        var sync = new CustomerSync(new ContactSynchronizer(client, AttributeMap.Default, new SyncOptions { LookupMode = ContactLookupMode.Bulk }), reader);
+        // The shipped job, as Invoke-StripeIntercomSync runs it: o.Writers syncs at a time, results in input order, and
+        // with -SyncCompany the company phase after the customers. The reader and client stay this process's, so each
+        // keeps its own counters.
+        var settings = new SyncSettings
+        {
+            LookupMode = ContactLookupMode.Bulk,
+            ThrottleLimit = o.Writers,
+            SyncCompanies = o.SyncCompany,
+        };
+        using var job = new SyncJob(settings, new SyncServices(reader, client, connection: connection.Info,
+            ownsClients: false));
 
-        // The shipped engine, as Invoke-StripeIntercomSync runs it: o.Writers syncs at a time, results in input order.
         var actions = new Dictionary<string, int>();
         var failed = new List<(string Id, string Error)>();
-        void Count(SyncResult r, string prefix)
+        var companyFailures = new List<string>();
+        SyncRunReporting Reporting(string prefix) => new(r =>
         {
             actions[prefix + r.Action] = actions.GetValueOrDefault(prefix + r.Action) + 1;
             if (r.Action == SyncAction.Failed)
             {
                 failed.Add((r.CustomerId, r.Error ?? "(no reason)"));
             }
-        }
-
-        // -SyncCompany: the company phase after the customers, as Invoke-StripeIntercomSync runs it on a full run.
-        var companies = o.SyncCompany
-            ? new CompanySynchronizer(client, CompanyAttributes.From(AttributeMap.Default), new CompanySyncOptions { ThrottleLimit = o.Writers }, reader)
-            : null;
-        var collector = companies?.NewCollector(coversAllCustomers: true);
-        var companyFailures = new List<string>();
-
-        var profiles = 0;
-        var watch = Stopwatch.StartNew();
-        using (var runner = new SyncRunner(sync.WithCompanies(collector), o.Writers, r => Count(r, ""), CancellationToken.None))
+        }, r =>
         {
-            await runner.RunAsync(reader.ReadAsync(CustomerQuery.All));
-            profiles = runner.Summary.Customers;
-            if (companies is not null)
+            actions[prefix + "Company" + r.Action] = actions.GetValueOrDefault(prefix + "Company" + r.Action) + 1;
+            if (r.Action == CompanySyncAction.Failed)
             {
-                await CompanyPhase.RunAfterAsync(runner, companies, collector!, r =>
-                {
-                    actions["Company" + r.Action] = actions.GetValueOrDefault("Company" + r.Action) + 1;
-                    if (r.Action == CompanySyncAction.Failed)
-                    {
-                        companyFailures.Add(r.Error ?? r.CompanyId);
-                    }
-                }, CancellationToken.None);
+                companyFailures.Add(r.Error ?? r.CompanyId);
             }
+        });
 
-            if (runner.StopError is { } stop)
-            {
-                throw new InvalidOperationException("The measured run stopped: " + stop.Message, stop);
-            }
+        var watch = Stopwatch.StartNew();
+        var outcome = await job.RunAsync(CustomerQuery.All, Reporting(""), CancellationToken.None);
+        var profiles = outcome.Summary.Customers;
+        if (outcome.StopError is { } stop)
+        {
+            throw new InvalidOperationException("The measured run stopped: " + stop.Message, stop);
         }
 
         // Customers that failed after the handlers' retries get one more chance, as the next scheduled run would
-        // (their ids are on its retry list): re-read and synced by the same engine.
+        // (their ids are on its retry list): re-read and synced by the same job, their companies after them.
         var failedFirst = failed.ToList();
         failed.Clear();
-        using (var rerun = new SyncRunner(sync, o.Writers, r => Count(r, "Rerun"), CancellationToken.None))
+        if (failedFirst.Count > 0)
         {
-            await rerun.RunAsync(failedFirst.Select(f => f.Id));
+            await job.RunAsync(failedFirst.Select(f => f.Id), Reporting("Rerun"), CancellationToken.None);
         }
+
         var stillFailed = failed.ToList();
         watch.Stop();
 
@@ -138,7 +134,7 @@ internal static class SyncRun
             Profiles = profiles,
             Actions = actions.OrderBy(p => p.Key).ToDictionary(p => p.Key, p => p.Value),
             FailedFirstPass = failedFirst.Count,
-            // A failed company is retried by the next run, not by this one: it counts as failed here.
+            // A company that failed (in the run or in the re-run) is retried by the next run: it counts as failed here.
             FailedFinal = stillFailed.Count + companyFailures.Count,
             FailureSamples = failedFirst.Take(5).Select(f => f.Error).Concat(stillFailed.Take(5).Select(f => "still: " + f.Error))
                 .Concat(companyFailures.Take(5).Select(e => "company: " + e)).ToList(),

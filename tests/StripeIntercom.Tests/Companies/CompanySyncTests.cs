@@ -15,7 +15,8 @@ namespace StripeIntercom.Tests.Companies;
 
 /// <summary>
 /// The company phase on the shipped engine over both fakes: a full run as Invoke-StripeIntercomSync -SyncCompany runs
-/// it (bulk reads, SyncRunner, then <see cref="CompanyPhase"/>), and scheduled runs through <see cref="IncrementalSyncJob"/>.
+/// it (bulk reads, a <see cref="SyncJob"/> with <see cref="SyncSettings.SyncCompanies"/>: customers, then their
+/// companies), and scheduled runs through <see cref="StateFileSync"/>.
 /// </summary>
 public class CompanySyncTests(ITestOutputHelper output)
 {
@@ -24,20 +25,32 @@ public class CompanySyncTests(ITestOutputHelper output)
     /// <param name="AttributeCalls">Listing and creating data attributes: once per workspace, whatever the number of customers.</param>
     private sealed record FullRun(SyncSummary Summary, List<SyncResult> Contacts, List<CompanySyncResult> Companies, int IntercomCalls, int IntercomWrites, int AttributeCalls);
 
-    private static async Task<FullRun> RunFullAsync(EngineRig rig, CompanySyncOptions? options = null)
+    /// <param name="companyIdMetadataKey">
+    /// The Stripe metadata key naming each customer's company; the customer's own id when null.
+    /// </param>
+    private static async Task<FullRun> RunFullAsync(EngineRig rig, string? companyIdMetadataKey = null)
     {
         rig.Intercom.State.Counters.Reset();
         rig.Intercom.State.ClearRequestLog();
-        var (sync, client) = rig.NewEngine(ContactLookupMode.Bulk);
-        var companies = new CompanySynchronizer(client, CompanyAttributes.From(AttributeMap.Default), options ?? new CompanySyncOptions(), sync.Stripe);
-        var collector = companies.NewCollector(coversAllCustomers: true);
+        var job = rig.NewSyncJob(ContactLookupMode.Bulk, s =>
+        {
+            s.SyncCompanies = true;
+            s.CompanyIdMetadataKey = companyIdMetadataKey;
+        });
         var contacts = new List<SyncResult>();
         var companyResults = new List<CompanySyncResult>();
-        using var runner = new SyncRunner(sync.WithCompanies(collector), 8, r => { lock (contacts) { contacts.Add(r); } }, CancellationToken.None);
-        await runner.RunAsync(sync.Stripe!.ReadAsync(CustomerQuery.All));
-        Assert.True(await CompanyPhase.RunAfterAsync(runner, companies, collector, companyResults.Add, CancellationToken.None));
+        var reporting = new SyncRunReporting(r =>
+        {
+            lock (contacts)
+            {
+                contacts.Add(r);
+            }
+        }, companyResults.Add);
+        var outcome = await job.RunAsync(CustomerQuery.All, reporting, CancellationToken.None);
+        // The company phase ran to its end: the run did not stop, in its customers or in its companies.
+        Assert.False(outcome.Summary.Stopped, outcome.Summary.StopReason);
         var counters = rig.Intercom.State.Counters;
-        return new FullRun(runner.Summary, contacts, companyResults, counters.Total, counters.Writes,
+        return new FullRun(outcome.Summary, contacts, companyResults, counters.Total, counters.Writes,
             counters.ByRoute.Where(p => p.Key.Contains("/data_attributes", StringComparison.Ordinal)).Sum(p => p.Value));
     }
 
@@ -45,7 +58,7 @@ public class CompanySyncTests(ITestOutputHelper output)
 
     private static JsonNode? Custom(FakeCompany company, string name) => company.CustomAttributes.TryGetValue(name, out var node) ? node : null;
 
-    private static async Task<CustomerProfile> ProfileAsync(EngineRig rig, string customerId) => (await rig.NewSync().Stripe!.GetAsync(customerId))!;
+    private static Task<CustomerProfile> ProfileAsync(EngineRig rig, string customerId) => rig.ProfileAsync(customerId);
 
     [Fact]
     public async Task First_sync_creates_every_company_with_its_values_and_contact_and_a_re_run_writes_nothing()
@@ -115,7 +128,7 @@ public class CompanySyncTests(ITestOutputHelper output)
             appUsers.Add(user);
         }
 
-        var run = await RunFullAsync(rig, new CompanySyncOptions { CompanyIdMetadataKey = AccountKey });
+        var run = await RunFullAsync(rig, AccountKey);
         Assert.True(run.Summary.Succeeded, run.Summary.ToString());
         var contacts = rig.LiveContacts().Where(c => c.ExternalId != null).ToDictionary(c => c.ExternalId!);
         for (var i = 0; i < withAccount.Count; i++)
@@ -160,8 +173,7 @@ public class CompanySyncTests(ITestOutputHelper output)
             }
         }
 
-        var options = new CompanySyncOptions { CompanyIdMetadataKey = AccountKey };
-        var first = await RunFullAsync(rig, options);
+        var first = await RunFullAsync(rig, AccountKey);
         Assert.True(first.Summary.Succeeded, first.Summary.ToString());
         var company = CompanyOf(rig, "acct-shared");
         var expectedSpend = (long)Math.Round(members.Sum(m => m.Profile.Mrr), MidpointRounding.AwayFromZero);
@@ -173,7 +185,7 @@ public class CompanySyncTests(ITestOutputHelper output)
         var contacts = rig.LiveContacts().ToDictionary(c => c.ExternalId!);
         Assert.Equal(members.Select(m => contacts[m.Customer.Id].Id).OrderBy(x => x), rig.Intercom.State.ContactIdsOf(company).OrderBy(x => x));
 
-        var again = await RunFullAsync(rig, options);
+        var again = await RunFullAsync(rig, AccountKey);
         Assert.Equal(0, again.IntercomWrites);
         Assert.Equal(CompanySyncAction.Unchanged, again.Companies.Single(c => c.CompanyId == "acct-shared").Action);
     }
@@ -182,7 +194,7 @@ public class CompanySyncTests(ITestOutputHelper output)
     public async Task Incremental_runs_write_exactly_the_changed_customers_companies_and_mark_a_deleted_customers_company()
     {
         await using var rig = await EngineRig.StartAsync(customers: 60);
-        var first = await RunJobWithCompaniesAsync(rig);
+        var first = await RunScheduledAsync(rig);
         Assert.False(first.Outcome.Summary.Stopped);
         Assert.Equal(rig.Stripe.State.LiveCustomers().Count, first.Outcome.Summary.CompaniesCreated);
 
@@ -197,7 +209,7 @@ public class CompanySyncTests(ITestOutputHelper output)
         rig.Stripe.State.DeleteCustomer(deleted);
         rig.Intercom.State.ClearRequestLog();
 
-        var second = await RunJobWithCompaniesAsync(rig);
+        var second = await RunScheduledAsync(rig);
         Assert.False(second.Outcome.Summary.Stopped, second.Outcome.Summary.StopReason);
         var writtenCompanies = rig.Intercom.State.Requests
             .Where(r => r.Route == "POST /companies" && r.Status < 300)
@@ -220,7 +232,7 @@ public class CompanySyncTests(ITestOutputHelper output)
     public async Task A_rejected_token_in_the_company_phase_stops_the_run_once_and_the_next_run_syncs_those_companies()
     {
         await using var rig = await EngineRig.StartAsync(customers: 40);
-        var first = await RunJobWithCompaniesAsync(rig);
+        var first = await RunScheduledAsync(rig);
         Assert.False(first.Outcome.Summary.Stopped);
 
         var live = rig.Stripe.State.LiveCustomers();
@@ -231,7 +243,7 @@ public class CompanySyncTests(ITestOutputHelper output)
         }
         // The customers' contacts are written; the first company write meets a revoked token.
         rig.Intercom.State.ArmFault(FakeFaultKind.Unauthorized401, 1, "POST /companies");
-        var second = await RunJobWithCompaniesAsync(rig);
+        var second = await RunScheduledAsync(rig);
         Assert.IsType<IntercomAuthenticationException>(second.Outcome.StopError);
         Assert.True(second.Outcome.Summary.Stopped);
         Assert.Contains("companies", second.Outcome.Summary.StopReason);
@@ -242,7 +254,7 @@ public class CompanySyncTests(ITestOutputHelper output)
         Assert.Equal(notReported.OrderBy(x => x), rig.State().RetryCustomerIds.OrderBy(x => x));
 
         rig.Intercom.State.ClearRequestLog();
-        var third = await RunJobWithCompaniesAsync(rig);
+        var third = await RunScheduledAsync(rig);
         Assert.False(third.Outcome.Summary.Stopped, third.Outcome.Summary.StopReason);
         Assert.Empty(rig.State().RetryCustomerIds);
         foreach (var id in changed)
@@ -251,14 +263,12 @@ public class CompanySyncTests(ITestOutputHelper output)
         }
     }
 
-    private static async Task<(SyncRunOutcome Outcome, List<CompanySyncResult> Companies)> RunJobWithCompaniesAsync(EngineRig rig)
+    private static async Task<(SyncRunOutcome Outcome, List<CompanySyncResult> Companies)> RunScheduledAsync(
+        EngineRig rig)
     {
-        var (sync, client) = rig.NewEngine();
         var companies = new List<CompanySyncResult>();
-        var job = rig.NewJob(sync);
-        job.Companies = new CompanySynchronizer(client, CompanyAttributes.From(AttributeMap.Default), new CompanySyncOptions(), sync.Stripe);
-        job.CompanyReported = companies.Add;
-        var outcome = await job.RunAsync(null, CancellationToken.None);
+        var job = rig.NewJob(rig.NewSyncJob(configure: s => s.SyncCompanies = true));
+        var outcome = await job.RunAsync(new SyncRunReporting(null, companies.Add), CancellationToken.None);
         return (outcome, companies);
     }
 }

@@ -44,7 +44,8 @@ internal sealed class FaultRig : IAsyncDisposable
         BreakDuration = TimeSpan.FromMilliseconds(500),
     };
 
-    public ContactSynchronizer Synchronizer(ResilienceOptions? options = null, RateLimitBudget? budget = null)
+    /// <summary>A fresh session's job (Bulk lookup) over its own Intercom client, with fast resilience.</summary>
+    public SyncJob Job(ResilienceOptions? options = null, RateLimitBudget? budget = null)
     {
         var client = new IntercomClient(new IntercomSettings
         {
@@ -53,19 +54,50 @@ internal sealed class FaultRig : IAsyncDisposable
             InnerHandler = ResilientHandlerFactory.Create(options ?? FastOptions(), budget, Counters, null),
         });
         _owned.Add(client);
-        return new ContactSynchronizer(client, AttributeMap.Default, new SyncOptions { LookupMode = ContactLookupMode.Bulk });
+        return ProfilesOnlyJob(client, new SyncSettings { LookupMode = ContactLookupMode.Bulk }, _owned);
     }
 
-    /// <summary>Syncs the profiles through the shipped engine (<see cref="SyncRunner"/>), as the cmdlets run them.</summary>
-    public static async Task<RunReport> SyncAllAsync(ContactSynchronizer sync, IEnumerable<CustomerProfile> profiles,
+    /// <summary>A fresh session's contact synchronizer: <see cref="Job"/>'s.</summary>
+    public ContactSynchronizer Synchronizer(ResilienceOptions? options = null, RateLimitBudget? budget = null) =>
+        Job(options, budget).Contacts;
+
+    /// <summary>
+    /// A job that syncs profiles made in memory: there is no Stripe behind them, so its reader (which a job needs) is
+    /// never called, and customers sharing an email are not looked up in Stripe, as for a sync without a reader.
+    /// </summary>
+    /// <param name="owned">Where the reader goes to be disposed with its owner.</param>
+    public static SyncJob ProfilesOnlyJob(IntercomClient client, SyncSettings settings, ICollection<IDisposable> owned)
+    {
+        var reader = new StripeCustomerReader(new StripeSettings
+        {
+            ApiKey = "sk_test_profiles_only",
+            ApiBase = new Uri("http://127.0.0.1:9/"),
+        });
+        owned.Add(reader);
+        var job = new SyncJob(settings, new SyncServices(reader, client, ownsClients: false));
+        job.Contacts.FindCustomersSharingEmail = null;
+        return job;
+    }
+
+    /// <summary>Syncs the profiles through a <see cref="SyncJobRun"/>, as the cmdlets run piped input.</summary>
+    public static async Task<RunReport> SyncAllAsync(SyncJob job, IEnumerable<CustomerProfile> profiles,
         int writers = 8, CancellationToken cancellationToken = default)
     {
         var results = new List<SyncResult>();
-        using var runner = new SyncRunner(new CustomerSync(sync), writers, r => { lock (results) { results.Add(r); } }, cancellationToken);
-        await runner.RunAsync(profiles.ToAsyncEnumerable());
+        var reporting = new SyncRunReporting(r =>
+        {
+            lock (results)
+            {
+                results.Add(r);
+            }
+        });
+        using var run = job.Begin(reporting, coversAllCustomers: false, cancellationToken, throttleLimit: writers);
+        await run.AddAsync(profiles.ToAsyncEnumerable());
+        var outcome = await run.CompleteAsync();
         lock (results)
         {
-            return new RunReport(results.ToList(), runner.StopError, runner.WasCancelled, runner.UnfinishedCustomerIds, runner.Summary);
+            return new RunReport(results.ToList(), outcome.StopError, outcome.Cancelled, run.UnfinishedCustomerIds,
+                outcome.Summary);
         }
     }
 

@@ -19,7 +19,7 @@ public class IntercomFaultTests
     {
         await using var rig = await FaultRig.StartAsync();
         var profiles = ProfileBuilder.BuildMany(Profiles);
-        var sync = rig.Synchronizer();
+        var job = rig.Job();
 
         // One request in four is faulted, rotating through every kind, so that each sync meets several faults but no
         // request meets more than its retries allow. The faults are armed up front, each firing after three requests
@@ -36,14 +36,14 @@ public class IntercomFaultTests
             rig.State.ArmFault(kind, 1, kind == FakeFaultKind.LoseResponse ? "POST /contacts" : null, after: 3);
         }
 
-        var results = (await FaultRig.SyncAllAsync(sync, profiles)).Results;
+        var results = (await FaultRig.SyncAllAsync(job, profiles)).Results;
 
         Assert.Empty(results.Where(r => r.Action == SyncAction.Failed).Select(r => r.Error));
         Assert.Equal(Profiles, results.Count);
         Assert.All(results,
             r => Assert.Contains(r.Action, new[] { SyncAction.Created, SyncAction.Updated, SyncAction.Unchanged }));
         rig.AssertExactlyOnce(profiles);
-        rig.AssertContactsComplete(sync, profiles);
+        rig.AssertContactsComplete(job.Contacts, profiles);
 
         // The storm really happened: the client saw throttling, server errors, resets, lost responses and retries.
         var statuses = rig.State.Requests.GroupBy(r => r.Status).ToDictionary(g => g.Key, g => g.Count());
@@ -83,13 +83,13 @@ public class IntercomFaultTests
         await using var rig = await FaultRig.StartAsync(latencyMs: 2);
         var profiles = ProfileBuilder.BuildMany(Profiles);
         var options = FaultRig.FastOptions(maxRetries: 4);
-        var sync = rig.Synchronizer(options);
+        var job = rig.Job(options);
         // Every create of the first customer fails, and nothing else does: a request the service cannot handle, not a
         // service that is down. The other writers' successes between its attempts keep it from being judged an outage.
         rig.State.ArmFault(FakeFaultKind.ServiceUnavailable503, 1_000_000, "POST /contacts",
             containing: $"\"{profiles[0].Id}\"");
 
-        var run = await FaultRig.SyncAllAsync(sync, profiles, writers: 8);
+        var run = await FaultRig.SyncAllAsync(job, profiles, writers: 8);
 
         Assert.Null(run.StopError);
         var failed = Assert.Single(run.Results, r => r.Action == SyncAction.Failed);
@@ -100,14 +100,14 @@ public class IntercomFaultTests
             rig.State.Requests.Count(r => r.Route == "POST /contacts" && r.Status == 503));
         Assert.DoesNotContain(rig.LiveContacts(), c => c.ExternalId == profiles[0].Id);
 
-        // A re-run (fresh synchronizer, as a new session) creates the missing one and leaves the rest alone.
+        // A re-run (a fresh job, as a new session) creates the missing one and leaves the rest alone.
         rig.State.ClearFaults();
-        var rerun = rig.Synchronizer(options);
+        var rerun = rig.Job(options);
         var second = (await FaultRig.SyncAllAsync(rerun, profiles)).Results;
         Assert.Equal(profiles[0].Id, Assert.Single(second, r => r.Action == SyncAction.Created).CustomerId);
         Assert.Equal(Profiles - 1, second.Count(r => r.Action == SyncAction.Unchanged));
         rig.AssertExactlyOnce(profiles);
-        rig.AssertContactsComplete(rerun, profiles);
+        rig.AssertContactsComplete(rerun.Contacts, profiles);
     }
 
     [Fact]
@@ -115,7 +115,7 @@ public class IntercomFaultTests
     {
         await using var rig = await FaultRig.StartAsync(latencyMs: 5);
         var profiles = ProfileBuilder.BuildMany(Profiles);
-        var sync = rig.Synchronizer();
+        var job = rig.Job();
         const int writers = 8;
 
         // The token is revoked once 50 contacts exist: from then on every request is refused.
@@ -129,7 +129,7 @@ public class IntercomFaultTests
             rig.State.ArmFault(FakeFaultKind.Unauthorized401, 100_000);
         });
 
-        var run = await FaultRig.SyncAllAsync(sync, profiles, writers);
+        var run = await FaultRig.SyncAllAsync(job, profiles, writers);
         await revoke;
         Assert.IsType<IntercomAuthenticationException>(run.StopError);
         Assert.True(run.Summary.Stopped);
@@ -148,7 +148,7 @@ public class IntercomFaultTests
         // Only the requests already in flight when the first 401 came back met one; no customer started after it.
         var refused = rig.State.Requests.Count(r => r.Status == 401);
         Assert.InRange(refused, 1, writers);
-        rig.AssertContactsComplete(sync, profiles);
+        rig.AssertContactsComplete(job.Contacts, profiles);
     }
 
     [Fact]
@@ -156,7 +156,7 @@ public class IntercomFaultTests
     {
         await using var rig = await FaultRig.StartAsync(latencyMs: 20);
         var profiles = ProfileBuilder.BuildMany(Profiles);
-        var sync = rig.Synchronizer();
+        var job = rig.Job();
         const int writers = 8;
         using var cancel = new CancellationTokenSource();
         var requestsAtCancel = 0;
@@ -171,7 +171,7 @@ public class IntercomFaultTests
             cancel.Cancel();
         });
 
-        var run = await FaultRig.SyncAllAsync(sync, profiles, writers, cancel.Token);
+        var run = await FaultRig.SyncAllAsync(job, profiles, writers, cancel.Token);
         await trigger;
         Assert.True(run.Cancelled);
         Assert.Null(run.StopError);
@@ -187,10 +187,10 @@ public class IntercomFaultTests
         Assert.Equal(contactsAtStop, rig.LiveContacts().Count);
         Assert.InRange(contactsAtStop, 40, Profiles - 1);
         // Every contact that exists holds all its attributes (creates carry them all in one request).
-        rig.AssertContactsComplete(sync, profiles);
+        rig.AssertContactsComplete(job.Contacts, profiles);
 
         // And a re-run completes the job without duplicates.
-        var rerun = rig.Synchronizer();
+        var rerun = rig.Job();
         var second = (await FaultRig.SyncAllAsync(rerun, profiles)).Results;
         Assert.DoesNotContain(second, r => r.Action == SyncAction.Failed);
         rig.AssertExactlyOnce(profiles);

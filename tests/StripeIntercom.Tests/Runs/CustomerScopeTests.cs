@@ -37,16 +37,21 @@ public class CustomerScopeTests
         var logger = new ScopeRecordingLogger();
         using var reader = new StripeCustomerReader(new StripeSettings { ApiKey = rig.Stripe.Options.ApiKey, ApiBase = rig.Stripe.BaseUrl }, logger);
         using var client = new IntercomClient(new IntercomSettings { AccessToken = rig.Intercom.Options.AccessToken, ApiBase = rig.Intercom.BaseUrl }, logger);
-        var sync = new CustomerSync(new ContactSynchronizer(client, AttributeMap.Default, new SyncOptions { LookupMode = ContactLookupMode.PerCustomer }), reader);
+        var settings = new SyncSettings { LookupMode = ContactLookupMode.PerCustomer };
+        using var job = new SyncJob(settings, new SyncServices(reader, client, ownsClients: false));
         var ids = rig.Stripe.State.LiveCustomers().Take(8).Select(c => c.Id).ToList();
         logger.Lines.Clear();
 
-        // Through the shipped runner, as the cmdlets run it: its hop to the thread pool must carry the scope.
+        // Through the shipped job, as the cmdlets run it: its hop to the thread pool must carry the scope.
         var results = new List<SyncResult>();
-        using (var runner = new SyncRunner(sync, 8, r => { lock (results) { results.Add(r); } }, CancellationToken.None))
+        var reporting = new SyncRunReporting(r =>
         {
-            await runner.RunAsync(ids);
-        }
+            lock (results)
+            {
+                results.Add(r);
+            }
+        });
+        Assert.Null((await job.RunAsync(ids, reporting, CancellationToken.None)).StopError);
 
         Assert.Equal(ids.Count, results.Count);
 

@@ -14,8 +14,8 @@ namespace StripeIntercom.Tests.Runs;
 
 /// <summary>
 /// Fake Stripe and fake Intercom on loopback, and the shipped engine over them: a Stripe reader and an Intercom client
-/// behind the product's resilience chain (millisecond timings), a <see cref="CustomerSync"/>, and an
-/// <see cref="IncrementalSyncJob"/> on a state file in a temporary folder.
+/// behind the product's resilience chain (millisecond timings), in a <see cref="SyncJob"/>, and a
+/// <see cref="StateFileSync"/> on a state file in a temporary folder.
 /// </summary>
 internal sealed class EngineRig : IAsyncDisposable
 {
@@ -36,14 +36,13 @@ internal sealed class EngineRig : IAsyncDisposable
         await FakeStripeServer.StartAsync(new FakeStripeOptions { CustomerCount = customers, Seed = 7, RequestsPerSecond = 0 }),
         await FakeIntercomServer.StartAsync(new FakeIntercomOptions { WindowLimit = 0, SearchLagSeconds = 0, LatencyMs = intercomLatencyMs }));
 
-    /// <summary>A fresh session's engine, as a new Invoke-StripeIntercomSync would make.</summary>
-    public CustomerSync NewSync(ContactLookupMode mode = ContactLookupMode.PerCustomer, Action<SyncOptions>? configure = null,
-        ResilienceOptions? intercomOptions = null) => NewEngine(mode, configure, intercomOptions).Sync;
-
-    /// <summary>A fresh session's engine with the Intercom client it writes through (the company sync shares it).</summary>
+    /// <summary>
+    /// A fresh session's job, as a new Invoke-StripeIntercomSync would make: its own Stripe reader and Intercom client
+    /// (owned by the rig), with <paramref name="mode"/> and what <paramref name="configure"/> sets.
+    /// </summary>
     /// <param name="intercomOptions">The Intercom client's resilience options; <see cref="FastOptions"/> by default.</param>
-    public (CustomerSync Sync, IntercomClient Client) NewEngine(ContactLookupMode mode = ContactLookupMode.PerCustomer, Action<SyncOptions>? configure = null,
-        ResilienceOptions? intercomOptions = null)
+    public SyncJob NewSyncJob(ContactLookupMode mode = ContactLookupMode.PerCustomer,
+        Action<SyncSettings>? configure = null, ResilienceOptions? intercomOptions = null)
     {
         var counters = new ResilienceCounters();
         var reader = new StripeCustomerReader(new StripeSettings
@@ -56,45 +55,57 @@ internal sealed class EngineRig : IAsyncDisposable
         {
             AccessToken = Intercom.Options.AccessToken,
             ApiBase = Intercom.BaseUrl,
-            InnerHandler = ResilientHandlerFactory.Create(intercomOptions ?? FastOptions("Intercom"), null, counters, null),
+            InnerHandler = ResilientHandlerFactory.Create(intercomOptions ?? FastOptions("Intercom"), null, counters,
+                null),
             DisposeInnerHandler = true,
         });
         _owned.Add(reader);
         _owned.Add(client);
-        var options = new SyncOptions { LookupMode = mode };
-        configure?.Invoke(options);
-        return (new CustomerSync(new ContactSynchronizer(client, AttributeMap.Default, options), reader), client);
+        var settings = new SyncSettings { LookupMode = mode };
+        configure?.Invoke(settings);
+        return new SyncJob(settings, new SyncServices(reader, client, counters, ownsClients: false));
     }
 
-    public IncrementalSyncJob NewJob(CustomerSync sync, int throttleLimit = 8) =>
-        new(StatePath, sync, throttleLimit) { CheckpointInterval = TimeSpan.Zero };
+    /// <summary>A state-file run through <paramref name="job"/>; it checkpoints at every customer.</summary>
+    public StateFileSync NewJob(SyncJob job) => new(StatePath, job) { CheckpointInterval = TimeSpan.Zero };
 
-    /// <summary>Runs a job and collects what it reported, in order.</summary>
+    /// <summary>Runs a state-file run on a fresh session's job and collects what it reported, in order.</summary>
     public async Task<(SyncRunOutcome Outcome, List<SyncResult> Results)> RunJobAsync(int throttleLimit = 8,
-        Action<SyncResult, List<SyncResult>>? observe = null, CancellationToken cancellationToken = default, ContactLookupMode mode = ContactLookupMode.PerCustomer,
-        ResilienceOptions? intercomOptions = null)
+        Action<SyncResult, List<SyncResult>>? observe = null, CancellationToken cancellationToken = default,
+        ContactLookupMode mode = ContactLookupMode.PerCustomer, ResilienceOptions? intercomOptions = null)
     {
         var results = new List<SyncResult>();
-        var outcome = await NewJob(NewSync(mode, intercomOptions: intercomOptions), throttleLimit).RunAsync(r =>
+        var job = NewSyncJob(mode, s => s.ThrottleLimit = throttleLimit, intercomOptions);
+        var outcome = await NewJob(job).RunAsync(new SyncRunReporting(r =>
         {
             lock (results)
             {
                 results.Add(r);
                 observe?.Invoke(r, results);
             }
-        }, cancellationToken);
+        }), cancellationToken);
         return (outcome, results);
     }
 
-    /// <summary>A full run of every live customer through the shipped runner, results in input order.</summary>
-    public async Task<List<SyncResult>> SyncEveryoneAsync(CustomerSync sync, int throttleLimit = 8)
+    /// <summary>A full run of every live customer through <paramref name="job"/>, results in input order.</summary>
+    public async Task<List<SyncResult>> SyncEveryoneAsync(SyncJob job)
     {
         var results = new List<SyncResult>();
-        using var runner = new SyncRunner(sync, throttleLimit, r => { lock (results) { results.Add(r); } }, CancellationToken.None);
-        await runner.RunAsync(sync.Stripe!.ReadAsync(CustomerQuery.All));
-        Assert.Null(runner.StopError);
+        var reporting = new SyncRunReporting(r =>
+        {
+            lock (results)
+            {
+                results.Add(r);
+            }
+        });
+        var outcome = await job.RunAsync(CustomerQuery.All, reporting, CancellationToken.None);
+        Assert.Null(outcome.StopError);
         return results;
     }
+
+    /// <summary>A customer as Stripe holds it now, read by a fresh session.</summary>
+    public async Task<CustomerProfile> ProfileAsync(string customerId) =>
+        (await NewSyncJob().Services.Stripe.GetAsync(customerId))!;
 
     public SyncState State() => SyncStateStore.Load(StatePath).State ?? throw new InvalidOperationException("No state file.");
 
@@ -131,12 +142,12 @@ internal sealed class EngineRig : IAsyncDisposable
         var contacts = LiveContacts().Where(c => KeyOf(c) is string key && !deleted.Contains(key)).ToList();
         Assert.Equal(customers.Count, contacts.Count);
         Assert.Equal(customers.Select(c => c.Id).OrderBy(x => x), contacts.Select(c => KeyOf(c)!).OrderBy(x => x));
-        var sync = NewSync();
-        var reader = sync.Stripe!;
+        var job = NewSyncJob();
+        var reader = job.Services.Stripe;
         var byExternalId = contacts.ToDictionary(c => KeyOf(c)!);
         foreach (var customer in customers)
         {
-            var draft = sync.Synchronizer.BuildDraft((await reader.GetAsync(customer.Id))!);
+            var draft = job.Contacts.BuildDraft((await reader.GetAsync(customer.Id))!);
             var contact = byExternalId[customer.Id];
             foreach (var (name, value) in draft.CustomAttributes)
             {

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using StripeIntercom.Fakes.Intercom;
 using StripeIntercom.Fakes.Stripe;
+using StripeIntercom.Runs;
 using StripeIntercom.Sync;
 using Xunit;
 using Xunit.Abstractions;
@@ -52,7 +53,7 @@ public class WorkspaceIdentityTests(ITestOutputHelper output)
         await using var _ = rig;
         var before = rig.Intercom.State.Contacts.ToDictionary(c => c.Id, c => (c.ExternalId, c.Email, c.Name));
 
-        var first = await rig.SyncEveryoneAsync(rig.NewSync(mode, o => o.ExternalIdMetadataKey = AppIdKey));
+        var first = await rig.SyncEveryoneAsync(rig.NewSyncJob(mode, o => o.ExternalIdMetadataKey = AppIdKey));
 
         Assert.DoesNotContain(first, r => r.Action is SyncAction.Failed or SyncAction.Conflict);
         Assert.All(customers.Take(10), c => Assert.Equal(ContactMatchedBy.ExternalId, first.Single(r => r.CustomerId == c.Id).MatchedBy));
@@ -76,7 +77,7 @@ public class WorkspaceIdentityTests(ITestOutputHelper output)
         }
 
         rig.Intercom.State.Counters.Reset();
-        var again = await rig.SyncEveryoneAsync(rig.NewSync(mode, o => o.ExternalIdMetadataKey = AppIdKey));
+        var again = await rig.SyncEveryoneAsync(rig.NewSyncJob(mode, o => o.ExternalIdMetadataKey = AppIdKey));
         output.WriteLine($"{mode}: re-run {rig.Intercom.State.Counters.Total} Intercom calls, {rig.Intercom.State.Counters.Writes} writes");
         Assert.All(again, r => Assert.Equal(SyncAction.Unchanged, r.Action));
         Assert.Equal(0, rig.Intercom.State.Counters.Writes);
@@ -90,7 +91,7 @@ public class WorkspaceIdentityTests(ITestOutputHelper output)
         var customer = rig.Stripe.State.CreateCustomer(new FakeCustomerChange { Email = "visitor@example.com", Name = "Real Payer", SubscriptionStatus = "active" });
         var lead = rig.Intercom.State.Seed("lead", null, "visitor@example.com", "Someone Chatting");
 
-        var plain = await rig.SyncEveryoneAsync(rig.NewSync(ContactLookupMode.PerCustomer));
+        var plain = await rig.SyncEveryoneAsync(rig.NewSyncJob(ContactLookupMode.PerCustomer));
 
         Assert.Equal(ContactMatchedBy.Created, Assert.Single(plain).MatchedBy);
         var untouched = rig.Intercom.State.Contacts.Single(c => c.Id == lead.Id);
@@ -103,7 +104,8 @@ public class WorkspaceIdentityTests(ITestOutputHelper output)
         var payer = merging.Stripe.State.CreateCustomer(new FakeCustomerChange { Email = "visitor@example.com", Name = "Real Payer", SubscriptionStatus = "active" });
         var mergedLead = merging.Intercom.State.Seed("lead", null, "visitor@example.com", "Someone Chatting");
 
-        var merged = await merging.SyncEveryoneAsync(merging.NewSync(ContactLookupMode.PerCustomer, o => o.MergeLeads = true));
+        var merged = await merging.SyncEveryoneAsync(
+            merging.NewSyncJob(ContactLookupMode.PerCustomer, o => o.MergeLeads = true));
 
         Assert.Equal(ContactMatchedBy.Lead, Assert.Single(merged).MatchedBy);
         var user = Assert.Single(merging.LiveContacts());
@@ -121,7 +123,7 @@ public class WorkspaceIdentityTests(ITestOutputHelper output)
         var b = rig.Intercom.State.Seed("user", "app_b", "team@example.com", "B");
         rig.Intercom.State.Counters.Reset();
 
-        var results = await rig.SyncEveryoneAsync(rig.NewSync(ContactLookupMode.Bulk));
+        var results = await rig.SyncEveryoneAsync(rig.NewSyncJob(ContactLookupMode.Bulk));
 
         var conflict = Assert.Single(results);
         Assert.Equal(SyncAction.Conflict, conflict.Action);
@@ -151,7 +153,8 @@ public class WorkspaceIdentityTests(ITestOutputHelper output)
 
         var paying = customers.Single(c => c.Name == "Paying");
 
-        var first = await rig.SyncEveryoneAsync(rig.NewSync(ContactLookupMode.Bulk), throttleLimit);
+        var first = await rig.SyncEveryoneAsync(
+            rig.NewSyncJob(ContactLookupMode.Bulk, o => o.ThrottleLimit = throttleLimit));
 
         Assert.DoesNotContain(first, r => r.Action is SyncAction.Failed or SyncAction.Conflict);
         var shared = Assert.Single(rig.LiveContacts(), c => string.Equals(c.Email, "again@example.com", StringComparison.OrdinalIgnoreCase));
@@ -165,7 +168,8 @@ public class WorkspaceIdentityTests(ITestOutputHelper output)
         Assert.Contains(first, r => r.MatchedBy == ContactMatchedBy.Sibling);
 
         rig.Intercom.State.Counters.Reset();
-        var again = await rig.SyncEveryoneAsync(rig.NewSync(ContactLookupMode.PerCustomer), throttleLimit);
+        var again = await rig.SyncEveryoneAsync(
+            rig.NewSyncJob(ContactLookupMode.PerCustomer, o => o.ThrottleLimit = throttleLimit));
         Assert.All(again, r => Assert.Equal(SyncAction.Unchanged, r.Action));
         Assert.Equal(0, rig.Intercom.State.Counters.Writes);
         Assert.Equal(paying.Id, (string?)Assert.Single(rig.LiveContacts(), c => c.Email == shared.Email).CustomAttributes["stripe_customer_id"]);
@@ -181,12 +185,14 @@ public class WorkspaceIdentityTests(ITestOutputHelper output)
         await using var rig = await EngineRig.StartAsync(customers: 0);
         rig.Intercom.Options.SearchLagSeconds = 600;
         var older = rig.Stripe.State.CreateCustomer(new FakeCustomerChange { Email = "again@example.com", Name = "First", SubscriptionStatus = newerRanksBetter ? "canceled" : "active" });
-        var created = await rig.NewSync(ContactLookupMode.PerCustomer).SyncByIdAsync(older.Id, CancellationToken.None);
+        var created = await rig.NewSyncJob(ContactLookupMode.PerCustomer)
+            .SyncCustomerAsync(older.Id, SyncRunReporting.None, CancellationToken.None);
         Assert.Equal(SyncAction.Created, created.Action);
 
         // A webhook for the re-subscription, seconds later: a new session, one customer, the first contact not searchable.
         var newer = rig.Stripe.State.CreateCustomer(new FakeCustomerChange { Email = "Again@example.com", Name = "Second", SubscriptionStatus = newerRanksBetter ? "active" : null });
-        var second = await rig.NewSync(ContactLookupMode.PerCustomer).SyncByIdAsync(newer.Id, CancellationToken.None);
+        var second = await rig.NewSyncJob(ContactLookupMode.PerCustomer)
+            .SyncCustomerAsync(newer.Id, SyncRunReporting.None, CancellationToken.None);
 
         Assert.NotEqual(SyncAction.Failed, second.Action);
         Assert.Equal(created.ContactId, second.ContactId);
@@ -207,7 +213,7 @@ public class WorkspaceIdentityTests(ITestOutputHelper output)
         // Stripe's email filter is case-sensitive: each finds the other through the ids the contact carries and lists.
         foreach (var mode in new[] { ContactLookupMode.PerCustomer, ContactLookupMode.Bulk })
         {
-            var again = await rig.SyncEveryoneAsync(rig.NewSync(mode));
+            var again = await rig.SyncEveryoneAsync(rig.NewSyncJob(mode));
             Assert.All(again, r => Assert.Equal(SyncAction.Unchanged, r.Action));
             Assert.Equal(0, rig.Intercom.State.Counters.Writes);
         }

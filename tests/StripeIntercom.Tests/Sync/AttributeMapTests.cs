@@ -1,4 +1,5 @@
 using StripeIntercom.Intercom;
+using StripeIntercom.Runs;
 using StripeIntercom.Stripe;
 using StripeIntercom.Sync;
 using Xunit;
@@ -74,12 +75,14 @@ public class AttributeMapTests
         try
         {
             File.WriteAllText(path, """{ "Attributes": ["stripe_mrr", "stripe_plan_name"], "RENAME": { "stripe_mrr": "mrr" }, "externalIdMetadataKey": "app_user_id" }""");
-            var map = AttributeMapFile.Load(path);
-            Assert.Equal(new[] { "stripe_customer_id", "mrr", "stripe_plan_name" }, map.Names);
-            Assert.Equal("app_user_id", map.ExternalIdMetadataKey);
+            var settings = SyncSettingsReader.ApplyJsonFile(new SyncSettings(), path);
+            Assert.Equal(new[] { "stripe_customer_id", "mrr", "stripe_plan_name" }, settings.Map.Names);
+            Assert.Equal("app_user_id", settings.ExternalIdMetadataKey);
 
             File.WriteAllText(path, """{ "attributes": ["stripe_unknown"] }""");
-            Assert.Contains("stripe_unknown", Assert.Throws<ArgumentException>(() => AttributeMapFile.Load(path)).Message);
+            var unknown = Assert.Throws<SyncSettingsException>(
+                () => SyncSettingsReader.ApplyJsonFile(new SyncSettings(), path));
+            Assert.Contains("stripe_unknown", unknown.Message);
         }
         finally
         {

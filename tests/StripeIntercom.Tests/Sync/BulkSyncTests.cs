@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
+using StripeIntercom.Runs;
 using StripeIntercom.Stripe;
 using StripeIntercom.Sync;
 using StripeIntercom.Tests.Intercom;
@@ -15,9 +16,10 @@ public class BulkSyncTests(ITestOutputHelper output)
     private const int Customers = 2_000;
 
     /// <summary>Through the shipped engine, eight at a time as the cmdlets' default.</summary>
-    private static async Task<IReadOnlyList<SyncResult>> SyncAllAsync(ContactSynchronizer sync, IEnumerable<CustomerProfile> profiles)
+    private static async Task<IReadOnlyList<SyncResult>> SyncAllAsync(SyncJob job,
+        IEnumerable<CustomerProfile> profiles)
     {
-        var run = await Faults.FaultRig.SyncAllAsync(sync, profiles, writers: 8);
+        var run = await Faults.FaultRig.SyncAllAsync(job, profiles, writers: 8);
         Assert.Null(run.StopError);
         return run.Results;
     }
@@ -40,9 +42,9 @@ public class BulkSyncTests(ITestOutputHelper output)
 
         // First run into an empty workspace.
         var watch = Stopwatch.StartNew();
-        var sync = Synchronizer(server);
-        var drafts = profiles.Select(sync.BuildDraft).ToList();
-        var first = await SyncAllAsync(sync, profiles);
+        var job = Job(server);
+        var drafts = profiles.Select(job.Contacts.BuildDraft).ToList();
+        var first = await SyncAllAsync(job, profiles);
         Report("first sync", server, watch);
 
         Assert.All(first, r => Assert.Equal(SyncAction.Created, r.Action));
@@ -68,7 +70,7 @@ public class BulkSyncTests(ITestOutputHelper output)
         // Re-run with nothing changed: a fresh synchronizer, as a new PowerShell session would have.
         server.State.Counters.Reset();
         watch.Restart();
-        var rerun = Synchronizer(server);
+        var rerun = Job(server);
         var second = await SyncAllAsync(rerun, profiles);
         Report("unchanged re-run", server, watch);
 
@@ -84,7 +86,7 @@ public class BulkSyncTests(ITestOutputHelper output)
 
         server.State.Counters.Reset();
         watch.Restart();
-        var third = Synchronizer(server);
+        var third = Job(server);
         var changed = await SyncAllAsync(third, profiles);
         Report("20 changed", server, watch);
 

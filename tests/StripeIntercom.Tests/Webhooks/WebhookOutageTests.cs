@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using StripeIntercom.Fakes.Intercom;
 using StripeIntercom.Resilience;
+using StripeIntercom.Runs;
 using StripeIntercom.Tests.Runs;
 using StripeIntercom.Webhooks;
 using Xunit;
@@ -25,9 +26,12 @@ public class WebhookOutageTests
             rig.Intercom.State.ArmFault(FakeFaultKind.ServiceUnavailable503, 1_000_000, route);
         }
 
-        var sync = rig.NewSync();
+        // Each delivery is one customer's run of the job, then its company, as the webhook host runs it.
+        var job = rig.NewSyncJob();
         var activities = new ConcurrentQueue<WebhookActivity>();
-        using var processor = new WebhookProcessor(sync.SyncByIdAsync, activities.Enqueue, new WebhookProcessorOptions { MaxConcurrency = 4 });
+        using var processor = new WebhookProcessor(
+            (id, token) => job.SyncCustomerAsync(id, SyncRunReporting.None, token), activities.Enqueue,
+            new WebhookProcessorOptions { MaxConcurrency = 4 });
         var customers = rig.Stripe.State.LiveCustomers().Take(20).ToList();
         var n = 0;
         foreach (var customer in customers)

@@ -8,10 +8,11 @@ using Xunit.Abstractions;
 namespace StripeIntercom.Tests.Runs;
 
 /// <summary>
-/// The shipped engine (<see cref="StripeIntercom.Runs.IncrementalSyncJob"/> over <see cref="StripeIntercom.Runs.SyncRunner"/>)
-/// stopped, cut off and fed late data, over real HTTP to both fakes: nothing is lost and nothing is written twice.
+/// The shipped engine (<see cref="StripeIntercom.Runs.StateFileSync"/> through
+/// <see cref="StripeIntercom.Runs.SyncJob"/>) stopped, cut off and fed late data, over real HTTP to both fakes:
+/// nothing is lost and nothing is written twice.
 /// </summary>
-public class IncrementalSyncJobTests(ITestOutputHelper output)
+public class StateFileSyncTests(ITestOutputHelper output)
 {
     [Fact]
     public async Task Stopped_during_the_last_syncs_in_flight_the_next_run_writes_exactly_those_customers()
