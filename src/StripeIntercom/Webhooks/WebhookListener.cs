@@ -328,7 +328,16 @@ public sealed class WebhookListener
         }
 
         // Scheduled before the 200, so a sender that saw 200 can rely on it; reported only after it.
-        _processor.TryEnqueue(delivery, out var activity);
+        _processor.TryEnqueue(delivery, out var activity, out var refused);
+        if (refused)
+        {
+            // Stopped for an error (or stopping): a 200 would lose the delivery, a 503 makes Stripe deliver it again.
+            Reject("Stopped", remote);
+            await RespondAsync(socket, deadline, 503, "Retry-After: 60\r\n").ConfigureAwait(false);
+            await LingerAsync(socket, deadline).ConfigureAwait(false);
+            return;
+        }
+
         await RespondAsync(socket, deadline, 200, null).ConfigureAwait(false);
         Interlocked.Increment(ref _acknowledged);
         _reports!.Post(() => _processor.Publish(activity));
