@@ -22,8 +22,6 @@ namespace StripeIntercom.PowerShell.Commands;
 [OutputType(typeof(WebhookActivity))]
 public sealed class StartStripeWebhookListenerCommand : SyncingCmdlet
 {
-    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(30);
-
     [Parameter(Position = 0)]
     [ValidateNotNullOrEmpty]
     public string Prefix { get; set; } = "http://127.0.0.1:8080/";
@@ -65,13 +63,13 @@ public sealed class StartStripeWebhookListenerCommand : SyncingCmdlet
         Func<string, CancellationToken, Task<SyncResult>> syncCustomer =
             (customerId, token) => job.SyncCustomerAsync(customerId, companyReporting, token);
 
-        // Workers report through a queue with its own thread: output that is not read cannot hold them or the acknowledgements.
-        using var outbox = new WebhookActivityQueue(Report);
-        using var processor = new WebhookProcessor(syncCustomer, outbox.Post, new WebhookProcessorOptions { MaxConcurrency = ThrottleLimit });
-        WebhookListener listener;
+        // The host owns the listener's life; activities reach the pipeline through its outbox, whose own thread
+        // waits for output that is not read, so nothing holds up the syncs or the acknowledgements.
+        WebhookHost host;
         try
         {
-            listener = new WebhookListener(Prefix, verifier, processor, Report);
+            host = new WebhookHost(Prefix, verifier, syncCustomer, Report,
+                new WebhookProcessorOptions { MaxConcurrency = ThrottleLimit });
         }
         catch (ArgumentException ex)
         {
@@ -79,48 +77,42 @@ public sealed class StartStripeWebhookListenerCommand : SyncingCmdlet
             return;
         }
 
-        // A run-stopping error (a service judged down, a rejected key) stops the listener with that one error.
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(CancellationToken, processor.StoppedByError);
-        Task run;
-        try
+        using (host)
         {
-            run = listener.RunAsync(stop.Token);
-        }
-        catch (InvalidOperationException ex)
-        {
-            ThrowTerminatingError(new ErrorRecord(ex, "ListenerStartFailed", ErrorCategory.ResourceUnavailable, Prefix));
-            return;
-        }
+            Task listening;
+            try
+            {
+                // A run-stopping error (a service judged down, a rejected key) stops the host with that one error.
+                listening = host.RunAsync(Duration, CancellationToken);
+            }
+            catch (InvalidOperationException ex)
+            {
+                ThrowTerminatingError(new ErrorRecord(ex, "ListenerStartFailed", ErrorCategory.ResourceUnavailable,
+                    Prefix));
+                return;
+            }
 
-        if (Duration is { } duration)
-        {
-            stop.CancelAfter(duration);
-        }
+            WriteInformation(new HostInformationMessage
+            {
+                Message = $"Listening for Stripe webhooks on {host.ListeningOn}; Ctrl+C stops.",
+            }, new[] { "PSHOST" });
+            Bridge.PumpUntil(listening);
+            listening.GetAwaiter().GetResult();
+            if (host.DroppedReports > 0)
+            {
+                WriteWarning($"{host.DroppedReports} webhook activity report(s) were not shown: output was read more "
+                    + "slowly than deliveries came in.");
+            }
 
-        WriteInformation(new HostInformationMessage { Message = $"Listening for Stripe webhooks on {listener.ListeningOn}; Ctrl+C stops." }, new[] { "PSHOST" });
-        var listening = Task.Run(async () =>
-        {
-            await run.ConfigureAwait(false);
+            if (CancellationToken.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
+            }
 
-            using var drain = new CancellationTokenSource(DrainTimeout);
-            await processor.StopAsync(drain.Token).ConfigureAwait(false);
-            outbox.Dispose();
-        });
-        Bridge.PumpUntil(listening);
-        listening.GetAwaiter().GetResult();
-        if (outbox.Dropped > 0)
-        {
-            WriteWarning($"{outbox.Dropped} webhook activity report(s) were not shown: output was read more slowly than deliveries came in.");
-        }
-
-        if (CancellationToken.IsCancellationRequested)
-        {
-            throw new PipelineStoppedException();
-        }
-
-        if (processor.StopError is { } error)
-        {
-            ThrowTerminatingError(RunStopErrors.ToErrorRecord(error));
+            if (host.StopError is { } error)
+            {
+                ThrowTerminatingError(RunStopErrors.ToErrorRecord(error));
+            }
         }
     }
 

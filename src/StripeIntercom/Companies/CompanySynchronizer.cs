@@ -1,11 +1,13 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Runtime.ExceptionServices;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using StripeIntercom.Intercom;
+using StripeIntercom.Runs;
 using StripeIntercom.Stripe;
 using StripeIntercom.Sync;
 
@@ -73,74 +75,49 @@ public sealed class CompanySynchronizer
         var index = UseBulk(collected) ? await ReadAllAsync(cancellationToken).ConfigureAwait(false) : null;
         await PlaceDeletedCustomersAsync(collected, index, cancellationToken).ConfigureAwait(false);
 
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var slots = new SemaphoreSlim(Math.Max(1, Options.ThrottleLimit));
-        Exception? stopError = null;
-        // A company starts once a slot is free and is reported, in order, once it and those before it are done: the
-        // phase holds the companies in flight, not a task and a result for every company of the run.
-        var pending = new Queue<Task<CompanySyncResult>>();
-        var reportFailed = false;
-        async Task ReportAsync(Task<CompanySyncResult> task)
+        // The library's one engine: a company starts once a slot is free and is reported, in company_id order, once it
+        // and those before it are done. Nothing is reported after the first company that did not finish, and the ones
+        // in flight are cancelled and awaited, so none writes after the phase has returned.
+        using var runner = new OrderedRunner<CompanySyncResult>(Math.Max(1, Options.ThrottleLimit), onResult,
+            (companyId, error) => FailedResult(companyId, error), cancellationToken);
+        foreach (var companyId in collected.CompanyIds)
         {
-            reportFailed = true;
-            onResult?.Invoke(await task.ConfigureAwait(false));
-            reportFailed = false;
+            collected.TryGet(companyId, out var aggregate);
+            var submitted = await runner.SubmitAsync(companyId,
+                async token => await SyncOneAsync(aggregate, collected, index, token).ConfigureAwait(false))
+                .ConfigureAwait(false);
+            if (!submitted)
+            {
+                break;
+            }
         }
 
-        try
+        await runner.CompleteAsync().ConfigureAwait(false);
+        if (runner.StopError is { } stopError)
         {
-            foreach (var companyId in collected.CompanyIds)
-            {
-                while (pending.Count > 0 && pending.Peek().IsCompleted)
-                {
-                    await ReportAsync(pending.Dequeue()).ConfigureAwait(false);
-                }
-
-                await slots.WaitAsync(stop.Token).ConfigureAwait(false);
-                collected.TryGet(companyId, out var aggregate);
-                pending.Enqueue(Task.Run(async () =>
-                {
-                    try
-                    {
-                        return await SyncOneAsync(aggregate, collected, index, stop.Token).ConfigureAwait(false);
-                    }
-                    catch (Exception ex) when (RunStoppingError.Is(ex))
-                    {
-                        Interlocked.CompareExchange(ref stopError, RunStoppingError.Find(ex), null);
-                        stop.Cancel();
-                        throw;
-                    }
-                    finally
-                    {
-                        slots.Release();
-                    }
-                }));
-            }
-
-            while (pending.Count > 0)
-            {
-                await ReportAsync(pending.Dequeue()).ConfigureAwait(false);
-            }
+            ExceptionDispatchInfo.Capture(stopError).Throw();
         }
-        catch (Exception)
+
+        if (runner.IsStopped)
         {
-            // Nothing is reported after the first company that did not finish; the ones in flight are cancelled and
-            // awaited, so none writes after the phase has returned.
-            stop.Cancel();
-            await Task.WhenAll(pending.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default))).ConfigureAwait(false);
-            // Stopped while waiting for a slot: those done before the first that did not finish are still reported.
-            while (!reportFailed && pending.Count > 0 && pending.Peek().Status == TaskStatus.RanToCompletion)
-            {
-                onResult?.Invoke(pending.Dequeue().Result);
-            }
-
-            if (stopError != null)
-            {
-                throw stopError;
-            }
-
-            throw;
+            cancellationToken.ThrowIfCancellationRequested();
+            throw new OperationCanceledException(cancellationToken);
         }
+    }
+
+    /// <summary>A company whose sync threw what fails only that company (its own sync catches those first).</summary>
+    private CompanySyncResult FailedResult(string companyId, Exception error)
+    {
+        var result = new CompanySyncResult
+        {
+            CompanyId = companyId,
+            WhatIf = Options.WhatIf,
+            Action = CompanySyncAction.Failed,
+            Exception = error,
+            Error = FailureDescription.Of($"Company {companyId}", error),
+        };
+        _logger.LogWarning("{Error}", result.Error);
+        return result;
     }
 
     private bool UseBulk(CompanyCollector collected) =>

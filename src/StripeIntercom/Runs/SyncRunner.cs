@@ -9,8 +9,8 @@ using StripeIntercom.Sync;
 namespace StripeIntercom.Runs;
 
 /// <summary>
-/// Runs many customer syncs at once and reports their results in input order: the engine behind every cmdlet, the
-/// webhook cmdlet, the benchmark and the fault tests.
+/// Runs many customer syncs at once and reports their results in input order: the customer runs of every cmdlet, the
+/// benchmark and the fault tests, over the library's one concurrency engine (<see cref="OrderedRunner{TResult}"/>).
 /// <para>
 /// A slow customer holds back the reports of the ones after it, never their writes. The first run-stopping error
 /// (<see cref="RunStoppingError"/>), a failing source, or the caller's cancellation stops the run: the syncs in
@@ -25,44 +25,37 @@ public sealed class SyncRunner : IDisposable
 {
     private readonly CustomerSync _sync;
     private readonly Action<SyncResult>? _onReported;
-    private readonly int _throttleLimit;
-    private readonly SemaphoreSlim _slots;
-    private readonly CancellationToken _callerToken;
-    private readonly CancellationTokenSource _stop;
+    private readonly OrderedRunner<SyncResult> _engine;
     private readonly object _gate = new object();
-    private readonly Dictionary<long, SyncResult?> _finished = new Dictionary<long, SyncResult?>();
-    private readonly SortedDictionary<long, string> _unreported = new SortedDictionary<long, string>();
-    private long _nextSequence;
-    private long _nextToReport;
-    private bool _reportingClosed;
-    private bool _delivering;
     private bool _completed;
 
     /// <param name="onReported">
     /// Told each result in input order, one at a time (from whichever thread finished the customer); a run that stops
     /// reports nothing after the first customer that did not finish.
     /// </param>
-    public SyncRunner(CustomerSync sync, int throttleLimit, Action<SyncResult>? onReported, CancellationToken cancellationToken)
+    public SyncRunner(CustomerSync sync, int throttleLimit, Action<SyncResult>? onReported,
+        CancellationToken cancellationToken)
     {
         if (throttleLimit < 1)
         {
-            throw new ArgumentOutOfRangeException(nameof(throttleLimit), "At least one sync must be allowed at a time.");
+            throw new ArgumentOutOfRangeException(nameof(throttleLimit),
+                "At least one sync must be allowed at a time.");
         }
 
         _sync = sync ?? throw new ArgumentNullException(nameof(sync));
-        _throttleLimit = throttleLimit;
         _onReported = onReported;
-        _slots = new SemaphoreSlim(throttleLimit, throttleLimit);
-        _callerToken = cancellationToken;
-        _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         Summary = new SyncSummary { WhatIf = sync.Synchronizer.Options.WhatIf };
+        _engine = new OrderedRunner<SyncResult>(throttleLimit, Report,
+            (customerId, error) => CustomerSync.Failed(customerId, null, error, "syncing it"), cancellationToken);
     }
 
     /// <summary>Counts of what was reported; after <see cref="CompleteAsync"/>, whether and why the run stopped.</summary>
     public SyncSummary Summary { get; }
 
-    /// <summary>The error that stopped the run (run-stopping, or a failing source); null when it was not stopped by one.</summary>
-    public Exception? StopError { get; private set; }
+    /// <summary>
+    /// The error that stopped the run (run-stopping, or a failing source); null when it was not stopped by one.
+    /// </summary>
+    public Exception? StopError => _engine.StopError;
 
     /// <summary>
     /// Stops the run at the first customer reported as failed (the cmdlets' <c>-ErrorAction Stop</c>): that result is
@@ -73,24 +66,17 @@ public sealed class SyncRunner : IDisposable
     public bool StopOnFailure { get; set; }
 
     /// <summary>True once the run stopped early, whatever the cause.</summary>
-    public bool IsStopped => _stop.IsCancellationRequested;
+    public bool IsStopped => _engine.IsStopped;
 
     /// <summary>True when the caller cancelled (Ctrl+C, a stopping listener).</summary>
-    public bool WasCancelled => _callerToken.IsCancellationRequested;
+    public bool WasCancelled => _engine.WasCancelled;
 
     /// <summary>Customers submitted whose results were not reported, in input order.</summary>
-    public IReadOnlyList<string> UnfinishedCustomerIds
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _unreported.Values.ToList();
-            }
-        }
-    }
+    public IReadOnlyList<string> UnfinishedCustomerIds => _engine.UnfinishedKeys;
 
-    /// <summary>Syncs every profile of <paramref name="profiles"/>, then waits for the last ones. Never throws for a stop.</summary>
+    /// <summary>
+    /// Syncs every profile of <paramref name="profiles"/>, then waits for the last ones. Never throws for a stop.
+    /// </summary>
     public Task RunAsync(IAsyncEnumerable<CustomerProfile> profiles) =>
         RunSourceAsync(profiles, profile => SubmitAsync(profile));
 
@@ -109,25 +95,38 @@ public sealed class SyncRunner : IDisposable
             throw new ArgumentNullException(nameof(profile));
         }
 
-        if (!await TakeSlotAsync().ConfigureAwait(false))
+        var place = await _engine.ReserveAsync(profile.Id).ConfigureAwait(false);
+        if (place == null)
         {
             return false;
         }
 
-        var sequence = Register(profile.Id);
-        var (draft, failure) = await _sync.BuildDraftAsync(profile, _stop.Token).ConfigureAwait(false);
+        ContactDraft? draft;
+        SyncResult? failure;
+        try
+        {
+            (draft, failure) = await _sync.BuildDraftAsync(profile, place.Token).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // Cancelled while computing: unfinished, and its slot freed so the run can complete.
+            place.Finish(null);
+            throw;
+        }
+
         if (draft == null)
         {
-            _slots.Release();
-            Finish(sequence, failure);
+            place.Finish(failure);
             return !IsStopped;
         }
 
-        Dispatch(sequence, token => _sync.SyncAsync(draft, token));
+        _ = place.Start(async token => await _sync.SyncAsync(draft, token).ConfigureAwait(false));
         return true;
     }
 
-    /// <summary>Starts re-reading and syncing one customer once a slot is free. False when the run has stopped.</summary>
+    /// <summary>
+    /// Starts re-reading and syncing one customer once a slot is free. False when the run has stopped.
+    /// </summary>
     public async Task<bool> SubmitAsync(string customerId)
     {
         if (string.IsNullOrEmpty(customerId))
@@ -135,16 +134,13 @@ public sealed class SyncRunner : IDisposable
             throw new ArgumentException("A customer id is required.", nameof(customerId));
         }
 
-        if (!await TakeSlotAsync().ConfigureAwait(false))
-        {
-            return false;
-        }
-
-        Dispatch(Register(customerId), token => _sync.SyncByIdAsync(customerId, token));
-        return true;
+        return await _engine.SubmitAsync(customerId,
+            async token => await _sync.SyncByIdAsync(customerId, token).ConfigureAwait(false)).ConfigureAwait(false);
     }
 
-    /// <summary>Reports a customer that is not synced (declined at a confirmation prompt, say) in its place in the order.</summary>
+    /// <summary>
+    /// Reports a customer that is not synced (declined at a confirmation prompt, say) in its place in the order.
+    /// </summary>
     public void SubmitResult(SyncResult result)
     {
         if (result == null)
@@ -152,42 +148,22 @@ public sealed class SyncRunner : IDisposable
             throw new ArgumentNullException(nameof(result));
         }
 
-        Finish(Register(result.CustomerId), result);
-    }
-
-    /// <summary>Stops the run: the syncs in flight are cancelled and nothing more is reported after the first unfinished customer.</summary>
-    public void Stop(Exception? error)
-    {
-        lock (_gate)
-        {
-            if (error != null && StopError == null)
-            {
-                StopError = error;
-            }
-        }
-
-        try
-        {
-            _stop.Cancel();
-        }
-        catch (ObjectDisposedException)
-        {
-        }
+        _engine.SubmitResult(result.CustomerId, result);
     }
 
     /// <summary>
-    /// Waits for every sync in flight, reports what can be reported and completes <see cref="Summary"/>. Never throws for
-    /// a stop: read <see cref="StopError"/>, <see cref="WasCancelled"/> and <see cref="UnfinishedCustomerIds"/>.
+    /// Stops the run: the syncs in flight are cancelled and nothing more is reported after the first unfinished
+    /// customer.
+    /// </summary>
+    public void Stop(Exception? error) => _engine.Stop(error);
+
+    /// <summary>
+    /// Waits for every sync in flight, reports what can be reported and completes <see cref="Summary"/>. Never throws
+    /// for a stop: read <see cref="StopError"/>, <see cref="WasCancelled"/> and <see cref="UnfinishedCustomerIds"/>.
     /// </summary>
     public async Task CompleteAsync()
     {
-        for (var i = 0; i < _throttleLimit; i++)
-        {
-            await _slots.WaitAsync().ConfigureAwait(false);
-        }
-
-        _slots.Release(_throttleLimit);
-        Deliver();
+        await _engine.CompleteAsync().ConfigureAwait(false);
         lock (_gate)
         {
             if (_completed)
@@ -198,8 +174,18 @@ public sealed class SyncRunner : IDisposable
             _completed = true;
             if (IsStopped)
             {
-                Summary.MarkStopped(DescribeStop(), _unreported.Count);
+                Summary.MarkStopped(DescribeStop(), _engine.UnfinishedCount);
             }
+        }
+    }
+
+    private void Report(SyncResult result)
+    {
+        Summary.Add(result);
+        _onReported?.Invoke(result);
+        if (StopOnFailure && result.Action == SyncAction.Failed)
+        {
+            Stop(new CustomerSyncFailedException(result));
         }
     }
 
@@ -207,7 +193,7 @@ public sealed class SyncRunner : IDisposable
     {
         try
         {
-            var enumerator = source.GetAsyncEnumerator(_stop.Token);
+            var enumerator = source.GetAsyncEnumerator(_engine.StopToken);
             try
             {
                 while (!IsStopped && await enumerator.MoveNextAsync().ConfigureAwait(false))
@@ -235,149 +221,15 @@ public sealed class SyncRunner : IDisposable
         await CompleteAsync().ConfigureAwait(false);
     }
 
-    private async Task<bool> TakeSlotAsync()
-    {
-        if (IsStopped)
-        {
-            return false;
-        }
-
-        try
-        {
-            await _slots.WaitAsync(_stop.Token).ConfigureAwait(false);
-            return true;
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
-    }
-
-    private long Register(string customerId)
-    {
-        lock (_gate)
-        {
-            var sequence = _nextSequence++;
-            _unreported[sequence] = customerId;
-            return sequence;
-        }
-    }
-
-    private void Dispatch(long sequence, Func<CancellationToken, Task<SyncResult>> work)
-    {
-        var token = _stop.Token;
-        _ = Task.Run(async () =>
-        {
-            SyncResult? result = null;
-            try
-            {
-                result = await work(token).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (RunStoppingError.Is(ex))
-            {
-                Stop(RunStoppingError.Find(ex));
-            }
-            catch (OperationCanceledException) when (token.IsCancellationRequested)
-            {
-                // Stopped before it finished: not reported, so the next run does it.
-            }
-            catch (Exception ex)
-            {
-                result = CustomerSync.Failed(CustomerIdOf(sequence), null, ex, "syncing it");
-            }
-
-            // The slot is freed only after the report, so a run that holds every slot has reported everything.
-            try
-            {
-                Finish(sequence, result);
-            }
-            finally
-            {
-                _slots.Release();
-            }
-        });
-    }
-
-    private string CustomerIdOf(long sequence)
-    {
-        lock (_gate)
-        {
-            return _unreported.TryGetValue(sequence, out var id) ? id : "";
-        }
-    }
-
-    /// <param name="result">Null for a customer that did not finish: reporting ends before it.</param>
-    private void Finish(long sequence, SyncResult? result)
-    {
-        lock (_gate)
-        {
-            _finished[sequence] = result;
-        }
-
-        Deliver();
-    }
-
-    /// <summary>
-    /// Reports the results that are next in order. One thread delivers at a time, outside the lock, so a reporter that
-    /// blocks (PowerShell's bounded write queue) never holds up the syncs that are finishing.
-    /// </summary>
-    private void Deliver()
-    {
-        lock (_gate)
-        {
-            if (_delivering)
-            {
-                return;
-            }
-
-            _delivering = true;
-        }
-
-        while (true)
-        {
-            var ready = new List<SyncResult>();
-            lock (_gate)
-            {
-                while (!_reportingClosed && _finished.TryGetValue(_nextToReport, out var next))
-                {
-                    _finished.Remove(_nextToReport);
-                    if (next == null)
-                    {
-                        _reportingClosed = true;
-                        break;
-                    }
-
-                    _unreported.Remove(_nextToReport);
-                    _nextToReport++;
-                    ready.Add(next);
-                }
-
-                if (ready.Count == 0)
-                {
-                    _delivering = false;
-                    return;
-                }
-            }
-
-            foreach (var result in ready)
-            {
-                Summary.Add(result);
-                _onReported?.Invoke(result);
-                if (StopOnFailure && result.Action == SyncAction.Failed)
-                {
-                    Stop(new CustomerSyncFailedException(result));
-                }
-            }
-        }
-    }
-
     private string DescribeStop()
     {
         var finished = Summary.Customers;
+        var unfinished = _engine.UnfinishedCount;
         var reason = StopError != null ? $"stopped by an error: {StopError.Message}"
             : WasCancelled ? "stopped on request"
             : "stopped";
-        return $"The run {reason} after {finished} customer{(finished == 1 ? "" : "s")}; {_unreported.Count} submitted customer{(_unreported.Count == 1 ? " was" : "s were")} not finished.";
+        return $"The run {reason} after {finished} customer{(finished == 1 ? "" : "s")}; {unfinished} submitted "
+            + $"customer{(unfinished == 1 ? " was" : "s were")} not finished.";
     }
 
     private static async IAsyncEnumerable<string> AsAsync(IEnumerable<string> ids)
@@ -390,9 +242,5 @@ public sealed class SyncRunner : IDisposable
         await Task.CompletedTask.ConfigureAwait(false);
     }
 
-    public void Dispose()
-    {
-        _stop.Dispose();
-        _slots.Dispose();
-    }
+    public void Dispose() => _engine.Dispose();
 }

@@ -1,16 +1,20 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Net;
 using System.Threading;
 using System.Threading.Tasks;
+using StripeIntercom.Intercom;
+using StripeIntercom.Runs;
 using StripeIntercom.Sync;
 
 namespace StripeIntercom.Webhooks;
 
 /// <summary>
 /// Turns verified deliveries into customer syncs: drops redeliveries, coalesces bursts per customer and
-/// runs a bounded number of syncs at a time. Transport-independent: the HTTP listener and the one-shot
-/// cmdlet both feed it.
+/// runs a bounded number of syncs at a time on the library's one engine (<see cref="OrderedRunner{TResult}"/>),
+/// which reports their outcomes in the order the processings started. Transport-independent: the HTTP listener
+/// and the one-shot cmdlet both feed it.
 /// </summary>
 /// <remarks>
 /// Deliveries carry no data into the sync, only a customer id: the sync delegate re-reads the customer
@@ -18,11 +22,13 @@ namespace StripeIntercom.Webhooks;
 /// processing starts after the last delivery; a customer whose delivery arrives while it is being
 /// processed is processed once more afterwards for exactly that reason.
 /// <para>
-/// A run-stopping error (<see cref="RunStoppingError"/>: a service judged down, a rejected key or token) stops the
-/// processor as it stops a run: it is reported once, as the Failed activity of the customer that met it, then the
-/// syncs in flight are cancelled, pending customers dropped and new deliveries refused (all reported as Dropped; the
-/// next scheduled incremental run covers them), and <see cref="StopError"/> and <see cref="StoppedByError"/> tell
-/// the host, which ends with that one error instead of failing every delivery of the outage on its own.
+/// A run-stopping error (<see cref="RunStoppingError"/>: a service judged down, a rejected key or token), or a 403 from
+/// Intercom or Stripe (the token or key lacks a permission every customer needs), whether thrown or carried by a
+/// Failed result, stops the processor as it stops a run: it is reported once, as the Failed activity of the customer
+/// that met it, then the syncs in flight are cancelled, pending customers dropped (reported as Dropped; the next
+/// scheduled incremental run covers them) and new deliveries refused (the listener answers them 503, so Stripe
+/// delivers them again), and <see cref="StopError"/> and <see cref="StoppedByError"/> tell the host, which ends with
+/// that one error instead of failing every delivery of the outage on its own.
 /// </para>
 /// </remarks>
 public sealed class WebhookProcessor : IDisposable
@@ -30,20 +36,22 @@ public sealed class WebhookProcessor : IDisposable
     private readonly object _gate = new object();
     private readonly Func<string, CancellationToken, Task<SyncResult>> _syncCustomer;
     private readonly Action<WebhookActivity>? _onActivity;
-    private readonly int _maxConcurrency;
     private readonly int _maxPending;
     private readonly RecentEventIds _recentEventIds;
+    private readonly OrderedRunner<WebhookActivity> _runner;
 
     // Every customer pending or being processed; _ready holds the pending ones in arrival order.
-    private readonly Dictionary<string, CustomerWork> _customers = new Dictionary<string, CustomerWork>(StringComparer.Ordinal);
+    private readonly Dictionary<string, CustomerWork> _customers =
+        new Dictionary<string, CustomerWork>(StringComparer.Ordinal);
     private readonly Queue<string> _ready = new Queue<string>();
-    private readonly List<Task> _workers = new List<Task>();
     private readonly CancellationTokenSource _abandon = new CancellationTokenSource();
     private readonly CancellationTokenSource _stoppedByError = new CancellationTokenSource();
     private Exception? _stopError;
+    private string? _stoppedOnCustomer;
     private TaskCompletionSource<bool> _idle = CompletedIdle();
-    private int _activeWorkers;
+    private int _unreportedRuns;
     private bool _accepting = true;
+    private bool _stopped;
 
     /// <param name="syncCustomer">
     /// Re-reads the customer from Stripe and syncs it to Intercom. Must read current data, never trust an
@@ -71,12 +79,15 @@ public sealed class WebhookProcessor : IDisposable
             throw new ArgumentOutOfRangeException(nameof(options), "MaxPendingCustomers must be at least 1.");
         }
 
-        _maxConcurrency = options.MaxConcurrency;
         _maxPending = options.MaxPendingCustomers;
         _recentEventIds = new RecentEventIds(options.RememberedEventIds);
+        _runner = new OrderedRunner<WebhookActivity>(options.MaxConcurrency, Reported,
+            (customerId, error) => new WebhookActivity(WebhookActivityKind.Failed, customerId, error: error,
+                detail: error.Message),
+            _abandon.Token);
     }
 
-    /// <summary>The run-stopping error that stopped the processor; null while it has not stopped for one.</summary>
+    /// <summary>The error that stopped the processor; null while it has not stopped for one.</summary>
     public Exception? StopError
     {
         get
@@ -88,10 +99,15 @@ public sealed class WebhookProcessor : IDisposable
         }
     }
 
-    /// <summary>Cancelled when a run-stopping error stops the processor: the host stops listening and reports <see cref="StopError"/>.</summary>
+    /// <summary>
+    /// Cancelled when a run-stopping error stops the processor: the host stops listening and reports
+    /// <see cref="StopError"/>.
+    /// </summary>
     public CancellationToken StoppedByError => _stoppedByError.Token;
 
-    /// <summary>Customers waiting for a worker (a running customer due for another pass rejoins the line when it finishes).</summary>
+    /// <summary>
+    /// Customers waiting for a worker (a running customer due for another pass rejoins the line when it finishes).
+    /// </summary>
     public int PendingCustomers
     {
         get
@@ -104,13 +120,28 @@ public sealed class WebhookProcessor : IDisposable
     }
 
     /// <summary>
+    /// False once the processor stopped accepting deliveries (stopped for an error, or stopping): a delivery it is
+    /// given then is not processed, and the listener answers 503 so that Stripe delivers it again later.
+    /// </summary>
+    internal bool IsAccepting
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _accepting;
+            }
+        }
+    }
+
+    /// <summary>
     /// Schedules the delivery's customer and returns at once. True when a processing that starts after
     /// this call is guaranteed; false when the delivery was a duplicate, ignored or dropped (see the
     /// reported activity).
     /// </summary>
     public bool Enqueue(WebhookDelivery delivery)
     {
-        var scheduled = TryEnqueue(delivery, out var activity);
+        var scheduled = TryEnqueue(delivery, out var activity, out _);
         Report(activity);
         return scheduled;
     }
@@ -120,7 +151,11 @@ public sealed class WebhookProcessor : IDisposable
     /// listener can acknowledge the delivery first and report it afterwards (<see cref="Publish"/>), off
     /// the request's path.
     /// </summary>
-    internal bool TryEnqueue(WebhookDelivery delivery, out WebhookActivity activity)
+    /// <param name="refused">
+    /// True when the processor no longer accepts deliveries (stopped for an error, or stopping): the delivery was
+    /// not looked at, and must not be acknowledged.
+    /// </param>
+    internal bool TryEnqueue(WebhookDelivery delivery, out WebhookActivity activity, out bool refused)
     {
         if (delivery == null)
         {
@@ -129,6 +164,7 @@ public sealed class WebhookProcessor : IDisposable
 
         lock (_gate)
         {
+            refused = !_accepting;
             return Schedule(delivery, out activity);
         }
     }
@@ -136,7 +172,7 @@ public sealed class WebhookProcessor : IDisposable
     /// <summary>Tells the observer about an activity <see cref="TryEnqueue"/> handed back.</summary>
     internal void Publish(WebhookActivity activity) => Report(activity);
 
-    /// <summary>Completes when no customer is pending or being processed.</summary>
+    /// <summary>Completes when no customer is pending or being processed, and every outcome was reported.</summary>
     public Task WhenIdleAsync(CancellationToken cancellationToken = default)
     {
         Task idle;
@@ -165,7 +201,7 @@ public sealed class WebhookProcessor : IDisposable
         try
         {
             // Stopped for an error: the syncs in flight are already cancelled and the pending ones wait for nobody.
-            if (!_abandon.IsCancellationRequested)
+            if (!_runner.IsStopped)
             {
                 await WaitAsync(idle, cancellationToken).ConfigureAwait(false);
             }
@@ -175,26 +211,42 @@ public sealed class WebhookProcessor : IDisposable
             _abandon.Cancel();
         }
 
-        Task[] workers;
+        await _runner.CompleteAsync().ConfigureAwait(false);
+
+        var dropped = new List<WebhookActivity>();
         lock (_gate)
         {
-            workers = _workers.ToArray();
-        }
+            if (!_stopped)
+            {
+                _stopped = true;
+                var seen = new HashSet<string>(StringComparer.Ordinal);
+                if (_stoppedOnCustomer != null)
+                {
+                    // Already reported, as the Failed activity that stopped the processor.
+                    seen.Add(_stoppedOnCustomer);
+                }
 
-        await Task.WhenAll(workers).ConfigureAwait(false);
+                foreach (var customerId in _runner.UnfinishedKeys.Where(seen.Add))
+                {
+                    dropped.Add(new WebhookActivity(WebhookActivityKind.Dropped, customerId,
+                        detail: "The listener stopped while this customer was being processed."));
+                }
 
-        List<string> abandoned;
-        lock (_gate)
-        {
-            abandoned = _ready.ToList();
+                foreach (var customerId in _ready.Where(seen.Add))
+                {
+                    dropped.Add(new WebhookActivity(WebhookActivityKind.Dropped, customerId,
+                        detail: "The listener stopped before this customer was processed."));
+                }
+            }
+
             _ready.Clear();
             _customers.Clear();
             _idle.TrySetResult(true);
         }
 
-        foreach (var customerId in abandoned)
+        foreach (var activity in dropped)
         {
-            Report(new WebhookActivity(WebhookActivityKind.Dropped, customerId, detail: "The listener stopped before this customer was processed."));
+            Report(activity);
         }
     }
 
@@ -226,7 +278,8 @@ public sealed class WebhookProcessor : IDisposable
 
         if (!delivery.IsRelevant || customerId == null)
         {
-            activity = Activity(WebhookActivityKind.Ignored, delivery, customerId == null ? "The event names no customer." : "The sync does not follow this event type.");
+            activity = Activity(WebhookActivityKind.Ignored, delivery,
+                customerId == null ? "The event names no customer." : "The sync does not follow this event type.");
             return false;
         }
 
@@ -235,7 +288,8 @@ public sealed class WebhookProcessor : IDisposable
             if (work.Running)
             {
                 work.RunAgain = true;
-                activity = Activity(WebhookActivityKind.Coalesced, delivery, "Being processed now; it will be processed once more afterwards.");
+                activity = Activity(WebhookActivityKind.Coalesced, delivery,
+                    "Being processed now; it will be processed once more afterwards.");
             }
             else
             {
@@ -250,125 +304,178 @@ public sealed class WebhookProcessor : IDisposable
             activity = Activity(
                 WebhookActivityKind.Dropped,
                 delivery,
-                $"{_ready.Count} customers are already pending; the next scheduled incremental run will pick this one up.");
+                $"{_ready.Count} customers are already pending; the next scheduled incremental run will pick this "
+                + "one up.");
             return false;
         }
 
-        if (_customers.Count == 0)
+        if (_idle.Task.IsCompleted)
         {
             _idle = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         }
 
         _customers.Add(customerId, new CustomerWork());
         _ready.Enqueue(customerId);
-        if (_activeWorkers < _maxConcurrency)
-        {
-            _activeWorkers++;
-            _workers.RemoveAll(worker => worker.IsCompleted);
-            _workers.Add(Task.Run(WorkAsync));
-        }
-
+        Pump();
         activity = Activity(WebhookActivityKind.Received, delivery, null);
         return true;
     }
 
-    private async Task WorkAsync()
+    /// <summary>Starts pending customers while the engine has free slots.</summary>
+    private void Pump()
     {
-        while (true)
+        lock (_gate)
         {
-            string customerId;
-            lock (_gate)
+            while (_ready.Count > 0 && !_runner.IsStopped)
             {
-                if (_ready.Count == 0 || _abandon.IsCancellationRequested)
+                var customerId = _ready.Peek();
+                var run = _runner.TryStart(customerId, token => ProcessAsync(customerId, token));
+                if (run == null)
                 {
-                    _activeWorkers--;
                     return;
                 }
 
-                customerId = _ready.Dequeue();
+                _ready.Dequeue();
                 var work = _customers[customerId];
                 work.Running = true;
                 work.RunAgain = false;
-            }
-
-            Report(await SyncAsync(customerId).ConfigureAwait(false));
-
-            lock (_gate)
-            {
-                if (!_customers.TryGetValue(customerId, out var work))
-                {
-                    continue;
-                }
-
-                work.Running = false;
-                if (work.RunAgain && !_abandon.IsCancellationRequested)
-                {
-                    // Goes to the back of the line, so a customer with a steady stream of events cannot starve others.
-                    _ready.Enqueue(customerId);
-                }
-                else
-                {
-                    _customers.Remove(customerId);
-                    if (_customers.Count == 0)
-                    {
-                        _idle.TrySetResult(true);
-                    }
-                }
+                _unreportedRuns++;
+                // Its slot is free once this completes: the next pending customer can start.
+                _ = run.ContinueWith(_ => Pump(), CancellationToken.None, TaskContinuationOptions.None,
+                    TaskScheduler.Default);
             }
         }
     }
 
-    private async Task<WebhookActivity> SyncAsync(string customerId)
+    /// <summary>
+    /// One processing of a customer: its outcome, or null when it stopped the processor (already reported).
+    /// </summary>
+    private async Task<WebhookActivity?> ProcessAsync(string customerId, CancellationToken cancellationToken)
     {
         try
         {
-            var result = await _syncCustomer(customerId, _abandon.Token).ConfigureAwait(false);
+            SyncResult result;
+            try
+            {
+                result = await _syncCustomer(customerId, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (StoppingError(ex) is { } error)
+            {
+                StopFor(customerId, error, null);
+                return null;
+            }
+
             if (result == null)
             {
-                return new WebhookActivity(WebhookActivityKind.Failed, customerId, detail: "The sync returned no result.");
+                return new WebhookActivity(WebhookActivityKind.Failed, customerId,
+                    detail: "The sync returned no result.");
+            }
+
+            if (result.Action == SyncAction.Failed && StoppingError(result.Exception) is { } carried)
+            {
+                // Caught and reported as this customer's failure, but it would fail every customer alike.
+                StopFor(customerId, carried, result);
+                return null;
             }
 
             var kind = result.Action == SyncAction.Failed ? WebhookActivityKind.Failed : WebhookActivityKind.Synced;
             return new WebhookActivity(kind, customerId, result: result, error: result.Exception, detail: result.Error);
         }
-        catch (Exception ex) when (RunStoppingError.Is(ex))
+        finally
         {
-            var error = RunStoppingError.Find(ex)!;
-            if (!StopFor(error))
-            {
-                return new WebhookActivity(WebhookActivityKind.Dropped, customerId, detail: "The processor stopped for an error while this customer was being processed.");
-            }
-
-            return new WebhookActivity(WebhookActivityKind.Failed, customerId, error: error,
-                detail: $"{error.Message} The processor stopped; the next scheduled incremental run covers the customers it did not sync.");
-        }
-        catch (OperationCanceledException) when (_abandon.IsCancellationRequested)
-        {
-            return new WebhookActivity(WebhookActivityKind.Dropped, customerId, detail: "The listener stopped while this customer was being processed.");
-        }
-        catch (Exception ex)
-        {
-            return new WebhookActivity(WebhookActivityKind.Failed, customerId, error: ex, detail: ex.Message);
+            Processed(customerId);
         }
     }
 
-    /// <summary>Stops the processor for <paramref name="error"/>; false when it had already stopped for one.</summary>
-    private bool StopFor(Exception error)
+    /// <summary>Bookkeeping when a processing ends, before its outcome is reported.</summary>
+    private void Processed(string customerId)
+    {
+        lock (_gate)
+        {
+            if (!_customers.TryGetValue(customerId, out var work))
+            {
+                return;
+            }
+
+            work.Running = false;
+            if (work.RunAgain && !_runner.IsStopped)
+            {
+                // Goes to the back of the line, so a customer with a steady stream of events cannot starve others.
+                _ready.Enqueue(customerId);
+            }
+            else
+            {
+                _customers.Remove(customerId);
+                SignalIfIdle();
+            }
+        }
+    }
+
+    /// <summary>The engine reports outcomes here, in the order the processings started, one at a time.</summary>
+    private void Reported(WebhookActivity activity)
+    {
+        Report(activity);
+        lock (_gate)
+        {
+            _unreportedRuns--;
+            SignalIfIdle();
+        }
+    }
+
+    private void SignalIfIdle()
+    {
+        if (_customers.Count == 0 && _unreportedRuns == 0)
+        {
+            _idle.TrySetResult(true);
+        }
+    }
+
+    /// <summary>
+    /// What stops the processor: a run-stopping error, or a 403 (the token or key lacks a permission: every customer
+    /// would fail the same way); null for what fails one customer only.
+    /// </summary>
+    private static Exception? StoppingError(Exception? error)
+    {
+        if (RunStoppingError.Find(error) is { } stopping)
+        {
+            return stopping;
+        }
+
+        for (var current = error; current != null; current = current.InnerException)
+        {
+            if (current is IntercomApiException { StatusCode: HttpStatusCode.Forbidden }
+                || current is global::Stripe.StripeException { HttpStatusCode: HttpStatusCode.Forbidden })
+            {
+                return current;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Stops the processor for <paramref name="error"/> and reports it once, as the Failed activity of the customer
+    /// that met it; a later customer meeting it too is dropped with the rest.
+    /// </summary>
+    private void StopFor(string customerId, Exception error, SyncResult? result)
     {
         lock (_gate)
         {
             if (_stopError != null)
             {
-                return false;
+                return;
             }
 
             _stopError = error;
+            _stoppedOnCustomer = customerId;
             _accepting = false;
         }
 
-        _abandon.Cancel();
+        Report(new WebhookActivity(WebhookActivityKind.Failed, customerId, result: result, error: error,
+            detail: $"{error.Message} The processor stopped; the next scheduled incremental run covers the customers "
+                + "it did not sync."));
+        _runner.Stop(error);
         _stoppedByError.Cancel();
-        return true;
     }
 
     private void Report(WebhookActivity activity)

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Net;
+using StripeIntercom.Intercom;
 using StripeIntercom.Sync;
 using StripeIntercom.Webhooks;
 using Xunit;
@@ -187,6 +189,52 @@ public class WebhookProcessorTests
         var dropped = activities.Where(a => a.Kind == WebhookActivityKind.Dropped).Select(a => a.CustomerId).OrderBy(c => c);
         Assert.Equal(new[] { "cus_pending", "cus_running" }, dropped);
         await processor.WhenIdleAsync().WaitAsync(Patience);
+    }
+
+    [Fact]
+    public async Task A_403_carried_by_a_Failed_result_stops_the_processor_with_that_one_error()
+    {
+        var activities = new ConcurrentQueue<WebhookActivity>();
+        var forbidden = new IntercomApiException(HttpStatusCode.Forbidden, "token_unauthorized", "Intercom said 403",
+            null);
+        using var processor = new WebhookProcessor(
+            (id, _) => Task.FromResult(id == "cus_first"
+                ? new SyncResult { CustomerId = id, Action = SyncAction.Failed, Exception = forbidden, Error = "403" }
+                : new SyncResult { CustomerId = id, Action = SyncAction.Updated }),
+            activities.Enqueue,
+            new WebhookProcessorOptions { MaxConcurrency = 1 });
+
+        processor.Enqueue(Delivery("cus_first"));
+        await Task.Delay(Timeout.Infinite, processor.StoppedByError).ContinueWith(_ => { }).WaitAsync(Patience);
+        Assert.False(processor.Enqueue(Delivery("cus_late")));
+        await processor.StopAsync().WaitAsync(Patience);
+
+        Assert.Same(forbidden, processor.StopError);
+        var failed = Assert.Single(activities, a => a.Kind == WebhookActivityKind.Failed);
+        Assert.Same(forbidden, failed.Error);
+        Assert.DoesNotContain(activities, a => a.Kind == WebhookActivityKind.Synced);
+    }
+
+    [Fact]
+    public async Task Outcomes_are_reported_in_the_order_processings_started()
+    {
+        var activities = new ConcurrentQueue<WebhookActivity>();
+        using var processor = new WebhookProcessor(
+            async (id, _) =>
+            {
+                await Task.Delay(id == "cus_0" ? 200 : 5);
+                return await Synced(id);
+            },
+            activities.Enqueue,
+            new WebhookProcessorOptions { MaxConcurrency = 4 });
+        for (var i = 0; i < 4; i++)
+        {
+            processor.Enqueue(Delivery($"cus_{i}"));
+        }
+
+        await processor.WhenIdleAsync().WaitAsync(Patience);
+        Assert.Equal(new[] { "cus_0", "cus_1", "cus_2", "cus_3" },
+            activities.Where(a => a.Kind == WebhookActivityKind.Synced).Select(a => a.CustomerId));
     }
 
     private static void InterlockedMax(ref int target, int value)
