@@ -36,6 +36,7 @@ public sealed class GetIntercomCompanyCommand : StripeIntercomCmdlet
 
     private IntercomClient? _client;
     private StripeCustomerReader? _stripe;
+    private CompanyFinder? _finder;
 
     protected override void BeginProcessing()
     {
@@ -45,6 +46,8 @@ public sealed class GetIntercomCompanyCommand : StripeIntercomCmdlet
         if (ParameterSetName == ByCustomerIdSet)
         {
             _stripe = connection.CreateStripeReader(new CmdletLogger(this));
+            var options = new CompanySyncOptions { CompanyIdMetadataKey = CompanyIdMetadataKey };
+            _finder = new CompanyFinder(_client, options, _stripe);
         }
     }
 
@@ -77,16 +80,9 @@ public sealed class GetIntercomCompanyCommand : StripeIntercomCmdlet
 
                 break;
             default:
-                var options = new CompanySyncOptions { CompanyIdMetadataKey = CompanyIdMetadataKey };
                 foreach (var customerId in CustomerId)
                 {
-                    var company = Run(async token =>
-                    {
-                        // The company the sync would write: metadata[key] of the customer as Stripe holds it now, else its id.
-                        var profile = await _stripe!.GetAsync(customerId, token).ConfigureAwait(false);
-                        var companyId = profile is { Deleted: false } ? options.CompanyIdFor(profile) : customerId;
-                        return await _client!.FindCompanyByCompanyIdAsync(companyId, token).ConfigureAwait(false);
-                    });
+                    var company = Run(token => _finder!.FindAsync(customerId, token));
                     WriteCompanyOrNotFound(company, $"No Intercom company is billed to Stripe customer '{customerId}'.", customerId);
                 }
 

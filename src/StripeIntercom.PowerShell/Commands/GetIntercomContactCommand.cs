@@ -10,7 +10,7 @@ using StripeIntercom.Sync;
 namespace StripeIntercom.PowerShell.Commands;
 
 /// <summary>
-/// Gets Intercom contacts by Stripe customer id (external_id, else the link attribute), by the profiles themselves,
+/// Gets Intercom contacts by Stripe customer id or profile (as the sync finds them: <see cref="ContactFinder"/>),
 /// by email or by contact id.
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "IntercomContact", DefaultParameterSetName = ByCustomerIdSet)]
@@ -41,12 +41,32 @@ public sealed class GetIntercomContactCommand : StripeIntercomCmdlet
     [ValidateNotNullOrEmpty]
     public string[] Id { get; set; } = Array.Empty<string>();
 
+    [Parameter(ParameterSetName = ByCustomerIdSet)]
+    [Parameter(ParameterSetName = ByProfileSet)]
+    [ValidateNotNull]
+    public object? AttributeMap { get; set; }
+
+    [Parameter(ParameterSetName = ByCustomerIdSet)]
+    [Parameter(ParameterSetName = ByProfileSet)]
+    [ValidateNotNullOrEmpty]
+    public string? ExternalIdMetadataKey { get; set; }
+
     private IntercomClient? _client;
+    private StripeCustomerReader? _stripe;
+    private ContactFinder? _finder;
 
     protected override void BeginProcessing()
     {
         base.BeginProcessing();
-        _client = ModuleSession.Require(this).CreateIntercomClient(new CmdletLogger(this));
+        var connection = ModuleSession.Require(this);
+        _client = connection.CreateIntercomClient(new CmdletLogger(this));
+        if (ParameterSetName is ByCustomerIdSet or ByProfileSet)
+        {
+            // The sync's identity settings: its renames (the link attribute) and the app's user id metadata key.
+            _stripe = connection.CreateStripeReader(new CmdletLogger(this));
+            _finder = new ContactFinder(_client, AttributeMapParameters.BuildOrStop(this, null, AttributeMap, null),
+                new SyncOptions { ExternalIdMetadataKey = ExternalIdMetadataKey?.Trim() }, _stripe);
+        }
     }
 
     protected override void ProcessRecord()
@@ -56,14 +76,16 @@ public sealed class GetIntercomContactCommand : StripeIntercomCmdlet
             case ByCustomerIdSet:
                 foreach (var customerId in CustomerId)
                 {
-                    WriteContactsOfCustomer(customerId);
+                    var found = Run(token => _finder!.FindAsync(customerId, token));
+                    WriteContactOrNotFound(found.Contact, found.NotFoundMessage, customerId);
                 }
 
                 break;
             case ByProfileSet:
                 foreach (var profile in InputObject)
                 {
-                    WriteContactsOfCustomer(profile.Id);
+                    var found = Run(token => _finder!.FindAsync(profile, token));
+                    WriteContactOrNotFound(found.Contact, found.NotFoundMessage, profile.Id);
                 }
 
                 break;
@@ -102,7 +124,11 @@ public sealed class GetIntercomContactCommand : StripeIntercomCmdlet
         }
     }
 
-    protected override void ReleaseResources() => _client?.Dispose();
+    protected override void ReleaseResources()
+    {
+        _client?.Dispose();
+        _stripe?.Dispose();
+    }
 
     private void WriteContactOrNotFound(IntercomContact? contact, string notFound, string target)
     {
@@ -113,33 +139,6 @@ public sealed class GetIntercomContactCommand : StripeIntercomCmdlet
         }
 
         WriteObject(ToOutput(contact));
-    }
-
-    /// <summary>
-    /// The contact whose external_id is the customer id; else, as the app may give its users its own external_id, the
-    /// contacts whose link attribute (stripe_customer_id) is that id, found by search.
-    /// </summary>
-    private void WriteContactsOfCustomer(string customerId)
-    {
-        var contact = Run(token => _client!.FindContactByExternalIdAsync(customerId, token));
-        if (contact is not null)
-        {
-            WriteObject(ToOutput(contact));
-            return;
-        }
-
-        var link = AttributeMap.Default.LinkAttributeName;
-        var page = Run(token => _client!.SearchContactsAsync(IntercomSearchQuery.Field("custom_attributes." + link, "=", customerId), cancellationToken: token));
-        if (page.Contacts.Count == 0)
-        {
-            WriteContactOrNotFound(null,
-                $"No Intercom contact has external_id '{customerId}' or {link} '{customerId}' (search can lag a few minutes behind new contacts).", customerId);
-        }
-
-        foreach (var found in page.Contacts)
-        {
-            WriteObject(ToOutput(found));
-        }
     }
 
     /// <summary>
