@@ -6,7 +6,8 @@ using StripeIntercom.Stripe;
 
 namespace StripeIntercom.Sync;
 
-/// <summary>Which custom attributes a contact carries and how each is computed. Immutable: operations return a new map.</summary>
+/// <summary>Which custom attributes a contact carries and how each is computed. Immutable: operations return a new
+/// map.</summary>
 public sealed class AttributeMap
 {
     private static readonly Lazy<AttributeMap> DefaultMap = new Lazy<AttributeMap>(BuildDefault);
@@ -47,7 +48,8 @@ public sealed class AttributeMap
     /// <summary>The attribute that names the Stripe customer a contact carries, as this map names it.</summary>
     public string LinkAttributeName => (_link ?? throw new InvalidOperationException("The attribute map has no customer link attribute.")).Name;
 
-    /// <summary>The attribute that lists the other Stripe customers sharing the contact's email, if the map has it.</summary>
+    /// <summary>The attribute that lists the other Stripe customers sharing the contact's email, if the map has
+    /// it.</summary>
     public string? OtherCustomersAttributeName => _otherCustomers?.Name;
 
     public AttributeMap WithExternalIdMetadataKey(string? key) =>
@@ -94,7 +96,8 @@ public sealed class AttributeMap
 
     /// <summary>
     /// Adds an attribute computed by <paramref name="value"/>, replacing one of the same name. With a null
-    /// <paramref name="type"/> the type is taken from the first non-null value (see <see cref="AttributeDefinition.InferType"/>).
+    /// <paramref name="type"/> the type is taken from the first non-null value (see
+    /// <see cref="AttributeDefinition.InferType"/>).
     /// </summary>
     public AttributeMap WithComputed(string name, IntercomDataType? type, Func<CustomerProfile, object?> value, string? description = null)
     {

@@ -23,7 +23,8 @@ internal sealed class ContactMatch
 
     public ContactMatchedBy MatchedBy { get; }
 
-    /// <summary>Users with the customer's email that carry another Stripe customer: the siblings decide which contact is whose.</summary>
+    /// <summary>Users with the customer's email that carry another Stripe customer: the siblings decide which contact
+    /// is whose.</summary>
     public IReadOnlyList<IntercomContact>? SharedEmail { get; }
 
     public static ContactMatch Existing(IntercomContact contact, ContactMatchedBy matchedBy) => new ContactMatch(contact, null, matchedBy, null);

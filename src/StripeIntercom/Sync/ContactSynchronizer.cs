@@ -136,7 +136,8 @@ public sealed class ContactSynchronizer
 
     /// <summary>
     /// A deleted customer never gets a new contact. Its existing one (found by external_id only: Stripe keeps no
-    /// email for a deleted customer) is marked, archived or left alone as <see cref="SyncOptions.DeletedCustomerAction"/> says.
+    /// email for a deleted customer) is marked, archived or left alone as
+    /// <see cref="SyncOptions.DeletedCustomerAction"/> says.
     /// </summary>
     private async Task SyncDeletedAsync(ContactDraft draft, SyncResult result, CancellationToken cancellationToken)
     {
@@ -274,7 +275,8 @@ public sealed class ContactSynchronizer
 
     private bool ListsOtherCustomers(IntercomContact? contact) => contact != null && OtherCustomersOf(contact).Any();
 
-    /// <summary>The Stripe customers the contact lists besides the one it carries (empty when its attributes were not read).</summary>
+    /// <summary>The Stripe customers the contact lists besides the one it carries (empty when its attributes were not
+    /// read).</summary>
     private IEnumerable<string> OtherCustomersOf(IntercomContact contact) =>
         _map.OtherCustomersAttributeName is string name
         && contact.CustomAttributes.TryGetValue(name, out var value) && value.ValueKind == JsonValueKind.String
@@ -409,7 +411,8 @@ public sealed class ContactSynchronizer
         return merged;
     }
 
-    /// <summary>The fields that differ, as a minimal update and as a report. An adopted contact keeps its identity fields.</summary>
+    /// <summary>The fields that differ, as a minimal update and as a report. An adopted contact keeps its identity
+    /// fields.</summary>
     private static (IntercomContactWrite Write, List<AttributeChange> Changes) Diff(IntercomContact contact, ContactDraft draft, bool ownsIdentity)
     {
         var write = new IntercomContactWrite();

@@ -6,10 +6,12 @@ using StripeIntercom.Intercom;
 
 namespace StripeIntercom.Sync;
 
-/// <summary>What a contact's or company's custom attributes need written, from what it holds and what the map wants.</summary>
+/// <summary>What a contact's or company's custom attributes need written, from what it holds and what the map
+/// wants.</summary>
 internal static class CustomAttributeWrites
 {
-    /// <summary>The values that differ from what is held (null when none), each also reported in <paramref name="changes"/>.</summary>
+    /// <summary>The values that differ from what is held (null when none), each also reported in
+    /// <paramref name="changes"/>.</summary>
     public static Dictionary<string, object?>? Changed(IntercomCustomAttributes held, IReadOnlyDictionary<string, object?> wanted, List<AttributeChange> changes)
     {
         Dictionary<string, object?>? write = null;

@@ -22,7 +22,8 @@ public sealed class DataAttributeInitializer
     private readonly ConcurrentDictionary<string, bool> _ensured = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
     private volatile bool _ensuredOnce;
 
-    /// <param name="model">"contact" (the default) or "company": Intercom keeps each model's attributes, and its limit, apart.</param>
+    /// <param name="model">"contact" (the default) or "company": Intercom keeps each model's attributes, and its limit,
+    /// apart.</param>
     public DataAttributeInitializer(IntercomClient client, ILogger? logger = null, string model = "contact")
     {
         _client = client ?? throw new ArgumentNullException(nameof(client));
@@ -42,7 +43,8 @@ public sealed class DataAttributeInitializer
     public int MaxCustomAttributes { get; set; } = 250;
 
     /// <summary>
-    /// Before a write carrying <paramref name="values"/>: checks the map's attributes once, then again only when a value
+    /// Before a write carrying <paramref name="values"/>: checks the map's attributes once, then again only when a
+    /// value
     /// names an attribute not made yet (a computed attribute whose type was unknown until a value showed up).
     /// </summary>
     public async Task EnsureBeforeWriteAsync(AttributeMap map, IReadOnlyDictionary<string, object?> values, CancellationToken cancellationToken)

@@ -6,7 +6,8 @@ using StripeIntercom.Intercom;
 namespace StripeIntercom.Sync;
 
 /// <summary>
-/// The contacts of a workspace the sync has never linked to a Stripe customer (most of a workspace an app fills), kept as
+/// The contacts of a workspace the sync has never linked to a Stripe customer (most of a workspace an app fills), kept
+/// as
 /// little as finding them needs: the id, whether it is a user, whether it has an external_id, and 64-bit hashes of its
 /// external_id and email. Entries live in one array of structs chained by hash, so a million of them cost about 50 MB
 /// and no object each. Two different values share a hash about once in 10^19 pairs.
@@ -64,7 +65,8 @@ internal sealed class UnlinkedContacts
         _count++;
     }
 
-    /// <summary>The contact with this external_id (matched exactly), as <see cref="IntercomContact.Unlinked"/>.</summary>
+    /// <summary>The contact with this external_id (matched exactly), as
+    /// <see cref="IntercomContact.Unlinked"/>.</summary>
     public IntercomContact? FindByExternalId(string externalId)
     {
         var hash = Hash(externalId, ignoreCase: false);
