@@ -168,8 +168,8 @@ public sealed class AttributeMap
             A("stripe_plan_amount", IntercomDataType.Float, "Recurring amount of the primary subscription per interval",
                 p => p.PrimarySubscription?.Amount),
             A("stripe_mrr", IntercomDataType.Float,
-                "Monthly recurring revenue as Stripe's Billing analytics counts it: active and past_due subscriptions, " +
-                "forever discounts, no trials or metered prices",
+                "Monthly recurring revenue as Stripe's Billing analytics counts it: " +
+                "active and past_due subscriptions, forever discounts, no trials or metered prices",
                 p => p.Mrr),
             A("stripe_subscription_count", IntercomDataType.Integer, "Number of subscriptions",
                 p => p.Subscriptions.Count),
