@@ -47,8 +47,8 @@ public sealed class ContactSynchronizer
     /// of the given ids that have the email; so customers sharing one email can be settled. Without it, a contact
     /// carrying another customer is a conflict. <see cref="Runs.CustomerSync"/> sets it.
     /// </summary>
-    public Func<string, IReadOnlyCollection<string>, CancellationToken, Task<IReadOnlyList<ContactDraft>>>?
-        FindCustomersSharingEmail { get; set; }
+    public Func<string, IReadOnlyCollection<string>, CancellationToken,
+        Task<IReadOnlyList<ContactDraft>>>? FindCustomersSharingEmail { get; set; }
 
     public AttributeMap Map => _map;
     public SyncOptions Options => _options;
