@@ -48,7 +48,8 @@ public sealed class ContactSynchronizer
     /// carrying another customer is a conflict. <see cref="Runs.CustomerSync"/> sets it.
     /// </summary>
     public Func<string, IReadOnlyCollection<string>, CancellationToken,
-        Task<IReadOnlyList<ContactDraft>>>? FindCustomersSharingEmail { get; set; }
+        Task<IReadOnlyList<ContactDraft>>>? FindCustomersSharingEmail
+    { get; set; }
 
     public AttributeMap Map => _map;
     public SyncOptions Options => _options;
