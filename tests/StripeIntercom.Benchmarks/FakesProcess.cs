@@ -72,7 +72,8 @@ internal sealed class FakesProcess : IAsyncDisposable
         return (await JsonNode.ParseAsync(stream))!.AsObject();
     }
 
-    /// <summary>Live (not archived, not merged) contacts and how many external_ids are held by more than one of them.</summary>
+    /// <summary>Live (not archived, not merged) contacts and how many external_ids are held by more than one of
+    /// them.</summary>
     public async Task<(int Contacts, int DuplicateExternalIds, int WithoutExternalId)> ContactCensusAsync()
     {
         using var response = await Http.GetAsync(new Uri(IntercomUrl, "__control/contacts"), HttpCompletionOption.ResponseHeadersRead);
@@ -96,7 +97,8 @@ internal sealed class FakesProcess : IAsyncDisposable
         return (contacts, counts.Values.Count(n => n > 1), withoutExternalId);
     }
 
-    /// <summary>Companies in the fake (listed or not), how many have a contact attached, and company_ids held twice.</summary>
+    /// <summary>Companies in the fake (listed or not), how many have a contact attached, and company_ids held
+    /// twice.</summary>
     public async Task<(int Companies, int Attached, int DuplicateCompanyIds)> CompanyCensusAsync()
     {
         using var response = await Http.GetAsync(new Uri(IntercomUrl, "__control/companies"), HttpCompletionOption.ResponseHeadersRead);

@@ -7,9 +7,11 @@ internal sealed class Options
     public string? Fakes { get; set; }
     public string? Scenario { get; set; }
     public bool Quick { get; set; }
-    /// <summary>Concurrent syncs (the module's ThrottleLimit); 32 keeps ~20 requests of 80-150 ms in flight, enough for the window.</summary>
+    /// <summary>Concurrent syncs (the module's ThrottleLimit); 32 keeps ~20 requests of 80-150 ms in flight, enough for
+    /// the window.</summary>
     public int Writers { get; set; } = 32;
-    /// <summary>"fake" (default): a RateLimitBudget of the fake's real limit (--budget-limit, 1666/10 s); "default": ForIntercom() 1500/10 s.</summary>
+    /// <summary>"fake" (default): a RateLimitBudget of the fake's real limit (--budget-limit, 1666/10 s); "default":
+    /// ForIntercom() 1500/10 s.</summary>
     public string Budget { get; set; } = "fake";
     public int BudgetLimit { get; set; } = 1666;
     public int StripeRps { get; set; } = 100;

@@ -19,12 +19,14 @@ internal sealed class Scenario
     /// </summary>
     public int? UnreachedFakeLimit { get; init; }
     public int? ClientBudgetLimit { get; init; }
-    /// <summary>Runs an unmeasured first sync first (in its own child process) so the measured run is a re-run.</summary>
+    /// <summary>Runs an unmeasured first sync first (in its own child process) so the measured run is a
+    /// re-run.</summary>
     public bool Prepopulate { get; init; }
     /// <summary>Stripe customers changed (change-random) between the preparation and the measured run.</summary>
     public int ChangeCount { get; init; }
     public bool InjectFaults { get; init; }
-    /// <summary>The app's contacts the fake lists besides the stored ones (see FakeIntercomOptions.SyntheticContacts).</summary>
+    /// <summary>The app's contacts the fake lists besides the stored ones (see
+    /// FakeIntercomOptions.SyntheticContacts).</summary>
     public int SyntheticContacts { get; init; }
     /// <summary>The sync runs the company phase too (every sync of the scenario, the preparation included).</summary>
     public bool SyncCompany { get; init; }

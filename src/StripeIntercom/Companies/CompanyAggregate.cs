@@ -12,7 +12,8 @@ namespace StripeIntercom.Companies;
 /// order customers arrive in, so two runs over the same data write the same company.
 /// <list type="bullet">
 /// <item>The primary customer: the one whose primary subscription ranks best (<see cref="PrimarySubscriptionRule"/>),
-/// then the lowest customer id. Status, plan, interval, period end, balance, currency and the dashboard URL are its.</item>
+/// then the lowest customer id. Status, plan, interval, period end, balance, currency and the dashboard URL are
+/// its.</item>
 /// <item>MRR is summed over the live customers billing in the primary customer's currency (other currencies are left
 /// out, and said so in the log); subscriptions are counted over all; payment failing is true if any fails.</item>
 /// <item>Deleted customers count only when no customer is live: the company is then marked deleted.</item>
@@ -100,7 +101,8 @@ internal sealed class CompanyAggregate
 
     /// <summary>
     /// The profile the company's attributes are computed from (computed attributes get it as $_): the primary
-    /// customer's, with MRR, subscriptions and payment failing over all live customers; the deleted one when none is live.
+    /// customer's, with MRR, subscriptions and payment failing over all live customers; the deleted one when none is
+    /// live.
     /// </summary>
     public CustomerProfile CompanyProfile()
     {
@@ -136,11 +138,13 @@ internal sealed class CompanyAggregate
         };
     }
 
-    /// <summary>Monthly spend in whole units of the MRR currency (Intercom stores integers), rounded half away from zero.</summary>
+    /// <summary>Monthly spend in whole units of the MRR currency (Intercom stores integers), rounded half away from
+    /// zero.</summary>
     public long MonthlySpend(CustomerProfile companyProfile) =>
         (long)Math.Round(companyProfile.Mrr, 0, MidpointRounding.AwayFromZero);
 
-    /// <summary>True when <paramref name="a"/> ranks before <paramref name="b"/> as the company's primary customer.</summary>
+    /// <summary>True when <paramref name="a"/> ranks before <paramref name="b"/> as the company's primary
+    /// customer.</summary>
     internal static bool Better(CustomerProfile a, CustomerProfile b)
     {
         var rankA = a.PrimarySubscription == null ? int.MaxValue : PrimarySubscriptionRule.StatusRank(a.PrimarySubscription.Status);

@@ -15,7 +15,8 @@ namespace StripeIntercom.Companies;
 /// </summary>
 public static class CompanyAttributes
 {
-    /// <summary>The company's Stripe customer ids, sorted, comma-separated: how a later run finds its other customers.</summary>
+    /// <summary>The company's Stripe customer ids, sorted, comma-separated: how a later run finds its other
+    /// customers.</summary>
     public const string CustomerIds = "stripe_customer_ids";
 
     /// <summary>Catalog attributes a company carries when the contact map has them.</summary>

@@ -51,7 +51,8 @@ public sealed class CompanyCollector
         return ids;
     }
 
-    /// <summary>Adds a customer's contribution to its company (or, for a deleted one, keeps it until its company is found).</summary>
+    /// <summary>Adds a customer's contribution to its company (or, for a deleted one, keeps it until its company is
+    /// found).</summary>
     public void Observe(CustomerProfile profile)
     {
         if (profile == null)
@@ -103,7 +104,8 @@ public sealed class CompanyCollector
 
     internal ContactSeen? ContactOf(string customerId) => _contacts.TryGetValue(customerId, out var seen) ? seen : null;
 
-    /// <summary>A customer's contact as the sync saw it. A null id under -WhatIf is a contact the run would create.</summary>
+    /// <summary>A customer's contact as the sync saw it. A null id under -WhatIf is a contact the run would
+    /// create.</summary>
     internal sealed class ContactSeen
     {
         public ContactSeen(string? contactId, IntercomContactCompanies? companies)

@@ -15,13 +15,15 @@ public sealed class SyncRunOutcome
 
     public SyncSummary Summary { get; }
 
-    /// <summary>A run-stopping error (<see cref="RunStoppingError"/>) or the error that ended the reading; null otherwise.</summary>
+    /// <summary>A run-stopping error (<see cref="RunStoppingError"/>) or the error that ended the reading; null
+    /// otherwise.</summary>
     public Exception? StopError { get; }
 
     /// <summary>The caller cancelled the run (Ctrl+C).</summary>
     public bool Cancelled { get; }
 
-    /// <summary>The run was declined before it wrote anything (<see cref="IncrementalSyncJob.BeforeSync"/> said no).</summary>
+    /// <summary>The run was declined before it wrote anything (<see cref="IncrementalSyncJob.BeforeSync"/> said
+    /// no).</summary>
     public bool Declined { get; private set; }
 
     /// <summary>For a stopped run against a state file: what the next run will do, in words; null otherwise.</summary>

@@ -31,7 +31,8 @@ public sealed class ContactSynchronizer
     private readonly ContactLookup _lookup;
     private readonly KeyedGate _emailGate = new KeyedGate(StringComparer.OrdinalIgnoreCase);
 
-    public ContactSynchronizer(IntercomClient client, AttributeMap map, SyncOptions? options = null, ILogger? logger = null)
+    public ContactSynchronizer(
+        IntercomClient client, AttributeMap map, SyncOptions? options = null, ILogger? logger = null)
     {
         _client = client ?? throw new ArgumentNullException(nameof(client));
         _map = map ?? throw new ArgumentNullException(nameof(map));
@@ -46,7 +47,9 @@ public sealed class ContactSynchronizer
     /// of the given ids that have the email; so customers sharing one email can be settled. Without it, a contact
     /// carrying another customer is a conflict. <see cref="Runs.CustomerSync"/> sets it.
     /// </summary>
-    public Func<string, IReadOnlyCollection<string>, CancellationToken, Task<IReadOnlyList<ContactDraft>>>? FindCustomersSharingEmail { get; set; }
+    public Func<string, IReadOnlyCollection<string>, CancellationToken,
+        Task<IReadOnlyList<ContactDraft>>>? FindCustomersSharingEmail
+    { get; set; }
 
     public AttributeMap Map => _map;
     public SyncOptions Options => _options;
@@ -92,7 +95,9 @@ public sealed class ContactSynchronizer
         }
 
         var result = new SyncResult { CustomerId = draft.CustomerId, Email = draft.Email, WhatIf = _options.WhatIf };
-        using var serialised = draft.Email == null ? null : await _emailGate.EnterAsync(draft.Email, cancellationToken).ConfigureAwait(false);
+        using var serialised = draft.Email == null
+            ? null
+            : await _emailGate.EnterAsync(draft.Email, cancellationToken).ConfigureAwait(false);
         try
         {
             if (draft.Deleted)
@@ -103,7 +108,8 @@ public sealed class ContactSynchronizer
 
             var match = await _lookup.ResolveAsync(draft, cancellationToken).ConfigureAwait(false);
             var carried = match.Contact == null ? null : _lookup.LinkOf(match.Contact);
-            if (match.SharedEmail != null || (carried != null && carried != draft.CustomerId) || ListsOtherCustomers(match.Contact))
+            if (match.SharedEmail != null || (carried != null && carried != draft.CustomerId)
+                || ListsOtherCustomers(match.Contact))
             {
                 await SyncSharedEmailAsync(draft, match, result, cancellationToken).ConfigureAwait(false);
             }
@@ -117,7 +123,8 @@ public sealed class ContactSynchronizer
             }
             else
             {
-                await UpdateAsync(match.Contact, draft, match.MatchedBy, result, cancellationToken).ConfigureAwait(false);
+                await UpdateAsync(match.Contact, draft, match.MatchedBy, result, cancellationToken)
+                    .ConfigureAwait(false);
             }
         }
         catch (Exception e) when (RunStoppingError.FailsOnlyItsItem(e, cancellationToken))
@@ -127,7 +134,8 @@ public sealed class ContactSynchronizer
             result.Error = Describe(draft, e);
             _logger.LogWarning("{Error}", result.Error);
         }
-        _logger.LogDebug("{CustomerId} {Action} {ContactId} by {MatchedBy}", result.CustomerId, result.Action, result.ContactId, result.MatchedBy);
+        _logger.LogDebug("{CustomerId} {Action} {ContactId} by {MatchedBy}",
+            result.CustomerId, result.Action, result.ContactId, result.MatchedBy);
         return result;
     }
 
@@ -136,24 +144,28 @@ public sealed class ContactSynchronizer
 
     /// <summary>
     /// A deleted customer never gets a new contact. Its existing one (found by external_id only: Stripe keeps no
-    /// email for a deleted customer) is marked, archived or left alone as <see cref="SyncOptions.DeletedCustomerAction"/> says.
+    /// email for a deleted customer) is marked, archived or left alone as
+    /// <see cref="SyncOptions.DeletedCustomerAction"/> says.
     /// </summary>
     private async Task SyncDeletedAsync(ContactDraft draft, SyncResult result, CancellationToken cancellationToken)
     {
         if (_options.DeletedCustomerAction == DeletedCustomerAction.Ignore)
         {
             result.Action = SyncAction.Skipped;
-            result.Error = $"Stripe customer {draft.CustomerId} was deleted; left alone (DeletedCustomerAction Ignore).";
+            result.Error = $"Stripe customer {draft.CustomerId} was deleted; " +
+                           "left alone (DeletedCustomerAction Ignore).";
             return;
         }
 
         var match = await _lookup.ResolveAsync(draft, cancellationToken).ConfigureAwait(false);
         var carries = match.Contact == null ? null : _lookup.LinkOf(match.Contact);
-        if (match.Contact == null || (match.MatchedBy != ContactMatchedBy.ExternalId && match.MatchedBy != ContactMatchedBy.Link)
+        if (match.Contact == null
+            || (match.MatchedBy != ContactMatchedBy.ExternalId && match.MatchedBy != ContactMatchedBy.Link)
             || (carries != null && carries != draft.CustomerId))
         {
             result.Action = SyncAction.Skipped;
-            result.Error = $"Stripe customer {draft.CustomerId} was deleted and has no Intercom contact; none is created.";
+            result.Error = $"Stripe customer {draft.CustomerId} was deleted and has no Intercom contact; " +
+                           "none is created.";
             return;
         }
 
@@ -179,7 +191,8 @@ public sealed class ContactSynchronizer
     /// email yet. So before a per-customer lookup's create, Stripe is asked for those customers (one call) and Intercom
     /// for their contacts by external_id, which is a lookup, not a search. A complete bulk index lists them already.
     /// </summary>
-    private async Task CreateUnlessASiblingHasOneAsync(ContactDraft draft, SyncResult result, CancellationToken cancellationToken)
+    private async Task CreateUnlessASiblingHasOneAsync(
+        ContactDraft draft, SyncResult result, CancellationToken cancellationToken)
     {
         if (_lookup.IsIndexComplete || FindCustomersSharingEmail == null || draft.Email == null)
         {
@@ -187,11 +200,13 @@ public sealed class ContactSynchronizer
             return;
         }
 
-        var found = await FindCustomersSharingEmail(draft.Email, Array.Empty<string>(), cancellationToken).ConfigureAwait(false);
+        var found = await FindCustomersSharingEmail(draft.Email, Array.Empty<string>(), cancellationToken)
+            .ConfigureAwait(false);
         var holders = new List<IntercomContact>();
         foreach (var sibling in found.Where(d => d.CustomerId != draft.CustomerId && !d.Deleted))
         {
-            if (await _lookup.FindUserByExternalIdAsync(sibling.ExternalId, cancellationToken).ConfigureAwait(false) is IntercomContact contact)
+            if (await _lookup.FindUserByExternalIdAsync(sibling.ExternalId, cancellationToken).ConfigureAwait(false)
+                is IntercomContact contact)
             {
                 holders.Add(contact);
             }
@@ -203,7 +218,8 @@ public sealed class ContactSynchronizer
         }
         else
         {
-            await SyncSharedEmailAsync(draft, ContactMatch.Shared(holders), result, cancellationToken, found).ConfigureAwait(false);
+            await SyncSharedEmailAsync(draft, ContactMatch.Shared(holders), result, cancellationToken, found)
+                .ConfigureAwait(false);
         }
     }
 
@@ -214,7 +230,8 @@ public sealed class ContactSynchronizer
     /// nothing. A contact carrying a customer that no longer has this email (deleted, or changed its email) is adopted.
     /// </summary>
     /// <param name="customersWithEmail">The customers with the email, when the caller has read them already.</param>
-    private async Task SyncSharedEmailAsync(ContactDraft draft, ContactMatch match, SyncResult result, CancellationToken cancellationToken,
+    private async Task SyncSharedEmailAsync(
+        ContactDraft draft, ContactMatch match, SyncResult result, CancellationToken cancellationToken,
         IReadOnlyList<ContactDraft>? customersWithEmail = null)
     {
         if (FindCustomersSharingEmail == null || draft.Email == null)
@@ -225,11 +242,16 @@ public sealed class ContactSynchronizer
             return;
         }
 
-        var candidates = (match.SharedEmail ?? Array.Empty<IntercomContact>()).Concat(match.Contact == null ? Array.Empty<IntercomContact>() : new[] { match.Contact }).ToList();
+        var candidates = (match.SharedEmail ?? Array.Empty<IntercomContact>())
+            .Concat(match.Contact == null ? Array.Empty<IntercomContact>() : new[] { match.Contact })
+            .ToList();
         // Stripe's email filter is case-sensitive: the customers the contacts carry and list are asked for by id, so a
         // sibling whose email differs only in case is not forgotten, and the contact does not flip between runs.
         var named = candidates.SelectMany(c => OtherCustomersOf(c).Append(_lookup.LinkOf(c)))
-            .Where(id => id != null && id != draft.CustomerId).Select(id => id!).Distinct(StringComparer.Ordinal).ToList();
+            .Where(id => id != null && id != draft.CustomerId)
+            .Select(id => id!)
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
         var found = customersWithEmail != null && named.All(id => customersWithEmail.Any(d => d.CustomerId == id))
             ? customersWithEmail
             : await FindCustomersSharingEmail(draft.Email, named, cancellationToken).ConfigureAwait(false);
@@ -242,7 +264,9 @@ public sealed class ContactSynchronizer
         var contact = candidates.FirstOrDefault(c => _lookup.LinkOf(c) == winner.CustomerId)
             ?? candidates.FirstOrDefault(c => _lookup.LinkOf(c) is string link && siblingIds.Contains(link))
             ?? match.Contact;
-        var foreign = candidates.Where(c => c != contact && _lookup.LinkOf(c) is string link && !siblingIds.Contains(link)).ToList();
+        var foreign = candidates
+            .Where(c => c != contact && _lookup.LinkOf(c) is string link && !siblingIds.Contains(link))
+            .ToList();
         if (contact == null && foreign.Count == 1)
         {
             contact = foreign[0];
@@ -260,7 +284,9 @@ public sealed class ContactSynchronizer
         }
         else
         {
-            await UpdateAsync(await _lookup.WithAttributesAsync(contact, cancellationToken).ConfigureAwait(false), settled, ContactMatchedBy.Sibling, result, cancellationToken).ConfigureAwait(false);
+            await UpdateAsync(
+                await _lookup.WithAttributesAsync(contact, cancellationToken).ConfigureAwait(false),
+                settled, ContactMatchedBy.Sibling, result, cancellationToken).ConfigureAwait(false);
         }
 
         result.CustomerId = draft.CustomerId;
@@ -268,13 +294,17 @@ public sealed class ContactSynchronizer
         if (winner.CustomerId != draft.CustomerId)
         {
             result.MatchedBy = ContactMatchedBy.Sibling;
-            result.Note = $"Stripe customers {string.Join(", ", siblings.Select(d => d.CustomerId).OrderBy(id => id, StringComparer.Ordinal))} share the email {draft.Email}; the contact carries {winner.CustomerId}, which ranks best.";
+            result.Note =
+                "Stripe customers " +
+                $"{string.Join(", ", siblings.Select(d => d.CustomerId).OrderBy(id => id, StringComparer.Ordinal))} " +
+                $"share the email {draft.Email}; the contact carries {winner.CustomerId}, which ranks best.";
         }
     }
 
     private bool ListsOtherCustomers(IntercomContact? contact) => contact != null && OtherCustomersOf(contact).Any();
 
-    /// <summary>The Stripe customers the contact lists besides the one it carries (empty when its attributes were not read).</summary>
+    /// <summary>The Stripe customers the contact lists besides the one it carries (empty when its attributes were not
+    /// read).</summary>
     private IEnumerable<string> OtherCustomersOf(IntercomContact contact) =>
         _map.OtherCustomersAttributeName is string name
         && contact.CustomAttributes.TryGetValue(name, out var value) && value.ValueKind == JsonValueKind.String
@@ -293,7 +323,11 @@ public sealed class ContactSynchronizer
             Name = draft.Name,
             CustomAttributes = CustomAttributeWrites.ForCreate(draft.CustomAttributes),
         };
-        var changes = new List<AttributeChange> { new AttributeChange("role", null, draft.Role), new AttributeChange("external_id", null, draft.ExternalId) };
+        var changes = new List<AttributeChange>
+        {
+            new AttributeChange("role", null, draft.Role),
+            new AttributeChange("external_id", null, draft.ExternalId)
+        };
         if (draft.Email != null)
         {
             changes.Add(new AttributeChange("email", null, draft.Email));
@@ -323,16 +357,20 @@ public sealed class ContactSynchronizer
         {
             // A create whose response was lost, or a contact that appeared since the lookup (search lags): adopt it
             // by the same rules as a lookup, never make a second one.
-            var existing = await _client.GetContactAsync(conflict.ExistingContactId, cancellationToken).ConfigureAwait(false);
+            var existing = await _client.GetContactAsync(conflict.ExistingContactId, cancellationToken)
+                .ConfigureAwait(false);
             var carries = _lookup.LinkOf(existing);
             var matchedBy = existing.ExternalId == draft.ExternalId ? ContactMatchedBy.ExternalId
                 : carries == draft.CustomerId ? ContactMatchedBy.Link
-                : carries == null && existing.IsUser && string.Equals(existing.Email, draft.Email, StringComparison.OrdinalIgnoreCase) && existing.ExternalId == null ? ContactMatchedBy.Email
+                : carries == null && existing.IsUser
+                    && string.Equals(existing.Email, draft.Email, StringComparison.OrdinalIgnoreCase)
+                    && existing.ExternalId == null ? ContactMatchedBy.Email
                 : ContactMatchedBy.None;
             if (matchedBy == ContactMatchedBy.None)
             {
                 MarkConflict(result, draft, new[] { existing.Id });
-                result.Error += $" Intercom refused the create: contact {existing.Id} (external_id {existing.ExternalId ?? "(none)"}) holds these details.";
+                result.Error += $" Intercom refused the create: contact {existing.Id} " +
+                                $"(external_id {existing.ExternalId ?? "(none)"}) holds these details.";
                 return;
             }
             await UpdateAsync(existing, draft, matchedBy, result, cancellationToken).ConfigureAwait(false);
@@ -347,7 +385,9 @@ public sealed class ContactSynchronizer
     /// email and name written; one the app made (its own user id, or adopted by email) keeps them, so the app and the
     /// sync never write the same field back and forth.
     /// </param>
-    private async Task UpdateAsync(IntercomContact contact, ContactDraft draft, ContactMatchedBy matchedBy, SyncResult result, CancellationToken cancellationToken)
+    private async Task UpdateAsync(
+        IntercomContact contact, ContactDraft draft, ContactMatchedBy matchedBy, SyncResult result,
+        CancellationToken cancellationToken)
     {
         var ownsIdentity = contact.ExternalId == draft.CustomerId || matchedBy == ContactMatchedBy.Lead;
         var (write, changes) = Diff(contact, draft, ownsIdentity);
@@ -392,7 +432,8 @@ public sealed class ContactSynchronizer
     private string? DraftLink(ContactDraft draft) =>
         draft.CustomAttributes.TryGetValue(_map.LinkAttributeName, out var link) ? link as string : null;
 
-    private async Task<IntercomContact> ConvertLeadByMergeAsync(IntercomContact lead, ContactDraft draft, CancellationToken cancellationToken)
+    private async Task<IntercomContact> ConvertLeadByMergeAsync(
+        IntercomContact lead, ContactDraft draft, CancellationToken cancellationToken)
     {
         var user = await _client.CreateContactAsync(new IntercomContactWrite
         {
@@ -405,12 +446,15 @@ public sealed class ContactSynchronizer
         _lookup.RecordOwnWrite(user, draft.CustomerId);
         var merged = await _client.MergeContactsAsync(lead.Id, user.Id, cancellationToken).ConfigureAwait(false);
         _lookup.Remove(lead.Id);
-        _logger.LogInformation("Merged lead {LeadId} into new user {UserId} for customer {CustomerId}", lead.Id, merged.Id, draft.CustomerId);
+        _logger.LogInformation("Merged lead {LeadId} into new user {UserId} for customer {CustomerId}",
+            lead.Id, merged.Id, draft.CustomerId);
         return merged;
     }
 
-    /// <summary>The fields that differ, as a minimal update and as a report. An adopted contact keeps its identity fields.</summary>
-    private static (IntercomContactWrite Write, List<AttributeChange> Changes) Diff(IntercomContact contact, ContactDraft draft, bool ownsIdentity)
+    /// <summary>The fields that differ, as a minimal update and as a report. An adopted contact keeps its identity
+    /// fields.</summary>
+    private static (IntercomContactWrite Write, List<AttributeChange> Changes) Diff(
+        IntercomContact contact, ContactDraft draft, bool ownsIdentity)
     {
         var write = new IntercomContactWrite();
         var changes = new List<AttributeChange>();
@@ -426,7 +470,8 @@ public sealed class ContactSynchronizer
             write.ExternalId = draft.ExternalId;
             changes.Add(new AttributeChange("external_id", contact.ExternalId, draft.ExternalId));
         }
-        if (ownsIdentity && draft.Email != null && !string.Equals(contact.Email, draft.Email, StringComparison.OrdinalIgnoreCase))
+        if (ownsIdentity && draft.Email != null
+            && !string.Equals(contact.Email, draft.Email, StringComparison.OrdinalIgnoreCase))
         {
             write.Email = draft.Email;
             changes.Add(new AttributeChange("email", contact.Email, draft.Email));
@@ -436,18 +481,20 @@ public sealed class ContactSynchronizer
             write.Name = draft.Name;
             changes.Add(new AttributeChange("name", contact.Name, draft.Name));
         }
-        write.CustomAttributes = CustomAttributeWrites.Changed(contact.CustomAttributes, draft.CustomAttributes, changes);
+        write.CustomAttributes =
+            CustomAttributeWrites.Changed(contact.CustomAttributes, draft.CustomAttributes, changes);
         return (write, changes);
     }
 
-    private static IntercomContactWrite FullWrite(IntercomContact contact, ContactDraft draft, bool ownsIdentity) => new IntercomContactWrite
-    {
-        Role = draft.Role,
-        ExternalId = ownsIdentity ? draft.ExternalId : null,
-        Email = ownsIdentity ? draft.Email : null,
-        Name = ownsIdentity ? draft.Name : null,
-        CustomAttributes = CustomAttributeWrites.ForFullWrite(contact.CustomAttributes, draft.CustomAttributes),
-    };
+    private static IntercomContactWrite FullWrite(IntercomContact contact, ContactDraft draft, bool ownsIdentity) =>
+        new IntercomContactWrite
+        {
+            Role = draft.Role,
+            ExternalId = ownsIdentity ? draft.ExternalId : null,
+            Email = ownsIdentity ? draft.Email : null,
+            Name = ownsIdentity ? draft.Name : null,
+            CustomAttributes = CustomAttributeWrites.ForFullWrite(contact.CustomAttributes, draft.CustomAttributes),
+        };
 
     private Task EnsureAttributesAsync(ContactDraft draft, CancellationToken cancellationToken) =>
         !_options.InitializeAttributes || _options.WhatIf
@@ -463,5 +510,6 @@ public sealed class ContactSynchronizer
                        $"(email {draft.Email ?? "(none)"}): {string.Join(", ", candidates)}. Nothing was written.";
     }
 
-    private static string Describe(ContactDraft draft, Exception e) => FailureDescription.Of($"Customer {draft.CustomerId}", e);
+    private static string Describe(ContactDraft draft, Exception e) =>
+        FailureDescription.Of($"Customer {draft.CustomerId}", e);
 }

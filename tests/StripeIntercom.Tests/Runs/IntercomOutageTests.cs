@@ -10,7 +10,8 @@ namespace StripeIntercom.Tests.Runs;
 
 /// <summary>
 /// Issue 19: an outage is judged by time, not by traffic. Scheduled incremental runs of 1, 5 and 50 changed customers
-/// meet an Intercom that answers 503 to every contact request (GET /me and data attributes still answer), over real HTTP
+/// meet an Intercom that answers 503 to every contact request (GET /me and data attributes still answer), over real
+/// HTTP
 /// with the production Intercom retry settings (<see cref="ResilienceOptions.ForIntercom"/>). Each must stop with one
 /// ServiceUnavailable error, a summary and its state saved within two minutes, and the run after the outage must write
 /// exactly the changed customers. The three sizes run at the same time: each takes up to a minute by nature.

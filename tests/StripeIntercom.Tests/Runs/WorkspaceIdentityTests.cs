@@ -17,7 +17,8 @@ public class WorkspaceIdentityTests(ITestOutputHelper output)
     private const string AppIdKey = "app_user_id";
 
     /// <summary>
-    /// 30 Stripe customers; the first 20 exist as the app's users (external_id app_N, same email, some other attribute of
+    /// 30 Stripe customers; the first 20 exist as the app's users (external_id app_N, same email, some other attribute
+    /// of
     /// the app's); the first 10 of those carry app_N in metadata, the next 10 do not.
     /// </summary>
     private static async Task<(EngineRig Rig, List<FakeCustomer> Customers)> AppWorkspaceAsync()
@@ -163,7 +164,8 @@ public class WorkspaceIdentityTests(ITestOutputHelper output)
         Assert.Equal(string.Join(",", customers.Where(c => c != paying).Select(c => c.Id).OrderBy(id => id, StringComparer.Ordinal)),
             (string?)shared.CustomAttributes["stripe_other_customer_ids"]);
         Assert.Equal(6, rig.LiveContacts().Count);
-        // A sibling synced before any other of its email creates the contact (it cannot know yet); every later one settles.
+        // A sibling synced before any other of its email creates the contact (it cannot know yet); every later one
+        // settles.
         Assert.All(customers.Where(c => c != paying), c => Assert.Contains(first.Single(r => r.CustomerId == c.Id).MatchedBy, new[] { ContactMatchedBy.Sibling, ContactMatchedBy.Created }));
         Assert.Contains(first, r => r.MatchedBy == ContactMatchedBy.Sibling);
 
@@ -176,7 +178,8 @@ public class WorkspaceIdentityTests(ITestOutputHelper output)
     }
 
     // Across runs, a per-customer lookup meets Intercom's search lag: a contact created a moment ago by another run is
-    // not found by email yet. A customer whose email other Stripe customers share asks for their contacts by external_id.
+    // not found by email yet. A customer whose email other Stripe customers share asks for their contacts by
+    // external_id.
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
@@ -189,7 +192,8 @@ public class WorkspaceIdentityTests(ITestOutputHelper output)
             .SyncCustomerAsync(older.Id, SyncRunReporting.None, CancellationToken.None);
         Assert.Equal(SyncAction.Created, created.Action);
 
-        // A webhook for the re-subscription, seconds later: a new session, one customer, the first contact not searchable.
+        // A webhook for the re-subscription, seconds later: a new session, one customer, the first contact not
+        // searchable.
         var newer = rig.Stripe.State.CreateCustomer(new FakeCustomerChange { Email = "Again@example.com", Name = "Second", SubscriptionStatus = newerRanksBetter ? "active" : null });
         var second = await rig.NewSyncJob(ContactLookupMode.PerCustomer)
             .SyncCustomerAsync(newer.Id, SyncRunReporting.None, CancellationToken.None);

@@ -6,7 +6,8 @@ using static StripeIntercom.Tests.Sync.SyncTestContext;
 
 namespace StripeIntercom.Tests.Sync;
 
-/// <summary>Values longer than Intercom takes: cut where cutting is harmless, else one customer fails naming the field.</summary>
+/// <summary>Values longer than Intercom takes: cut where cutting is harmless, else one customer fails naming the
+/// field.</summary>
 public sealed class FieldLimitTests
 {
     [Fact]
