@@ -64,8 +64,8 @@ public sealed class GetIntercomContactCommand : StripeIntercomCmdlet
         {
             // The sync's identity settings: its renames (the link attribute) and the app's user id metadata key.
             _stripe = connection.CreateStripeReader(new CmdletLogger(this));
-            _finder = new ContactFinder(_client, AttributeMapParameters.BuildOrStop(this, null, AttributeMap, null),
-                new SyncOptions { ExternalIdMetadataKey = ExternalIdMetadataKey?.Trim() }, _stripe);
+            var settings = SettingsParameters.ReadOrStop(this, AttributeMap, computed: null);
+            _finder = new ContactFinder(_client, settings.Map, settings.ContactOptions(settings.LookupMode), _stripe);
         }
     }
 

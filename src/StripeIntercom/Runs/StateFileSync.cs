@@ -239,7 +239,8 @@ public sealed class StateFileSync
         run.Summary.Mode = mode;
         run.Summary.Note = plan.Reason;
 
-        var query = new CustomerQuery {
+        var query = new CustomerQuery
+        {
             IncludeDeleted = true,
             StartingAfter = plan.ResumeAfterCustomerId,
             StartingAfterCreated = checkpoint.LastCustomerCreated is long at ? DateTimeOffset.FromUnixTimeSeconds(at)

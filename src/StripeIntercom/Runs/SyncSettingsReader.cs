@@ -224,7 +224,8 @@ public static class SyncSettingsReader
 
     private static int Integer(object? value, string key, string source, int min, int max)
     {
-        long? number = value switch {
+        long? number = value switch
+        {
             int i => i,
             long l => l,
             double d when Math.Abs(d % 1) < double.Epsilon => (long)d,

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Text;
 using StripeIntercom.Fakes.Intercom;
 using StripeIntercom.Intercom;
+using StripeIntercom.Runs;
 using StripeIntercom.Tests.Runs;
 using StripeIntercom.Webhooks;
 using Xunit;
@@ -56,7 +57,9 @@ public sealed class WebhookCredentialTests : IAsyncDisposable
     {
         var rig = await RevokedTokenRigAsync();
         var customers = rig.Stripe.State.LiveCustomers().Take(3).Select(c => c.Id).ToList();
-        using var processor = new WebhookProcessor(rig.NewSync().SyncByIdAsync, _activities.Enqueue);
+        var job = rig.NewSyncJob();
+        using var processor = new WebhookProcessor((id, token) => job.SyncCustomerAsync(id, SyncRunReporting.None, token),
+            _activities.Enqueue);
         var listener = Listener(processor, out var url);
         using var stop = new CancellationTokenSource();
         var listening = listener.RunAsync(stop.Token);
@@ -87,8 +90,10 @@ public sealed class WebhookCredentialTests : IAsyncDisposable
         var customer = rig.Stripe.State.LiveCustomers().First().Id;
         var port = FreePort();
         var url = new Uri($"http://127.0.0.1:{port}/");
+        var job = rig.NewSyncJob();
         using var host = new WebhookHost($"http://127.0.0.1:{port}/", new StripeWebhookVerifier(Secret,
-            TimeSpan.FromMinutes(5)), rig.NewSync().SyncByIdAsync, _activities.Enqueue);
+            TimeSpan.FromMinutes(5)), (id, token) => job.SyncCustomerAsync(id, SyncRunReporting.None, token),
+            _activities.Enqueue);
         var running = host.RunAsync(duration: Patience, CancellationToken.None);
         Assert.Equal(url.Port, host.ListeningOn!.Port);
 
