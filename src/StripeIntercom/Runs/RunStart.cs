@@ -1,7 +1,7 @@
 namespace StripeIntercom.Runs;
 
 /// <summary>
-/// What a run is about to do, told to <see cref="IncrementalSyncJob.BeforeSync"/> once it knows and before it writes
+/// What a run is about to do, told to <see cref="StateFileSync.BeforeSync"/> once it knows and before it writes
 /// anything (the state file included), so a caller can ask for confirmation.
 /// </summary>
 public sealed class RunStart

@@ -22,7 +22,7 @@ public sealed class SyncRunOutcome
     /// <summary>The caller cancelled the run (Ctrl+C).</summary>
     public bool Cancelled { get; }
 
-    /// <summary>The run was declined before it wrote anything (<see cref="IncrementalSyncJob.BeforeSync"/> said
+    /// <summary>The run was declined before it wrote anything (<see cref="StateFileSync.BeforeSync"/> said
     /// no).</summary>
     public bool Declined { get; private set; }
 
