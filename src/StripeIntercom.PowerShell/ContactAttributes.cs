@@ -22,7 +22,8 @@ public sealed class ContactAttributes
     /// <summary>Whether the contact has the attribute at all (as the dictionary this replaced answered).</summary>
     public bool Contains(string name) => _values.ContainsKey(name);
 
-    /// <summary>The wrapped object PowerShell sees: the attributes as note properties, in the order Intercom sent them.</summary>
+    /// <summary>The wrapped object PowerShell sees: the attributes as note properties, in the order Intercom sent
+    /// them.</summary>
     internal static PSObject Create(IEnumerable<KeyValuePair<string, object?>> attributes)
     {
         var values = new Dictionary<string, object?>(StringComparer.Ordinal);

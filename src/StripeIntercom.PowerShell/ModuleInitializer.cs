@@ -143,12 +143,14 @@ public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssem
                 return true;
             }
 
-            return IsNetFramework && _shipped is not null && _shipped.Contains(requested.Name!) && IsShippedVersion(requested);
+            return IsNetFramework && _shipped is not null && _shipped.Contains(requested.Name!)
+                   && IsShippedVersion(requested);
         }
 
         var requester = requesting.GetName().Name;
         if (string.Equals(requester, LibraryName, StringComparison.OrdinalIgnoreCase)
-            || string.Equals(requester, typeof(ModuleInitializer).Assembly.GetName().Name, StringComparison.OrdinalIgnoreCase))
+            || string.Equals(
+                requester, typeof(ModuleInitializer).Assembly.GetName().Name, StringComparison.OrdinalIgnoreCase))
         {
             return true;
         }
@@ -175,7 +177,8 @@ public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssem
         {
             var location = assembly.Location;
             return !string.IsNullOrEmpty(location)
-                && string.Equals(Path.GetDirectoryName(Path.GetFullPath(location)), Path.GetFullPath(DependencyDirectory), StringComparison.OrdinalIgnoreCase);
+                   && string.Equals(Path.GetDirectoryName(Path.GetFullPath(location)),
+                       Path.GetFullPath(DependencyDirectory), StringComparison.OrdinalIgnoreCase);
         }
         catch (NotSupportedException)
         {

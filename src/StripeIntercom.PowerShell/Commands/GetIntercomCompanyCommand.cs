@@ -17,7 +17,8 @@ public sealed class GetIntercomCompanyCommand : StripeIntercomCmdlet
     private const string ByIdSet = "ById";
     private const string ByCustomerIdSet = "ByCustomerId";
 
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByCompanyIdSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByCompanyIdSet, ValueFromPipeline = true,
+        ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     public string[] CompanyId { get; set; } = Array.Empty<string>();
 
@@ -83,7 +84,8 @@ public sealed class GetIntercomCompanyCommand : StripeIntercomCmdlet
                 foreach (var customerId in CustomerId)
                 {
                     var company = Run(token => _finder!.FindAsync(customerId, token));
-                    WriteCompanyOrNotFound(company, $"No Intercom company is billed to Stripe customer '{customerId}'.", customerId);
+                    WriteCompanyOrNotFound(
+                        company, $"No Intercom company is billed to Stripe customer '{customerId}'.", customerId);
                 }
 
                 break;
@@ -100,7 +102,8 @@ public sealed class GetIntercomCompanyCommand : StripeIntercomCmdlet
     {
         if (company is null)
         {
-            WriteError(new ErrorRecord(new ItemNotFoundException(notFound), "CompanyNotFound", ErrorCategory.ObjectNotFound, target));
+            WriteError(new ErrorRecord(
+                new ItemNotFoundException(notFound), "CompanyNotFound", ErrorCategory.ObjectNotFound, target));
             return;
         }
 

@@ -22,12 +22,14 @@ public sealed class GetIntercomContactCommand : StripeIntercomCmdlet
     private const string ByEmailSet = "ByEmail";
     private const string ByIdSet = "ById";
 
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByCustomerIdSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByCustomerIdSet, ValueFromPipeline = true,
+        ValueFromPipelineByPropertyName = true)]
     [Alias("ExternalId")]
     [ValidateNotNullOrEmpty]
     public string[] CustomerId { get; set; } = Array.Empty<string>();
 
-    /// <summary>Profiles from Get-StripeCustomerProfile: each is looked up by its Stripe customer id, never as a contact id.</summary>
+    /// <summary>Profiles from Get-StripeCustomerProfile: each is looked up by its Stripe customer id, never as a
+    /// contact id.</summary>
     [Parameter(Mandatory = true, ParameterSetName = ByProfileSet, ValueFromPipeline = true)]
     [ValidateNotNull]
     public CustomerProfile[] InputObject { get; set; } = Array.Empty<CustomerProfile>();
@@ -92,10 +94,13 @@ public sealed class GetIntercomContactCommand : StripeIntercomCmdlet
             case ByEmailSet:
                 foreach (var email in Email)
                 {
-                    var page = Run(token => _client!.SearchContactsAsync(IntercomSearchQuery.Field("email", "=", email), cancellationToken: token));
+                    var page = Run(token => _client!.SearchContactsAsync(
+                                       IntercomSearchQuery.Field("email", "=", email), cancellationToken: token));
                     if (page.Contacts.Count == 0)
                     {
-                        WriteContactOrNotFound(null, $"No Intercom contact has the email '{email}' (search can lag a few minutes behind new contacts).", email);
+                        WriteContactOrNotFound(null,
+                            $"No Intercom contact has the email '{email}' (search can lag a few minutes behind new contacts).",
+                            email);
                     }
 
                     foreach (var contact in page.Contacts)
@@ -134,7 +139,8 @@ public sealed class GetIntercomContactCommand : StripeIntercomCmdlet
     {
         if (contact is null)
         {
-            WriteError(new ErrorRecord(new ItemNotFoundException(notFound), "ContactNotFound", ErrorCategory.ObjectNotFound, target));
+            WriteError(new ErrorRecord(
+                new ItemNotFoundException(notFound), "ContactNotFound", ErrorCategory.ObjectNotFound, target));
             return;
         }
 

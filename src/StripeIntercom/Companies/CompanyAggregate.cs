@@ -22,8 +22,10 @@ namespace StripeIntercom.Companies;
 /// </summary>
 internal sealed class CompanyAggregate
 {
-    private readonly SortedDictionary<string, bool> _customers = new SortedDictionary<string, bool>(StringComparer.Ordinal);
-    private readonly Dictionary<string, decimal> _mrrByCurrency = new Dictionary<string, decimal>(StringComparer.OrdinalIgnoreCase);
+    private readonly SortedDictionary<string, bool> _customers
+        = new SortedDictionary<string, bool>(StringComparer.Ordinal);
+    private readonly Dictionary<string, decimal> _mrrByCurrency
+        = new Dictionary<string, decimal>(StringComparer.OrdinalIgnoreCase);
     private readonly List<SubscriptionSummary> _subscriptions = new List<SubscriptionSummary>();
 
     public CompanyAggregate(string companyId) => CompanyId = companyId;
@@ -92,7 +94,9 @@ internal sealed class CompanyAggregate
         get
         {
             var currency = MrrCurrency;
-            return _mrrByCurrency.Where(p => p.Value != 0 && !string.Equals(p.Key, currency, StringComparison.OrdinalIgnoreCase)).Select(p => p.Key);
+            return _mrrByCurrency
+                .Where(p => p.Value != 0 && !string.Equals(p.Key, currency, StringComparison.OrdinalIgnoreCase))
+                .Select(p => p.Key);
         }
     }
 
@@ -147,8 +151,10 @@ internal sealed class CompanyAggregate
     /// customer.</summary>
     internal static bool Better(CustomerProfile a, CustomerProfile b)
     {
-        var rankA = a.PrimarySubscription == null ? int.MaxValue : PrimarySubscriptionRule.StatusRank(a.PrimarySubscription.Status);
-        var rankB = b.PrimarySubscription == null ? int.MaxValue : PrimarySubscriptionRule.StatusRank(b.PrimarySubscription.Status);
+        var rankA = a.PrimarySubscription == null ? int.MaxValue
+                                                  : PrimarySubscriptionRule.StatusRank(a.PrimarySubscription.Status);
+        var rankB = b.PrimarySubscription == null ? int.MaxValue
+                                                  : PrimarySubscriptionRule.StatusRank(b.PrimarySubscription.Status);
         if (rankA != rankB)
         {
             return rankA < rankB;

@@ -44,12 +44,15 @@ public static class CompanyAttributes
         var extraNames = new HashSet<string>(extra.Select(a => a.Name), StringComparer.Ordinal);
         if (extraNames.Contains(CustomerIds))
         {
-            throw new ArgumentException($"'{CustomerIds}' is written by the company sync itself; a computed attribute cannot take its name.");
+            throw new ArgumentException(
+                $"'{CustomerIds}' is written by the company sync itself; a computed attribute cannot take its name.");
         }
 
-        var ids = new AttributeDefinition(CustomerIds, IntercomDataType.String, "Stripe customer ids billed for this company", _ => null);
-        var fromCatalog = contactMap.Attributes
-            .Where(a => a.CatalogName != null && eligible.Contains(a.CatalogName) && !extraNames.Contains(a.Name) && a.Name != CustomerIds);
+        var ids = new AttributeDefinition(CustomerIds, IntercomDataType.String,
+            "Stripe customer ids billed for this company",
+            _ => null);
+        var fromCatalog = contactMap.Attributes.Where(a => a.CatalogName != null && eligible.Contains(a.CatalogName)
+                                                           && !extraNames.Contains(a.Name) && a.Name != CustomerIds);
         return new AttributeMap(new[] { ids }.Concat(fromCatalog).Concat(extra));
     }
 
@@ -62,7 +65,11 @@ public static class CompanyAttributes
             return Array.Empty<string>();
         }
 
-        return (value.GetString() ?? "").Split(new[] { ',' }, StringSplitOptions.RemoveEmptyEntries).Select(s => s.Trim()).Where(s => s.Length > 0).ToList();
+        return (value.GetString() ?? "")
+            .Split(new[] { ',' }, StringSplitOptions.RemoveEmptyEntries)
+            .Select(s => s.Trim())
+            .Where(s => s.Length > 0)
+            .ToList();
     }
 
     /// <summary>

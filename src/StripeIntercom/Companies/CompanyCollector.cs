@@ -16,11 +16,15 @@ namespace StripeIntercom.Companies;
 /// </summary>
 public sealed class CompanyCollector
 {
-    private readonly ConcurrentDictionary<string, CompanyAggregate> _companies = new ConcurrentDictionary<string, CompanyAggregate>(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, CustomerProfile> _deleted = new ConcurrentDictionary<string, CustomerProfile>(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, ContactSeen> _contacts = new ConcurrentDictionary<string, ContactSeen>(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, CompanyAggregate> _companies
+        = new ConcurrentDictionary<string, CompanyAggregate>(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, CustomerProfile> _deleted
+        = new ConcurrentDictionary<string, CustomerProfile>(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ContactSeen> _contacts
+        = new ConcurrentDictionary<string, ContactSeen>(StringComparer.Ordinal);
 
-    public CompanyCollector(CompanySyncOptions options) => Options = options ?? throw new ArgumentNullException(nameof(options));
+    public CompanyCollector(CompanySyncOptions options) => Options
+        = options ?? throw new ArgumentNullException(nameof(options));
 
     public CompanySyncOptions Options { get; }
 
@@ -96,11 +100,14 @@ public sealed class CompanyCollector
         }
     }
 
-    internal CompanyAggregate GetOrAdd(string companyId) => _companies.GetOrAdd(companyId, id => new CompanyAggregate(id));
+    internal CompanyAggregate GetOrAdd(string companyId) => _companies.GetOrAdd(
+        companyId, id => new CompanyAggregate(id));
 
-    internal bool TryGet(string companyId, out CompanyAggregate aggregate) => _companies.TryGetValue(companyId, out aggregate!);
+    internal bool TryGet(string companyId, out CompanyAggregate aggregate) => _companies.TryGetValue(
+        companyId, out aggregate!);
 
-    internal IReadOnlyList<CustomerProfile> DeletedCustomers => _deleted.Values.OrderBy(p => p.Id, StringComparer.Ordinal).ToList();
+    internal IReadOnlyList<CustomerProfile>
+        DeletedCustomers => _deleted.Values.OrderBy(p => p.Id, StringComparer.Ordinal).ToList();
 
     internal ContactSeen? ContactOf(string customerId) => _contacts.TryGetValue(customerId, out var seen) ? seen : null;
 

@@ -8,8 +8,10 @@ public enum CompanySyncAction
     Updated,
     /// <summary>Intercom already held what Stripe says, with every customer's contact attached: no write.</summary>
     Unchanged,
-    /// <summary>Deliberately left alone (its only customers were deleted and DeletedCustomerAction is Ignore).</summary>
+    /// <summary>Deliberately left alone (its only customers were deleted and DeletedCustomerAction is
+    /// Ignore).</summary>
     Skipped,
-    /// <summary>The company could not be synced; see the error. Its customers are retried by the next incremental run.</summary>
+    /// <summary>The company could not be synced; see the error. Its customers are retried by the next incremental
+    /// run.</summary>
     Failed,
 }

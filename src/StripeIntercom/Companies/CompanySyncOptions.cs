@@ -35,14 +35,16 @@ public sealed class CompanySyncOptions
 
     /// <summary>
     /// Bulk reads every company once (GET /companies/scroll); PerCustomer finds each company by company_id; Auto
-    /// (the default) reads in bulk when the run covers every customer or names more than <see cref="BulkThreshold"/> companies.
+    /// (the default) reads in bulk when the run covers every customer or names more than <see cref="BulkThreshold"/>
+    /// companies.
     /// </summary>
     public ContactLookupMode LookupMode { get; set; } = ContactLookupMode.Auto;
 
     /// <summary>Above this many companies, Auto reads them in bulk.</summary>
     public int BulkThreshold { get; set; } = 200;
 
-    /// <summary>The company_id a live customer's company has: metadata[<see cref="CompanyIdMetadataKey"/>], else the customer id.</summary>
+    /// <summary>The company_id a live customer's company has: metadata[<see cref="CompanyIdMetadataKey"/>], else the
+    /// customer id.</summary>
     public string CompanyIdFor(CustomerProfile profile)
     {
         if (profile == null)

@@ -31,7 +31,8 @@ public sealed class CompanySyncResult
     public string? Error { get; set; }
     public Exception? Exception { get; set; }
 
-    /// <summary>Every customer the company was computed from, deleted ones included: what a failed company puts on the retry list.</summary>
+    /// <summary>Every customer the company was computed from, deleted ones included: what a failed company puts on the
+    /// retry list.</summary>
     internal IReadOnlyList<string> ContributingCustomerIds { get; set; } = Array.Empty<string>();
 
     public override string ToString() => $"{CompanyId} {Action}";

@@ -31,19 +31,21 @@ public sealed class CompanySynchronizer
     private readonly Func<CustomerProfile, CancellationToken, Task<IReadOnlyDictionary<string, object?>>> _evaluate;
 
     /// <param name="map">The company map (<see cref="CompanyAttributes.From"/>).</param>
-    /// <param name="stripe">Where a company's other customers are re-read in runs that do not see every customer.</param>
-    /// <param name="evaluate">
-    /// How a company profile becomes attribute values; <see cref="AttributeMap.Evaluate"/> by default. PowerShell
-    /// passes one that runs on its pipeline thread, because computed attributes are scriptblocks.
+    /// <param name="stripe">Where a company's other customers are re-read in runs that do not see every
+    /// customer.</param> <param name="evaluate"> How a company profile becomes attribute values; <see
+    /// cref="AttributeMap.Evaluate"/> by default. PowerShell passes one that runs on its pipeline thread, because
+    /// computed attributes are scriptblocks.
     /// </param>
-    public CompanySynchronizer(IntercomClient client, AttributeMap map, CompanySyncOptions? options = null, StripeCustomerReader? stripe = null,
-        ILogger? logger = null, Func<CustomerProfile, CancellationToken, Task<IReadOnlyDictionary<string, object?>>>? evaluate = null)
+    public CompanySynchronizer(IntercomClient client, AttributeMap map, CompanySyncOptions? options = null,
+        StripeCustomerReader? stripe = null, ILogger? logger = null,
+        Func<CustomerProfile, CancellationToken, Task<IReadOnlyDictionary<string, object?>>>? evaluate = null)
     {
         _client = client ?? throw new ArgumentNullException(nameof(client));
         Map = map ?? throw new ArgumentNullException(nameof(map));
         if (map.Find(CompanyAttributes.CustomerIds) == null)
         {
-            throw new ArgumentException($"A company map carries {CompanyAttributes.CustomerIds}: use CompanyAttributes.From.", nameof(map));
+            throw new ArgumentException(
+                $"A company map carries {CompanyAttributes.CustomerIds}: use CompanyAttributes.From.", nameof(map));
         }
 
         Options = options ?? new CompanySyncOptions();
@@ -58,14 +60,17 @@ public sealed class CompanySynchronizer
     public DataAttributeInitializer AttributeInitializer { get; }
 
     /// <summary>A collector for one run with these options.</summary>
-    public CompanyCollector NewCollector(bool coversAllCustomers) => new CompanyCollector(Options) { CoversAllCustomers = coversAllCustomers };
+    public CompanyCollector NewCollector(bool coversAllCustomers) => new CompanyCollector(
+        Options)
+    { CoversAllCustomers = coversAllCustomers };
 
     /// <summary>
     /// Syncs every company the collector names, reporting results in company_id order. Per-company failures are
     /// Failed results; a run-stopping error (<see cref="RunStoppingError"/>) or cancellation is thrown, after the
     /// results before it were reported.
     /// </summary>
-    public async Task RunAsync(CompanyCollector collected, Action<CompanySyncResult>? onResult, CancellationToken cancellationToken = default)
+    public async Task RunAsync(
+        CompanyCollector collected, Action<CompanySyncResult>? onResult, CancellationToken cancellationToken = default)
     {
         if (collected == null)
         {
@@ -120,11 +125,13 @@ public sealed class CompanySynchronizer
         return result;
     }
 
-    private bool UseBulk(CompanyCollector collected) =>
-        Options.LookupMode == ContactLookupMode.Bulk
-        || (Options.LookupMode == ContactLookupMode.Auto && (collected.CoversAllCustomers || collected.CompanyCount > Options.BulkThreshold));
+    private bool UseBulk(CompanyCollector collected) => Options.LookupMode == ContactLookupMode.Bulk
+                                                        || (Options.LookupMode == ContactLookupMode.Auto
+                                                            && (collected.CoversAllCustomers
+                                                                || collected.CompanyCount > Options.BulkThreshold));
 
-    /// <summary>Every listed company, by company_id and by the customers it lists; null when the workspace's one scroll is taken.</summary>
+    /// <summary>Every listed company, by company_id and by the customers it lists; null when the workspace's one scroll
+    /// is taken.</summary>
     private async Task<CompanyIndex?> ReadAllAsync(CancellationToken cancellationToken)
     {
         var index = new CompanyIndex();
@@ -138,7 +145,8 @@ public sealed class CompanySynchronizer
         catch (IntercomApiException ex) when ((int)ex.StatusCode == 400 && !RunStoppingError.Is(ex))
         {
             // Another reader holds the workspace's one scroll: fall back to a lookup per company.
-            _logger.LogWarning("Could not read the companies in bulk ({Error}); looking each up by company_id instead.", ex.Message);
+            _logger.LogWarning(
+                "Could not read the companies in bulk ({Error}); looking each up by company_id instead.", ex.Message);
             return null;
         }
 
@@ -150,7 +158,8 @@ public sealed class CompanySynchronizer
     /// A deleted customer's metadata is gone, so its company is the one that lists it (or whose company_id is its id):
     /// from the bulk index, or from the companies its contact is attached to.
     /// </summary>
-    private async Task PlaceDeletedCustomersAsync(CompanyCollector collected, CompanyIndex? index, CancellationToken cancellationToken)
+    private async Task PlaceDeletedCustomersAsync(
+        CompanyCollector collected, CompanyIndex? index, CancellationToken cancellationToken)
     {
         if (Options.DeletedCustomerAction == DeletedCustomerAction.Ignore)
         {
@@ -187,13 +196,16 @@ public sealed class CompanySynchronizer
                         continue;
                     }
 
-                    if (CompanyAttributes.ListedCustomerIds(company).Contains(deleted.Id) || company.CompanyId == deleted.Id)
+                    if (CompanyAttributes.ListedCustomerIds(company).Contains(deleted.Id)
+                        || company.CompanyId == deleted.Id)
                     {
                         companies[company.Id] = company;
                     }
                 }
 
-                if (companies.Count == 0 && await _client.FindCompanyByCompanyIdAsync(deleted.Id, cancellationToken).ConfigureAwait(false) is { } own)
+                if (companies.Count == 0
+                    && await _client.FindCompanyByCompanyIdAsync(deleted.Id, cancellationToken)
+                           .ConfigureAwait(false) is { } own)
                 {
                     companies[own.Id] = own;
                 }
@@ -212,7 +224,8 @@ public sealed class CompanySynchronizer
         }
     }
 
-    private async Task<CompanySyncResult> SyncOneAsync(CompanyAggregate aggregate, CompanyCollector collected, CompanyIndex? index, CancellationToken cancellationToken)
+    private async Task<CompanySyncResult> SyncOneAsync(CompanyAggregate aggregate, CompanyCollector collected,
+        CompanyIndex? index, CancellationToken cancellationToken)
     {
         var result = new CompanySyncResult { CompanyId = aggregate.CompanyId, WhatIf = Options.WhatIf };
         try
@@ -233,17 +246,20 @@ public sealed class CompanySynchronizer
         }
 
         result.ContributingCustomerIds = aggregate.AllCustomerIds;
-        _logger.LogDebug("Company {CompanyId} {Action} {Id}", result.CompanyId, result.Action, result.IntercomCompanyId);
+        _logger.LogDebug(
+            "Company {CompanyId} {Action} {Id}", result.CompanyId, result.Action, result.IntercomCompanyId);
         return result;
     }
 
-    private async Task SyncOneCoreAsync(CompanyAggregate aggregate, CompanyCollector collected, CompanyIndex? index, CompanySyncResult result, CancellationToken cancellationToken)
+    private async Task SyncOneCoreAsync(CompanyAggregate aggregate, CompanyCollector collected, CompanyIndex? index,
+        CompanySyncResult result, CancellationToken cancellationToken)
     {
         if (!aggregate.ExistingKnown)
         {
             aggregate.Existing = index != null
-                ? index.ByCompanyId(aggregate.CompanyId)
-                : await _client.FindCompanyByCompanyIdAsync(aggregate.CompanyId, cancellationToken).ConfigureAwait(false);
+                                     ? index.ByCompanyId(aggregate.CompanyId)
+                                     : await _client.FindCompanyByCompanyIdAsync(aggregate.CompanyId, cancellationToken)
+                                           .ConfigureAwait(false);
             aggregate.ExistingKnown = true;
         }
 
@@ -261,20 +277,24 @@ public sealed class CompanySynchronizer
             result.Action = CompanySyncAction.Skipped;
             if (Options.DeletedCustomerAction == DeletedCustomerAction.Ignore)
             {
-                result.Error = $"Company {aggregate.CompanyId}: its customers were deleted; left alone (DeletedCustomerAction Ignore).";
+                result.Error
+                    = $"Company {aggregate.CompanyId}: its customers were deleted; left alone (DeletedCustomerAction Ignore).";
                 return;
             }
 
             if (existing == null)
             {
-                result.Error = $"Company {aggregate.CompanyId}: its customers were deleted and it has no Intercom company; none is created.";
+                result.Error
+                    = $"Company {aggregate.CompanyId}: its customers were deleted and it has no Intercom company; none is created.";
                 return;
             }
         }
 
         foreach (var currency in aggregate.OtherCurrencies)
         {
-            _logger.LogWarning("Company {CompanyId}: MRR billed in {Currency} is left out of monthly_spend, which is in the primary customer's currency.", aggregate.CompanyId, currency);
+            _logger.LogWarning(
+                "Company {CompanyId}: MRR billed in {Currency} is left out of monthly_spend, which is in the primary customer's currency.",
+                aggregate.CompanyId, currency);
         }
 
         var profile = aggregate.CompanyProfile();
@@ -285,11 +305,13 @@ public sealed class CompanySynchronizer
         }
 
         values[CompanyAttributes.CustomerIds] = CompanyAttributes.Format(aggregate.CustomerIds);
-        var plan = aggregate.HasLiveCustomers ? IntercomFieldLimits.Cut(profile.Plan, IntercomFieldLimits.CompanyPlan) : null;
+        var plan = aggregate.HasLiveCustomers ? IntercomFieldLimits.Cut(profile.Plan, IntercomFieldLimits.CompanyPlan)
+                                              : null;
         var spend = aggregate.HasLiveCustomers ? aggregate.MonthlySpend(profile) : 0L;
 
         var (write, changes) = Diff(existing, aggregate.CompanyId, profile, plan, spend, values);
-        var attach = await ContactsToAttachAsync(aggregate, collected, existing, cancellationToken).ConfigureAwait(false);
+        var attach
+            = await ContactsToAttachAsync(aggregate, collected, existing, cancellationToken).ConfigureAwait(false);
         var allChanges = changes.Concat(attach.Select(a => new AttributeChange("contact", null, a.Label))).ToList();
         result.Changes = allChanges;
         result.AttachedContactIds = attach.Select(a => a.Label).ToList();
@@ -317,7 +339,8 @@ public sealed class CompanySynchronizer
         result.IntercomCompanyId = company!.Id;
         foreach (var contact in attach)
         {
-            await _client.AttachContactToCompanyAsync(contact.ContactId!, company.Id, cancellationToken).ConfigureAwait(false);
+            await _client.AttachContactToCompanyAsync(contact.ContactId!, company.Id, cancellationToken)
+                .ConfigureAwait(false);
         }
     }
 
@@ -325,7 +348,8 @@ public sealed class CompanySynchronizer
     /// In a run that did not see every customer, the company's other customers (as it lists them) are re-read, so the
     /// sums stay over all of them. A listed customer now naming another company is dropped.
     /// </summary>
-    private async Task AddListedCustomersAsync(CompanyAggregate aggregate, IntercomCompany existing, CancellationToken cancellationToken)
+    private async Task AddListedCustomersAsync(
+        CompanyAggregate aggregate, IntercomCompany existing, CancellationToken cancellationToken)
     {
         if (_stripe == null)
         {
@@ -359,15 +383,18 @@ public sealed class CompanySynchronizer
         }
     }
 
-    private (IntercomCompanyWrite Write, List<AttributeChange> Changes) Diff(IntercomCompany? existing, string companyId, CustomerProfile profile,
-        string? plan, long spend, IReadOnlyDictionary<string, object?> values)
+    private (IntercomCompanyWrite Write, List<AttributeChange> Changes)
+        Diff(IntercomCompany? existing, string companyId, CustomerProfile profile, string? plan, long spend,
+            IReadOnlyDictionary<string, object?> values)
     {
         var write = new IntercomCompanyWrite { CompanyId = companyId };
         var changes = new List<AttributeChange>();
         if (existing == null)
         {
-            // The name is set when the company is made, never afterwards: an app's company keeps the name the app gave it.
-            write.Name = IntercomFieldLimits.Cut(profile.Name ?? profile.Email ?? companyId, IntercomFieldLimits.CompanyName);
+            // The name is set when the company is made, never afterwards: an app's company keeps the name the app gave
+            // it.
+            write.Name
+                = IntercomFieldLimits.Cut(profile.Name ?? profile.Email ?? companyId, IntercomFieldLimits.CompanyName);
             changes.Add(new AttributeChange("company_id", null, companyId));
             changes.Add(new AttributeChange("name", null, write.Name));
             if (plan != null)
@@ -400,8 +427,8 @@ public sealed class CompanySynchronizer
         return (write, changes);
     }
 
-    private static IntercomCompanyWrite FullWrite(IntercomCompany existing, string companyId, string? plan, long spend, IReadOnlyDictionary<string, object?> values) =>
-        new IntercomCompanyWrite
+    private static IntercomCompanyWrite FullWrite(IntercomCompany existing, string companyId, string? plan, long spend,
+        IReadOnlyDictionary<string, object?> values) => new IntercomCompanyWrite
         {
             CompanyId = companyId,
             Plan = plan,
@@ -413,7 +440,8 @@ public sealed class CompanySynchronizer
     /// The contacts of the company's live customers not attached to it yet. The contact objects the sync read list
     /// their companies, so this reads nothing, except for a contact with more companies than its object lists.
     /// </summary>
-    private async Task<List<PlannedAttach>> ContactsToAttachAsync(CompanyAggregate aggregate, CompanyCollector collected, IntercomCompany? existing, CancellationToken cancellationToken)
+    private async Task<List<PlannedAttach>> ContactsToAttachAsync(CompanyAggregate aggregate,
+        CompanyCollector collected, IntercomCompany? existing, CancellationToken cancellationToken)
     {
         var planned = new List<PlannedAttach>();
         var seenContacts = new HashSet<string>(StringComparer.Ordinal);
@@ -446,7 +474,8 @@ public sealed class CompanySynchronizer
 
                 if (!contact.Companies.IsComplete)
                 {
-                    var all = await _client.ListContactCompaniesAsync(contact.ContactId, cancellationToken).ConfigureAwait(false);
+                    var all = await _client.ListContactCompaniesAsync(contact.ContactId, cancellationToken)
+                                  .ConfigureAwait(false);
                     if (all.Any(c => c.Id == existing.Id))
                     {
                         continue;
@@ -460,10 +489,11 @@ public sealed class CompanySynchronizer
         return planned;
     }
 
-    private Task EnsureAttributesAsync(IReadOnlyDictionary<string, object?> values, CancellationToken cancellationToken) =>
-        !Options.InitializeAttributes || Options.WhatIf
-            ? Task.CompletedTask
-            : AttributeInitializer.EnsureBeforeWriteAsync(Map, values, cancellationToken);
+    private Task EnsureAttributesAsync(IReadOnlyDictionary<string, object?> values,
+        CancellationToken cancellationToken) => !Options.InitializeAttributes || Options.WhatIf
+                                                    ? Task.CompletedTask
+                                                    : AttributeInitializer.EnsureBeforeWriteAsync(
+                                                        Map, values, cancellationToken);
 
     private sealed class PlannedAttach
     {
@@ -479,8 +509,10 @@ public sealed class CompanySynchronizer
 
     private sealed class CompanyIndex
     {
-        private readonly Dictionary<string, IntercomCompany> _byCompanyId = new Dictionary<string, IntercomCompany>(StringComparer.Ordinal);
-        private readonly Dictionary<string, List<IntercomCompany>> _byCustomer = new Dictionary<string, List<IntercomCompany>>(StringComparer.Ordinal);
+        private readonly Dictionary<string, IntercomCompany> _byCompanyId
+            = new Dictionary<string, IntercomCompany>(StringComparer.Ordinal);
+        private readonly Dictionary<string, List<IntercomCompany>> _byCustomer
+            = new Dictionary<string, List<IntercomCompany>>(StringComparer.Ordinal);
 
         public int Count => _byCompanyId.Count;
 
@@ -498,9 +530,12 @@ public sealed class CompanySynchronizer
             }
         }
 
-        public IntercomCompany? ByCompanyId(string companyId) => _byCompanyId.TryGetValue(companyId, out var company) ? company : null;
+        public IntercomCompany? ByCompanyId(
+            string companyId) => _byCompanyId.TryGetValue(companyId, out var company) ? company : null;
 
-        public IReadOnlyList<IntercomCompany> Listing(string customerId) =>
-            _byCustomer.TryGetValue(customerId, out var list) ? list : (IReadOnlyList<IntercomCompany>)Array.Empty<IntercomCompany>();
+        public IReadOnlyList<IntercomCompany> Listing(
+            string customerId) => _byCustomer.TryGetValue(customerId, out var list)
+                                      ? list
+                                      : (IReadOnlyList<IntercomCompany>)Array.Empty<IntercomCompany>();
     }
 }

@@ -2,7 +2,8 @@ using System;
 
 namespace StripeIntercom.Runs;
 
-/// <summary>Stripe knows no customer with this id (a deleted customer is still known, and reported as deleted).</summary>
+/// <summary>Stripe knows no customer with this id (a deleted customer is still known, and reported as
+/// deleted).</summary>
 public sealed class CustomerNotFoundException : Exception
 {
     public CustomerNotFoundException(string customerId)

@@ -15,7 +15,8 @@ public static class CustomerScope
 
     public static string? CurrentCustomerId => Current.Value;
 
-    /// <summary>Names <paramref name="customerId"/> until the result is disposed, then restores the one before.</summary>
+    /// <summary>Names <paramref name="customerId"/> until the result is disposed, then restores the one
+    /// before.</summary>
     public static IDisposable Begin(string? customerId)
     {
         var previous = Current.Value;

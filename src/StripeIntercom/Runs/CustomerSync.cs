@@ -37,10 +37,12 @@ public sealed class CustomerSync
 
     public ContactSynchronizer Synchronizer { get; }
 
-    /// <summary>Where each customer's company contribution and contact go for the run's company phase; null without company sync.</summary>
+    /// <summary>Where each customer's company contribution and contact go for the run's company phase; null without
+    /// company sync.</summary>
     public CompanyCollector? Companies { get; private set; }
 
-    /// <summary>The same sync, also feeding <paramref name="collector"/>: one per run, so concurrent runs keep apart.</summary>
+    /// <summary>The same sync, also feeding <paramref name="collector"/>: one per run, so concurrent runs keep
+    /// apart.</summary>
     public CustomerSync WithCompanies(CompanyCollector? collector) => collector == null && Companies == null ? this :
         new CustomerSync(Synchronizer, Stripe, _buildDraft) { Companies = collector };
 
@@ -102,7 +104,13 @@ public sealed class CustomerSync
         if (profile == null)
         {
             var missing = new CustomerNotFoundException(customerId);
-            return new SyncResult { CustomerId = customerId, Action = SyncAction.Skipped, Error = missing.Message, Exception = missing };
+            return new SyncResult
+            {
+                CustomerId = customerId,
+                Action = SyncAction.Skipped,
+                Error = missing.Message,
+                Exception = missing
+            };
         }
 
         return await SyncAsync(profile, cancellationToken).ConfigureAwait(false);
@@ -113,13 +121,15 @@ public sealed class CustomerSync
     /// the email as given and its lower-case form are asked (one customers call each; one when they are the same),
     /// then each named customer not found that way is read by id and kept if its email matches ignoring case.
     /// </summary>
-    private async Task<IReadOnlyList<ContactDraft>> FindCustomersSharingEmailAsync(string email, IReadOnlyCollection<string> namedIds, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<ContactDraft>> FindCustomersSharingEmailAsync(
+        string email, IReadOnlyCollection<string> namedIds, CancellationToken cancellationToken)
     {
         var drafts = new List<ContactDraft>();
         var lower = email.ToLowerInvariant();
         foreach (var form in lower == email ? new[] { email } : new[] { email, lower })
         {
-            var profiles = Stripe!.ReadAsync(new CustomerQuery { Email = form }, cancellationToken).GetAsyncEnumerator(cancellationToken);
+            var profiles = Stripe!.ReadAsync(new CustomerQuery { Email = form }, cancellationToken)
+                               .GetAsyncEnumerator(cancellationToken);
             try
             {
                 while (await profiles.MoveNextAsync().ConfigureAwait(false))
@@ -141,7 +151,8 @@ public sealed class CustomerSync
         foreach (var id in namedIds.Where(id => drafts.All(d => d.CustomerId != id)))
         {
             var profile = await Stripe!.GetAsync(id, cancellationToken).ConfigureAwait(false);
-            if (profile != null && !profile.Deleted && string.Equals(profile.Email, email, StringComparison.OrdinalIgnoreCase))
+            if (profile != null && !profile.Deleted
+                && string.Equals(profile.Email, email, StringComparison.OrdinalIgnoreCase))
             {
                 drafts.Add(await _buildDraft(profile, cancellationToken).ConfigureAwait(false));
             }

@@ -27,13 +27,14 @@ public static class RunMilestones
             throw new ArgumentNullException(nameof(info));
         }
 
-        Log(logger, $"Connected: Stripe in {info.StripeMode.ToLowerInvariant()} mode, Intercom {DescribeWorkspace(info)}.");
+        Log(logger,
+            $"Connected: Stripe in {info.StripeMode.ToLowerInvariant()} mode, Intercom {DescribeWorkspace(info)}.");
     }
 
     public static void Mode(ILogger logger, string mode, string reason) => Log(logger, $"Mode: {mode}. {reason}");
 
-    public static void EventsRead(ILogger logger, int events, int changedCustomers, int retried) =>
-        Log(logger, $"Events read: {N(events)} Stripe event{S(events)} since the cursor, naming {N(changedCustomers)} customer{S(changedCustomers)}; {N(retried)} more retried from the last run.");
+    public static void EventsRead(ILogger logger, int events, int changedCustomers, int retried) => Log(logger,
+        $"Events read: {N(events)} Stripe event{S(events)} since the cursor, naming {N(changedCustomers)} customer{S(changedCustomers)}; {N(retried)} more retried from the last run.");
 
     /// <summary>The end of a run: customers done, companies done when there were any, and how it ended.</summary>
     public static void Ended(ILogger logger, SyncSummary summary)
@@ -43,12 +44,14 @@ public static class RunMilestones
             throw new ArgumentNullException(nameof(summary));
         }
 
-        Log(logger, $"Customers done: {N(summary.Customers)} ({N(summary.Created)} created, {N(summary.Updated)} updated, {N(summary.Unchanged)} unchanged, " +
-            $"{N(summary.Skipped)} skipped, {N(summary.Conflict)} conflicts, {N(summary.Failed)} failed, {N(summary.Archived)} archived).");
+        Log(logger,
+            $"Customers done: {N(summary.Customers)} ({N(summary.Created)} created, {N(summary.Updated)} updated, {N(summary.Unchanged)} unchanged, "
+                + $"{N(summary.Skipped)} skipped, {N(summary.Conflict)} conflicts, {N(summary.Failed)} failed, {N(summary.Archived)} archived).");
         if (summary.Companies > 0 || summary.CompaniesFailed > 0)
         {
-            Log(logger, $"Companies done: {N(summary.Companies)} ({N(summary.CompaniesCreated)} created, {N(summary.CompaniesUpdated)} updated, " +
-                $"{N(summary.CompaniesUnchanged)} unchanged, {N(summary.CompaniesFailed)} failed).");
+            Log(logger,
+                $"Companies done: {N(summary.Companies)} ({N(summary.CompaniesCreated)} created, {N(summary.CompaniesUpdated)} updated, "
+                    + $"{N(summary.CompaniesUnchanged)} unchanged, {N(summary.CompaniesFailed)} failed).");
         }
 
         Log(logger, summary.Stopped
@@ -59,10 +62,13 @@ public static class RunMilestones
     }
 
     /// <summary>"workspace Acme (US)", or the region alone when the workspace has no name.</summary>
-    public static string DescribeWorkspace(ConnectionInfo info) =>
-        string.IsNullOrEmpty(info.IntercomWorkspace) ? $"workspace in region {info.IntercomRegion}" : $"workspace {info.IntercomWorkspace} ({info.IntercomRegion})";
+    public static string DescribeWorkspace(
+        ConnectionInfo info) => string.IsNullOrEmpty(info.IntercomWorkspace)
+                                    ? $"workspace in region {info.IntercomRegion}"
+                                    : $"workspace {info.IntercomWorkspace} ({info.IntercomRegion})";
 
-    private static void Log(ILogger logger, string message) => logger?.Log(LogLevel.Information, EventId, message, null, (text, _) => text);
+    private static void Log(ILogger logger, string message) => logger?.Log(
+        LogLevel.Information, EventId, message, null, (text, _) => text);
 
     private static string N(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 

@@ -19,6 +19,7 @@ public sealed class RunStart
     /// <summary>The planner's reason for the mode, in words.</summary>
     public string Reason { get; }
 
-    /// <summary>How many customers the run will sync, when known up front (incremental runs); null for a full sync.</summary>
+    /// <summary>How many customers the run will sync, when known up front (incremental runs); null for a full
+    /// sync.</summary>
     public int? Customers { get; }
 }

@@ -30,8 +30,11 @@ public sealed class SyncRunOutcome
     public string? NextRun { get; set; }
 
     /// <summary>A run that did nothing because it was declined; the state file is as it was.</summary>
-    public static SyncRunOutcome DeclinedRun(SyncSummary summary) => new SyncRunOutcome(summary, null, cancelled: false) { Declined = true };
+    public static SyncRunOutcome DeclinedRun(SyncSummary summary) => new SyncRunOutcome(
+        summary, null, cancelled: false)
+    { Declined = true };
 
     /// <summary>How <paramref name="runner"/>'s run ended, once it has completed.</summary>
-    public static SyncRunOutcome Of(SyncRunner runner) => new SyncRunOutcome(runner.Summary, runner.StopError, runner.WasCancelled);
+    public static SyncRunOutcome Of(SyncRunner runner) => new SyncRunOutcome(
+        runner.Summary, runner.StopError, runner.WasCancelled);
 }

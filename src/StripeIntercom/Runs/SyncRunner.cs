@@ -19,7 +19,8 @@ namespace StripeIntercom.Runs;
 /// makes a checkpoint safe, and every customer submitted but not reported is listed in
 /// <see cref="UnfinishedCustomerIds"/> for the next run.
 /// </para>
-/// <para>One producer: call the Submit methods from one thread at a time (the results may be reported on any thread).</para>
+/// <para>One producer: call the Submit methods from one thread at a time (the results may be reported on any
+/// thread).</para>
 /// </summary>
 public sealed class SyncRunner : IDisposable
 {
@@ -49,7 +50,8 @@ public sealed class SyncRunner : IDisposable
             (customerId, error) => CustomerSync.Failed(customerId, null, error, "syncing it"), cancellationToken);
     }
 
-    /// <summary>Counts of what was reported; after <see cref="CompleteAsync"/>, whether and why the run stopped.</summary>
+    /// <summary>Counts of what was reported; after <see cref="CompleteAsync"/>, whether and why the run
+    /// stopped.</summary>
     public SyncSummary Summary { get; }
 
     /// <summary>

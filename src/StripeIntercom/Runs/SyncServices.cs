@@ -44,7 +44,8 @@ public sealed class SyncServices : IDisposable
     public IntercomClient Intercom { get; }
     public ResilienceCounters Counters { get; }
 
-    /// <summary>Where the clients are connected (workspace, region, Stripe mode); null for clients made by hand.</summary>
+    /// <summary>Where the clients are connected (workspace, region, Stripe mode); null for clients made by
+    /// hand.</summary>
     public ConnectionInfo? Connection { get; }
 
     public void Dispose()

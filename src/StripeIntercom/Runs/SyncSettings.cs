@@ -19,7 +19,8 @@ public sealed class SyncSettings
     public AttributeMap Map { get; set; } = AttributeMap.Default;
 
     /// <summary>Computed attributes for companies (a computed attribute's Model Company or Both).</summary>
-    public IReadOnlyList<AttributeDefinition> CompanyComputedAttributes { get; set; } = Array.Empty<AttributeDefinition>();
+    public IReadOnlyList<AttributeDefinition> CompanyComputedAttributes { get; set; }
+    = Array.Empty<AttributeDefinition>();
 
     /// <summary>Plans only: nothing is written, the state file included.</summary>
     public bool WhatIf { get; set; }
@@ -81,10 +82,12 @@ public sealed class SyncSettings
         LookupMode = lookupMode,
     };
 
-    /// <summary>The company map: the company-worthy attributes of <see cref="Map"/> and the company computed ones.</summary>
+    /// <summary>The company map: the company-worthy attributes of <see cref="Map"/> and the company computed
+    /// ones.</summary>
     public AttributeMap CompanyMap() => CompanyAttributes.From(Map, CompanyComputedAttributes);
 
-    /// <summary>The run's Intercom budget: the connection's (null), or <see cref="MaxRequestsPerWindow"/> per 10 s.</summary>
+    /// <summary>The run's Intercom budget: the connection's (null), or <see cref="MaxRequestsPerWindow"/> per 10
+    /// s.</summary>
     public RateLimitBudget? IntercomBudget() =>
         MaxRequestsPerWindow is int limit ? new RateLimitBudget(limit, TimeSpan.FromSeconds(10)) : null;
 }

@@ -40,8 +40,10 @@ internal sealed class ContactLookup
     private int _lookups;
 
     /// <param name="linkAttribute">The attribute naming the Stripe customer a contact carries.</param>
-    /// <param name="mergeLeads">Whether a lead with the customer's email may be taken (it is unverified: anyone can chat under any email).</param>
-    public ContactLookup(IntercomClient client, ContactLookupMode mode, string linkAttribute, bool mergeLeads, ILogger logger)
+    /// <param name="mergeLeads">Whether a lead with the customer's email may be taken (it is unverified: anyone can
+    /// chat under any email).</param>
+    public ContactLookup(
+        IntercomClient client, ContactLookupMode mode, string linkAttribute, bool mergeLeads, ILogger logger)
     {
         _client = client;
         _mode = mode;
@@ -51,7 +53,8 @@ internal sealed class ContactLookup
         _index = new ContactIndex(linkAttribute);
     }
 
-    /// <summary>Per-customer lookup calls made (find_by_external_id, email searches, re-reads of indexed contacts).</summary>
+    /// <summary>Per-customer lookup calls made (find_by_external_id, email searches, re-reads of indexed
+    /// contacts).</summary>
     public int LookupsSpent => Volatile.Read(ref _lookups);
 
     /// <summary>True once every contact has been read into the index.</summary>
@@ -80,7 +83,8 @@ internal sealed class ContactLookup
             var linked = _index.FindByLink(draft.CustomerId);
             if (linked != null)
             {
-                return ContactMatch.Existing(await WithAttributesAsync(linked, cancellationToken).ConfigureAwait(false), ContactMatchedBy.Link);
+                return ContactMatch.Existing(
+                    await WithAttributesAsync(linked, cancellationToken).ConfigureAwait(false), ContactMatchedBy.Link);
             }
 
             if (draft.Email == null)
@@ -95,11 +99,14 @@ internal sealed class ContactLookup
             }
 
             var adopted = await WithAttributesAsync(match.Contact, cancellationToken).ConfigureAwait(false);
-            return string.Equals(adopted.Email, draft.Email, StringComparison.OrdinalIgnoreCase) ? ContactMatch.Existing(adopted, match.MatchedBy) : ContactMatch.None;
+            return string.Equals(adopted.Email, draft.Email, StringComparison.OrdinalIgnoreCase)
+                       ? ContactMatch.Existing(adopted, match.MatchedBy)
+                       : ContactMatch.None;
         }
 
         Interlocked.Increment(ref _lookups);
-        var byExternalId = await _client.FindContactByExternalIdAsync(draft.ExternalId, cancellationToken).ConfigureAwait(false);
+        var byExternalId
+            = await _client.FindContactByExternalIdAsync(draft.ExternalId, cancellationToken).ConfigureAwait(false);
         if (byExternalId != null && byExternalId.IsUser)
         {
             return ContactMatch.Existing(byExternalId, ContactMatchedBy.ExternalId);
@@ -110,8 +117,12 @@ internal sealed class ContactLookup
         // and a create that collides anyway gets a 409 naming the contact to adopt.
         Interlocked.Increment(ref _lookups);
         var byLink = IntercomSearchQuery.Field("custom_attributes." + _linkAttribute, "=", draft.CustomerId);
-        var query = draft.Email == null ? byLink : IntercomSearchQuery.Or(byLink, IntercomSearchQuery.Field("email", "=", draft.Email));
-        var found = (await _client.SearchContactsAsync(query, IntercomClient.MaxPageSize, null, cancellationToken).ConfigureAwait(false)).Contacts.ToList();
+        var query = draft.Email == null
+                        ? byLink
+                        : IntercomSearchQuery.Or(byLink, IntercomSearchQuery.Field("email", "=", draft.Email));
+        var found = (await _client.SearchContactsAsync(query, IntercomClient.MaxPageSize, null, cancellationToken)
+                         .ConfigureAwait(false))
+                        .Contacts.ToList();
         // Contacts this run wrote are not searchable yet; the index knows them (without their attributes).
         if (draft.Email != null)
         {
@@ -124,7 +135,8 @@ internal sealed class ContactLookup
         var carrying = found.FirstOrDefault(c => LinkOf(c) == draft.CustomerId);
         if (carrying != null)
         {
-            return ContactMatch.Existing(await WithAttributesAsync(carrying, cancellationToken).ConfigureAwait(false), ContactMatchedBy.Link);
+            return ContactMatch.Existing(
+                await WithAttributesAsync(carrying, cancellationToken).ConfigureAwait(false), ContactMatchedBy.Link);
         }
 
         if (draft.Email == null)
@@ -133,11 +145,17 @@ internal sealed class ContactLookup
         }
 
         var byEmail = MatchByEmail(draft, found, id => LinkOf(found.First(x => x.Id == id)));
-        return byEmail.Contact == null ? byEmail : ContactMatch.Existing(await WithAttributesAsync(byEmail.Contact, cancellationToken).ConfigureAwait(false), byEmail.MatchedBy);
+        return byEmail.Contact == null
+                   ? byEmail
+                   : ContactMatch.Existing(
+                       await WithAttributesAsync(byEmail.Contact, cancellationToken).ConfigureAwait(false),
+                       byEmail.MatchedBy);
     }
 
-    /// <summary>The user whose external_id this is, asked of Intercom (a lookup, not a search: it does not lag).</summary>
-    public async Task<IntercomContact?> FindUserByExternalIdAsync(string externalId, CancellationToken cancellationToken)
+    /// <summary>The user whose external_id this is, asked of Intercom (a lookup, not a search: it does not
+    /// lag).</summary>
+    public async Task<IntercomContact?> FindUserByExternalIdAsync(
+        string externalId, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _lookups);
         var contact = await _client.FindContactByExternalIdAsync(externalId, cancellationToken).ConfigureAwait(false);
@@ -148,7 +166,8 @@ internal sealed class ContactLookup
     public string? LinkOf(IntercomContact contact) => _index.LinkOf(contact) ?? _index.LinkOf(contact.Id);
 
     /// <summary>A contact this run wrote: known from now on, whatever a list read earlier says.</summary>
-    public void RecordOwnWrite(IntercomContact contact, string? customerId) => _index.RecordOwnWrite(contact, customerId);
+    public void RecordOwnWrite(IntercomContact contact, string? customerId) => _index.RecordOwnWrite(
+        contact, customerId);
 
     /// <summary>A contact found unchanged: keep knowing it, drop its attributes.</summary>
     public void RecordChecked(IntercomContact contact) => _index.RecordChecked(contact);
@@ -156,7 +175,8 @@ internal sealed class ContactLookup
     /// <summary>A contact that no longer exists (merged away or archived).</summary>
     public void Remove(string contactId) => _index.Remove(contactId);
 
-    /// <summary>The index keeps contacts it has seen written or checked without attributes; diffing needs them back.</summary>
+    /// <summary>The index keeps contacts it has seen written or checked without attributes; diffing needs them
+    /// back.</summary>
     public async Task<IntercomContact> WithAttributesAsync(IntercomContact contact, CancellationToken cancellationToken)
     {
         if (!contact.IsIdentityOnly)
@@ -168,9 +188,11 @@ internal sealed class ContactLookup
         return await _client.GetContactAsync(contact.Id, cancellationToken).ConfigureAwait(false);
     }
 
-    private ContactMatch MatchByEmail(ContactDraft draft, IEnumerable<IntercomContact> contacts, Func<string, string?> linkOf)
+    private ContactMatch MatchByEmail(
+        ContactDraft draft, IEnumerable<IntercomContact> contacts, Func<string, string?> linkOf)
     {
-        var sameEmail = contacts.Where(c => string.Equals(c.Email, draft.Email, StringComparison.OrdinalIgnoreCase)).ToList();
+        var sameEmail
+            = contacts.Where(c => string.Equals(c.Email, draft.Email, StringComparison.OrdinalIgnoreCase)).ToList();
         var users = sameEmail.Where(c => c.IsUser).ToList();
         var carryingOthers = users.Where(c => linkOf(c.Id) is string link && link != draft.CustomerId).ToList();
         if (carryingOthers.Count > 0)
@@ -244,7 +266,8 @@ internal sealed class ContactLookup
     private async Task ReadIndexAsync(bool firstPageOnly, CancellationToken cancellationToken)
     {
         await _indexGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        // The index serves the whole run, not the customer whose lookup happened to start reading it: log it as the run's.
+        // The index serves the whole run, not the customer whose lookup happened to start reading it: log it as the
+        // run's.
         using var runWide = CustomerScope.Begin(null);
         try
         {
@@ -255,14 +278,16 @@ internal sealed class ContactLookup
 
             if (!_firstPageRead)
             {
-                var first = await _client.ListContactsPageAsync(IntercomClient.MaxPageSize, null, cancellationToken).ConfigureAwait(false);
+                var first = await _client.ListContactsPageAsync(IntercomClient.MaxPageSize, null, cancellationToken)
+                                .ConfigureAwait(false);
                 foreach (var contact in first.Contacts)
                 {
                     _index.AddListed(contact);
                 }
 
                 _nextPageCursor = first.NextCursor;
-                Volatile.Write(ref _bulkPages, Math.Max(1, (first.TotalCount + IntercomClient.MaxPageSize - 1) / IntercomClient.MaxPageSize));
+                Volatile.Write(ref _bulkPages,
+                    Math.Max(1, (first.TotalCount + IntercomClient.MaxPageSize - 1) / IntercomClient.MaxPageSize));
                 _firstPageRead = true;
                 if (_nextPageCursor == null) { _indexComplete = true; return; }
             }
@@ -273,7 +298,9 @@ internal sealed class ContactLookup
             // The cursor survives a cancelled read, so a later call resumes instead of starting over.
             while (_nextPageCursor != null)
             {
-                var page = await _client.ListContactsPageAsync(IntercomClient.MaxPageSize, _nextPageCursor, cancellationToken).ConfigureAwait(false);
+                var page = await _client
+                               .ListContactsPageAsync(IntercomClient.MaxPageSize, _nextPageCursor, cancellationToken)
+                               .ConfigureAwait(false);
                 foreach (var contact in page.Contacts)
                 {
                     _index.AddListed(contact);

@@ -19,7 +19,8 @@ public sealed class SyncOptions
     /// </summary>
     public string? ExternalIdMetadataKey { get; set; }
 
-    /// <summary>Take a lead with the customer's email (convert it, or merge it into a new user). Off: leads are unverified.</summary>
+    /// <summary>Take a lead with the customer's email (convert it, or merge it into a new user). Off: leads are
+    /// unverified.</summary>
     public bool MergeLeads { get; set; }
 
     /// <summary>What happens to the contact of a customer deleted in Stripe.</summary>

@@ -49,7 +49,8 @@ public sealed class SyncSummary
     public IReadOnlyList<string> FailedCustomers => _failedCustomers;
     public IReadOnlyList<string> ConflictCustomers => _conflictCustomers;
 
-    /// <summary>Why the run did what it did when that is not obvious (for example a fall-back to a full sync).</summary>
+    /// <summary>Why the run did what it did when that is not obvious (for example a fall-back to a full
+    /// sync).</summary>
     public string? Note { get; set; }
 
     /// <summary>True when the run ended early (stopped on request, a rejected credential, an outage).</summary>
@@ -105,11 +106,13 @@ public sealed class SyncSummary
         }
     }
 
-    public override string ToString() =>
-        $"{Mode}{(WhatIf ? " (WhatIf)" : "")}: {Customers} customers, {Created} created, {Updated} updated, {Unchanged} unchanged, " +
-        $"{Skipped} skipped, {Conflict} conflicts, {Failed} failed, {Archived} archived" +
-        (Companies > 0 ? $"; {Companies} companies, {CompaniesCreated} created, {CompaniesUpdated} updated, {CompaniesUnchanged} unchanged, {CompaniesFailed} failed" : "") +
-        $" in {Duration.TotalSeconds:0.0} s; " +
-        $"Stripe {StripeCalls} calls, Intercom {IntercomCalls} calls ({IntercomWrites} writes), {Retries} retries" +
-        (Stopped ? $". {StopReason}" : "");
+    public override string
+    ToString() => $"{Mode}{(WhatIf ? " (WhatIf)" : "")}: {Customers} customers, {Created} created, {Updated} updated, {Unchanged} unchanged, "
+                  + $"{Skipped} skipped, {Conflict} conflicts, {Failed} failed, {Archived} archived"
+                  + (Companies > 0
+                          ? $"; {Companies} companies, {CompaniesCreated} created, {CompaniesUpdated} updated, {CompaniesUnchanged} unchanged, {CompaniesFailed} failed"
+                          : "")
+                  + $" in {Duration.TotalSeconds:0.0} s; "
+                  + $"Stripe {StripeCalls} calls, Intercom {IntercomCalls} calls ({IntercomWrites} writes), {Retries} retries"
+                  + (Stopped ? $". {StopReason}" : "");
 }

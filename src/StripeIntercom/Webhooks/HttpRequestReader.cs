@@ -9,7 +9,8 @@ using StripeIntercom.Resilience;
 
 namespace StripeIntercom.Webhooks;
 
-/// <summary>Why a request could not be read; the listener answers and counts it, and never echoes the request.</summary>
+/// <summary>Why a request could not be read; the listener answers and counts it, and never echoes the
+/// request.</summary>
 internal sealed class HttpRequestRejection : Exception
 {
     public HttpRequestRejection(int status, string reason)
@@ -254,7 +255,8 @@ internal sealed class HttpRequestReader
     {
         var lines = text.Split(new[] { "\r\n" }, StringSplitOptions.None);
         var parts = lines[0].Split(' ');
-        if (parts.Length != 3 || parts[0].Length == 0 || !parts[2].StartsWith("HTTP/1.", StringComparison.Ordinal) || !IsToken(parts[0]))
+        if (parts.Length != 3 || parts[0].Length == 0 || !parts[2].StartsWith("HTTP/1.", StringComparison.Ordinal)
+            || !IsToken(parts[0]))
         {
             throw new HttpRequestRejection(400, "BadRequest");
         }
@@ -299,9 +301,10 @@ internal sealed class HttpRequestReader
         }
 
         // The absolute form a proxy may send.
-        return Uri.TryCreate(target, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
-            ? uri.AbsolutePath
-            : null;
+        return Uri.TryCreate(target, UriKind.Absolute, out var uri)
+                       && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+                   ? uri.AbsolutePath
+                   : null;
     }
 
     private static bool IsToken(string text)

@@ -48,7 +48,8 @@ internal sealed class ReportQueue
     /// <summary>Reports dropped since the last call.</summary>
     public long TakeDropped() => Interlocked.Exchange(ref _dropped, 0);
 
-    /// <summary>Carries out what is queued, then stops; gives up waiting after <paramref name="timeout"/> (the thread is a background one).</summary>
+    /// <summary>Carries out what is queued, then stops; gives up waiting after <paramref name="timeout"/> (the thread
+    /// is a background one).</summary>
     public void Complete(TimeSpan timeout)
     {
         _completed = true;

@@ -48,7 +48,8 @@ public sealed class StripeWebhookVerifier
 
         if (string.IsNullOrEmpty(payload))
         {
-            throw new WebhookVerificationException(WebhookVerificationFailure.MalformedPayload, "The request body is empty.");
+            throw new WebhookVerificationException(
+                WebhookVerificationFailure.MalformedPayload, "The request body is empty.");
         }
 
         var now = _utcNow().ToUnixTimeSeconds();
@@ -57,13 +58,15 @@ public sealed class StripeWebhookVerifier
         {
             // The endpoint's API version may differ from Stripe.net's; only id, type, created and the
             // customer id are read, and those do not change between versions.
-            stripeEvent = EventUtility.ConstructEvent(payload, signatureHeader, _secret, _toleranceSeconds, now, throwOnApiVersionMismatch: false);
+            stripeEvent = EventUtility.ConstructEvent(
+                payload, signatureHeader, _secret, _toleranceSeconds, now, throwOnApiVersionMismatch: false);
         }
         catch (Exception ex) when (ex is StripeException || ex is OverflowException)
         {
             throw SignatureFailure(payload, signatureHeader!, now);
         }
-        catch (Exception ex) when (ex is JsonException || ex is ArgumentException || ex is FormatException || ex is InvalidOperationException || ex is NotSupportedException)
+        catch (Exception ex) when (ex is JsonException || ex is ArgumentException || ex is FormatException
+                                   || ex is InvalidOperationException || ex is NotSupportedException)
         {
             throw new WebhookVerificationException(
                 WebhookVerificationFailure.MalformedPayload,
@@ -72,7 +75,8 @@ public sealed class StripeWebhookVerifier
 
         if (string.IsNullOrEmpty(stripeEvent.Id) || string.IsNullOrEmpty(stripeEvent.Type))
         {
-            throw new WebhookVerificationException(WebhookVerificationFailure.MalformedPayload, "The event has no id or no type.");
+            throw new WebhookVerificationException(
+                WebhookVerificationFailure.MalformedPayload, "The event has no id or no type.");
         }
 
         var customerId = CustomerIdOf(payload);
@@ -93,7 +97,8 @@ public sealed class StripeWebhookVerifier
         }
 
         var age = _utcNow().ToUnixTimeSeconds() - timestamp;
-        return age > _toleranceSeconds || age < -_toleranceSeconds ? WebhookVerificationFailure.StaleTimestamp : (WebhookVerificationFailure?)null;
+        return age > _toleranceSeconds || age < -_toleranceSeconds ? WebhookVerificationFailure.StaleTimestamp
+                                                                   : (WebhookVerificationFailure?)null;
     }
 
     /// <summary>
@@ -185,17 +190,16 @@ public sealed class StripeWebhookVerifier
         }
         catch (StripeException)
         {
-            return new WebhookVerificationException(
-                WebhookVerificationFailure.BadSignature,
+            return new WebhookVerificationException(WebhookVerificationFailure.BadSignature,
                 "No signature in the Stripe-Signature header matches the body: check the endpoint's signing secret (whsec_...) and that the body was not altered.");
         }
         catch (Exception ex) when (ex is FormatException || ex is OverflowException)
         {
-            return new WebhookVerificationException(WebhookVerificationFailure.MissingSignature, "The Stripe-Signature timestamp is out of range.");
+            return new WebhookVerificationException(
+                WebhookVerificationFailure.MissingSignature, "The Stripe-Signature timestamp is out of range.");
         }
 
-        return new WebhookVerificationException(
-            WebhookVerificationFailure.StaleTimestamp,
+        return new WebhookVerificationException(WebhookVerificationFailure.StaleTimestamp,
             $"The signature is valid but its timestamp is more than {_toleranceSeconds} seconds from this machine's clock: a replayed delivery, or a clock out of sync.");
     }
 

@@ -12,7 +12,8 @@ public enum WebhookActivityKind
     Coalesced,
     /// <summary>The customer was re-read and synced; see the result.</summary>
     Synced,
-    /// <summary>The customer could not be synced; see the error (or the result, when the sync reported Failed).</summary>
+    /// <summary>The customer could not be synced; see the error (or the result, when the sync reported
+    /// Failed).</summary>
     Failed,
     /// <summary>Not scheduled (pending set full, or stopping); the next scheduled incremental run covers it.</summary>
     Dropped,

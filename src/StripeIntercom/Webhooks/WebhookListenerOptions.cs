@@ -54,9 +54,11 @@ public sealed class WebhookListenerOptions
             throw new ArgumentOutOfRangeException(nameof(MaxPendingReports));
         }
 
-        if (HeaderTimeout <= TimeSpan.Zero || BodyTimeout <= TimeSpan.Zero || WriteTimeout <= TimeSpan.Zero || RejectionSummaryInterval <= TimeSpan.Zero)
+        if (HeaderTimeout <= TimeSpan.Zero || BodyTimeout <= TimeSpan.Zero || WriteTimeout <= TimeSpan.Zero
+            || RejectionSummaryInterval <= TimeSpan.Zero)
         {
-            throw new ArgumentOutOfRangeException(nameof(HeaderTimeout), "Timeouts and the summary interval must be positive.");
+            throw new ArgumentOutOfRangeException(
+                nameof(HeaderTimeout), "Timeouts and the summary interval must be positive.");
         }
     }
 }

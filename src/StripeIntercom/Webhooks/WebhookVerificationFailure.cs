@@ -6,7 +6,8 @@ public enum WebhookVerificationFailure
     MissingSignature,
     /// <summary>No v1 signature matches: wrong signing secret, or a payload changed on the way.</summary>
     BadSignature,
-    /// <summary>The signature is right but its timestamp is outside the tolerance (a replay, or a skewed clock).</summary>
+    /// <summary>The signature is right but its timestamp is outside the tolerance (a replay, or a skewed
+    /// clock).</summary>
     StaleTimestamp,
     /// <summary>Correctly signed, but not a Stripe event this module can read.</summary>
     MalformedPayload,
