@@ -33,8 +33,4 @@ public sealed class SyncRunOutcome
     public static SyncRunOutcome DeclinedRun(SyncSummary summary) => new SyncRunOutcome(
         summary, null, cancelled: false)
     { Declined = true };
-
-    /// <summary>How <paramref name="runner"/>'s run ended, once it has completed.</summary>
-    public static SyncRunOutcome Of(SyncRunner runner) => new SyncRunOutcome(
-        runner.Summary, runner.StopError, runner.WasCancelled);
 }
