@@ -71,8 +71,10 @@ public sealed class ChangedCustomerFeed
     /// after newer ones, and one change often raises several events in the same second. Re-reading a window behind
     /// the cursor finds those; the ids the cursor remembers for that window make sure none is read twice.
     /// </remarks>
+    /// <param name="collectBillingEvents">Also keep the billing events (<see cref="Events.BillingEventTypes"/>)
+    /// read, and count their customers as changed.</param>
     public async Task<ChangedCustomers> ReadSinceAsync(EventCursor cursor,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default, bool collectBillingEvents = false)
     {
         if (cursor == null)
         {
@@ -96,6 +98,7 @@ public sealed class ChangedCustomerFeed
         };
 
         var reducer = new CustomerEventReducer();
+        var billingEvents = new List<Event>();
         var seen = new Dictionary<string, long>(cursor.RecentEvents, StringComparer.Ordinal);
         string? newestId = null;
         var newestCreated = cursor.Created;
@@ -119,7 +122,13 @@ public sealed class ChangedCustomerFeed
 
                 seen[stripeEvent.Id] = created;
                 eventsRead++;
-                if (CustomerEventTypes.IsRelevant(stripeEvent.Type))
+                var billing = collectBillingEvents && Events.BillingEventTypes.IsBillingType(stripeEvent.Type);
+                if (billing)
+                {
+                    billingEvents.Add(stripeEvent);
+                }
+
+                if (billing || CustomerEventTypes.IsRelevant(stripeEvent.Type))
                 {
                     reducer.AddNewerFirst(stripeEvent.Type, EventCustomerId.FromEvent(stripeEvent),
                         DateTimeOffset.FromUnixTimeSeconds(created));
@@ -145,7 +154,9 @@ public sealed class ChangedCustomerFeed
             newCursor.RecentEvents[pair.Key] = pair.Value;
         }
 
-        return new ChangedCustomers(reducer.Customers(), newCursor, eventsRead, cursorTooOld: false);
+        // Listed newest first; sent oldest first. Within one second Stripe's list order is the only order there is.
+        billingEvents.Reverse();
+        return new ChangedCustomers(reducer.Customers(), newCursor, eventsRead, cursorTooOld: false, billingEvents);
     }
 
     /// <summary>

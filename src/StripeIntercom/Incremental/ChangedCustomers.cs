@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using Stripe;
 
 namespace StripeIntercom.Incremental;
 
@@ -6,8 +7,9 @@ namespace StripeIntercom.Incremental;
 public sealed class ChangedCustomers
 {
     public ChangedCustomers(IReadOnlyList<ChangedCustomer> customers, EventCursor newCursor, int eventsRead,
-        bool cursorTooOld)
+        bool cursorTooOld, IReadOnlyList<Event>? billingEvents = null)
     {
+        BillingEvents = billingEvents ?? new List<Event>();
         Customers = customers;
         NewCursor = newCursor;
         EventsRead = eventsRead;
@@ -22,6 +24,9 @@ public sealed class ChangedCustomers
     /// customer in <see cref="Customers"/> was synced, or the next run would skip the failures.
     /// </summary>
     public EventCursor NewCursor { get; }
+
+    /// <summary>The billing events read (only when asked for), oldest first.</summary>
+    public IReadOnlyList<Event> BillingEvents { get; }
 
     /// <summary>All events read, relevant or not.</summary>
     public int EventsRead { get; }

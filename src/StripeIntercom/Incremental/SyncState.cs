@@ -26,6 +26,20 @@ public sealed class SyncState
     [JsonPropertyName("retryCustomerIds")]
     public List<string> RetryCustomerIds { get; set; } = new List<string>();
 
+    /// <summary>
+    /// Billing events (-SyncEvents) not yet sent, by Stripe event id: the next run reads them again and sends them,
+    /// in Stripe's order, before they pass Stripe's 30-day window.
+    /// </summary>
+    [JsonPropertyName("retryEventIds")]
+    public List<string> RetryEventIds { get; set; } = new List<string>();
+
+    /// <summary>
+    /// Unix seconds from which billing events are sent: set by the first run with -SyncEvents to its cursor, so
+    /// turning the switch on sends no history.
+    /// </summary>
+    [JsonPropertyName("eventsSince")]
+    public long? EventsSince { get; set; }
+
     /// <summary>Null when no full sync is in progress or was ever interrupted.</summary>
     [JsonPropertyName("fullSync")]
     public FullSyncCheckpoint? FullSync { get; set; }

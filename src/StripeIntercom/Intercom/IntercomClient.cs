@@ -360,8 +360,44 @@ public sealed class IntercomClient : IDisposable
 
     public void Dispose() => _http.Dispose();
 
+    /// <summary>
+    /// Puts a data event on a contact's timeline (POST /events, answered 202 with no body). Intercom ignores a repeat
+    /// (same contact, name and created_at) and answers it 202 too; a contact it cannot find is a 404.
+    /// </summary>
+    public Task SendDataEventAsync(IntercomDataEvent dataEvent, CancellationToken cancellationToken = default)
+    {
+        if (dataEvent == null)
+        {
+            throw new ArgumentNullException(nameof(dataEvent));
+        }
+
+        return SendAsync<object?>(HttpMethod.Post, "events", "POST /events", dataEvent, cancellationToken,
+            readBody: false);
+    }
+
+    /// <summary>A contact's data events, newest first (GET /events?type=user&amp;intercom_user_id=; Intercom lists
+    /// the last 90 days).</summary>
+    public async Task<IReadOnlyList<IntercomDataEvent>> ListDataEventsAsync(string contactId,
+        CancellationToken cancellationToken = default)
+    {
+        var events = new List<IntercomDataEvent>();
+        string? path = "events?type=user&per_page=100&intercom_user_id=" + Escape(contactId);
+        while (path != null)
+        {
+            var page = await SendAsync<DataEventListResponse>(HttpMethod.Get, path, "GET /events", null,
+                cancellationToken).ConfigureAwait(false);
+            events.AddRange(page.Events ?? new List<IntercomDataEvent>());
+            path = page.Pages?.Next is { } next && Uri.TryCreate(next, UriKind.Absolute, out var nextUri)
+                && !string.IsNullOrEmpty(nextUri.Query)
+                ? "events" + nextUri.Query
+                : null;
+        }
+
+        return events;
+    }
+
     private async Task<T> SendAsync<T>(HttpMethod method, string path, string route, object? body,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, bool readBody = true)
     {
         using (var request = new HttpRequestMessage(method, path))
         {
@@ -395,6 +431,11 @@ public sealed class IntercomClient : IDisposable
                 {
                     throw ToException(method, path, response.StatusCode,
                         await response.Content.ReadAsStringAsync().ConfigureAwait(false));
+                }
+
+                if (!readBody)
+                {
+                    return default!;
                 }
 
                 try
@@ -506,6 +547,17 @@ public sealed class IntercomClient : IDisposable
     {
         [JsonPropertyName("data")]
         public List<IntercomDataAttribute> Data { get; set; } = new List<IntercomDataAttribute>();
+    }
+
+    private sealed class DataEventListResponse
+    {
+        [JsonPropertyName("events")] public List<IntercomDataEvent>? Events { get; set; }
+        [JsonPropertyName("pages")] public DataEventPagesResponse? Pages { get; set; }
+    }
+
+    private sealed class DataEventPagesResponse
+    {
+        [JsonPropertyName("next")] public string? Next { get; set; }
     }
 
     private sealed class ErrorListResponse

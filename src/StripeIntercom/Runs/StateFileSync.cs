@@ -9,6 +9,8 @@ using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using StripeIntercom.Companies;
+using Stripe;
+using StripeIntercom.Events;
 using StripeIntercom.Incremental;
 using StripeIntercom.Stripe;
 using StripeIntercom.Sync;
@@ -100,9 +102,13 @@ public sealed class StateFileSync
         IncrementalRunPlan plan, SyncState state, SyncRunReporting reporting, CancellationToken cancellationToken)
     {
         ChangedCustomers changes;
+        IReadOnlyList<BillingEvent> billingEvents;
         try
         {
-            changes = await _feed.ReadSinceAsync(plan.Cursor!, cancellationToken).ConfigureAwait(false);
+            changes = await _feed.ReadSinceAsync(plan.Cursor!, cancellationToken,
+                collectBillingEvents: _job.Settings.SyncEvents).ConfigureAwait(false);
+            billingEvents = await BillingEventsAsync(changes, plan.Cursor!, state, cancellationToken)
+                .ConfigureAwait(false);
         }
         catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
         {
@@ -112,6 +118,7 @@ public sealed class StateFileSync
 
         var ids = changes.Customers.Select(c => c.Id)
                       .Concat(state.RetryCustomerIds)
+                      .Concat(billingEvents.Select(e => e.CustomerId!))
                       .Distinct(StringComparer.Ordinal)
                       .ToList();
         _logger.LogInformation(
@@ -139,9 +146,10 @@ public sealed class StateFileSync
             }
 
             reporting.CustomerReported?.Invoke(result);
-        }, reporting.CompanyReported), coversAllCustomers: false, cancellationToken);
+        }, reporting.CompanyReported, reporting.EventReported), coversAllCustomers: false, cancellationToken);
         run.Summary.Mode = "Incremental";
         run.Summary.Note = plan.Reason;
+        run.AddEvents(billingEvents);
         await run.AddAsync(ids).ConfigureAwait(false);
         var outcome = await run.CompleteAsync().ConfigureAwait(false);
         lock (done)
@@ -154,6 +162,12 @@ public sealed class StateFileSync
         lock (done)
         {
             state.RetryCustomerIds = ids.Where(id => !done.Contains(id)).ToList();
+        }
+
+        if (_job.Settings.SyncEvents)
+        {
+            state.RetryEventIds = run.UnsentEvents.OrderBy(e => e.CreatedAt).Select(e => e.StripeEventId)
+                .Distinct(StringComparer.Ordinal).ToList();
         }
 
         Save(state);
@@ -178,6 +192,12 @@ public sealed class StateFileSync
         if (!await ProceedAsync(new RunStart(mode, plan.Reason, null), cancellationToken).ConfigureAwait(false))
         {
             return Declined(mode, plan.Reason);
+        }
+
+        if (_job.Settings.SyncEvents)
+        {
+            _logger.LogWarning("A full sync sends no billing events: they start with the events after its cursor, "
+                + "which the next incremental run reads.");
         }
 
         if (!resuming)
@@ -235,7 +255,7 @@ public sealed class StateFileSync
             }
 
             reporting.CustomerReported?.Invoke(result);
-        }, reporting.CompanyReported), coversAllCustomers: !resuming, cancellationToken);
+        }, reporting.CompanyReported, reporting.EventReported), coversAllCustomers: !resuming, cancellationToken);
         run.Summary.Mode = mode;
         run.Summary.Note = plan.Reason;
 
@@ -283,6 +303,69 @@ public sealed class StateFileSync
         }
 
         return WithNextRun(outcome, nextRun);
+    }
+
+    /// <summary>
+    /// The billing events to send this run: those read since the cursor and those left on the retry list, oldest
+    /// first. The first run with -SyncEvents starts at its cursor and says so; an event Stripe no longer has (past its
+    /// 30 days) is dropped with a warning.
+    /// </summary>
+    private async Task<IReadOnlyList<BillingEvent>> BillingEventsAsync(ChangedCustomers changes, EventCursor cursor,
+        SyncState state, CancellationToken cancellationToken)
+    {
+        if (!_job.Settings.SyncEvents)
+        {
+            return Array.Empty<BillingEvent>();
+        }
+
+        if (state.EventsSince == null)
+        {
+            state.EventsSince = cursor.Created;
+            _logger.LogWarning("Billing events are sent from {Since:u} (this state file's cursor) on; older ones are "
+                + "not backfilled.", DateTimeOffset.FromUnixTimeSeconds(cursor.Created));
+        }
+
+        var stripeEvents = new List<Event>();
+        foreach (var id in state.RetryEventIds)
+        {
+            var retried = await _stripe.GetEventAsync(id, cancellationToken).ConfigureAwait(false);
+            if (retried == null)
+            {
+                _logger.LogWarning("Billing event {EventId} was never sent and Stripe no longer has it (events are "
+                    + "kept 30 days): it is dropped.", id);
+                continue;
+            }
+
+            stripeEvents.Add(retried);
+        }
+
+        stripeEvents.AddRange(changes.BillingEvents);
+        var events = new List<BillingEvent>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var stripeEvent in stripeEvents)
+        {
+            if (!seen.Add(stripeEvent.Id))
+            {
+                continue;
+            }
+
+            var billingEvent = await _job.EventReader.ReadAsync(stripeEvent, cancellationToken).ConfigureAwait(false);
+            if (billingEvent == null || billingEvent.CreatedAt < state.EventsSince)
+            {
+                continue;
+            }
+
+            if (billingEvent.CustomerId == null)
+            {
+                _logger.LogWarning("Billing event {EventId} ({Type}) names no customer Stripe can find: not sent.",
+                    billingEvent.StripeEventId, billingEvent.StripeType);
+                continue;
+            }
+
+            events.Add(billingEvent);
+        }
+
+        return events.OrderBy(e => e.CreatedAt).ToList();
     }
 
     private async Task<bool> ProceedAsync(RunStart start, CancellationToken cancellationToken) =>

@@ -7,6 +7,8 @@ using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using StripeIntercom.Companies;
+using Stripe;
+using StripeIntercom.Events;
 using StripeIntercom.Stripe;
 using StripeIntercom.Sync;
 
@@ -21,6 +23,7 @@ public sealed class SyncJob : IDisposable
 {
     private readonly Stopwatch _elapsed = Stopwatch.StartNew();
     private readonly ILogger _logger;
+    private BillingEventReader? _eventReader;
 
     /// <param name="computedHost">Where computed attributes are evaluated; inline when null.</param>
     /// <exception cref="SyncSettingsException">Settings that contradict each other.</exception>
@@ -39,6 +42,11 @@ public sealed class SyncJob : IDisposable
             ? new CustomerSync(contacts, services.Stripe)
             : new CustomerSync(contacts, services.Stripe,
                 (profile, token) => computedHost.RunAsync(() => contacts.BuildDraft(profile), token));
+        if (settings.SyncEvents)
+        {
+            Events = new BillingEventSender(services.Intercom, settings.EventNames, settings.WhatIf);
+        }
+
         if (settings.SyncCompanies)
         {
             var map = settings.CompanyMap();
@@ -51,6 +59,13 @@ public sealed class SyncJob : IDisposable
     }
 
     public SyncSettings Settings { get; }
+
+    /// <summary>Sends billing events; null without <see cref="SyncSettings.SyncEvents"/>.</summary>
+    public BillingEventSender? Events { get; }
+
+    /// <summary>Reads billing events from Stripe events (plan names, a dispute's customer) over the job's Stripe
+    /// reader.</summary>
+    public BillingEventReader EventReader => _eventReader ??= Services.Stripe.CreateBillingEventReader();
     public SyncServices Services { get; }
     public ContactSynchronizer Contacts { get; }
 
@@ -139,6 +154,30 @@ public sealed class SyncJob : IDisposable
         cancellationToken.ThrowIfCancellationRequested();
         return reported ?? throw new InvalidOperationException(
             $"The run of customer {customerId} ended without a result: {outcome.Summary.StopReason}");
+    }
+
+    /// <summary>
+    /// A webhook delivery's billing events, after its customer's sync (<see cref="SyncCustomerAsync"/>): sent to the
+    /// contact that sync found, in Stripe's order. A run-stopping error is thrown.
+    /// </summary>
+    public async Task<IReadOnlyList<BillingEventResult>> SendEventsAsync(IReadOnlyList<Event> stripeEvents,
+        SyncResult customer, CancellationToken cancellationToken)
+    {
+        if (Events == null || stripeEvents.Count == 0)
+        {
+            return Array.Empty<BillingEventResult>();
+        }
+
+        var events = new List<BillingEvent>();
+        foreach (var stripeEvent in stripeEvents)
+        {
+            if (await EventReader.ReadAsync(stripeEvent, cancellationToken).ConfigureAwait(false) is { } read)
+            {
+                events.Add(read);
+            }
+        }
+
+        return await Events.SendAsync(events, customer, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Adds what the job has cost so far (calls, retries, time) to <paramref name="summary"/>.</summary>

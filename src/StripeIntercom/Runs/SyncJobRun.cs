@@ -4,6 +4,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using StripeIntercom.Companies;
+using StripeIntercom.Events;
 using StripeIntercom.Stripe;
 using StripeIntercom.Sync;
 
@@ -23,6 +24,11 @@ public sealed class SyncJobRun : IDisposable
     private readonly CompanyCollector? _collected;
     private readonly CancellationToken _cancellationToken;
     private readonly HashSet<string> _customersWithoutCompany = new HashSet<string>(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<BillingEvent>> _events =
+        new Dictionary<string, List<BillingEvent>>(StringComparer.Ordinal);
+    private readonly Dictionary<string, SyncResult> _customerResults =
+        new Dictionary<string, SyncResult>(StringComparer.Ordinal);
+    private readonly List<BillingEvent> _unsentEvents = new List<BillingEvent>();
     private SyncRunOutcome? _outcome;
 
     internal SyncJobRun(SyncJob job, SyncRunReporting reporting, bool coversAllCustomers, int throttleLimit,
@@ -32,7 +38,7 @@ public sealed class SyncJobRun : IDisposable
         _reporting = reporting ?? SyncRunReporting.None;
         _cancellationToken = cancellationToken;
         _collected = job.Companies?.NewCollector(coversAllCustomers);
-        _runner = new SyncRunner(job.Customers.WithCompanies(_collected), throttleLimit, _reporting.CustomerReported,
+        _runner = new SyncRunner(job.Customers.WithCompanies(_collected), throttleLimit, CustomerReported,
             cancellationToken)
         {
             StopOnFailure = job.Settings.StopOnFailure,
@@ -52,6 +58,33 @@ public sealed class SyncJobRun : IDisposable
     /// before it), which a state-file run retries.
     /// </summary>
     public IReadOnlyCollection<string> CustomersWithoutCompany => _customersWithoutCompany;
+
+    /// <summary>
+    /// After <see cref="CompleteAsync"/>: the billing events that were not sent and may be later (they failed, their
+    /// customer's sync failed, or the run stopped first), which a state-file run keeps on its retry list.
+    /// </summary>
+    public IReadOnlyList<BillingEvent> UnsentEvents => _unsentEvents;
+
+    /// <summary>
+    /// Billing events to send after the companies, to the contacts this run's customer syncs find. Add them before
+    /// their customers are submitted: each event's customer must be one of the run's.
+    /// </summary>
+    public void AddEvents(IEnumerable<BillingEvent> events)
+    {
+        lock (_events)
+        {
+            foreach (var billingEvent in events)
+            {
+                var customerId = billingEvent.CustomerId ?? "";
+                if (!_events.TryGetValue(customerId, out var list))
+                {
+                    _events[customerId] = list = new List<BillingEvent>();
+                }
+
+                list.Add(billingEvent);
+            }
+        }
+    }
 
     /// <inheritdoc cref="SyncRunner.SubmitAsync(CustomerProfile)"/>
     public Task<bool> SubmitAsync(CustomerProfile profile) => _runner.SubmitAsync(profile);
@@ -81,6 +114,7 @@ public sealed class SyncJobRun : IDisposable
 
         await _runner.CompleteAsync().ConfigureAwait(false);
         await SyncCompaniesAsync().ConfigureAwait(false);
+        await SendEventsAsync().ConfigureAwait(false);
         _job.Complete(Summary);
         _outcome = new SyncRunOutcome(Summary, _runner.StopError, _runner.WasCancelled);
         return _outcome;
@@ -120,6 +154,104 @@ public sealed class SyncJobRun : IDisposable
             // Companies are reported in order and none after the first that did not finish: the rest are not done.
             _customersWithoutCompany.UnionWith(_collected.AllCustomerIds().Where(id => !done.Contains(id)));
         }
+    }
+
+    private void CustomerReported(SyncResult result)
+    {
+        lock (_events)
+        {
+            if (_events.ContainsKey(result.CustomerId))
+            {
+                _customerResults[result.CustomerId] = result;
+            }
+        }
+
+        _reporting.CustomerReported?.Invoke(result);
+    }
+
+    /// <summary>
+    /// The events phase: each customer's events in Stripe's order, customers side by side on the one engine. A
+    /// run that stopped sends none (they stay unsent, for the next run).
+    /// </summary>
+    private async Task SendEventsAsync()
+    {
+        if (_events.Count == 0)
+        {
+            return;
+        }
+
+        if (_runner.IsStopped || _job.Events == null)
+        {
+            _unsentEvents.AddRange(_events.Values.SelectMany(e => e));
+            return;
+        }
+
+        var sender = _job.Events;
+        using var runner = new OrderedRunner<IReadOnlyList<BillingEventResult>>(_job.Settings.ThrottleLimit,
+            results =>
+            {
+                foreach (var result in results)
+                {
+                    Summary.AddEvent(result);
+                    _reporting.EventReported?.Invoke(result);
+                }
+            },
+            (customerId, error) => Unsent(_events[customerId]).Select(e => new BillingEventResult
+            {
+                StripeEventId = e.StripeEventId,
+                StripeType = e.StripeType,
+                EventName = _job.Settings.EventNames.NameOf(e) ?? e.DefaultName,
+                CustomerId = customerId,
+                CreatedAt = e.Created,
+                Action = BillingEventAction.Failed,
+                Error = error.Message,
+                Exception = error,
+            }).ToList(),
+            _cancellationToken);
+        foreach (var pair in _events)
+        {
+            _customerResults.TryGetValue(pair.Key, out var customer);
+            var events = pair.Value;
+            if (!await runner.SubmitAsync(pair.Key, token => SendAsync(sender, events, customer, token))
+                    .ConfigureAwait(false))
+            {
+                break;
+            }
+        }
+
+        await runner.CompleteAsync().ConfigureAwait(false);
+        var unreported = new HashSet<string>(runner.UnfinishedKeys, StringComparer.Ordinal);
+        _unsentEvents.AddRange(_events.Where(p => unreported.Contains(p.Key)).SelectMany(p => p.Value));
+        if (runner.StopError is { } error)
+        {
+            _runner.Stop(error);
+            Summary.MarkStopped($"The run stopped by an error while sending billing events: {error.Message}",
+                0);
+        }
+    }
+
+    private async Task<IReadOnlyList<BillingEventResult>?> SendAsync(BillingEventSender sender,
+        IReadOnlyList<BillingEvent> events, SyncResult? customer, CancellationToken cancellationToken)
+    {
+        var results = await sender.SendAsync(events, customer, cancellationToken).ConfigureAwait(false);
+        var failed = new HashSet<string>(results.Where(r => r.Action == BillingEventAction.Failed)
+            .Select(r => r.StripeEventId), StringComparer.Ordinal);
+        lock (_unsentEvents)
+        {
+            _unsentEvents.AddRange(events.Where(e => failed.Contains(e.StripeEventId)));
+        }
+
+        return results;
+    }
+
+    private IEnumerable<BillingEvent> Unsent(IReadOnlyList<BillingEvent> events)
+    {
+        lock (_unsentEvents)
+        {
+            _unsentEvents.AddRange(events);
+        }
+
+        return events;
     }
 
     public void Dispose() => _runner.Dispose();

@@ -1,5 +1,6 @@
 using System;
 using StripeIntercom.Companies;
+using StripeIntercom.Events;
 using StripeIntercom.Sync;
 
 namespace StripeIntercom.Runs;
@@ -12,12 +13,18 @@ public sealed class SyncRunReporting
 {
     public static readonly SyncRunReporting None = new SyncRunReporting(null, null);
 
-    public SyncRunReporting(Action<SyncResult>? customerReported, Action<CompanySyncResult>? companyReported = null)
+    public SyncRunReporting(Action<SyncResult>? customerReported, Action<CompanySyncResult>? companyReported = null,
+        Action<BillingEventResult>? eventReported = null)
     {
         CustomerReported = customerReported;
         CompanyReported = companyReported;
+        EventReported = eventReported;
     }
 
     public Action<SyncResult>? CustomerReported { get; }
     public Action<CompanySyncResult>? CompanyReported { get; }
+
+    /// <summary>Told each billing event's result (-SyncEvents), per customer in Stripe's order, after the
+    /// companies.</summary>
+    public Action<BillingEventResult>? EventReported { get; }
 }

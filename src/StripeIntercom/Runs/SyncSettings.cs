@@ -4,6 +4,8 @@ using StripeIntercom.Companies;
 using StripeIntercom.Resilience;
 using StripeIntercom.Sync;
 
+using StripeIntercom.Events;
+
 namespace StripeIntercom.Runs;
 
 /// <summary>
@@ -53,6 +55,12 @@ public sealed class SyncSettings
 
     /// <summary>Stops the run at its first failed customer (-ErrorAction Stop), after saving its state.</summary>
     public bool StopOnFailure { get; set; }
+
+    /// <summary>Send billing moments (Stripe events) to the contacts' timelines as Intercom data events.</summary>
+    public bool SyncEvents { get; set; }
+
+    /// <summary>The Intercom name of each billing event (-EventName renames and drops).</summary>
+    public BillingEventNames EventNames { get; set; } = BillingEventNames.Default;
 
     /// <summary>
     /// The lookup a run uses: Auto reads every contact once for a run over all customers (or a large share of them) and

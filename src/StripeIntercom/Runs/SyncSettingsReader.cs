@@ -7,6 +7,8 @@ using System.Linq;
 using System.Text.Json;
 using StripeIntercom.Sync;
 
+using StripeIntercom.Events;
+
 namespace StripeIntercom.Runs;
 
 /// <summary>
@@ -27,6 +29,7 @@ public static class SyncSettingsReader
     {
         "Attributes", "Attribute", "Rename", "ExternalIdMetadataKey", "MergeLeads", "Force", "LookupMode",
         "DeletedCustomerAction", "SyncCompany", "CompanyIdMetadataKey", "ThrottleLimit", "MaxRequestsPerWindow",
+        "SyncEvents", "EventName",
     };
 
     /// <summary>Applies one source's values to <paramref name="settings"/>.</summary>
@@ -98,6 +101,12 @@ public static class SyncSettingsReader
                     break;
                 case "MaxRequestsPerWindow":
                     settings.MaxRequestsPerWindow = Integer(value, pair.Key, source, 1, 100000);
+                    break;
+                case "SyncEvents":
+                    settings.SyncEvents = Boolean(value, pair.Key, source);
+                    break;
+                case "EventName":
+                    settings.EventNames = EventNames(value, source);
                     break;
             }
         }
@@ -201,6 +210,40 @@ public static class SyncSettingsReader
         }
 
         return pairs;
+    }
+
+    /// <summary>-EventName: Stripe types or event names to new names; an empty or null name drops the event.</summary>
+    private static BillingEventNames EventNames(object? value, string source)
+    {
+        var pairs = new Dictionary<string, string?>(StringComparer.Ordinal);
+        switch (value)
+        {
+            case IDictionary table:
+                foreach (DictionaryEntry entry in table)
+                {
+                    pairs[entry.Key.ToString()!] = entry.Value?.ToString();
+                }
+
+                break;
+            case IEnumerable<KeyValuePair<string, object?>> map:
+                foreach (var entry in map)
+                {
+                    pairs[entry.Key] = entry.Value?.ToString();
+                }
+
+                break;
+            default:
+                throw Invalid($"'EventName' in {source} must map Stripe event types or event names to new names.");
+        }
+
+        try
+        {
+            return new BillingEventNames(pairs);
+        }
+        catch (ArgumentException ex)
+        {
+            throw Invalid($"{Capitalized(source)}: {ex.Message}", ex);
+        }
     }
 
     private static string RenameTarget(string from, object? to, string source) =>

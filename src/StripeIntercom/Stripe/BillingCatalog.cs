@@ -27,6 +27,10 @@ internal sealed class BillingCatalog
 
     public string? ProductName(string? productId) => _products.Get(productId)?.Name;
 
+    /// <summary>Reads the named products that are not cached yet.</summary>
+    public Task EnsureProductsAsync(IEnumerable<string> productIds, CancellationToken cancellationToken) =>
+        _products.EnsureAsync(productIds, cancellationToken);
+
     /// <summary>The price's tiers: its own when they were expanded, else the cached copy read with
     /// expand[]=tiers.</summary>
     public IReadOnlyList<PriceTier>? Tiers(Price price) => price.Tiers ?? _tieredPrices.Get(price.Id)?.Tiers;

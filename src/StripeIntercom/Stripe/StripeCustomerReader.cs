@@ -255,6 +255,44 @@ public sealed class StripeCustomerReader : IDisposable
         return CustomerProfileMapper.Map(customer, subscriptions, lastCanceled, _catalog, _logger);
     }
 
+    /// <summary>
+    /// Reads billing events from Stripe events over this reader's client: plan names from the cached catalog, a
+    /// dispute's customer from its charge (one call per dispute).
+    /// </summary>
+    public Events.BillingEventReader CreateBillingEventReader() => new Events.BillingEventReader(
+        async (productId, token) =>
+        {
+            await _catalog.EnsureProductsAsync(new[] { productId }, token).ConfigureAwait(false);
+            return _catalog.ProductName(productId);
+        },
+        async (chargeId, token) =>
+        {
+            try
+            {
+                var charge = await SendAsync(() => new ChargeService(_stripeClient).GetAsync(chargeId, null, null,
+                    token)).ConfigureAwait(false);
+                return charge.CustomerId;
+            }
+            catch (StripeException e) when (e.HttpStatusCode == HttpStatusCode.NotFound)
+            {
+                return null;
+            }
+        });
+
+    /// <summary>One event by id, or null when Stripe no longer has it (events are kept 30 days).</summary>
+    public async Task<Event?> GetEventAsync(string eventId, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await SendAsync(() => _events.GetAsync(eventId, null, null, cancellationToken))
+                .ConfigureAwait(false);
+        }
+        catch (StripeException e) when (e.HttpStatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
     /// <summary>A feed of changed customers over this reader's client, so its calls are counted with the
     /// rest.</summary>
     public Incremental.ChangedCustomerFeed CreateChangeFeed() => new Incremental.ChangedCustomerFeed(_stripeClient);

@@ -34,6 +34,12 @@ public sealed class SyncSummary
     public int CompaniesFailed { get; private set; }
     public IReadOnlyList<string> FailedCompanies => _failedCompanies;
 
+    /// <summary>Billing events (-SyncEvents): sent (or would be under -WhatIf), sent nowhere for want of a contact
+    /// or as too old, and failed (a state-file run retries these).</summary>
+    public int EventsSent { get; private set; }
+    public int EventsNotSent { get; private set; }
+    public int EventsFailed { get; private set; }
+
     public long StripeCalls { get; set; }
     public long IntercomCalls { get; set; }
     public long IntercomWrites { get; set; }
@@ -44,7 +50,7 @@ public sealed class SyncSummary
     public double IntercomCallsPerCustomer => Customers == 0 ? 0 : Math.Round((double)IntercomCalls / Customers, 4);
 
     /// <summary>True when every customer was synced (or deliberately skipped): the run's exit status.</summary>
-    public bool Succeeded => Failed == 0 && Conflict == 0 && CompaniesFailed == 0 && !Stopped;
+    public bool Succeeded => Failed == 0 && Conflict == 0 && CompaniesFailed == 0 && EventsFailed == 0 && !Stopped;
 
     public IReadOnlyList<string> FailedCustomers => _failedCustomers;
     public IReadOnlyList<string> ConflictCustomers => _conflictCustomers;
@@ -87,6 +93,16 @@ public sealed class SyncSummary
                 Failed++;
                 _failedCustomers.Add(result.CustomerId);
                 break;
+        }
+    }
+
+    public void AddEvent(Events.BillingEventResult result)
+    {
+        switch (result.Action)
+        {
+            case Events.BillingEventAction.Sent or Events.BillingEventAction.WouldSend: EventsSent++; break;
+            case Events.BillingEventAction.Failed: EventsFailed++; break;
+            default: EventsNotSent++; break;
         }
     }
 

@@ -82,7 +82,7 @@ public sealed class StripeWebhookVerifier
         var customerId = CustomerIdOf(payload);
         var created = new DateTimeOffset(DateTime.SpecifyKind(stripeEvent.Created, DateTimeKind.Utc));
         var relevant = CustomerEventTypes.IsRelevant(stripeEvent.Type) && customerId != null;
-        return new WebhookDelivery(stripeEvent.Id, stripeEvent.Type, created, customerId, relevant);
+        return new WebhookDelivery(stripeEvent.Id, stripeEvent.Type, created, customerId, relevant, stripeEvent);
     }
 
     /// <summary>

@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using StripeIntercom.Events;
 using StripeIntercom.Sync;
 
 namespace StripeIntercom.Webhooks;
@@ -39,6 +41,9 @@ public sealed class WebhookActivity
     public string? Detail { get; }
 
     public DateTimeOffset At { get; }
+
+    /// <summary>The billing events sent (or not) after this customer's sync (-SyncEvents).</summary>
+    public IReadOnlyList<BillingEventResult> Events { get; internal set; } = Array.Empty<BillingEventResult>();
 
     public override string
     ToString() => $"{Kind} {CustomerId ?? "-"} {EventId ?? ""} {Detail ?? Error?.Message ?? Result?.Action.ToString() ?? ""}"

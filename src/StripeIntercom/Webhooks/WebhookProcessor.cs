@@ -4,6 +4,8 @@ using System.Linq;
 using System.Net;
 using System.Threading;
 using System.Threading.Tasks;
+using Stripe;
+using StripeIntercom.Events;
 using StripeIntercom.Intercom;
 using StripeIntercom.Runs;
 using StripeIntercom.Sync;
@@ -35,6 +37,8 @@ public sealed class WebhookProcessor : IDisposable
 {
     private readonly object _gate = new object();
     private readonly Func<string, CancellationToken, Task<SyncResult>> _syncCustomer;
+    private readonly Func<SyncResult, IReadOnlyList<Event>, CancellationToken, Task<IReadOnlyList<BillingEventResult>>>?
+        _sendEvents;
     private readonly Action<WebhookActivity>? _onActivity;
     private readonly int _maxPending;
     private readonly RecentEventIds _recentEventIds;
@@ -80,6 +84,7 @@ public sealed class WebhookProcessor : IDisposable
         }
 
         _maxPending = options.MaxPendingCustomers;
+        _sendEvents = options.SendEvents;
         _recentEventIds = new RecentEventIds(options.RememberedEventIds);
         _runner = new OrderedRunner<WebhookActivity>(options.MaxConcurrency, Reported,
             (customerId, error) => new WebhookActivity(WebhookActivityKind.Failed, customerId, error: error,
@@ -276,15 +281,24 @@ public sealed class WebhookProcessor : IDisposable
             return false;
         }
 
-        if (!delivery.IsRelevant || customerId == null)
+        var billing = _sendEvents != null && delivery.IsBillingEvent && delivery.StripeEvent != null;
+        if (customerId == null || !(delivery.IsRelevant || billing))
         {
             activity = Activity(WebhookActivityKind.Ignored, delivery,
-                customerId == null ? "The event names no customer." : "The sync does not follow this event type.");
+                customerId != null ? "The sync does not follow this event type."
+                : billing ? "The event names no customer (a dispute names only its charge): the next incremental run "
+                    + "with -SyncEvents finds the customer and sends it."
+                : "The event names no customer.");
             return false;
         }
 
         if (_customers.TryGetValue(customerId, out var work))
         {
+            if (billing)
+            {
+                work.Events.Add(delivery.StripeEvent!);
+            }
+
             if (work.Running)
             {
                 work.RunAgain = true;
@@ -314,7 +328,13 @@ public sealed class WebhookProcessor : IDisposable
             _idle = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         }
 
-        _customers.Add(customerId, new CustomerWork());
+        var added = new CustomerWork();
+        if (billing)
+        {
+            added.Events.Add(delivery.StripeEvent!);
+        }
+
+        _customers.Add(customerId, added);
         _ready.Enqueue(customerId);
         Pump();
         activity = Activity(WebhookActivityKind.Received, delivery, null);
@@ -354,6 +374,7 @@ public sealed class WebhookProcessor : IDisposable
     {
         try
         {
+            var events = TakeEvents(customerId);
             SyncResult result;
             try
             {
@@ -379,11 +400,43 @@ public sealed class WebhookProcessor : IDisposable
             }
 
             var kind = result.Action == SyncAction.Failed ? WebhookActivityKind.Failed : WebhookActivityKind.Synced;
-            return new WebhookActivity(kind, customerId, result: result, error: result.Exception, detail: result.Error);
+            var activity =
+                new WebhookActivity(kind, customerId, result: result, error: result.Exception, detail: result.Error);
+            if (events.Count > 0 && _sendEvents != null)
+            {
+                try
+                {
+                    activity.Events = await _sendEvents(result, events, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (StoppingError(ex) is { } error)
+                {
+                    StopFor(customerId, error, result);
+                    return null;
+                }
+            }
+
+            return activity;
         }
         finally
         {
             Processed(customerId);
+        }
+    }
+
+    /// <summary>The billing events received for the customer so far, in Stripe's order; later ones wait for the
+    /// processing that follows.</summary>
+    private List<Event> TakeEvents(string customerId)
+    {
+        lock (_gate)
+        {
+            if (!_customers.TryGetValue(customerId, out var work) || work.Events.Count == 0)
+            {
+                return new List<Event>();
+            }
+
+            var events = work.Events.OrderBy(e => e.Created).ToList();
+            work.Events.Clear();
+            return events;
         }
     }
 
@@ -521,5 +574,8 @@ public sealed class WebhookProcessor : IDisposable
 
         /// <summary>A delivery arrived while running: the processing in flight may have read older data.</summary>
         public bool RunAgain { get; set; }
+
+        /// <summary>Billing events received and not yet taken by a processing.</summary>
+        public List<Event> Events { get; } = new List<Event>();
     }
 }

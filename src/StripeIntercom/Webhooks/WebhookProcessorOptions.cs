@@ -1,3 +1,11 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+using Stripe;
+using StripeIntercom.Events;
+using StripeIntercom.Sync;
+
 namespace StripeIntercom.Webhooks;
 
 public sealed class WebhookProcessorOptions
@@ -13,4 +21,11 @@ public sealed class WebhookProcessorOptions
 
     /// <summary>How many recent event ids are remembered to drop redeliveries.</summary>
     public int RememberedEventIds { get; set; } = 10_000;
+
+    /// <summary>
+    /// With -SyncEvents: sends a customer's billing events (the deliveries' verified Stripe events, in Stripe's
+    /// order) after its sync, to the contact that sync found. Null: billing events are not sent.
+    /// </summary>
+    public Func<SyncResult, IReadOnlyList<Event>, CancellationToken, Task<IReadOnlyList<BillingEventResult>>>?
+        SendEvents { get; set; }
 }

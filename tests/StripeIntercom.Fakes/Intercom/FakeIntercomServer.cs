@@ -40,6 +40,7 @@ public sealed class FakeIntercomServer : IAsyncDisposable
             app.Use((context, next) => Pipeline(context, next, options, state));
             FakeIntercomApi.Map(app, state);
             FakeCompanyApi.Map(app, state);
+            FakeDataEventApi.Map(app, state);
             FakeIntercomControl.Map(app, state, options);
             FakeCompanyControl.Map(app, state);
             app.MapFallback(context => Write(context, 404, FakeIntercomError.Body("not_found", "Resource Not Found")));

@@ -71,6 +71,7 @@ public sealed partial class FakeIntercomState
             _contactsByExternalId.Clear();
             _contactsByEmail.Clear();
             ResetCompanies();
+            ResetDataEvents();
             _attributes.Clear();
             _faults.Clear();
             _requests.Clear();
