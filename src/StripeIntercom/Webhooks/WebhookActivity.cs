@@ -40,7 +40,7 @@ public sealed class WebhookActivity
 
     public DateTimeOffset At { get; }
 
-    public override string
-    ToString() => $"{Kind} {CustomerId ?? "-"} {EventId ?? ""} {Detail ?? Error?.Message ?? Result?.Action.ToString() ?? ""}"
-                      .TrimEnd();
+    public override string ToString() =>
+        $"{Kind} {CustomerId ?? "-"} {EventId ?? ""} {Detail ?? Error?.Message ?? Result?.Action.ToString() ?? ""}"
+            .TrimEnd();
 }
