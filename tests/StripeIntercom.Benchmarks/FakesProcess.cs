@@ -34,7 +34,8 @@ internal sealed class FakesProcess : IAsyncDisposable
         var dll = Path.Combine(fakesDir, "StripeIntercom.Fakes.dll");
         if (!File.Exists(dll))
         {
-            throw new FileNotFoundException($"Fakes not found at {dll}; run the Build task first (it publishes them to out/fakes).", dll);
+            throw new FileNotFoundException(
+                $"Fakes not found at {dll}; run the Build task first (it publishes them to out/fakes).", dll);
         }
 
         var start = new ProcessStartInfo("dotnet")
@@ -59,8 +60,10 @@ internal sealed class FakesProcess : IAsyncDisposable
             (string)json["stripeKey"]!, (string)json["intercomToken"]!);
     }
 
-    public Task<JsonObject> IntercomAsync(string path, object? body = null) => CallAsync(new Uri(IntercomUrl, "__control/" + path), body);
-    public Task<JsonObject> StripeAsync(string path, object? body = null) => CallAsync(new Uri(StripeUrl, "__control/" + path), body);
+    public Task<JsonObject> IntercomAsync(string path, object? body = null) =>
+        CallAsync(new Uri(IntercomUrl, "__control/" + path), body);
+    public Task<JsonObject> StripeAsync(string path, object? body = null) =>
+        CallAsync(new Uri(StripeUrl, "__control/" + path), body);
 
     private async Task<JsonObject> CallAsync(Uri uri, object? body)
     {
@@ -76,7 +79,8 @@ internal sealed class FakesProcess : IAsyncDisposable
     /// them.</summary>
     public async Task<(int Contacts, int DuplicateExternalIds, int WithoutExternalId)> ContactCensusAsync()
     {
-        using var response = await Http.GetAsync(new Uri(IntercomUrl, "__control/contacts"), HttpCompletionOption.ResponseHeadersRead);
+        using var response = await Http.GetAsync(new Uri(IntercomUrl, "__control/contacts"),
+            HttpCompletionOption.ResponseHeadersRead);
         response.EnsureSuccessStatusCode();
         await using var stream = await response.Content.ReadAsStreamAsync();
         using var doc = await JsonDocument.ParseAsync(stream);
@@ -90,7 +94,9 @@ internal sealed class FakesProcess : IAsyncDisposable
             }
 
             contacts++;
-            var externalId = contact.TryGetProperty("external_id", out var e) && e.ValueKind == JsonValueKind.String ? e.GetString() : null;
+            var externalId = contact.TryGetProperty("external_id", out var e) && e.ValueKind == JsonValueKind.String
+                ? e.GetString()
+                : null;
             if (externalId is null) { withoutExternalId++; continue; }
             counts[externalId] = counts.GetValueOrDefault(externalId) + 1;
         }
@@ -101,7 +107,8 @@ internal sealed class FakesProcess : IAsyncDisposable
     /// twice.</summary>
     public async Task<(int Companies, int Attached, int DuplicateCompanyIds)> CompanyCensusAsync()
     {
-        using var response = await Http.GetAsync(new Uri(IntercomUrl, "__control/companies"), HttpCompletionOption.ResponseHeadersRead);
+        using var response = await Http.GetAsync(new Uri(IntercomUrl, "__control/companies"),
+            HttpCompletionOption.ResponseHeadersRead);
         response.EnsureSuccessStatusCode();
         await using var stream = await response.Content.ReadAsStreamAsync();
         using var doc = await JsonDocument.ParseAsync(stream);

@@ -20,10 +20,18 @@ if (options.Scenario is not null)
 {
     var wanted = options.Scenario.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
     scenarios = scenarios.Where(s => wanted.Contains(s.Name, StringComparer.OrdinalIgnoreCase)).ToList();
-    if (scenarios.Count == 0) { Console.Error.WriteLine($"Unknown scenario {options.Scenario}.\n{Options.Usage}"); return 2; }
+    if (scenarios.Count == 0)
+    {
+        Console.Error.WriteLine($"Unknown scenario {options.Scenario}.\n{Options.Usage}");
+        return 2;
+    }
 }
 
-Console.WriteLine($"Fakes: {options.Fakes}; writers {options.Writers}; Intercom budget {(options.Budget == "fake" ? $"RateLimitBudget({options.BudgetLimit}, 10 s)" : "RateLimitBudget.ForIntercom() 1500/10 s")}; fake Stripe limit {options.StripeRps} rps");
+Console.WriteLine($"Fakes: {options.Fakes}; writers {options.Writers}; Intercom budget "
+    + (options.Budget == "fake"
+        ? $"RateLimitBudget({options.BudgetLimit}, 10 s)"
+        : "RateLimitBudget.ForIntercom() 1500/10 s")
+    + $"; fake Stripe limit {options.StripeRps} rps");
 var rows = new List<Row>();
 foreach (var scenario in scenarios)
 {
@@ -90,8 +98,9 @@ namespace StripeIntercom.Benchmarks
     {
         private static readonly string[] Headers =
         [
-            "Scenario", "Customers", "Wall (s)", "Stripe calls/cust", "Intercom calls/cust", "Intercom calls/10 s", "% of window limit",
-            "429s (Intercom/Stripe)", "Retries (Intercom/Stripe)", "Failed (final; 1st pass)", "Contacts", "Duplicate external_ids", "Peak WS (MB)",
+            "Scenario", "Customers", "Wall (s)", "Stripe calls/cust", "Intercom calls/cust", "Intercom calls/10 s",
+            "% of window limit", "429s (Intercom/Stripe)", "Retries (Intercom/Stripe)", "Failed (final; 1st pass)",
+            "Contacts", "Duplicate external_ids", "Peak WS (MB)",
         ];
 
         public static string Render(IReadOnlyList<Row> rows)
@@ -103,9 +112,11 @@ namespace StripeIntercom.Benchmarks
             {
                 string[] cells =
                 [
-                    r.Scenario, N(r.Customers), F(r.WallSeconds, 1), F((double)r.StripeCalls / r.Customers, 3), F((double)r.IntercomCalls / r.Customers, 3),
-                    F(r.CallsPer10s, 0), r.WindowLimit > 0 ? F(r.PercentOfLimit, 1) + " % of " + r.WindowLimit : "limit off",
-                    $"{r.Throttled}/{r.StripeThrottled}", $"{r.Retries}/{r.StripeRetries}", $"{r.Failed}; {r.FailedFirstPass}",
+                    r.Scenario, N(r.Customers), F(r.WallSeconds, 1), F((double)r.StripeCalls / r.Customers, 3),
+                    F((double)r.IntercomCalls / r.Customers, 3), F(r.CallsPer10s, 0),
+                    r.WindowLimit > 0 ? F(r.PercentOfLimit, 1) + " % of " + r.WindowLimit : "limit off",
+                    $"{r.Throttled}/{r.StripeThrottled}", $"{r.Retries}/{r.StripeRetries}",
+                    $"{r.Failed}; {r.FailedFirstPass}",
                     N(r.Contacts), N(r.Duplicates), F(r.PeakWorkingSet / 1048576.0, 0),
                 ];
                 sb.AppendLine("| " + string.Join(" | ", cells) + " |");
@@ -116,16 +127,22 @@ namespace StripeIntercom.Benchmarks
         public static string Report(IReadOnlyList<Row> rows, Options o)
         {
             var sb = new StringBuilder();
-            sb.AppendLine($"Run {DateTimeOffset.Now:yyyy-MM-dd HH:mm zzz} on {Environment.MachineName}: {Environment.ProcessorCount} cores, " +
-                          $"{GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 1073741824.0:0} GB, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}" +
-                          (o.Quick ? " (--quick)" : ""));
+            sb.AppendLine(
+                $"Run {DateTimeOffset.Now:yyyy-MM-dd HH:mm zzz} on {Environment.MachineName}: "
+                + $"{Environment.ProcessorCount} cores, "
+                + $"{GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 1073741824.0:0} GB, "
+                + $"{System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}"
+                + (o.Quick ? " (--quick)" : ""));
             sb.AppendLine();
             sb.Append(Render(rows));
             sb.AppendLine();
             foreach (var r in rows)
             {
-                sb.AppendLine($"- {r.Scenario}: budget {r.Budget}; actions {r.Actions}; Intercom writes {N((int)r.IntercomWrites)}; sampled peak WS {F(r.SampledPeak / 1048576.0, 0)} MB" +
-                              (r.Passed ? "" : "; TARGET NOT MET"));
+                sb.AppendLine(
+                    $"- {r.Scenario}: budget {r.Budget}; actions {r.Actions}; "
+                    + $"Intercom writes {N((int)r.IntercomWrites)}; "
+                    + $"sampled peak WS {F(r.SampledPeak / 1048576.0, 0)} MB"
+                    + (r.Passed ? "" : "; TARGET NOT MET"));
                 foreach (var note in r.Notes)
                 {
                     sb.AppendLine("  - " + note);
@@ -135,14 +152,19 @@ namespace StripeIntercom.Benchmarks
             var memory = rows.FirstOrDefault(r => r.Scenario == "memory");
             if (first is not null && memory is not null)
             {
-                sb.AppendLine($"- memory growth: {N(first.Customers)} -> {N(memory.Customers)} customers, peak WS {F(first.PeakWorkingSet / 1048576.0, 0)} -> {F(memory.PeakWorkingSet / 1048576.0, 0)} MB " +
-                              $"(+{F((memory.PeakWorkingSet - first.PeakWorkingSet) / 1048576.0, 0)} MB, {F((double)memory.PeakWorkingSet / first.PeakWorkingSet, 2)}x)");
+                sb.AppendLine(
+                    $"- memory growth: {N(first.Customers)} -> {N(memory.Customers)} customers, "
+                    + $"peak WS {F(first.PeakWorkingSet / 1048576.0, 0)} -> "
+                    + $"{F(memory.PeakWorkingSet / 1048576.0, 0)} MB "
+                    + $"(+{F((memory.PeakWorkingSet - first.PeakWorkingSet) / 1048576.0, 0)} MB, "
+                    + $"{F((double)memory.PeakWorkingSet / first.PeakWorkingSet, 2)}x)");
             }
 
             return sb.ToString();
         }
 
-        public static string F(double value, int decimals) => double.IsNaN(value) ? "n/a" : value.ToString("N" + decimals, CultureInfo.InvariantCulture);
+        public static string F(double value, int decimals) =>
+            double.IsNaN(value) ? "n/a" : value.ToString("N" + decimals, CultureInfo.InvariantCulture);
         public static string N(int value) => value.ToString("N0", CultureInfo.InvariantCulture);
     }
 }

@@ -37,14 +37,54 @@ internal sealed class Scenario
         var big = o.MemoryCustomers ?? (o.Quick ? 10_000 : 100_000);
         return
         [
-            new() { Name = "first", Customers = n, Description = $"first sync of {n:N0} customers into an empty workspace" },
-            new() { Name = "unchanged", Customers = n, Prepopulate = true, Description = $"re-run of {n:N0} customers, nothing changed" },
-            new() { Name = "changed", Customers = n, Prepopulate = true, ChangeCount = Math.Max(1, n / 100), Description = $"re-run of {n:N0} customers, 1% changed in Stripe" },
-            new() { Name = "faults", Customers = n, InjectFaults = true, Description = $"first sync of {n:N0} with ~5% Intercom faults (500/503/abort/lose_response), 429 bursts and Stripe 503s/resets" },
-            new() { Name = "companies", Customers = n, SyncCompany = true, Description = $"first sync of {n:N0} customers with -SyncCompany into an empty workspace (contact, company, attachment)" },
-            new() { Name = "companies-unchanged", Customers = n, SyncCompany = true, Prepopulate = true, Description = $"re-run of {n:N0} customers with -SyncCompany, nothing changed" },
-            new() { Name = "workspace", Customers = big, SyntheticContacts = 1_000_000 - big, LatencyMs = 0, JitterMs = 0, WindowLimit = 0, UnreachedFakeLimit = 1_000_000, ClientBudgetLimit = 20_000, Description = $"first sync of {big:N0} customers into a workspace of 1,000,000 contacts ({1_000_000 - big:N0} the app's own), no latency, for memory" },
-            new() { Name = "memory", Customers = big, LatencyMs = 0, JitterMs = 0, WindowLimit = 0, UnreachedFakeLimit = 1_000_000, ClientBudgetLimit = 20_000, Description = $"first sync of {big:N0} customers, no latency, rate limit off (fake 1,000,000/10 s, client budget 20,000/10 s), for memory" },
+            new()
+            {
+                Name = "first", Customers = n,
+                Description = $"first sync of {n:N0} customers into an empty workspace",
+            },
+            new()
+            {
+                Name = "unchanged", Customers = n, Prepopulate = true,
+                Description = $"re-run of {n:N0} customers, nothing changed",
+            },
+            new()
+            {
+                Name = "changed", Customers = n, Prepopulate = true, ChangeCount = Math.Max(1, n / 100),
+                Description = $"re-run of {n:N0} customers, 1% changed in Stripe",
+            },
+            new()
+            {
+                Name = "faults", Customers = n, InjectFaults = true,
+                Description = $"first sync of {n:N0} with ~5% Intercom faults (500/503/abort/lose_response), "
+                    + "429 bursts and Stripe 503s/resets",
+            },
+            new()
+            {
+                Name = "companies", Customers = n, SyncCompany = true,
+                Description = $"first sync of {n:N0} customers with -SyncCompany into an empty workspace "
+                    + "(contact, company, attachment)",
+            },
+            new()
+            {
+                Name = "companies-unchanged", Customers = n, SyncCompany = true, Prepopulate = true,
+                Description = $"re-run of {n:N0} customers with -SyncCompany, nothing changed",
+            },
+            new()
+            {
+                Name = "workspace", Customers = big, SyntheticContacts = 1_000_000 - big,
+                LatencyMs = 0, JitterMs = 0, WindowLimit = 0,
+                UnreachedFakeLimit = 1_000_000, ClientBudgetLimit = 20_000,
+                Description = $"first sync of {big:N0} customers into a workspace of 1,000,000 contacts "
+                    + $"({1_000_000 - big:N0} the app's own), no latency, for memory",
+            },
+            new()
+            {
+                Name = "memory", Customers = big,
+                LatencyMs = 0, JitterMs = 0, WindowLimit = 0,
+                UnreachedFakeLimit = 1_000_000, ClientBudgetLimit = 20_000,
+                Description = $"first sync of {big:N0} customers, no latency, rate limit off "
+                    + "(fake 1,000,000/10 s, client budget 20,000/10 s), for memory",
+            },
         ];
     }
 
@@ -72,13 +112,16 @@ internal sealed class Scenario
         if (ChangeCount > 0)
         {
             var changed = await fakes.StripeAsync("change-random", new { count = ChangeCount, seed = 7 });
-            row.Notes.Add($"changed {changed["changed"]!.AsArray().Count} Stripe customers (change-random count {ChangeCount}, seed 7)");
+            row.Notes.Add($"changed {changed["changed"]!.AsArray().Count} Stripe customers "
+                + $"(change-random count {ChangeCount}, seed 7)");
         }
         await fakes.IntercomAsync("counters/reset", new { });
         await fakes.StripeAsync("counters/reset", new { });
 
         using var stopFaults = new CancellationTokenSource();
-        var injector = InjectFaults ? FaultInjector.RunAsync(fakes, WindowLimit, stopFaults.Token) : Task.FromResult(new FaultInjector.Report());
+        var injector = InjectFaults
+            ? FaultInjector.RunAsync(fakes, WindowLimit, stopFaults.Token)
+            : Task.FromResult(new FaultInjector.Report());
         SyncRunResult result;
         try
         {
@@ -118,16 +161,21 @@ internal sealed class Scenario
         row.Actions = string.Join(", ", result.Actions.Select(p => $"{p.Key} {p.Value}"));
         // The generator deletes a few of the customers it makes; the live ones are what a sync must cover.
         row.Customers = result.Profiles;
-        row.Notes.Add($"fake Stripe generated {Customers:N0} customers, {result.Profiles:N0} live (the reader yielded them, each synced)");
+        row.Notes.Add($"fake Stripe generated {Customers:N0} customers, {result.Profiles:N0} live "
+            + "(the reader yielded them, each synced)");
         if (census.WithoutExternalId > 0)
         {
             row.Notes.Add($"{census.WithoutExternalId} contacts without external_id");
         }
 
-        row.Notes.Add($"client-side logical calls (the clients count above the retry handler, so retries excluded): Intercom {result.IntercomClientCalls}, Stripe {result.StripeClientCalls}; Intercom connection failures {result.IntercomConnectionFailures}");
+        row.Notes.Add("client-side logical calls (the clients count above the retry handler, so retries excluded): "
+            + $"Intercom {result.IntercomClientCalls}, Stripe {result.StripeClientCalls}; "
+            + $"Intercom connection failures {result.IntercomConnectionFailures}");
         if (result.FailedFirstPass > 0)
         {
-            row.Notes.Add($"{result.FailedFirstPass} customers failed after the handlers' retries and were re-run once; {result.FailedFinal} still failed. Samples: {string.Join(" | ", result.FailureSamples)}");
+            row.Notes.Add($"{result.FailedFirstPass} customers failed after the handlers' retries "
+                + "and were re-run once; "
+                + $"{result.FailedFinal} still failed. Samples: {string.Join(" | ", result.FailureSamples)}");
         }
 
         if (SyncCompany)
@@ -135,9 +183,13 @@ internal sealed class Scenario
             var companies = await fakes.CompanyCensusAsync();
             var perCustomer = (double)row.IntercomCalls / Math.Max(1, row.Customers);
             var target = Prepopulate ? 0.05 : 3.1;
-            row.Notes.Add($"companies: {companies.Companies:N0} in the fake, {companies.Attached:N0} with a contact attached, {companies.DuplicateCompanyIds} duplicate company_ids; " +
-                          $"Intercom calls per customer {perCustomer:0.000} (target <= {target.ToString(CultureInfo.InvariantCulture)}), writes {row.IntercomWrites:N0}");
-            row.Passed = companies.Companies == row.Customers && companies.Attached == row.Customers && companies.DuplicateCompanyIds == 0
+            row.Notes.Add($"companies: {companies.Companies:N0} in the fake, "
+                + $"{companies.Attached:N0} with a contact attached, "
+                + $"{companies.DuplicateCompanyIds} duplicate company_ids; "
+                + $"Intercom calls per customer {perCustomer:0.000} "
+                + $"(target <= {target.ToString(CultureInfo.InvariantCulture)}), writes {row.IntercomWrites:N0}");
+            row.Passed = companies.Companies == row.Customers && companies.Attached == row.Customers
+                         && companies.DuplicateCompanyIds == 0
                          && perCustomer <= target && (!Prepopulate || row.IntercomWrites == 0);
             if (!row.Passed)
             {
@@ -157,7 +209,8 @@ internal sealed class Scenario
     private static string Inv(int value) => value.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>Runs the sync in a fresh process of this program and reads its RESULT line.</summary>
-    private static async Task<SyncRunResult> RunChildAsync(Options o, FakesProcess fakes, int? budgetLimit, bool syncCompany)
+    private static async Task<SyncRunResult> RunChildAsync(Options o, FakesProcess fakes, int? budgetLimit,
+        bool syncCompany)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, UseShellExecute = false };
         start.ArgumentList.Add(typeof(Scenario).Assembly.Location);
@@ -165,7 +218,8 @@ internal sealed class Scenario
                  {
                      "--child", "--stripe-url", fakes.StripeUrl.ToString(), "--stripe-key", fakes.StripeKey,
                      "--intercom-url", fakes.IntercomUrl.ToString(), "--intercom-token", fakes.IntercomToken,
-                     "--writers", Inv(o.Writers), "--budget", budgetLimit is null ? o.Budget : "fake", "--budget-limit", Inv(budgetLimit ?? o.BudgetLimit),
+                     "--writers", Inv(o.Writers), "--budget", budgetLimit is null ? o.Budget : "fake",
+                     "--budget-limit", Inv(budgetLimit ?? o.BudgetLimit),
                  })
         {
             start.ArgumentList.Add(arg);
@@ -177,7 +231,8 @@ internal sealed class Scenario
         }
 
         start.Environment["DOTNET_gcServer"] = "0";
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the sync process.");
+        using var process = Process.Start(start)
+            ?? throw new InvalidOperationException("Could not start the sync process.");
         SyncRunResult? result = null;
         while (await process.StandardOutput.ReadLineAsync() is { } line)
         {
@@ -217,11 +272,15 @@ internal static class FaultInjector
 
         public string Describe() =>
             $"armed Intercom faults {string.Join(", ", IntercomArmed.Select(p => $"{p.Key} {p.Value}"))} " +
-            $"(total {IntercomArmed.Values.Sum()}, {100.0 * IntercomArmed.Values.Sum() / Math.Max(1, IntercomRequestsSeen):0.0} % of {IntercomRequestsSeen} requests counted while armed); " +
-            $"{Bursts} 429 bursts (window limit cut to 1/10 for 1.5 s); Stripe faults armed {StripeArmed} (503 and connection resets)";
+            $"(total {IntercomArmed.Values.Sum()}, " +
+            $"{100.0 * IntercomArmed.Values.Sum() / Math.Max(1, IntercomRequestsSeen):0.0} % " +
+            $"of {IntercomRequestsSeen} requests counted while armed); " +
+            $"{Bursts} 429 bursts (window limit cut to 1/10 for 1.5 s); " +
+            $"Stripe faults armed {StripeArmed} (503 and connection resets)";
     }
 
-    private static readonly (string Kind, string? Route)[] Kinds = [("500", null), ("503", null), ("abort", null), ("lose_response", "POST /contacts")];
+    private static readonly (string Kind, string? Route)[] Kinds =
+        [("500", null), ("503", null), ("abort", null), ("lose_response", "POST /contacts")];
 
     public static async Task<Report> RunAsync(FakesProcess fakes, int windowLimit, CancellationToken stop)
     {
@@ -243,7 +302,8 @@ internal static class FaultInjector
                 for (var i = 0; i < due; i++)
                 {
                     var (kind, route) = Kinds[(armed + i) % Kinds.Length];
-                    await fakes.IntercomAsync("faults", route is null ? new { kind, count = 1 } : (object)new { kind, count = 1, route });
+                    await fakes.IntercomAsync("faults",
+                        route is null ? new { kind, count = 1 } : (object)new { kind, count = 1, route });
                     report.IntercomArmed[kind] = report.IntercomArmed.GetValueOrDefault(kind) + 1;
                 }
                 if (due > 0)
@@ -257,7 +317,8 @@ internal static class FaultInjector
                 if (tick % 4 == 0 && stripeTotal > stripeArmedAt + stripeLastCount)
                 {
                     var reset = tick % 8 == 0;
-                    await fakes.StripeAsync("faults", reset ? new { count = 1, reset = true } : (object)new { count = 2, status = 503 });
+                    await fakes.StripeAsync("faults",
+                        reset ? new { count = 1, reset = true } : (object)new { count = 2, status = 503 });
                     stripeLastCount = reset ? 1 : 2;
                     stripeArmedAt = stripeTotal;
                     report.StripeArmed += (int)stripeLastCount;

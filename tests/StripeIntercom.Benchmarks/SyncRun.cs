@@ -136,7 +136,8 @@ internal static class SyncRun
             FailedFirstPass = failedFirst.Count,
             // A company that failed (in the run or in the re-run) is retried by the next run: it counts as failed here.
             FailedFinal = stillFailed.Count + companyFailures.Count,
-            FailureSamples = failedFirst.Take(5).Select(f => f.Error).Concat(stillFailed.Take(5).Select(f => "still: " + f.Error))
+            FailureSamples = failedFirst.Take(5).Select(f => f.Error)
+                .Concat(stillFailed.Take(5).Select(f => "still: " + f.Error))
                 .Concat(companyFailures.Take(5).Select(e => "company: " + e)).ToList(),
             IntercomThrottled = intercom.ThrottledResponses,
             IntercomRetries = intercom.Retries,
@@ -147,7 +148,9 @@ internal static class SyncRun
             StripeClientCalls = reader.ApiCalls,
             PeakWorkingSet = peak,
             SampledPeakWorkingSet = sampled,
-            Budget = budget is null ? $"ForIntercom() {connection.IntercomBudget.MaxRequestsPerWindow}/10 s" : $"{budget.MaxRequestsPerWindow}/10 s",
+            Budget = budget is null
+                ? $"ForIntercom() {connection.IntercomBudget.MaxRequestsPerWindow}/10 s"
+                : $"{budget.MaxRequestsPerWindow}/10 s",
             Writers = o.Writers,
         };
     }

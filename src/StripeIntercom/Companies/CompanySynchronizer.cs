@@ -277,15 +277,15 @@ public sealed class CompanySynchronizer
             result.Action = CompanySyncAction.Skipped;
             if (Options.DeletedCustomerAction == DeletedCustomerAction.Ignore)
             {
-                result.Error
-                    = $"Company {aggregate.CompanyId}: its customers were deleted; left alone (DeletedCustomerAction Ignore).";
+                result.Error = $"Company {aggregate.CompanyId}: its customers were deleted; "
+                    + "left alone (DeletedCustomerAction Ignore).";
                 return;
             }
 
             if (existing == null)
             {
-                result.Error
-                    = $"Company {aggregate.CompanyId}: its customers were deleted and it has no Intercom company; none is created.";
+                result.Error = $"Company {aggregate.CompanyId}: its customers were deleted "
+                    + "and it has no Intercom company; none is created.";
                 return;
             }
         }
@@ -293,7 +293,8 @@ public sealed class CompanySynchronizer
         foreach (var currency in aggregate.OtherCurrencies)
         {
             _logger.LogWarning(
-                "Company {CompanyId}: MRR billed in {Currency} is left out of monthly_spend, which is in the primary customer's currency.",
+                "Company {CompanyId}: MRR billed in {Currency} is left out of monthly_spend, "
+                + "which is in the primary customer's currency.",
                 aggregate.CompanyId, currency);
         }
 

@@ -50,7 +50,8 @@ public sealed class CustomerSync
     public StripeCustomerReader? Stripe { get; }
 
     /// <summary>The draft, or a Failed result naming the customer when its attributes cannot be computed.</summary>
-    public async Task<(ContactDraft? Draft, SyncResult? Failure)> BuildDraftAsync(CustomerProfile profile, CancellationToken cancellationToken)
+    public async Task<(ContactDraft? Draft, SyncResult? Failure)> BuildDraftAsync(CustomerProfile profile,
+        CancellationToken cancellationToken)
     {
         try
         {

@@ -34,7 +34,9 @@ public static class RunMilestones
     public static void Mode(ILogger logger, string mode, string reason) => Log(logger, $"Mode: {mode}. {reason}");
 
     public static void EventsRead(ILogger logger, int events, int changedCustomers, int retried) => Log(logger,
-        $"Events read: {N(events)} Stripe event{S(events)} since the cursor, naming {N(changedCustomers)} customer{S(changedCustomers)}; {N(retried)} more retried from the last run.");
+        $"Events read: {N(events)} Stripe event{S(events)} since the cursor, "
+            + $"naming {N(changedCustomers)} customer{S(changedCustomers)}; "
+            + $"{N(retried)} more retried from the last run.");
 
     /// <summary>The end of a run: customers done, companies done when there were any, and how it ended.</summary>
     public static void Ended(ILogger logger, SyncSummary summary)
@@ -45,13 +47,15 @@ public static class RunMilestones
         }
 
         Log(logger,
-            $"Customers done: {N(summary.Customers)} ({N(summary.Created)} created, {N(summary.Updated)} updated, {N(summary.Unchanged)} unchanged, "
-                + $"{N(summary.Skipped)} skipped, {N(summary.Conflict)} conflicts, {N(summary.Failed)} failed, {N(summary.Archived)} archived).");
+            $"Customers done: {N(summary.Customers)} ({N(summary.Created)} created, {N(summary.Updated)} updated, "
+                + $"{N(summary.Unchanged)} unchanged, {N(summary.Skipped)} skipped, {N(summary.Conflict)} conflicts, "
+                + $"{N(summary.Failed)} failed, {N(summary.Archived)} archived).");
         if (summary.Companies > 0 || summary.CompaniesFailed > 0)
         {
             Log(logger,
-                $"Companies done: {N(summary.Companies)} ({N(summary.CompaniesCreated)} created, {N(summary.CompaniesUpdated)} updated, "
-                    + $"{N(summary.CompaniesUnchanged)} unchanged, {N(summary.CompaniesFailed)} failed).");
+                $"Companies done: {N(summary.Companies)} ({N(summary.CompaniesCreated)} created, "
+                    + $"{N(summary.CompaniesUpdated)} updated, {N(summary.CompaniesUnchanged)} unchanged, "
+                    + $"{N(summary.CompaniesFailed)} failed).");
         }
 
         Log(logger, summary.Stopped

@@ -122,13 +122,15 @@ public sealed class SyncSummary
         }
     }
 
-    public override string
-    ToString() => $"{Mode}{(WhatIf ? " (WhatIf)" : "")}: {Customers} customers, {Created} created, {Updated} updated, {Unchanged} unchanged, "
-                  + $"{Skipped} skipped, {Conflict} conflicts, {Failed} failed, {Archived} archived"
-                  + (Companies > 0
-                          ? $"; {Companies} companies, {CompaniesCreated} created, {CompaniesUpdated} updated, {CompaniesUnchanged} unchanged, {CompaniesFailed} failed"
-                          : "")
-                  + $" in {Duration.TotalSeconds:0.0} s; "
-                  + $"Stripe {StripeCalls} calls, Intercom {IntercomCalls} calls ({IntercomWrites} writes), {Retries} retries"
-                  + (Stopped ? $". {StopReason}" : "");
+    public override string ToString() =>
+        $"{Mode}{(WhatIf ? " (WhatIf)" : "")}: {Customers} customers, "
+        + $"{Created} created, {Updated} updated, {Unchanged} unchanged, "
+        + $"{Skipped} skipped, {Conflict} conflicts, {Failed} failed, {Archived} archived"
+        + (Companies > 0
+            ? $"; {Companies} companies, {CompaniesCreated} created, {CompaniesUpdated} updated, "
+                + $"{CompaniesUnchanged} unchanged, {CompaniesFailed} failed"
+            : "")
+        + $" in {Duration.TotalSeconds:0.0} s; "
+        + $"Stripe {StripeCalls} calls, Intercom {IntercomCalls} calls ({IntercomWrites} writes), {Retries} retries"
+        + (Stopped ? $". {StopReason}" : "");
 }

@@ -191,7 +191,8 @@ public sealed class StripeWebhookVerifier
         catch (StripeException)
         {
             return new WebhookVerificationException(WebhookVerificationFailure.BadSignature,
-                "No signature in the Stripe-Signature header matches the body: check the endpoint's signing secret (whsec_...) and that the body was not altered.");
+                "No signature in the Stripe-Signature header matches the body: "
+                + "check the endpoint's signing secret (whsec_...) and that the body was not altered.");
         }
         catch (Exception ex) when (ex is FormatException || ex is OverflowException)
         {
@@ -200,7 +201,8 @@ public sealed class StripeWebhookVerifier
         }
 
         return new WebhookVerificationException(WebhookVerificationFailure.StaleTimestamp,
-            $"The signature is valid but its timestamp is more than {_toleranceSeconds} seconds from this machine's clock: a replayed delivery, or a clock out of sync.");
+            $"The signature is valid but its timestamp is more than {_toleranceSeconds} seconds "
+            + "from this machine's clock: a replayed delivery, or a clock out of sync.");
     }
 
     private static bool HasTimestampAndSignature(string? header)

@@ -45,7 +45,7 @@ public sealed class WebhookActivity
     /// <summary>The billing events sent (or not) after this customer's sync (-SyncEvents).</summary>
     public IReadOnlyList<BillingEventResult> Events { get; internal set; } = Array.Empty<BillingEventResult>();
 
-    public override string
-    ToString() => $"{Kind} {CustomerId ?? "-"} {EventId ?? ""} {Detail ?? Error?.Message ?? Result?.Action.ToString() ?? ""}"
-                      .TrimEnd();
+    public override string ToString() =>
+        $"{Kind} {CustomerId ?? "-"} {EventId ?? ""} {Detail ?? Error?.Message ?? Result?.Action.ToString() ?? ""}"
+            .TrimEnd();
 }

@@ -22,8 +22,11 @@ public class CompanySyncTests(ITestOutputHelper output)
 {
     private const string AccountKey = "account_id";
 
-    /// <param name="AttributeCalls">Listing and creating data attributes: once per workspace, whatever the number of customers.</param>
-    private sealed record FullRun(SyncSummary Summary, List<SyncResult> Contacts, List<CompanySyncResult> Companies, int IntercomCalls, int IntercomWrites, int AttributeCalls);
+    /// <param name="AttributeCalls">
+    /// Listing and creating data attributes: once per workspace, whatever the number of customers.
+    /// </param>
+    private sealed record FullRun(SyncSummary Summary, List<SyncResult> Contacts, List<CompanySyncResult> Companies,
+        int IntercomCalls, int IntercomWrites, int AttributeCalls);
 
     /// <param name="companyIdMetadataKey">
     /// The Stripe metadata key naming each customer's company; the customer's own id when null.
@@ -51,12 +54,15 @@ public class CompanySyncTests(ITestOutputHelper output)
         Assert.False(outcome.Summary.Stopped, outcome.Summary.StopReason);
         var counters = rig.Intercom.State.Counters;
         return new FullRun(outcome.Summary, contacts, companyResults, counters.Total, counters.Writes,
-            counters.ByRoute.Where(p => p.Key.Contains("/data_attributes", StringComparison.Ordinal)).Sum(p => p.Value));
+            counters.ByRoute.Where(p => p.Key.Contains("/data_attributes", StringComparison.Ordinal))
+                .Sum(p => p.Value));
     }
 
-    private static FakeCompany CompanyOf(EngineRig rig, string companyId) => rig.Intercom.State.FindCompanyByCompanyId(companyId);
+    private static FakeCompany CompanyOf(EngineRig rig, string companyId) =>
+        rig.Intercom.State.FindCompanyByCompanyId(companyId);
 
-    private static JsonNode? Custom(FakeCompany company, string name) => company.CustomAttributes.TryGetValue(name, out var node) ? node : null;
+    private static JsonNode? Custom(FakeCompany company, string name) =>
+        company.CustomAttributes.TryGetValue(name, out var node) ? node : null;
 
     private static Task<CustomerProfile> ProfileAsync(EngineRig rig, string customerId) => rig.ProfileAsync(customerId);
 
@@ -66,11 +72,14 @@ public class CompanySyncTests(ITestOutputHelper output)
         await using var rig = await EngineRig.StartAsync(customers: 150);
         var first = await RunFullAsync(rig);
         var customers = rig.Stripe.State.LiveCustomers();
-        // The data attributes are made once per workspace (about 40 calls here, nothing on later runs): the per-customer
-        // cost is what grows with the customers; the benchmark shows both over 10,000.
+        // The data attributes are made once per workspace (about 40 calls here, nothing on later runs): the
+        // per-customer cost is what grows with the customers; the benchmark shows both over 10,000.
         var perCustomer = (double)(first.IntercomCalls - first.AttributeCalls) / customers.Count;
-        output.WriteLine($"first sync: {customers.Count} customers, {first.IntercomCalls} Intercom calls of which {first.AttributeCalls} set up data attributes; " +
-                         $"{perCustomer:0.000} calls per customer without them, {(double)first.IntercomCalls / customers.Count:0.000} with them; {first.Summary}");
+        output.WriteLine(
+            $"first sync: {customers.Count} customers, {first.IntercomCalls} Intercom calls "
+            + $"of which {first.AttributeCalls} set up data attributes; "
+            + $"{perCustomer:0.000} calls per customer without them, "
+            + $"{(double)first.IntercomCalls / customers.Count:0.000} with them; {first.Summary}");
         Assert.True(first.Summary.Succeeded, first.Summary.ToString());
         Assert.Equal(customers.Count, first.Summary.CompaniesCreated);
         Assert.InRange(perCustomer, 0, 3.1);
@@ -88,12 +97,16 @@ public class CompanySyncTests(ITestOutputHelper output)
             Assert.Contains(contacts[customer.Id].Id, rig.Intercom.State.ContactIdsOf(company));
         }
 
-        var companyAttributes = rig.Intercom.State.DataAttributes.Where(a => a.Model == "company").Select(a => a.Name).ToHashSet();
-        Assert.All(CompanyAttributes.CatalogNames.Append(CompanyAttributes.CustomerIds), name => Assert.Contains(name, companyAttributes));
+        var companyAttributes
+            = rig.Intercom.State.DataAttributes.Where(a => a.Model == "company").Select(a => a.Name).ToHashSet();
+        Assert.All(CompanyAttributes.CatalogNames.Append(CompanyAttributes.CustomerIds),
+            name => Assert.Contains(name, companyAttributes));
 
         var again = await RunFullAsync(rig);
         var rerunPerCustomer = (double)again.IntercomCalls / customers.Count;
-        output.WriteLine($"unchanged re-run: {again.IntercomCalls} Intercom calls ({rerunPerCustomer:0.000} per customer), {again.IntercomWrites} writes, {again.Summary}");
+        output.WriteLine(
+            $"unchanged re-run: {again.IntercomCalls} Intercom calls ({rerunPerCustomer:0.000} per customer), "
+            + $"{again.IntercomWrites} writes, {again.Summary}");
         Assert.Equal(0, again.IntercomWrites);
         Assert.Equal(customers.Count, again.Summary.CompaniesUnchanged);
         Assert.All(again.Companies, c => Assert.Equal(CompanySyncAction.Unchanged, c.Action));
@@ -104,7 +117,12 @@ public class CompanySyncTests(ITestOutputHelper output)
     public async Task A_customer_name_longer_than_Intercom_takes_names_its_company_cut_to_255_characters()
     {
         await using var rig = await EngineRig.StartAsync(customers: 0);
-        var customer = rig.Stripe.State.CreateCustomer(new FakeCustomerChange { Email = "long@example.com", Name = new string('n', 300), SubscriptionStatus = "active" });
+        var customer = rig.Stripe.State.CreateCustomer(new FakeCustomerChange
+        {
+            Email = "long@example.com",
+            Name = new string('n', 300),
+            SubscriptionStatus = "active",
+        });
 
         var first = await RunFullAsync(rig);
 
@@ -117,14 +135,17 @@ public class CompanySyncTests(ITestOutputHelper output)
     public async Task The_apps_companies_are_updated_in_place_and_keep_their_users()
     {
         await using var rig = await EngineRig.StartAsync(customers: 40);
-        var withAccount = rig.Stripe.State.LiveCustomers().Where(c => c.Metadata.ContainsKey(AccountKey)).Take(3).ToList();
+        var withAccount
+            = rig.Stripe.State.LiveCustomers().Where(c => c.Metadata.ContainsKey(AccountKey)).Take(3).ToList();
         Assert.Equal(3, withAccount.Count);
         var appUsers = new List<FakeContact>();
         foreach (var customer in withAccount)
         {
             // The app's Messenger made the company and its users: user_id is the app's own, not the Stripe customer id.
-            var user = rig.Intercom.State.Seed("user", "app-user-" + customer.Metadata[AccountKey], "teammate-" + customer.Id + "@example.test");
-            rig.Intercom.State.SeedCompany(customer.Metadata[AccountKey], name: "App name " + customer.Id, contacts: user);
+            var user = rig.Intercom.State.Seed(
+                "user", "app-user-" + customer.Metadata[AccountKey], "teammate-" + customer.Id + "@example.test");
+            rig.Intercom.State.SeedCompany(
+                customer.Metadata[AccountKey], name: "App name " + customer.Id, contacts: user);
             appUsers.Add(user);
         }
 
@@ -178,12 +199,14 @@ public class CompanySyncTests(ITestOutputHelper output)
         var company = CompanyOf(rig, "acct-shared");
         var expectedSpend = (long)Math.Round(members.Sum(m => m.Profile.Mrr), MidpointRounding.AwayFromZero);
         Assert.Equal(expectedSpend, company.MonthlySpend);
-        Assert.Equal(string.Join(",", members.Select(m => m.Customer.Id).OrderBy(x => x, StringComparer.Ordinal)), Custom(company, CompanyAttributes.CustomerIds)!.GetValue<string>());
+        Assert.Equal(string.Join(",", members.Select(m => m.Customer.Id).OrderBy(x => x, StringComparer.Ordinal)),
+            Custom(company, CompanyAttributes.CustomerIds)!.GetValue<string>());
         var best = members.Select(m => m.Profile).Aggregate((a, b) => CompanyAggregate.Better(a, b) ? a : b);
         Assert.Equal(best.Plan, company.Plan);
         Assert.Equal(best.SubscriptionStatus, Custom(company, "stripe_subscription_status")!.GetValue<string>());
         var contacts = rig.LiveContacts().ToDictionary(c => c.ExternalId!);
-        Assert.Equal(members.Select(m => contacts[m.Customer.Id].Id).OrderBy(x => x), rig.Intercom.State.ContactIdsOf(company).OrderBy(x => x));
+        Assert.Equal(members.Select(m => contacts[m.Customer.Id].Id).OrderBy(x => x),
+            rig.Intercom.State.ContactIdsOf(company).OrderBy(x => x));
 
         var again = await RunFullAsync(rig, AccountKey);
         Assert.Equal(0, again.IntercomWrites);
@@ -191,7 +214,8 @@ public class CompanySyncTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Incremental_runs_write_exactly_the_changed_customers_companies_and_mark_a_deleted_customers_company()
+    public async Task
+        Incremental_runs_write_exactly_the_changed_customers_companies_and_mark_a_deleted_customers_company()
     {
         await using var rig = await EngineRig.StartAsync(customers: 60);
         var first = await RunScheduledAsync(rig);
@@ -215,11 +239,13 @@ public class CompanySyncTests(ITestOutputHelper output)
             .Where(r => r.Route == "POST /companies" && r.Status < 300)
             .Select(r => JsonDocument.Parse(r.Body!).RootElement.GetProperty("company_id").GetString()!)
             .ToHashSet();
-        output.WriteLine($"incremental: {second.Outcome.Summary}; companies written: {string.Join(",", writtenCompanies)}");
+        output.WriteLine(
+            $"incremental: {second.Outcome.Summary}; companies written: {string.Join(",", writtenCompanies)}");
         Assert.Equal(changed.Append(deleted).OrderBy(x => x), writtenCompanies.OrderBy(x => x));
         foreach (var id in changed)
         {
-            Assert.Equal((await ProfileAsync(rig, id)).Balance, Custom(CompanyOf(rig, id), "stripe_balance")!.GetValue<decimal>());
+            Assert.Equal((await ProfileAsync(rig, id)).Balance,
+                Custom(CompanyOf(rig, id), "stripe_balance")!.GetValue<decimal>());
         }
 
         Assert.True(Custom(CompanyOf(rig, deleted), "stripe_deleted")!.GetValue<bool>());
@@ -249,7 +275,9 @@ public class CompanySyncTests(ITestOutputHelper output)
         Assert.Contains("companies", second.Outcome.Summary.StopReason);
         Assert.Equal(changed.Count, second.Outcome.Summary.Updated);
         // Nothing is lost: every customer whose company was not reported synced is retried.
-        var notReported = changed.Where(id => !second.Companies.Any(c => c.Action != CompanySyncAction.Failed && c.CustomerIds.Contains(id))).ToList();
+        var notReported = changed
+            .Where(id => !second.Companies.Any(c => c.Action != CompanySyncAction.Failed && c.CustomerIds.Contains(id)))
+            .ToList();
         Assert.NotEmpty(notReported);
         Assert.Equal(notReported.OrderBy(x => x), rig.State().RetryCustomerIds.OrderBy(x => x));
 
@@ -259,7 +287,8 @@ public class CompanySyncTests(ITestOutputHelper output)
         Assert.Empty(rig.State().RetryCustomerIds);
         foreach (var id in changed)
         {
-            Assert.Equal((await ProfileAsync(rig, id)).Balance, Custom(CompanyOf(rig, id), "stripe_balance")!.GetValue<decimal>());
+            Assert.Equal((await ProfileAsync(rig, id)).Balance,
+                Custom(CompanyOf(rig, id), "stripe_balance")!.GetValue<decimal>());
         }
     }
 

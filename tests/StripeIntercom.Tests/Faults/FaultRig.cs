@@ -25,7 +25,8 @@ internal sealed class FaultRig : IAsyncDisposable
     public ResilienceCounters Counters { get; } = new();
 
     public static async Task<FaultRig> StartAsync(int latencyMs = 0) =>
-        new(await FakeIntercomServer.StartAsync(new FakeIntercomOptions { WindowLimit = 0, SearchLagSeconds = 2, LatencyMs = latencyMs }));
+        new(await FakeIntercomServer.StartAsync(
+            new FakeIntercomOptions { WindowLimit = 0, SearchLagSeconds = 2, LatencyMs = latencyMs }));
 
     /// <summary>Production behaviour with millisecond timings; the circuit breaker stays on as in production.</summary>
     public static ResilienceOptions FastOptions(int maxRetries = 8) => new()
@@ -104,7 +105,9 @@ internal sealed class FaultRig : IAsyncDisposable
     /// <summary>Live user contacts (not merged, not archived).</summary>
     public List<FakeContact> LiveContacts() => State.Contacts.Where(c => !c.MergedInto && !c.Archived).ToList();
 
-    /// <summary>Every contact there is holds exactly the attributes its customer's draft says: nothing half-written.</summary>
+    /// <summary>
+    /// Every contact there is holds exactly the attributes its customer's draft says: nothing half-written.
+    /// </summary>
     public void AssertContactsComplete(ContactSynchronizer sync, IEnumerable<CustomerProfile> profiles)
     {
         var drafts = profiles.Select(sync.BuildDraft).ToDictionary(d => d.ExternalId);
@@ -117,9 +120,12 @@ internal sealed class FaultRig : IAsyncDisposable
             Assert.Equal(draft.Name, contact.Name);
             foreach (var (name, value) in draft.CustomAttributes)
             {
-                JsonElement? held = contact.CustomAttributes.TryGetValue(name, out var node) ? JsonSerializer.SerializeToElement(node) : null;
+                JsonElement? held = contact.CustomAttributes.TryGetValue(name, out var node)
+                    ? JsonSerializer.SerializeToElement(node)
+                    : null;
                 Assert.True(IntercomValueComparer.AreEqual(held, value),
-                    $"{contact.ExternalId} {name}: Intercom holds {node?.ToJsonString() ?? "(none)"}, draft says {value ?? "(null)"}");
+                    $"{contact.ExternalId} {name}: Intercom holds {node?.ToJsonString() ?? "(none)"}, "
+                    + $"draft says {value ?? "(null)"}");
             }
         }
     }
@@ -146,4 +152,5 @@ internal sealed class FaultRig : IAsyncDisposable
 }
 
 /// <summary>What a run through the engine reported, in input order, and how it ended.</summary>
-internal sealed record RunReport(IReadOnlyList<SyncResult> Results, Exception? StopError, bool Cancelled, IReadOnlyList<string> Unfinished, SyncSummary Summary);
+internal sealed record RunReport(IReadOnlyList<SyncResult> Results, Exception? StopError, bool Cancelled,
+    IReadOnlyList<string> Unfinished, SyncSummary Summary);

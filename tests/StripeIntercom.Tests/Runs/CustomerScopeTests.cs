@@ -8,7 +8,9 @@ using Xunit;
 
 namespace StripeIntercom.Tests.Runs;
 
-/// <summary>Each API call made during a customer's sync is logged while <see cref="CustomerScope"/> names that customer.</summary>
+/// <summary>
+/// Each API call made during a customer's sync is logged while <see cref="CustomerScope"/> names that customer.
+/// </summary>
 public class CustomerScopeTests
 {
     [Fact]
@@ -35,8 +37,11 @@ public class CustomerScopeTests
     {
         await using var rig = await EngineRig.StartAsync(customers: 12);
         var logger = new ScopeRecordingLogger();
-        using var reader = new StripeCustomerReader(new StripeSettings { ApiKey = rig.Stripe.Options.ApiKey, ApiBase = rig.Stripe.BaseUrl }, logger);
-        using var client = new IntercomClient(new IntercomSettings { AccessToken = rig.Intercom.Options.AccessToken, ApiBase = rig.Intercom.BaseUrl }, logger);
+        using var reader = new StripeCustomerReader(
+            new StripeSettings { ApiKey = rig.Stripe.Options.ApiKey, ApiBase = rig.Stripe.BaseUrl }, logger);
+        using var client = new IntercomClient(
+            new IntercomSettings { AccessToken = rig.Intercom.Options.AccessToken, ApiBase = rig.Intercom.BaseUrl },
+            logger);
         var settings = new SyncSettings { LookupMode = ContactLookupMode.PerCustomer };
         using var job = new SyncJob(settings, new SyncServices(reader, client, ownsClients: false));
         var ids = rig.Stripe.State.LiveCustomers().Take(8).Select(c => c.Id).ToList();
@@ -61,7 +66,8 @@ public class CustomerScopeTests
         Assert.All(contactCalls, l => Assert.Contains(l.CustomerId, ids));
         foreach (var id in ids)
         {
-            Assert.Contains(logger.Lines, l => l.CustomerId == id && l.Message.StartsWith("POST /contacts ", StringComparison.Ordinal));
+            Assert.Contains(logger.Lines,
+                l => l.CustomerId == id && l.Message.StartsWith("POST /contacts ", StringComparison.Ordinal));
         }
 
         Assert.Null(CustomerScope.CurrentCustomerId);
@@ -74,7 +80,8 @@ public class CustomerScopeTests
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
         public bool IsEnabled(LogLevel logLevel) => true;
 
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception,
+            Func<TState, Exception?, string> formatter) =>
             Lines.Enqueue((CustomerScope.CurrentCustomerId, formatter(state, exception)));
     }
 }

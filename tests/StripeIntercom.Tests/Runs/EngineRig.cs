@@ -33,14 +33,18 @@ internal sealed class EngineRig : IAsyncDisposable
     public string StatePath => Path.Combine(_folder, "state.json");
 
     public static async Task<EngineRig> StartAsync(int customers = 120, int intercomLatencyMs = 0) => new(
-        await FakeStripeServer.StartAsync(new FakeStripeOptions { CustomerCount = customers, Seed = 7, RequestsPerSecond = 0 }),
-        await FakeIntercomServer.StartAsync(new FakeIntercomOptions { WindowLimit = 0, SearchLagSeconds = 0, LatencyMs = intercomLatencyMs }));
+        await FakeStripeServer.StartAsync(
+            new FakeStripeOptions { CustomerCount = customers, Seed = 7, RequestsPerSecond = 0 }),
+        await FakeIntercomServer.StartAsync(
+            new FakeIntercomOptions { WindowLimit = 0, SearchLagSeconds = 0, LatencyMs = intercomLatencyMs }));
 
     /// <summary>
     /// A fresh session's job, as a new Invoke-StripeIntercomSync would make: its own Stripe reader and Intercom client
     /// (owned by the rig), with <paramref name="mode"/> and what <paramref name="configure"/> sets.
     /// </summary>
-    /// <param name="intercomOptions">The Intercom client's resilience options; <see cref="FastOptions"/> by default.</param>
+    /// <param name="intercomOptions">
+    /// The Intercom client's resilience options; <see cref="FastOptions"/> by default.
+    /// </param>
     public SyncJob NewSyncJob(ContactLookupMode mode = ContactLookupMode.PerCustomer,
         Action<SyncSettings>? configure = null, ResilienceOptions? intercomOptions = null)
     {
@@ -107,11 +111,12 @@ internal sealed class EngineRig : IAsyncDisposable
     public async Task<CustomerProfile> ProfileAsync(string customerId) =>
         (await NewSyncJob().Services.Stripe.GetAsync(customerId))!;
 
-    public SyncState State() => SyncStateStore.Load(StatePath).State ?? throw new InvalidOperationException("No state file.");
+    public SyncState State() =>
+        SyncStateStore.Load(StatePath).State ?? throw new InvalidOperationException("No state file.");
 
     /// <summary>
-    /// Production's proportions in milliseconds: a failing request keeps retrying for longer than the circuit's sampling
-    /// window, so a service that is down opens the circuit before any one customer runs out of retries.
+    /// Production's proportions in milliseconds: a failing request keeps retrying for longer than the circuit's
+    /// sampling window, so a service that is down opens the circuit before any one customer runs out of retries.
     /// </summary>
     public static ResilienceOptions FastOptions(string service) => new()
     {
@@ -127,18 +132,22 @@ internal sealed class EngineRig : IAsyncDisposable
         BreakDuration = TimeSpan.FromMilliseconds(500),
     };
 
-    public List<FakeContact> LiveContacts() => Intercom.State.Contacts.Where(c => !c.MergedInto && !c.Archived).ToList();
+    public List<FakeContact> LiveContacts() =>
+        Intercom.State.Contacts.Where(c => !c.MergedInto && !c.Archived).ToList();
 
     /// <summary>
-    /// Exactly one live contact per live Stripe customer, each holding what Stripe says now; a deleted customer's contact
-    /// may remain, marked deleted.
+    /// Exactly one live contact per live Stripe customer, each holding what Stripe says now; a deleted customer's
+    /// contact may remain, marked deleted.
     /// </summary>
-    /// <param name="byLink">Find each customer's contact by the customer it carries (stripe_customer_id), not by external_id.</param>
+    /// <param name="byLink">
+    /// Find each customer's contact by the customer it carries (stripe_customer_id), not by external_id.
+    /// </param>
     public async Task AssertIntercomMatchesStripeAsync(bool byLink = false)
     {
         var customers = Stripe.State.LiveCustomers();
         var deleted = Stripe.State.DeletedCustomers().Select(c => c.Id).ToHashSet();
-        string? KeyOf(FakeContact c) => byLink ? (string?)c.CustomAttributes.GetValueOrDefault("stripe_customer_id") : c.ExternalId;
+        string? KeyOf(FakeContact c) =>
+            byLink ? (string?)c.CustomAttributes.GetValueOrDefault("stripe_customer_id") : c.ExternalId;
         var contacts = LiveContacts().Where(c => KeyOf(c) is string key && !deleted.Contains(key)).ToList();
         Assert.Equal(customers.Count, contacts.Count);
         Assert.Equal(customers.Select(c => c.Id).OrderBy(x => x), contacts.Select(c => KeyOf(c)!).OrderBy(x => x));
@@ -151,25 +160,33 @@ internal sealed class EngineRig : IAsyncDisposable
             var contact = byExternalId[customer.Id];
             foreach (var (name, value) in draft.CustomAttributes)
             {
-                JsonElement? held = contact.CustomAttributes.TryGetValue(name, out var node) ? JsonSerializer.SerializeToElement(node) : null;
-                Assert.True(IntercomValueComparer.AreEqual(held, value), $"{customer.Id} {name}: Intercom holds {node?.ToJsonString() ?? "(none)"}, Stripe says {value ?? "(null)"}");
+                JsonElement? held = contact.CustomAttributes.TryGetValue(name, out var node)
+                    ? JsonSerializer.SerializeToElement(node)
+                    : null;
+                Assert.True(IntercomValueComparer.AreEqual(held, value),
+                    $"{customer.Id} {name}: Intercom holds {node?.ToJsonString() ?? "(none)"}, "
+                    + $"Stripe says {value ?? "(null)"}");
             }
         }
     }
 
-    /// <summary>Contact ids written (created or updated) since the request log was last cleared, by external_id.</summary>
+    /// <summary>
+    /// Contact ids written (created or updated) since the request log was last cleared, by external_id.
+    /// </summary>
     public HashSet<string> CustomersWritten()
     {
         var byId = LiveContacts().ToDictionary(c => c.Id, c => c.ExternalId!);
         var written = new HashSet<string>();
         foreach (var request in Intercom.State.Requests.Where(r => r.Status < 300))
         {
-            if (request.Route == "PUT /contacts/{id}" && byId.TryGetValue(request.Path.Split('/').Last(), out var updated))
+            if (request.Route == "PUT /contacts/{id}"
+                && byId.TryGetValue(request.Path.Split('/').Last(), out var updated))
             {
                 written.Add(updated);
             }
 
-            if (request.Route == "POST /contacts" && request.Body is { } body && JsonDocument.Parse(body).RootElement.TryGetProperty("external_id", out var id))
+            if (request.Route == "POST /contacts" && request.Body is { } body
+                && JsonDocument.Parse(body).RootElement.TryGetProperty("external_id", out var id))
             {
                 written.Add(id.GetString()!);
             }

@@ -45,7 +45,8 @@ public class IntercomOutageTests(ITestOutputHelper output)
         Assert.NotNull(cursorBefore);
 
         var customers = rig.Stripe.State.LiveCustomers();
-        var changed = Enumerable.Range(0, changedCount).Select(i => customers[i * customers.Count / changedCount].Id).ToList();
+        var changed
+            = Enumerable.Range(0, changedCount).Select(i => customers[i * customers.Count / changedCount].Id).ToList();
         foreach (var id in changed)
         {
             rig.Stripe.State.ChangeCustomer(id, new FakeCustomerChange { Balance = 1900 + changed.IndexOf(id) });
@@ -66,7 +67,8 @@ public class IntercomOutageTests(ITestOutputHelper output)
         Assert.Equal("Intercom", unavailable.ServiceName);
         Assert.Contains("503", unavailable.Message);
         Assert.False(during.Outcome.Cancelled);
-        Assert.True(clock.Elapsed < Promise, $"{changedCount} customers: the run took {clock.Elapsed.TotalSeconds:0} s to stop");
+        Assert.True(clock.Elapsed < Promise,
+            $"{changedCount} customers: the run took {clock.Elapsed.TotalSeconds:0} s to stop");
         // One error for the run: no customer failed on its own, and the summary says the run stopped and why.
         Assert.DoesNotContain(during.Results, r => r.Action == SyncAction.Failed);
         var summary = during.Outcome.Summary;
@@ -92,6 +94,7 @@ public class IntercomOutageTests(ITestOutputHelper output)
         Assert.Equal(changed.OrderBy(x => x), rig.CustomersWritten().OrderBy(x => x));
         Assert.Empty(rig.State().RetryCustomerIds);
         await rig.AssertIntercomMatchesStripeAsync();
-        return $"{changedCount} changed customers: stopped after {clock.Elapsed.TotalSeconds:0.0} s and {requestsDuring} Intercom requests; {unavailable.Message}";
+        return $"{changedCount} changed customers: stopped after {clock.Elapsed.TotalSeconds:0.0} s "
+            + $"and {requestsDuring} Intercom requests; {unavailable.Message}";
     }
 }

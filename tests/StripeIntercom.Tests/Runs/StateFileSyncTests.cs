@@ -31,9 +31,12 @@ public class StateFileSyncTests(ITestOutputHelper output)
         rig.Intercom.State.ClearRequestLog();
         rig.Intercom.Options.LatencyMs = 150;
 
-        // Four at a time: stop once six are reported, while the last four are in flight (those already finished are still reported).
+        // Four at a time: stop once six are reported, while the last four are in flight (those already finished
+        // are still reported).
         using var stop = new CancellationTokenSource();
-        var second = await rig.RunJobAsync(throttleLimit: 4, observe: (_, all) => { if (all.Count == 6) { stop.Cancel(); } }, cancellationToken: stop.Token);
+        var second = await rig.RunJobAsync(throttleLimit: 4,
+            observe: (_, all) => { if (all.Count == 6) { stop.Cancel(); } },
+            cancellationToken: stop.Token);
         Assert.True(second.Outcome.Cancelled);
         Assert.True(second.Outcome.Summary.Stopped);
         Assert.InRange(second.Results.Count, 6, 9);
@@ -41,7 +44,8 @@ public class StateFileSyncTests(ITestOutputHelper output)
         var notReported = changed.Where(id => !reported.Contains(id)).ToList();
         Assert.Equal(notReported.OrderBy(x => x), rig.State().RetryCustomerIds.OrderBy(x => x));
         var writtenBeforeStop = rig.CustomersWritten();
-        output.WriteLine($"reported {string.Join(",", reported)}; written before the stop {string.Join(",", writtenBeforeStop)}");
+        output.WriteLine(
+            $"reported {string.Join(",", reported)}; written before the stop {string.Join(",", writtenBeforeStop)}");
 
         rig.Intercom.Options.LatencyMs = 0;
         rig.Intercom.State.ClearRequestLog();
@@ -88,7 +92,8 @@ public class StateFileSyncTests(ITestOutputHelper output)
 
         Assert.Null(second.Outcome.StopError);
         Assert.Equal("Resumed", second.Outcome.Summary.Mode);
-        Assert.Equal(150, first.Results.Select(r => r.CustomerId).Union(second.Results.Select(r => r.CustomerId)).Count());
+        Assert.Equal(150,
+            first.Results.Select(r => r.CustomerId).Union(second.Results.Select(r => r.CustomerId)).Count());
         Assert.Empty(first.Results.Select(r => r.CustomerId).Intersect(second.Results.Select(r => r.CustomerId)));
         Assert.Null(rig.State().FullSync);
         await rig.AssertIntercomMatchesStripeAsync();
@@ -99,7 +104,9 @@ public class StateFileSyncTests(ITestOutputHelper output)
     {
         await using var rig = await EngineRig.StartAsync(customers: 120);
         using var stop = new CancellationTokenSource();
-        var first = await rig.RunJobAsync(throttleLimit: 2, observe: (_, all) => { if (all.Count == 50) { stop.Cancel(); } }, cancellationToken: stop.Token);
+        var first = await rig.RunJobAsync(throttleLimit: 2,
+            observe: (_, all) => { if (all.Count == 50) { stop.Cancel(); } },
+            cancellationToken: stop.Token);
         Assert.True(first.Outcome.Cancelled);
         var resumePoint = rig.State().FullSync!.LastCustomerId!;
         Assert.NotNull(rig.State().FullSync!.LastCustomerCreated);

@@ -57,9 +57,12 @@ public class WorkspaceIdentityTests(ITestOutputHelper output)
         var first = await rig.SyncEveryoneAsync(rig.NewSyncJob(mode, o => o.ExternalIdMetadataKey = AppIdKey));
 
         Assert.DoesNotContain(first, r => r.Action is SyncAction.Failed or SyncAction.Conflict);
-        Assert.All(customers.Take(10), c => Assert.Equal(ContactMatchedBy.ExternalId, first.Single(r => r.CustomerId == c.Id).MatchedBy));
-        Assert.All(customers.Skip(10).Take(10), c => Assert.Equal(ContactMatchedBy.Email, first.Single(r => r.CustomerId == c.Id).MatchedBy));
-        Assert.All(customers.Skip(20), c => Assert.Equal(ContactMatchedBy.Created, first.Single(r => r.CustomerId == c.Id).MatchedBy));
+        Assert.All(customers.Take(10),
+            c => Assert.Equal(ContactMatchedBy.ExternalId, first.Single(r => r.CustomerId == c.Id).MatchedBy));
+        Assert.All(customers.Skip(10).Take(10),
+            c => Assert.Equal(ContactMatchedBy.Email, first.Single(r => r.CustomerId == c.Id).MatchedBy));
+        Assert.All(customers.Skip(20),
+            c => Assert.Equal(ContactMatchedBy.Created, first.Single(r => r.CustomerId == c.Id).MatchedBy));
 
         var contacts = rig.LiveContacts();
         Assert.Equal(30, contacts.Count);
@@ -79,7 +82,9 @@ public class WorkspaceIdentityTests(ITestOutputHelper output)
 
         rig.Intercom.State.Counters.Reset();
         var again = await rig.SyncEveryoneAsync(rig.NewSyncJob(mode, o => o.ExternalIdMetadataKey = AppIdKey));
-        output.WriteLine($"{mode}: re-run {rig.Intercom.State.Counters.Total} Intercom calls, {rig.Intercom.State.Counters.Writes} writes");
+        output.WriteLine(
+            $"{mode}: re-run {rig.Intercom.State.Counters.Total} Intercom calls, "
+            + $"{rig.Intercom.State.Counters.Writes} writes");
         Assert.All(again, r => Assert.Equal(SyncAction.Unchanged, r.Action));
         Assert.Equal(0, rig.Intercom.State.Counters.Writes);
         await rig.AssertIntercomMatchesStripeAsync(byLink: true);
@@ -89,7 +94,12 @@ public class WorkspaceIdentityTests(ITestOutputHelper output)
     public async Task A_lead_with_a_customers_email_is_left_alone_unless_MergeLeads()
     {
         await using var rig = await EngineRig.StartAsync(customers: 0);
-        var customer = rig.Stripe.State.CreateCustomer(new FakeCustomerChange { Email = "visitor@example.com", Name = "Real Payer", SubscriptionStatus = "active" });
+        var customer = rig.Stripe.State.CreateCustomer(new FakeCustomerChange
+        {
+            Email = "visitor@example.com",
+            Name = "Real Payer",
+            SubscriptionStatus = "active",
+        });
         var lead = rig.Intercom.State.Seed("lead", null, "visitor@example.com", "Someone Chatting");
 
         var plain = await rig.SyncEveryoneAsync(rig.NewSyncJob(ContactLookupMode.PerCustomer));
@@ -102,7 +112,12 @@ public class WorkspaceIdentityTests(ITestOutputHelper output)
 
         // With -MergeLeads, in a workspace where the user does not exist yet, the lead becomes the customer's user.
         await using var merging = await EngineRig.StartAsync(customers: 0);
-        var payer = merging.Stripe.State.CreateCustomer(new FakeCustomerChange { Email = "visitor@example.com", Name = "Real Payer", SubscriptionStatus = "active" });
+        var payer = merging.Stripe.State.CreateCustomer(new FakeCustomerChange
+        {
+            Email = "visitor@example.com",
+            Name = "Real Payer",
+            SubscriptionStatus = "active",
+        });
         var mergedLead = merging.Intercom.State.Seed("lead", null, "visitor@example.com", "Someone Chatting");
 
         var merged = await merging.SyncEveryoneAsync(
@@ -116,10 +131,12 @@ public class WorkspaceIdentityTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Two_users_sharing_the_email_and_neither_carrying_the_customer_are_a_conflict_and_nothing_is_written()
+    public async Task
+        Two_users_sharing_the_email_and_neither_carrying_the_customer_are_a_conflict_and_nothing_is_written()
     {
         await using var rig = await EngineRig.StartAsync(customers: 0);
-        rig.Stripe.State.CreateCustomer(new FakeCustomerChange { Email = "team@example.com", SubscriptionStatus = "active" });
+        rig.Stripe.State.CreateCustomer(
+            new FakeCustomerChange { Email = "team@example.com", SubscriptionStatus = "active" });
         var a = rig.Intercom.State.Seed("user", "app_a", "team@example.com", "A");
         var b = rig.Intercom.State.Seed("user", "app_b", "team@example.com", "B");
         rig.Intercom.State.Counters.Reset();
@@ -130,7 +147,10 @@ public class WorkspaceIdentityTests(ITestOutputHelper output)
         Assert.Equal(SyncAction.Conflict, conflict.Action);
         Assert.Equal(new[] { a.Id, b.Id }.OrderBy(x => x), conflict.Candidates.OrderBy(x => x));
         Assert.Equal(2, rig.LiveContacts().Count);
-        Assert.Equal(0, rig.Intercom.State.Counters.ByRoute.Where(p => p.Key.Contains("/contacts") && !p.Key.StartsWith("GET") && p.Key != "POST /contacts/search").Sum(p => p.Value));
+        Assert.Equal(0,
+            rig.Intercom.State.Counters.ByRoute
+                .Where(p => p.Key.Contains("/contacts") && !p.Key.StartsWith("GET") && p.Key != "POST /contacts/search")
+                .Sum(p => p.Value));
     }
 
     [Theory]
@@ -138,18 +158,21 @@ public class WorkspaceIdentityTests(ITestOutputHelper output)
     [InlineData(16, false)]
     [InlineData(1, true)]
     [InlineData(16, true)]
-    public async Task Stripe_customers_sharing_an_email_get_one_contact_carrying_the_best_ranked_whatever_the_order(int throttleLimit, bool bestFirst)
+    public async Task Stripe_customers_sharing_an_email_get_one_contact_carrying_the_best_ranked_whatever_the_order(
+        int throttleLimit, bool bestFirst)
     {
         await using var rig = await EngineRig.StartAsync(customers: 0);
         FakeCustomer Make(string? status, string name) =>
-            rig.Stripe.State.CreateCustomer(new FakeCustomerChange { Email = "again@example.com", Name = name, SubscriptionStatus = status });
+            rig.Stripe.State.CreateCustomer(
+                new FakeCustomerChange { Email = "again@example.com", Name = name, SubscriptionStatus = status });
         // Stripe lists newest first: bestFirst puts the best-ranked customer first in the run.
         var customers = bestFirst
             ? new[] { Make(null, "No Plan"), Make("canceled", "Old Plan"), Make("active", "Paying") }
             : new[] { Make("active", "Paying"), Make("canceled", "Old Plan"), Make(null, "No Plan") };
         for (var i = 0; i < 5; i++)
         {
-            rig.Stripe.State.CreateCustomer(new FakeCustomerChange { Email = $"other{i}@example.com", SubscriptionStatus = "active" });
+            rig.Stripe.State.CreateCustomer(
+                new FakeCustomerChange { Email = $"other{i}@example.com", SubscriptionStatus = "active" });
         }
 
         var paying = customers.Single(c => c.Name == "Paying");
@@ -158,15 +181,20 @@ public class WorkspaceIdentityTests(ITestOutputHelper output)
             rig.NewSyncJob(ContactLookupMode.Bulk, o => o.ThrottleLimit = throttleLimit));
 
         Assert.DoesNotContain(first, r => r.Action is SyncAction.Failed or SyncAction.Conflict);
-        var shared = Assert.Single(rig.LiveContacts(), c => string.Equals(c.Email, "again@example.com", StringComparison.OrdinalIgnoreCase));
+        var shared = Assert.Single(rig.LiveContacts(),
+            c => string.Equals(c.Email, "again@example.com", StringComparison.OrdinalIgnoreCase));
         Assert.Equal(paying.Id, (string?)shared.CustomAttributes["stripe_customer_id"]);
         Assert.Equal("active", (string?)shared.CustomAttributes["stripe_subscription_status"]);
-        Assert.Equal(string.Join(",", customers.Where(c => c != paying).Select(c => c.Id).OrderBy(id => id, StringComparer.Ordinal)),
+        Assert.Equal(
+            string.Join(",",
+                customers.Where(c => c != paying).Select(c => c.Id).OrderBy(id => id, StringComparer.Ordinal)),
             (string?)shared.CustomAttributes["stripe_other_customer_ids"]);
         Assert.Equal(6, rig.LiveContacts().Count);
         // A sibling synced before any other of its email creates the contact (it cannot know yet); every later one
         // settles.
-        Assert.All(customers.Where(c => c != paying), c => Assert.Contains(first.Single(r => r.CustomerId == c.Id).MatchedBy, new[] { ContactMatchedBy.Sibling, ContactMatchedBy.Created }));
+        Assert.All(customers.Where(c => c != paying),
+            c => Assert.Contains(first.Single(r => r.CustomerId == c.Id).MatchedBy,
+                new[] { ContactMatchedBy.Sibling, ContactMatchedBy.Created }));
         Assert.Contains(first, r => r.MatchedBy == ContactMatchedBy.Sibling);
 
         rig.Intercom.State.Counters.Reset();
@@ -174,7 +202,9 @@ public class WorkspaceIdentityTests(ITestOutputHelper output)
             rig.NewSyncJob(ContactLookupMode.PerCustomer, o => o.ThrottleLimit = throttleLimit));
         Assert.All(again, r => Assert.Equal(SyncAction.Unchanged, r.Action));
         Assert.Equal(0, rig.Intercom.State.Counters.Writes);
-        Assert.Equal(paying.Id, (string?)Assert.Single(rig.LiveContacts(), c => c.Email == shared.Email).CustomAttributes["stripe_customer_id"]);
+        Assert.Equal(paying.Id,
+            (string?)Assert.Single(rig.LiveContacts(), c => c.Email == shared.Email)
+                .CustomAttributes["stripe_customer_id"]);
     }
 
     // Across runs, a per-customer lookup meets Intercom's search lag: a contact created a moment ago by another run is
@@ -183,18 +213,29 @@ public class WorkspaceIdentityTests(ITestOutputHelper output)
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public async Task A_second_customer_with_the_email_synced_alone_within_the_search_lag_gets_no_second_contact(bool newerRanksBetter)
+    public async Task A_second_customer_with_the_email_synced_alone_within_the_search_lag_gets_no_second_contact(
+        bool newerRanksBetter)
     {
         await using var rig = await EngineRig.StartAsync(customers: 0);
         rig.Intercom.Options.SearchLagSeconds = 600;
-        var older = rig.Stripe.State.CreateCustomer(new FakeCustomerChange { Email = "again@example.com", Name = "First", SubscriptionStatus = newerRanksBetter ? "canceled" : "active" });
+        var older = rig.Stripe.State.CreateCustomer(new FakeCustomerChange
+        {
+            Email = "again@example.com",
+            Name = "First",
+            SubscriptionStatus = newerRanksBetter ? "canceled" : "active",
+        });
         var created = await rig.NewSyncJob(ContactLookupMode.PerCustomer)
             .SyncCustomerAsync(older.Id, SyncRunReporting.None, CancellationToken.None);
         Assert.Equal(SyncAction.Created, created.Action);
 
         // A webhook for the re-subscription, seconds later: a new session, one customer, the first contact not
         // searchable.
-        var newer = rig.Stripe.State.CreateCustomer(new FakeCustomerChange { Email = "Again@example.com", Name = "Second", SubscriptionStatus = newerRanksBetter ? "active" : null });
+        var newer = rig.Stripe.State.CreateCustomer(new FakeCustomerChange
+        {
+            Email = "Again@example.com",
+            Name = "Second",
+            SubscriptionStatus = newerRanksBetter ? "active" : null,
+        });
         var second = await rig.NewSyncJob(ContactLookupMode.PerCustomer)
             .SyncCustomerAsync(newer.Id, SyncRunReporting.None, CancellationToken.None);
 

@@ -15,7 +15,8 @@ public class AttributeMapTests
 
         Assert.Equal(27, names.Count);
         Assert.All(names, n => Assert.StartsWith("stripe_", n));
-        Assert.All(AttributeMap.Default.Attributes.Where(a => a.DataType == IntercomDataType.Date), a => Assert.EndsWith("_at", a.Name));
+        Assert.All(AttributeMap.Default.Attributes.Where(a => a.DataType == IntercomDataType.Date),
+            a => Assert.EndsWith("_at", a.Name));
         Assert.Contains("stripe_payment_failing", names);
     }
 
@@ -27,22 +28,27 @@ public class AttributeMapTests
         profile.Balance = 1.005m;
 
         var values = AttributeMap.Default.Evaluate(profile);
-        var longText = AttributeMap.Default.WithComputed("note", IntercomDataType.String, p => p.Name).Evaluate(profile)["note"];
+        var longText
+            = AttributeMap.Default.WithComputed("note", IntercomDataType.String, p => p.Name).Evaluate(profile)["note"];
 
         Assert.Equal(1.01m, values["stripe_balance"]);
         Assert.Equal(profile.Created.ToUnixTimeSeconds(), values["stripe_created_at"]);
         Assert.Equal(255, ((string)longText!).Length);
         Assert.Equal(0L, values["stripe_subscription_count"]);
-        Assert.Equal("none", AttributeMap.Default.Evaluate(new CustomerProfile { Id = "cus_x" })["stripe_subscription_status"]);
+        Assert.Equal("none",
+            AttributeMap.Default.Evaluate(new CustomerProfile { Id = "cus_x" })["stripe_subscription_status"]);
         Assert.Null(AttributeMap.Default.Evaluate(new CustomerProfile { Id = "cus_x" })["stripe_plan_name"]);
     }
 
     [Fact]
     public void Select_and_rename_refuse_unknown_names_and_say_which()
     {
-        var selectError = Assert.Throws<ArgumentException>(() => AttributeMap.Default.Select(["stripe_mrr", "stripe_nope"]));
-        var renameError = Assert.Throws<ArgumentException>(() => AttributeMap.Default.Rename(new Dictionary<string, string> { ["nope"] = "x" }));
-        var map = AttributeMap.Default.Select(["stripe_mrr", "stripe_plan_name"]).Rename(new Dictionary<string, string> { ["stripe_mrr"] = "mrr" });
+        var selectError
+            = Assert.Throws<ArgumentException>(() => AttributeMap.Default.Select(["stripe_mrr", "stripe_nope"]));
+        var renameError = Assert.Throws<ArgumentException>(
+            () => AttributeMap.Default.Rename(new Dictionary<string, string> { ["nope"] = "x" }));
+        var map = AttributeMap.Default.Select(["stripe_mrr", "stripe_plan_name"])
+            .Rename(new Dictionary<string, string> { ["stripe_mrr"] = "mrr" });
 
         Assert.Contains("stripe_nope", selectError.Message);
         Assert.Contains("nope", renameError.Message);

@@ -27,7 +27,9 @@ public class BulkSyncTests(ITestOutputHelper output)
     private void Report(string run, IntercomTestServer server, Stopwatch watch)
     {
         var perCustomer = (double)server.State.Counters.Total / Customers;
-        output.WriteLine($"{run}: {server.State.Counters.Total} Intercom calls ({server.State.Counters.Writes} writes) for {Customers} customers = {perCustomer:0.0000} per customer, {watch.ElapsedMilliseconds} ms");
+        output.WriteLine(
+            $"{run}: {server.State.Counters.Total} Intercom calls ({server.State.Counters.Writes} writes) "
+            + $"for {Customers} customers = {perCustomer:0.0000} per customer, {watch.ElapsedMilliseconds} ms");
         foreach (var (route, count) in server.State.Counters.ByRoute.OrderBy(p => p.Key))
         {
             output.WriteLine($"    {route}: {count}");
@@ -61,8 +63,12 @@ public class BulkSyncTests(ITestOutputHelper output)
             Assert.Equal(draft.Name, contact.Name);
             foreach (var (name, value) in draft.CustomAttributes)
             {
-                JsonElement? held = contact.CustomAttributes.TryGetValue(name, out var node) ? JsonSerializer.SerializeToElement(node) : null;
-                Assert.True(IntercomValueComparer.AreEqual(held, value), $"{contact.ExternalId} {name}: Intercom holds {node?.ToJsonString() ?? "(none)"}, draft says {value ?? "(null)"}");
+                JsonElement? held = contact.CustomAttributes.TryGetValue(name, out var node)
+                    ? JsonSerializer.SerializeToElement(node)
+                    : null;
+                Assert.True(IntercomValueComparer.AreEqual(held, value),
+                    $"{contact.ExternalId} {name}: Intercom holds {node?.ToJsonString() ?? "(none)"}, "
+                    + $"draft says {value ?? "(null)"}");
             }
         }
         Assert.True((double)server.State.Counters.Total / Customers <= 1.05);

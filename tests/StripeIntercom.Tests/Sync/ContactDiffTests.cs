@@ -23,7 +23,8 @@ public class ContactDiffTests
         var contact = Assert.Single(server.State.Contacts);
         Assert.Equal(result.ContactId, contact.Id);
         Assert.Equal("trialing", (string?)contact.CustomAttributes["stripe_subscription_status"]);
-        Assert.Contains(result.Changes, c => c.Name == "stripe_subscription_status" && c.OldValue is null && (string?)c.NewValue == "trialing");
+        Assert.Contains(result.Changes,
+            c => c.Name == "stripe_subscription_status" && c.OldValue is null && (string?)c.NewValue == "trialing");
     }
 
     [Fact]
@@ -126,7 +127,8 @@ public class ContactDiffTests
         await using var server = await IntercomTestServer.StartAsync();
         var sync = new ContactSynchronizer(server.CreateClient("wrong"), AttributeMap.Default, new SyncOptions());
 
-        await Assert.ThrowsAsync<IntercomAuthenticationException>(() => sync.SyncAsync(sync.BuildDraft(ProfileBuilder.Build(1))));
+        await Assert.ThrowsAsync<IntercomAuthenticationException>(
+            () => sync.SyncAsync(sync.BuildDraft(ProfileBuilder.Build(1))));
     }
 
     [Fact]
@@ -134,7 +136,8 @@ public class ContactDiffTests
     {
         await using var server = await IntercomTestServer.StartAsync();
         var map = AttributeMap.Default.Select(["stripe_customer_id"])
-            .WithComputed("seats", null, p => p.PrimarySubscription is null ? null : (object)p.PrimarySubscription.Quantity);
+            .WithComputed("seats", null,
+                p => p.PrimarySubscription is null ? null : (object)p.PrimarySubscription.Quantity);
         var sync = Synchronizer(server, map: map);
 
         var none = await sync.SyncAsync(sync.BuildDraft(ProfileBuilder.Build(4)));

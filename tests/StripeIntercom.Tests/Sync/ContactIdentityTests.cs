@@ -115,7 +115,8 @@ public class ContactIdentityTests
         // Search lags, so a user created a moment ago without external_id is not found by email; the 409 names it.
         await using var server = await IntercomTestServer.StartAsync(o => o.SearchLagSeconds = 60);
         await PrepareAttributesAsync(server);
-        var recent = await server.CreateClient().CreateContactAsync(new() { Role = "user", Email = "customer1@example.test" });
+        var recent
+            = await server.CreateClient().CreateContactAsync(new() { Role = "user", Email = "customer1@example.test" });
         var sync = Synchronizer(server, ContactLookupMode.PerCustomer);
 
         var result = await sync.SyncAsync(sync.BuildDraft(ProfileBuilder.Build(1)));
@@ -124,7 +125,8 @@ public class ContactIdentityTests
         Assert.Equal(ContactMatchedBy.Email, result.MatchedBy);
         Assert.Equal(recent.Id, result.ContactId);
         Assert.Equal(1, server.State.Counters["PUT /contacts/{id}"]);
-        Assert.Equal("cus_000001", (string?)Assert.Single(server.State.Contacts).CustomAttributes["stripe_customer_id"]);
+        Assert.Equal("cus_000001",
+            (string?)Assert.Single(server.State.Contacts).CustomAttributes["stripe_customer_id"]);
     }
 
     [Fact]

@@ -47,7 +47,8 @@ public class DataAttributeInitializerTests
         await client.CreateDataAttributeAsync("stripe_mrr", IntercomDataType.String);
         server.State.Counters.Reset();
 
-        var error = await Assert.ThrowsAsync<DataAttributeConflictException>(() => new DataAttributeInitializer(client).EnsureAsync(AttributeMap.Default, whatIf: false));
+        var error = await Assert.ThrowsAsync<DataAttributeConflictException>(
+            () => new DataAttributeInitializer(client).EnsureAsync(AttributeMap.Default, whatIf: false));
 
         Assert.Equal("stripe_mrr", error.Name);
         Assert.Equal("string", error.ExistingType);
@@ -68,7 +69,8 @@ public class DataAttributeInitializerTests
 
         server.State.Counters.Reset();
 
-        var error = await Assert.ThrowsAsync<DataAttributeLimitException>(() => new DataAttributeInitializer(client).EnsureAsync(AttributeMap.Default, whatIf: false));
+        var error = await Assert.ThrowsAsync<DataAttributeLimitException>(
+            () => new DataAttributeInitializer(client).EnsureAsync(AttributeMap.Default, whatIf: false));
 
         Assert.Equal(240, error.Existing);
         Assert.Equal(27, error.Missing.Count);
@@ -81,7 +83,8 @@ public class DataAttributeInitializerTests
     {
         await using var server = await IntercomTestServer.StartAsync();
 
-        var results = await new DataAttributeInitializer(server.CreateClient()).EnsureAsync(AttributeMap.Default, whatIf: true);
+        var results
+            = await new DataAttributeInitializer(server.CreateClient()).EnsureAsync(AttributeMap.Default, whatIf: true);
 
         Assert.All(results, r => Assert.Equal(DataAttributeAction.WouldCreate, r.Action));
         Assert.Equal(0, server.State.Counters.Writes);

@@ -40,7 +40,8 @@ public sealed class DeletedCustomerTests
         Assert.Equal((double)live.Balance, contact.CustomAttributes["stripe_balance"]!.GetValue<double>(), 2);
         Assert.DoesNotContain(result.Changes, c => c.Name == "stripe_balance" || c.Name == "stripe_created_at");
 
-        var again = await SyncTestContext.Synchronizer(server, ContactLookupMode.Bulk).SyncAsync(DeletedVersionOf(live));
+        var again
+            = await SyncTestContext.Synchronizer(server, ContactLookupMode.Bulk).SyncAsync(DeletedVersionOf(live));
         Assert.Equal(SyncAction.Unchanged, again.Action);
     }
 
@@ -49,7 +50,11 @@ public sealed class DeletedCustomerTests
     {
         var (server, live) = await SyncedCustomerAsync();
         await using var _ = server;
-        var options = new SyncOptions { DeletedCustomerAction = DeletedCustomerAction.Archive, LookupMode = ContactLookupMode.PerCustomer };
+        var options = new SyncOptions
+        {
+            DeletedCustomerAction = DeletedCustomerAction.Archive,
+            LookupMode = ContactLookupMode.PerCustomer,
+        };
         var synchronizer = new ContactSynchronizer(server.CreateClient(), AttributeMap.Default, options);
 
         var result = await synchronizer.SyncAsync(DeletedVersionOf(live));

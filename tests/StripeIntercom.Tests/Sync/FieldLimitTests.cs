@@ -35,7 +35,8 @@ public sealed class FieldLimitTests
     [Theory]
     [InlineData(ContactLookupMode.PerCustomer)]
     [InlineData(ContactLookupMode.Bulk)]
-    public async Task Oversized_values_end_in_a_synced_contact_or_one_clear_error_and_the_run_goes_on(ContactLookupMode mode)
+    public async Task Oversized_values_end_in_a_synced_contact_or_one_clear_error_and_the_run_goes_on(
+        ContactLookupMode mode)
     {
         await using var server = await IntercomTestServer.StartAsync();
         var map = AttributeMap.Default.WithComputed("stripe_description", IntercomDataType.String, p => p.Description);

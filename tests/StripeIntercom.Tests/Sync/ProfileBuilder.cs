@@ -52,10 +52,20 @@ public static class ProfileBuilder
                 AttemptCount = status == "past_due" ? 2 : 1,
             },
             PaymentFailing = status == "past_due",
-            DefaultCard = i % 3 == 0 ? null : new CardSummary { PaymentMethodId = $"pm_{i:D6}", Brand = i % 2 == 0 ? "visa" : "mastercard", Last4 = $"{i % 10000:D4}", ExpMonth = 1 + i % 12, ExpYear = 2027 + i % 4 },
+            DefaultCard = i % 3 == 0
+                ? null
+                : new CardSummary
+                {
+                    PaymentMethodId = $"pm_{i:D6}",
+                    Brand = i % 2 == 0 ? "visa" : "mastercard",
+                    Last4 = $"{i % 10000:D4}",
+                    ExpMonth = 1 + i % 12,
+                    ExpYear = 2027 + i % 4,
+                },
             DashboardUrl = $"https://dashboard.stripe.com/test/customers/cus_{i:D6}",
         };
     }
 
-    public static List<CustomerProfile> BuildMany(int count, int start = 0) => Enumerable.Range(start, count).Select(i => Build(i)).ToList();
+    public static List<CustomerProfile> BuildMany(int count, int start = 0) =>
+        Enumerable.Range(start, count).Select(i => Build(i)).ToList();
 }

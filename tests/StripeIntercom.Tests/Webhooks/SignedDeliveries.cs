@@ -8,11 +8,18 @@ internal static class SignedDeliveries
 {
     public const string Secret = "whsec_test_0123456789abcdef";
 
-    public static string Payload(string eventId, string type, string? customerId, long created = 1_795_000_000, string apiVersion = "2026-10-28.endive")
+    public static string Payload(string eventId, string type, string? customerId, long created = 1_795_000_000,
+        string apiVersion = "2026-10-28.endive")
     {
-        var dataObject = type.StartsWith("customer.", StringComparison.Ordinal) && !type.StartsWith("customer.subscription.", StringComparison.Ordinal)
+        var dataObject = type.StartsWith("customer.", StringComparison.Ordinal)
+            && !type.StartsWith("customer.subscription.", StringComparison.Ordinal)
             ? new JsonObject { ["id"] = customerId, ["object"] = "customer" }
-            : new JsonObject { ["id"] = "obj_" + eventId, ["object"] = type.Split('.')[^2] == "subscription" ? "subscription" : type.Split('.')[0], ["customer"] = customerId };
+            : new JsonObject
+            {
+                ["id"] = "obj_" + eventId,
+                ["object"] = type.Split('.')[^2] == "subscription" ? "subscription" : type.Split('.')[0],
+                ["customer"] = customerId,
+            };
         return new JsonObject
         {
             ["id"] = eventId,

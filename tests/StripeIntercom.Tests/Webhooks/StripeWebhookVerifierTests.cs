@@ -31,7 +31,9 @@ public class StripeWebhookVerifierTests
     {
         var payload = Payload("evt_blocks", "customer.updated", "cus_1");
         var bytes = System.Text.Encoding.UTF8.GetBytes(payload);
-        var blocks = Enumerable.Range(0, (bytes.Length + 6) / 7).Select(i => new ArraySegment<byte>(bytes, i * 7, Math.Min(7, bytes.Length - i * 7))).ToList();
+        var blocks = Enumerable.Range(0, (bytes.Length + 6) / 7)
+            .Select(i => new ArraySegment<byte>(bytes, i * 7, Math.Min(7, bytes.Length - i * 7)))
+            .ToList();
 
         Assert.True(Verifier.SignatureMatches(Sign(payload), blocks));
         Assert.True(Verifier.SignatureMatches(Sign(payload) + ",v1=" + new string('0', 64), blocks));
@@ -46,8 +48,10 @@ public class StripeWebhookVerifierTests
         Assert.Null(Verifier.CheckHeader(Sign("anything")));
         Assert.Equal(WebhookVerificationFailure.MissingSignature, Verifier.CheckHeader(null));
         Assert.Equal(WebhookVerificationFailure.MissingSignature, Verifier.CheckHeader("v1=abc"));
-        Assert.Equal(WebhookVerificationFailure.StaleTimestamp, Verifier.CheckHeader(Sign("anything", at: DateTimeOffset.UtcNow.AddMinutes(-20))));
-        Assert.Equal(WebhookVerificationFailure.StaleTimestamp, Verifier.CheckHeader(Sign("anything", at: DateTimeOffset.UtcNow.AddMinutes(20))));
+        Assert.Equal(WebhookVerificationFailure.StaleTimestamp,
+            Verifier.CheckHeader(Sign("anything", at: DateTimeOffset.UtcNow.AddMinutes(-20))));
+        Assert.Equal(WebhookVerificationFailure.StaleTimestamp,
+            Verifier.CheckHeader(Sign("anything", at: DateTimeOffset.UtcNow.AddMinutes(20))));
     }
 
     [Fact]
@@ -78,7 +82,8 @@ public class StripeWebhookVerifierTests
         var payload = Payload("evt_1", "customer.updated", "cus_1");
         var header = Sign(payload);
 
-        var error = Assert.Throws<WebhookVerificationException>(() => Verifier.Verify(payload.Replace("cus_1", "cus_2"), header));
+        var error = Assert.Throws<WebhookVerificationException>(
+            () => Verifier.Verify(payload.Replace("cus_1", "cus_2"), header));
 
         Assert.Equal(WebhookVerificationFailure.BadSignature, error.Reason);
     }

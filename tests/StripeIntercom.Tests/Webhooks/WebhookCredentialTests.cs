@@ -58,8 +58,8 @@ public sealed class WebhookCredentialTests : IAsyncDisposable
         var rig = await RevokedTokenRigAsync();
         var customers = rig.Stripe.State.LiveCustomers().Take(3).Select(c => c.Id).ToList();
         var job = rig.NewSyncJob();
-        using var processor = new WebhookProcessor((id, token) => job.SyncCustomerAsync(id, SyncRunReporting.None, token),
-            _activities.Enqueue);
+        using var processor = new WebhookProcessor(
+            (id, token) => job.SyncCustomerAsync(id, SyncRunReporting.None, token), _activities.Enqueue);
         var listener = Listener(processor, out var url);
         using var stop = new CancellationTokenSource();
         var listening = listener.RunAsync(stop.Token);

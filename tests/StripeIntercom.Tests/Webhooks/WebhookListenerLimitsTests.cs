@@ -11,7 +11,9 @@ using static StripeIntercom.Tests.Webhooks.SignedDeliveries;
 
 namespace StripeIntercom.Tests.Webhooks;
 
-/// <summary>What a hostile or broken sender can do to the listener: hold connections, send slowly, send too much.</summary>
+/// <summary>
+/// What a hostile or broken sender can do to the listener: hold connections, send slowly, send too much.
+/// </summary>
 public sealed class WebhookListenerLimitsTests(ITestOutputHelper output) : IAsyncDisposable
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
@@ -29,22 +31,33 @@ public sealed class WebhookListenerLimitsTests(ITestOutputHelper output) : IAsyn
 
     private WebhookActivityQueue? _outbox;
 
-    /// <summary>Wired as Start-StripeWebhookListener wires it: the processor's workers report through a queue.</summary>
-    private void Start(WebhookListenerOptions? options = null, string path = "/stripe/", Action<WebhookActivity>? observe = null)
+    /// <summary>
+    /// Wired as Start-StripeWebhookListener wires it: the processor's workers report through a queue.
+    /// </summary>
+    private void Start(WebhookListenerOptions? options = null, string path = "/stripe/",
+        Action<WebhookActivity>? observe = null)
     {
         observe ??= _activities.Enqueue;
         _outbox = new WebhookActivityQueue(observe, capacity: 8);
         _processor = new WebhookProcessor(
-            (id, _) => { _synced.Enqueue(id); return Task.FromResult(new SyncResult { CustomerId = id, Action = SyncAction.Updated }); },
+            (id, _) =>
+            {
+                _synced.Enqueue(id);
+                return Task.FromResult(new SyncResult { CustomerId = id, Action = SyncAction.Updated });
+            },
             _outbox.Post);
-        _listener = new WebhookListener($"http://127.0.0.1:0{path}", new StripeWebhookVerifier(Secret, TimeSpan.FromMinutes(5)), _processor, observe, options);
+        _listener = new WebhookListener($"http://127.0.0.1:0{path}",
+            new StripeWebhookVerifier(Secret, TimeSpan.FromMinutes(5)), _processor, observe, options);
         _listening = _listener.RunAsync(_stop.Token);
     }
 
     private async Task<HttpStatusCode> Deliver(string eventId, string customerId = "cus_limits", Uri? url = null)
     {
         var payload = Payload(eventId, "customer.updated", customerId);
-        using var request = new HttpRequestMessage(HttpMethod.Post, url ?? Url) { Content = new StringContent(payload, Encoding.UTF8, "application/json") };
+        using var request = new HttpRequestMessage(HttpMethod.Post, url ?? Url)
+        {
+            Content = new StringContent(payload, Encoding.UTF8, "application/json"),
+        };
         request.Headers.TryAddWithoutValidation("Stripe-Signature", Sign(payload));
         using var response = await _http.SendAsync(request);
         return response.StatusCode;
@@ -62,7 +75,9 @@ public sealed class WebhookListenerLimitsTests(ITestOutputHelper output) : IAsyn
         return client;
     }
 
-    /// <summary>The status line the listener answers on a raw connection, or null when it closed without answering.</summary>
+    /// <summary>
+    /// The status line the listener answers on a raw connection, or null when it closed without answering.
+    /// </summary>
     private static async Task<string?> ReadStatusLine(TcpClient client, TimeSpan within)
     {
         var stream = client.GetStream();
@@ -166,11 +181,17 @@ public sealed class WebhookListenerLimitsTests(ITestOutputHelper output) : IAsyn
     [Fact]
     public async Task Slow_headers_and_slow_bodies_are_cut_at_their_deadlines()
     {
-        Start(new WebhookListenerOptions { HeaderTimeout = TimeSpan.FromSeconds(1), BodyTimeout = TimeSpan.FromSeconds(1) });
+        Start(new WebhookListenerOptions
+        {
+            HeaderTimeout = TimeSpan.FromSeconds(1),
+            BodyTimeout = TimeSpan.FromSeconds(1),
+        });
         var slowHeaders = await Connect();
         await slowHeaders.GetStream().WriteAsync(Encoding.ASCII.GetBytes("POST /stripe/ HTTP/1.1\r\nHost: x\r\n"));
         var slowBody = await Connect();
-        await slowBody.GetStream().WriteAsync(Encoding.ASCII.GetBytes($"POST /stripe/ HTTP/1.1\r\nHost: x\r\nStripe-Signature: {Sign("x")}\r\nContent-Length: 100\r\n\r\n0123456789"));
+        await slowBody.GetStream().WriteAsync(Encoding.ASCII.GetBytes(
+            $"POST /stripe/ HTTP/1.1\r\nHost: x\r\nStripe-Signature: {Sign("x")}\r\n"
+            + "Content-Length: 100\r\n\r\n0123456789"));
         var silent = await Connect();
 
         var watch = Stopwatch.StartNew();
@@ -189,7 +210,8 @@ public sealed class WebhookListenerLimitsTests(ITestOutputHelper output) : IAsyn
     {
         Start();
         var big = await Connect();
-        await big.GetStream().WriteAsync(Encoding.ASCII.GetBytes($"POST /stripe/ HTTP/1.1\r\nHost: x\r\nContent-Length: {WebhookListener.MaxBodyBytes + 1}\r\n\r\n"));
+        await big.GetStream().WriteAsync(Encoding.ASCII.GetBytes(
+            $"POST /stripe/ HTTP/1.1\r\nHost: x\r\nContent-Length: {WebhookListener.MaxBodyBytes + 1}\r\n\r\n"));
         Assert.Equal("HTTP/1.1 413 Payload Too Large", await ReadStatusLine(big, TimeSpan.FromSeconds(5)));
 
         var noLength = await Connect();
@@ -202,7 +224,9 @@ public sealed class WebhookListenerLimitsTests(ITestOutputHelper output) : IAsyn
 
         var payload = Payload("evt_chunked", "customer.updated", "cus_chunked");
         var bytes = Encoding.UTF8.GetBytes(payload);
-        var chunked = new StringBuilder($"POST /stripe/ HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nStripe-Signature: {Sign(payload)}\r\n\r\n");
+        var chunked = new StringBuilder(
+            "POST /stripe/ HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+            + $"Stripe-Signature: {Sign(payload)}\r\n\r\n");
         for (var i = 0; i < bytes.Length; i += 100)
         {
             var part = Encoding.UTF8.GetString(bytes, i, Math.Min(100, bytes.Length - i));
@@ -271,7 +295,8 @@ public sealed class WebhookListenerLimitsTests(ITestOutputHelper output) : IAsyn
         await _listening.WaitAsync(Patience);
 
         using var again = new CancellationTokenSource();
-        var listener = new WebhookListener($"http://127.0.0.1:{port}/stripe/", new StripeWebhookVerifier(Secret, TimeSpan.FromMinutes(5)), _processor!);
+        var listener = new WebhookListener($"http://127.0.0.1:{port}/stripe/",
+            new StripeWebhookVerifier(Secret, TimeSpan.FromMinutes(5)), _processor!);
         var listening = listener.RunAsync(again.Token);
         try
         {

@@ -29,15 +29,19 @@ public sealed class WebhookListenerLoadTests(ITestOutputHelper output)
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(4);
 
     [Fact]
-    public async Task Two_hundred_slow_clients_and_1_MB_bodies_do_not_delay_a_valid_delivery_or_grow_memory_without_bound()
+    public async Task
+        Two_hundred_slow_clients_and_1_MB_bodies_do_not_delay_a_valid_delivery_or_grow_memory_without_bound()
     {
         var activities = new System.Collections.Concurrent.ConcurrentQueue<WebhookActivity>();
         using var outbox = new WebhookActivityQueue(activities.Enqueue);
-        using var processor = new WebhookProcessor((id, _) => Task.FromResult(new SyncResult { CustomerId = id, Action = SyncAction.Updated }), outbox.Post);
-        var listener = new WebhookListener("http://127.0.0.1:0/stripe/", new StripeWebhookVerifier(Secret, TimeSpan.FromMinutes(5)), processor, activities.Enqueue,
+        using var processor = new WebhookProcessor(
+            (id, _) => Task.FromResult(new SyncResult { CustomerId = id, Action = SyncAction.Updated }), outbox.Post);
+        var listener = new WebhookListener("http://127.0.0.1:0/stripe/",
+            new StripeWebhookVerifier(Secret, TimeSpan.FromMinutes(5)), processor, activities.Enqueue,
             new WebhookListenerOptions { HeaderTimeout = Deadline, BodyTimeout = Deadline });
         using var stop = new CancellationTokenSource();
-        using var load = new CancellationTokenSource(TimeSpan.FromSeconds(20));   // the load stops by itself, whatever happens
+        // The load stops by itself, whatever happens.
+        using var load = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         var listening = listener.RunAsync(stop.Token);
         var port = listener.ListeningOn!.Port;
 
@@ -75,12 +79,17 @@ public sealed class WebhookListenerLoadTests(ITestOutputHelper output)
                     var stream = client.GetStream();
                     if (stalledBody)
                     {
-                        await stream.WriteAsync(Encoding.ASCII.GetBytes($"POST /stripe/ HTTP/1.1\r\nHost: x\r\nStripe-Signature: {Sign("another body")}\r\nContent-Length: {oneMegabyte.Length}\r\n\r\n"), load.Token);
+                        await stream.WriteAsync(
+                            Encoding.ASCII.GetBytes(
+                                $"POST /stripe/ HTTP/1.1\r\nHost: x\r\nStripe-Signature: {Sign("another body")}\r\n"
+                                + $"Content-Length: {oneMegabyte.Length}\r\n\r\n"),
+                            load.Token);
                         await stream.WriteAsync(oneMegabyte.AsMemory(0, oneMegabyte.Length / 2), load.Token);
                     }
                     else
                     {
-                        await stream.WriteAsync(Encoding.ASCII.GetBytes("POST /stripe/ HTTP/1.1\r\nHost: x\r\n"), load.Token);
+                        await stream.WriteAsync(
+                            Encoding.ASCII.GetBytes("POST /stripe/ HTTP/1.1\r\nHost: x\r\n"), load.Token);
                     }
 
                     // A byte now and then, to look alive.
@@ -101,8 +110,10 @@ public sealed class WebhookListenerLoadTests(ITestOutputHelper output)
                 while (!load.IsCancellationRequested)
                 {
                     using var content = new ByteArrayContent(oneMegabyte);
-                    using var request = new HttpRequestMessage(HttpMethod.Post, listener.ListeningOn) { Content = content };
-                    request.Headers.TryAddWithoutValidation("Stripe-Signature", n % 2 == 0 ? Sign("another body") : "t=1,v1=00");
+                    using var request =
+                        new HttpRequestMessage(HttpMethod.Post, listener.ListeningOn) { Content = content };
+                    request.Headers.TryAddWithoutValidation("Stripe-Signature",
+                        n % 2 == 0 ? Sign("another body") : "t=1,v1=00");
                     try
                     {
                         // Refused on the header alone, the rest of the body may meet a closed connection.
@@ -126,7 +137,10 @@ public sealed class WebhookListenerLoadTests(ITestOutputHelper output)
             for (var i = 0; i < 5; i++)
             {
                 var payload = Payload($"evt_load_{i}", "customer.updated", $"cus_load_{i}");
-                using var request = new HttpRequestMessage(HttpMethod.Post, listener.ListeningOn) { Content = new StringContent(payload, Encoding.UTF8, "application/json") };
+                using var request = new HttpRequestMessage(HttpMethod.Post, listener.ListeningOn)
+                {
+                    Content = new StringContent(payload, Encoding.UTF8, "application/json"),
+                };
                 request.Headers.TryAddWithoutValidation("Stripe-Signature", Sign(payload));
                 var watch = Stopwatch.StartNew();
                 using var response = await stripe.SendAsync(request);
@@ -145,9 +159,13 @@ public sealed class WebhookListenerLoadTests(ITestOutputHelper output)
             stop.Cancel();
             await listening.WaitAsync(TimeSpan.FromSeconds(30));
 
-            var summary = string.Join(" | ", activities.Where(a => a.Kind == WebhookActivityKind.Rejected).Select(a => a.Detail));
+            var summary = string.Join(" | ",
+                activities.Where(a => a.Kind == WebhookActivityKind.Rejected).Select(a => a.Detail));
             var growth = (peak - baseline) / (1024.0 * 1024.0);
-            output.WriteLine($"slowest valid acknowledgement {slowest.TotalMilliseconds:0} ms; {bigSends} 1 MB bodies refused; working set {baseline / 1048576.0:0} MB before, peak {peak / 1048576.0:0} MB (+{growth:0} MB); still open after the deadlines: {stillOpen}");
+            output.WriteLine(
+                $"slowest valid acknowledgement {slowest.TotalMilliseconds:0} ms; {bigSends} 1 MB bodies refused; "
+                + $"working set {baseline / 1048576.0:0} MB before, peak {peak / 1048576.0:0} MB (+{growth:0} MB); "
+                + $"still open after the deadlines: {stillOpen}");
             output.WriteLine(summary);
 
             Assert.True(slowest < TimeSpan.FromSeconds(2), $"a valid delivery waited {slowest}");

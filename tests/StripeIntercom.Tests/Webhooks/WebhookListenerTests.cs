@@ -52,16 +52,21 @@ public sealed class WebhookListenerTests(ITestOutputHelper output) : IAsyncDispo
 
     private void Start(int maxConcurrency = 4)
     {
-        _processor = new WebhookProcessor(ReadAndSync, _activities.Enqueue, new WebhookProcessorOptions { MaxConcurrency = maxConcurrency });
+        _processor = new WebhookProcessor(ReadAndSync, _activities.Enqueue,
+            new WebhookProcessorOptions { MaxConcurrency = maxConcurrency });
         var port = FreePort();
         _url = new Uri($"http://127.0.0.1:{port}/stripe/");
-        var listener = new WebhookListener($"http://127.0.0.1:{port}/", new StripeWebhookVerifier(Secret, TimeSpan.FromMinutes(5)), _processor, _activities.Enqueue);
+        var listener = new WebhookListener($"http://127.0.0.1:{port}/",
+            new StripeWebhookVerifier(Secret, TimeSpan.FromMinutes(5)), _processor, _activities.Enqueue);
         _listening = listener.RunAsync(_stop.Token);
     }
 
     private Task<HttpResponseMessage> Post(string payload, string? signature)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, _url) { Content = new StringContent(payload, Encoding.UTF8, "application/json") };
+        var request = new HttpRequestMessage(HttpMethod.Post, _url)
+        {
+            Content = new StringContent(payload, Encoding.UTF8, "application/json"),
+        };
         if (signature != null)
         {
             request.Headers.TryAddWithoutValidation("Stripe-Signature", signature);
@@ -87,25 +92,28 @@ public sealed class WebhookListenerTests(ITestOutputHelper output) : IAsyncDispo
         var statuses = new ConcurrentBag<HttpStatusCode>();
         var burst = Stopwatch.StartNew();
 
-        await Parallel.ForEachAsync(Enumerable.Range(0, 500), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, _) =>
-        {
-            var customerId = $"cus_{i % customers:D2}";
-            var started = Stopwatch.GetTimestamp();
-            using var response = await ChangeAndDeliver(customerId, $"evt_burst_{i}");
-            var took = Stopwatch.GetElapsedTime(started);
-            lock (statuses)
+        await Parallel.ForEachAsync(Enumerable.Range(0, 500), new ParallelOptions { MaxDegreeOfParallelism = 16 },
+            async (i, _) =>
             {
-                if (took > slowest)
+                var customerId = $"cus_{i % customers:D2}";
+                var started = Stopwatch.GetTimestamp();
+                using var response = await ChangeAndDeliver(customerId, $"evt_burst_{i}");
+                var took = Stopwatch.GetElapsedTime(started);
+                lock (statuses)
                 {
-                    slowest = took;
+                    if (took > slowest)
+                    {
+                        slowest = took;
+                    }
                 }
-            }
 
-            statuses.Add(response.StatusCode);
-        });
+                statuses.Add(response.StatusCode);
+            });
         burst.Stop();
         await _processor.WhenIdleAsync().WaitAsync(Patience);
-        output.WriteLine($"burst {burst.Elapsed}, slowest ack {slowest}, {_calls.Count} syncs for 500 deliveries to {customers} customers");
+        output.WriteLine(
+            $"burst {burst.Elapsed}, slowest ack {slowest}, "
+            + $"{_calls.Count} syncs for 500 deliveries to {customers} customers");
 
         Assert.Equal(500, statuses.Count(s => s == HttpStatusCode.OK));
         Assert.True(slowest < TimeSpan.FromSeconds(3), $"slowest acknowledgement took {slowest}");
@@ -239,7 +247,9 @@ public sealed class WebhookListenerTests(ITestOutputHelper output) : IAsyncDispo
         Assert.Single(_calls);
     }
 
-    /// <summary>Delivery activities are reported after the acknowledgement, from the listener's report thread.</summary>
+    /// <summary>
+    /// Delivery activities are reported after the acknowledgement, from the listener's report thread.
+    /// </summary>
     private static async Task Eventually(Func<bool> condition)
     {
         var deadline = DateTime.UtcNow + Patience;

@@ -9,8 +9,8 @@ using Xunit;
 namespace StripeIntercom.Tests.Webhooks;
 
 /// <summary>
-/// The webhook processor over the shipped engine and real HTTP, while Intercom answers 503 to every contact request: the
-/// outage surfaces once, as the error that stops the processor, not as every delivery failing on its own.
+/// The webhook processor over the shipped engine and real HTTP, while Intercom answers 503 to every contact request:
+/// the outage surfaces once, as the error that stops the processor, not as every delivery failing on its own.
 /// </summary>
 public class WebhookOutageTests
 {
@@ -21,7 +21,11 @@ public class WebhookOutageTests
     {
         await using var rig = await EngineRig.StartAsync(customers: 30);
         Assert.False((await rig.RunJobAsync()).Outcome.Summary.Stopped);
-        foreach (var route in new[] { "GET /contacts/find_by_external_id/{external_id}", "GET /contacts/{id}", "POST /contacts", "PUT /contacts/{id}", "POST /contacts/search" })
+        foreach (var route in new[]
+        {
+            "GET /contacts/find_by_external_id/{external_id}", "GET /contacts/{id}", "POST /contacts",
+            "PUT /contacts/{id}", "POST /contacts/search",
+        })
         {
             rig.Intercom.State.ArmFault(FakeFaultKind.ServiceUnavailable503, 1_000_000, route);
         }
@@ -36,11 +40,13 @@ public class WebhookOutageTests
         var n = 0;
         foreach (var customer in customers)
         {
-            processor.Enqueue(new WebhookDelivery($"evt_outage_{++n}", "customer.updated", DateTimeOffset.UtcNow, customer.Id, isRelevant: true));
+            processor.Enqueue(new WebhookDelivery(
+                $"evt_outage_{++n}", "customer.updated", DateTimeOffset.UtcNow, customer.Id, isRelevant: true));
         }
 
         await Task.Delay(Timeout.Infinite, processor.StoppedByError).ContinueWith(_ => { }).WaitAsync(Patience);
-        var refused = processor.Enqueue(new WebhookDelivery("evt_outage_late", "customer.updated", DateTimeOffset.UtcNow, customers[0].Id, isRelevant: true));
+        var refused = processor.Enqueue(new WebhookDelivery(
+            "evt_outage_late", "customer.updated", DateTimeOffset.UtcNow, customers[0].Id, isRelevant: true));
         await processor.StopAsync(new CancellationTokenSource(Patience).Token);
 
         var unavailable = Assert.IsType<ServiceUnavailableException>(processor.StopError);
@@ -50,7 +56,8 @@ public class WebhookOutageTests
         Assert.Contains("Intercom keeps failing", failed.Detail);
         Assert.False(refused);
         // Every customer is accounted for: the one that met the outage, and the rest dropped for the scheduled run.
-        var dropped = activities.Where(a => a.Kind == WebhookActivityKind.Dropped).Select(a => a.CustomerId).ToHashSet();
+        var dropped
+            = activities.Where(a => a.Kind == WebhookActivityKind.Dropped).Select(a => a.CustomerId).ToHashSet();
         Assert.Equal(customers.Select(c => c.Id).Where(id => id != failed.CustomerId).OrderBy(x => x),
             dropped.Where(id => id != failed.CustomerId).OrderBy(x => x));
         Assert.DoesNotContain(activities, a => a.Kind == WebhookActivityKind.Synced);

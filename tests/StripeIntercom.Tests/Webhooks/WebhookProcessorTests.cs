@@ -13,7 +13,8 @@ public class WebhookProcessorTests
     private int _eventNumber;
 
     private WebhookDelivery Delivery(string? customerId, string type = "customer.updated", string? eventId = null) =>
-        new(eventId ?? $"evt_{Interlocked.Increment(ref _eventNumber)}", type, DateTimeOffset.UtcNow, customerId, customerId != null && type.StartsWith("customer."));
+        new(eventId ?? $"evt_{Interlocked.Increment(ref _eventNumber)}", type, DateTimeOffset.UtcNow, customerId,
+            customerId != null && type.StartsWith("customer."));
 
     private static Task<SyncResult> Synced(string customerId) =>
         Task.FromResult(new SyncResult { CustomerId = customerId, Action = SyncAction.Updated });
@@ -23,7 +24,13 @@ public class WebhookProcessorTests
     {
         var calls = new ConcurrentQueue<string>();
         var activities = new ConcurrentQueue<WebhookActivity>();
-        using var processor = new WebhookProcessor((id, _) => { calls.Enqueue(id); return Synced(id); }, activities.Enqueue);
+        using var processor = new WebhookProcessor(
+            (id, _) =>
+            {
+                calls.Enqueue(id);
+                return Synced(id);
+            },
+            activities.Enqueue);
 
         Assert.True(processor.Enqueue(Delivery("cus_1", eventId: "evt_same")));
         await processor.WhenIdleAsync().WaitAsync(Patience);
@@ -32,14 +39,16 @@ public class WebhookProcessorTests
 
         Assert.Single(calls);
         Assert.Contains(activities, a => a.Kind == WebhookActivityKind.Duplicate && a.EventId == "evt_same");
-        Assert.Contains(activities, a => a.Kind == WebhookActivityKind.Synced && a.Result!.Action == SyncAction.Updated);
+        Assert.Contains(activities,
+            a => a.Kind == WebhookActivityKind.Synced && a.Result!.Action == SyncAction.Updated);
     }
 
     [Fact]
     public async Task Irrelevant_deliveries_are_ignored()
     {
         var activities = new ConcurrentQueue<WebhookActivity>();
-        using var processor = new WebhookProcessor((id, _) => throw new InvalidOperationException("must not run"), activities.Enqueue);
+        using var processor = new WebhookProcessor(
+            (id, _) => throw new InvalidOperationException("must not run"), activities.Enqueue);
 
         Assert.False(processor.Enqueue(Delivery("cus_1", type: "charge.succeeded")));
         Assert.False(processor.Enqueue(Delivery(null)));
@@ -83,7 +92,8 @@ public class WebhookProcessorTests
         await processor.WhenIdleAsync().WaitAsync(Patience);
 
         Assert.Equal(new[] { "cus_busy", "cus_waiting", "cus_busy" }, calls);
-        Assert.Equal(9, activities.Count(a => a.Kind == WebhookActivityKind.Coalesced)); // 5 for the running one, 4 after the first of the waiting one
+        // 5 for the running one, 4 after the first of the waiting one
+        Assert.Equal(9, activities.Count(a => a.Kind == WebhookActivityKind.Coalesced));
     }
 
     [Fact]
@@ -186,7 +196,8 @@ public class WebhookProcessorTests
         using var impatience = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
         await processor.StopAsync(impatience.Token).WaitAsync(Patience);
 
-        var dropped = activities.Where(a => a.Kind == WebhookActivityKind.Dropped).Select(a => a.CustomerId).OrderBy(c => c);
+        var dropped
+            = activities.Where(a => a.Kind == WebhookActivityKind.Dropped).Select(a => a.CustomerId).OrderBy(c => c);
         Assert.Equal(new[] { "cus_pending", "cus_running" }, dropped);
         await processor.WhenIdleAsync().WaitAsync(Patience);
     }
@@ -240,7 +251,8 @@ public class WebhookProcessorTests
     private static void InterlockedMax(ref int target, int value)
     {
         int current;
-        while (value > (current = Volatile.Read(ref target)) && Interlocked.CompareExchange(ref target, value, current) != current)
+        while (value > (current = Volatile.Read(ref target))
+            && Interlocked.CompareExchange(ref target, value, current) != current)
         {
         }
     }
