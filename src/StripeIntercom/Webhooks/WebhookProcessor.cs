@@ -208,7 +208,12 @@ public sealed class WebhookProcessor : IDisposable
             // Stopped for an error: the syncs in flight are already cancelled and the pending ones wait for nobody.
             if (!_runner.IsStopped)
             {
-                await WaitAsync(idle, cancellationToken).ConfigureAwait(false);
+                // An error that stops the processor while it drains ends the wait too: nothing more will finish.
+                var stopped = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+                using (_stoppedByError.Token.Register(() => stopped.TrySetResult(true)))
+                {
+                    await WaitAsync(Task.WhenAny(idle, stopped.Task), cancellationToken).ConfigureAwait(false);
+                }
             }
         }
         catch (OperationCanceledException)

@@ -85,9 +85,12 @@ public sealed class BillingEventDeliveryTests
         var mark = rig.Stripe.Data.Events.Count;
         rig.Stripe.ChangeCustomer(customer, new FakeCustomerChange { SubscriptionStatus = "past_due" });
 
-        rig.Intercom.ArmFault(FakeFaultKind.ServiceUnavailable503, 1_000, route: "POST /events");
+        // Every attempt of the one send (the first and six retries) is answered 503.
+        rig.Intercom.ArmFault(FakeFaultKind.ServiceUnavailable503, 7, route: "POST /events");
         await rig.DeliverAsync(rig.EventsSince(mark));
         Assert.Empty(rig.EventsOn(contact.Id));
+        // Seven 503s in a row also tell the client Intercom is down, which stops the listener's processing: either
+        // way the event was not sent, and the listener said so.
         Assert.Contains(rig.Activities, a => a.Events.Any(e => e.Action == BillingEventAction.Failed)
             || a.Kind == StripeIntercom.Webhooks.WebhookActivityKind.Failed);
 
