@@ -413,7 +413,10 @@ public sealed class FakeStripeState
                     emitted.Add("invoice.payment_failed");
                     break;
                 case "active" when Data.Find<FakeInvoice>(subscription.LatestInvoice) is { Status: "open" } open:
+                    // The retry that succeeded is an attempt too: a recovered invoice has attempt_count >= 2.
                     open.Status = "paid";
+                    open.Attempted = true;
+                    open.AttemptCount++;
                     open.AmountPaid = open.AmountDue;
                     open.AmountRemaining = 0;
                     open.NextPaymentAttempt = null;
