@@ -81,6 +81,13 @@ internal static class FakeStripeApi
             FakeStripeJson.PaymentMethod(data.Find<FakePaymentMethod>(Id(ctx))
                 ?? throw StripeApiException.NoSuch("payment_method", Id(ctx)))));
 
+        app.MapGet("/v1/charges/{id}", ctx => Respond(ctx, state, (data, _) =>
+            FakeStripeJson.Charge(data.Find<FakeCharge>(Id(ctx))
+                ?? throw StripeApiException.NoSuch("charge", Id(ctx)))));
+        app.MapGet("/v1/disputes/{id}", ctx => Respond(ctx, state, (data, _) =>
+            FakeStripeJson.Dispute(data.Find<FakeDispute>(Id(ctx))
+                ?? throw StripeApiException.NoSuch("dispute", Id(ctx)))));
+
         app.MapGet("/v1/events", ctx => Respond(ctx, state, (data, q) =>
         {
             var created = q.Range("created");

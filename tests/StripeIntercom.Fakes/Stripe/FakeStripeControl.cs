@@ -75,6 +75,24 @@ internal static class FakeStripeControl
                 ["events"] = new JsonArray(state.ChangeCustomer(Id(ctx), change).Select(t => (JsonNode)t).ToArray()),
             });
         });
+        // {amount?} -> {"charge", "events"}: refunds the customer's charge (one is made if it has none).
+        app.MapPost("/__control/customers/{id}/refund", async ctx =>
+        {
+            var body = await Body(ctx);
+            await Guarded(ctx, () => ChargeChange(state.RefundCharge(Id(ctx), (long?)body["amount"])));
+        });
+        // {reason?} -> {"charge", "dispute", "events"}: disputes the customer's charge (one is made if it has none).
+        app.MapPost("/__control/customers/{id}/dispute", async ctx =>
+        {
+            var body = await Body(ctx);
+            await Guarded(ctx, () =>
+                ChargeChange(state.OpenDispute(Id(ctx), (string?)body["reason"] ?? "fraudulent")));
+        });
+        app.MapPost("/__control/customers/{id}/trial_will_end", ctx => Guarded(ctx, () => new JsonObject
+        {
+            ["id"] = Id(ctx),
+            ["events"] = Types(state.TrialWillEnd(Id(ctx))),
+        }));
         app.MapPost("/__control/events/reveal", ctx =>
             FakeStripeServer.WriteJson(ctx, 200, new JsonObject { ["revealed"] = state.RevealLateEvents() }));
         app.MapPost("/__control/customers/{id}/delete", ctx => Guarded(ctx, () =>
@@ -103,6 +121,20 @@ internal static class FakeStripeControl
 
         return new JsonObject { ["total"] = state.Counters.Total, ["routes"] = routes };
     }
+
+    private static JsonObject ChargeChange(FakeChargeChange change)
+    {
+        var node = new JsonObject { ["charge"] = change.ChargeId };
+        if (change.DisputeId is not null)
+        {
+            node["dispute"] = change.DisputeId;
+        }
+
+        node["events"] = Types(change.Events);
+        return node;
+    }
+
+    private static JsonArray Types(IEnumerable<string> types) => new(types.Select(t => (JsonNode)t).ToArray());
 
     private static string Id(HttpContext ctx) => (string)ctx.Request.RouteValues["id"]!;
 

@@ -16,6 +16,8 @@ public sealed class FakeStripeData
     public List<FakeCoupon> Coupons { get; } = new();
     public List<FakeDiscount> Discounts { get; } = new();
     public List<FakeCardSource> CardSources { get; } = new();
+    public List<FakeCharge> Charges { get; } = new();
+    public List<FakeDispute> Disputes { get; } = new();
 
     private readonly Dictionary<string, object> _byId = new(StringComparer.Ordinal);
     // Subscriptions per customer in creation order, so SubscriptionsOf is not a scan of every subscription
@@ -44,6 +46,8 @@ public sealed class FakeStripeData
     public void Add(FakeCoupon coupon) { Coupons.Add(coupon); _byId[coupon.Id] = coupon; }
     public void Add(FakeDiscount discount) { Discounts.Add(discount); _byId[discount.Id] = discount; }
     public void Add(FakeCardSource card) { CardSources.Add(card); _byId[card.Id] = card; }
+    public void Add(FakeCharge charge) { Charges.Add(charge); _byId[charge.Id] = charge; }
+    public void Add(FakeDispute dispute) { Disputes.Add(dispute); _byId[dispute.Id] = dispute; }
 
     public T? Find<T>(string? id) where T : class =>
         id is not null && _byId.TryGetValue(id, out var found) ? found as T : null;

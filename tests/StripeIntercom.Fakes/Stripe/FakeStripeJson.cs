@@ -43,6 +43,8 @@ public static class FakeStripeJson
     public static JsonObject Coupon(FakeCoupon coupon) => Node(coupon);
     public static JsonObject Discount(FakeDiscount discount) => Node(discount);
     public static JsonObject CardSource(FakeCardSource card) => Node(card);
+    public static JsonObject Charge(FakeCharge charge) => Node(charge);
+    public static JsonObject Dispute(FakeDispute dispute) => Node(dispute);
 
     /// <summary>A tiered price's "tiers", which Stripe includes only on expand[]=tiers.</summary>
     public static JsonArray Tiers(FakePrice price) =>
@@ -83,6 +85,8 @@ public static class FakeStripeJson
         FakeCoupon c => Coupon(c),
         FakeDiscount d => Discount(d),
         FakeCardSource c => CardSource(c),
+        FakeCharge c => Charge(c),
+        FakeDispute d => Dispute(d),
         _ => null,
     };
 

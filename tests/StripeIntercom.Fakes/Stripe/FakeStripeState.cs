@@ -5,8 +5,9 @@ namespace StripeIntercom.Fakes.Stripe;
 
 /// <summary>
 /// The fake's live state and the changes tests make to it. Every change emits the events Stripe would
-/// (customer.created/updated/deleted, customer.subscription.created/updated/deleted, invoice.payment_failed,
-/// invoice.paid). Take <see cref="Sync"/> to read <see cref="Data"/> directly.
+/// (customer.created/updated/deleted, customer.subscription.created/updated/deleted/trial_will_end,
+/// invoice.payment_failed, invoice.paid, charge.refunded, charge.dispute.created).
+/// Take <see cref="Sync"/> to read <see cref="Data"/> directly.
 /// </summary>
 public sealed class FakeStripeState
 {
@@ -276,6 +277,113 @@ public sealed class FakeStripeState
         }
     }
 
+    /// <summary>Refunds <paramref name="amount"/> (default: all that is left) of the customer's latest charge that
+    /// can still be refunded, creating a succeeded charge first if there is none, and emits charge.refunded.</summary>
+    public FakeChargeChange RefundCharge(string customerId, long? amount = null)
+    {
+        lock (Sync)
+        {
+            var customer = LiveCustomer(customerId);
+            var now = Now;
+            var charge = Data.Charges.LastOrDefault(c => c.Customer == customer.Id && !c.Disputed
+                && c.AmountRefunded < c.Amount) ?? NewCharge(customer, now);
+            var left = charge.Amount - charge.AmountRefunded;
+            var refund = amount ?? left;
+            if (refund <= 0)
+            {
+                throw new StripeApiException(400, "Invalid positive integer", param: "amount");
+            }
+
+            if (refund > left)
+            {
+                throw new StripeApiException(400,
+                    $"Refund amount ({refund}) is greater than unrefunded amount on charge ({left})",
+                    param: "amount");
+            }
+
+            var previous = new JsonObject
+            {
+                ["amount_refunded"] = charge.AmountRefunded,
+                ["refunded"] = charge.Refunded,
+            };
+            charge.AmountRefunded += refund;
+            charge.Refunded = charge.AmountRefunded == charge.Amount;
+            var type = Emit("charge.refunded", FakeStripeJson.Charge(charge), previous);
+            return new FakeChargeChange(charge.Id, null, [type]);
+        }
+    }
+
+    /// <summary>Opens a dispute (status needs_response) on the customer's latest charge that is neither disputed nor
+    /// fully refunded, creating a succeeded charge first if there is none, and emits charge.dispute.created.</summary>
+    public FakeChargeChange OpenDispute(string customerId, string reason = "fraudulent")
+    {
+        lock (Sync)
+        {
+            if (!FakeDispute.Reasons.Contains(reason))
+            {
+                throw new StripeApiException(400, $"Invalid dispute reason: {reason}", param: "reason");
+            }
+
+            var customer = LiveCustomer(customerId);
+            var now = Now;
+            var charge = Data.Charges.LastOrDefault(c => c.Customer == customer.Id && !c.Disputed
+                && c.AmountRefunded < c.Amount) ?? NewCharge(customer, now);
+            var dispute = new FakeDispute
+            {
+                Id = _ids.Next("dp_", 24),
+                Amount = charge.Amount - charge.AmountRefunded,
+                Charge = charge.Id,
+                Created = now,
+                Currency = charge.Currency,
+                Reason = reason,
+                EvidenceDetails = new FakeDisputeEvidenceDetails { DueBy = now + 21 * FakeStripeGenerator.Day },
+            };
+            Data.Add(dispute);
+            charge.Disputed = true;
+            var type = Emit("charge.dispute.created", FakeStripeJson.Dispute(dispute));
+            return new FakeChargeChange(charge.Id, dispute.Id, [type]);
+        }
+    }
+
+    /// <summary>Emits customer.subscription.trial_will_end for the customer's newest current subscription. One that
+    /// is not trialing is put on a trial ending in 3 days first (customer.subscription.updated); a customer with no
+    /// current subscription gets a new trialing one (customer.subscription.created).</summary>
+    /// <returns>The types of the events emitted, in order.</returns>
+    public IReadOnlyList<string> TrialWillEnd(string customerId)
+    {
+        lock (Sync)
+        {
+            var customer = LiveCustomer(customerId);
+            var now = Now;
+            var emitted = new List<string>();
+            var subscription = Data.SubscriptionsOf(customer.Id).Where(FakeStripeJson.IsCurrent).LastOrDefault();
+            if (subscription is null)
+            {
+                var trial = new FakeCustomerChange { SubscriptionStatus = "trialing" };
+                emitted.AddRange(CreateSubscription(customer, trial, now));
+                subscription = Data.SubscriptionsOf(customer.Id).Last();
+            }
+            else if (subscription.Status != "trialing")
+            {
+                var previous = new JsonObject
+                {
+                    ["status"] = subscription.Status,
+                    ["trial_end"] = subscription.TrialEnd,
+                    ["trial_start"] = subscription.TrialStart,
+                };
+                subscription.Status = "trialing";
+                subscription.TrialStart = now;
+                subscription.TrialEnd = now + 3 * FakeStripeGenerator.Day;
+                customer.Delinquent = Data.SubscriptionsOf(customer.Id).Any(s => s.Status is "past_due" or "unpaid");
+                emitted.Add(Emit("customer.subscription.updated", FakeStripeJson.Subscription(subscription, Data),
+                    previous));
+            }
+
+            emitted.Add(Emit("customer.subscription.trial_will_end", FakeStripeJson.Subscription(subscription, Data)));
+            return emitted;
+        }
+    }
+
     public void DeleteCustomer(string id)
     {
         lock (Sync)
@@ -362,6 +470,31 @@ public sealed class FakeStripeState
         return customer;
     }
 
+    /// <summary>A succeeded charge for what the customer last paid (2000 in its currency if it never paid).</summary>
+    private FakeCharge NewCharge(FakeCustomer customer, long now)
+    {
+        var invoice = Data.Invoices.LastOrDefault(i => i.Customer == customer.Id && i.AmountPaid > 0);
+        var amount = invoice?.AmountPaid ?? 2000;
+        var charge = new FakeCharge
+        {
+            Id = _ids.Next("ch_", 24),
+            Amount = amount,
+            AmountCaptured = amount,
+            BillingDetails = new FakeBillingDetails { Email = customer.Email, Name = customer.Name },
+            Created = now,
+            Currency = invoice?.Currency ?? customer.Currency ?? "usd",
+            Customer = customer.Id,
+            Description = invoice?.BillingReason == "subscription_create" ? "Subscription creation"
+                : invoice is null ? null : "Subscription update",
+            PaymentMethod = customer.InvoiceSettings.DefaultPaymentMethod
+                ?? Data.PaymentMethods.LastOrDefault(p => p.Customer == customer.Id)?.Id,
+            ReceiptEmail = customer.Email,
+        };
+        charge.ReceiptUrl = $"https://pay.stripe.com/receipts/payment/acct_fake/test_{charge.Id}";
+        Data.Add(charge);
+        return charge;
+    }
+
     private List<string> ChangeSubscription(FakeCustomer customer, FakeCustomerChange change)
     {
         var now = Now;
@@ -413,7 +546,10 @@ public sealed class FakeStripeState
                     emitted.Add("invoice.payment_failed");
                     break;
                 case "active" when Data.Find<FakeInvoice>(subscription.LatestInvoice) is { Status: "open" } open:
+                    // The retry that succeeded is an attempt too: a recovered invoice has attempt_count >= 2.
                     open.Status = "paid";
+                    open.Attempted = true;
+                    open.AttemptCount++;
                     open.AmountPaid = open.AmountDue;
                     open.AmountRemaining = 0;
                     open.NextPaymentAttempt = null;
