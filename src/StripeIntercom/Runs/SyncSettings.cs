@@ -1,10 +1,9 @@
 using System;
 using System.Collections.Generic;
 using StripeIntercom.Companies;
+using StripeIntercom.Events;
 using StripeIntercom.Resilience;
 using StripeIntercom.Sync;
-
-using StripeIntercom.Events;
 
 namespace StripeIntercom.Runs;
 

@@ -5,9 +5,8 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
-using StripeIntercom.Sync;
-
 using StripeIntercom.Events;
+using StripeIntercom.Sync;
 
 namespace StripeIntercom.Runs;
 

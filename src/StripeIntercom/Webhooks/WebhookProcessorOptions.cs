@@ -27,5 +27,6 @@ public sealed class WebhookProcessorOptions
     /// order) after its sync, to the contact that sync found. Null: billing events are not sent.
     /// </summary>
     public Func<SyncResult, IReadOnlyList<Event>, CancellationToken, Task<IReadOnlyList<BillingEventResult>>>?
-        SendEvents { get; set; }
+        SendEvents
+    { get; set; }
 }

@@ -13,7 +13,7 @@ namespace StripeIntercom.Tests.Events;
 public sealed class BillingEventDeliveryTests
 {
     [Fact]
-    public async Task Failure_recovery_plan_change_and_cancellation_each_land_once_by_webhook_and_again_by_the_run()
+    public async Task Failure_recovery_plan_change_refund_and_cancellation_land_once_each_by_webhook_and_again_by_the_run()
     {
         await using var rig = await BillingEventRig.StartAsync();
         var first = await rig.RunAsync();
@@ -33,6 +33,13 @@ public sealed class BillingEventDeliveryTests
         {
             rig.Stripe.ChangeCustomer(customer, change);
             await Task.Delay(1100);
+            if (change.Price != null)
+            {
+                rig.Stripe.RefundCharge(customer, 500);
+                await Task.Delay(1100);
+                rig.Stripe.OpenDispute(customer);
+                await Task.Delay(1100);
+            }
         }
 
         var emitted = rig.EventsSince(mark);
@@ -43,6 +50,11 @@ public sealed class BillingEventDeliveryTests
         Assert.Contains("stripe-payment-failed", names);
         Assert.Contains("stripe-payment-recovered", names);
         Assert.Contains("stripe-subscription-canceled", names);
+        Assert.Contains("stripe-charge-refunded", names);
+        // A dispute names only its charge: the listener leaves it to the scheduled run, which finds the customer.
+        Assert.DoesNotContain("stripe-dispute-opened", names);
+        Assert.Contains(rig.Activities, a => a.EventType == "charge.dispute.created"
+            && a.Kind == StripeIntercom.Webhooks.WebhookActivityKind.Ignored);
         Assert.Equal(3, names.Count(n => n == "stripe-subscription-changed"));
         Assert.True(names.IndexOf("stripe-payment-failed") < names.IndexOf("stripe-payment-recovered"));
         foreach (var sent in byWebhook)
@@ -64,9 +76,14 @@ public sealed class BillingEventDeliveryTests
         // The scheduled run reads the same Stripe events: it sends them again, identically, and Intercom keeps one.
         var run = await rig.RunAsync();
         Assert.False(run.Summary.Stopped);
-        Assert.Equal(byWebhook.Count, rig.RunEvents.Count(r => r.Action == BillingEventAction.Sent));
+        Assert.Equal(byWebhook.Count + 1, rig.RunEvents.Count(r => r.Action == BillingEventAction.Sent));
         Assert.Equal(byWebhook.Count, rig.Intercom.DuplicateDataEvents);
-        Assert.Equal(byWebhook.Count, rig.EventsOn(contact.Id).Count);
+        var all = rig.EventsOn(contact.Id);
+        Assert.Equal(byWebhook.Count + 1, all.Count);
+        var dispute = Assert.Single(all, e => e.EventName == "stripe-dispute-opened");
+        Assert.Equal("fraudulent", (string?)dispute.Metadata["reason"]);
+        var refund = Assert.Single(all, e => e.EventName == "stripe-charge-refunded");
+        Assert.Equal(500, (long)refund.Metadata["amount"]!["amount"]!);
         Assert.Empty(rig.Engine.State().RetryEventIds);
 
         // Nothing new: the next run sends nothing and calls nothing for events.

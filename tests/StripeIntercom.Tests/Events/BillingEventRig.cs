@@ -5,6 +5,7 @@ using System.Text;
 using StripeIntercom.Events;
 using StripeIntercom.Fakes.Intercom;
 using StripeIntercom.Fakes.Stripe;
+using StripeIntercom.Resilience;
 using StripeIntercom.Runs;
 using StripeIntercom.Tests.Runs;
 using StripeIntercom.Webhooks;
@@ -33,11 +34,14 @@ internal sealed class BillingEventRig : IAsyncDisposable
     public static async Task<BillingEventRig> StartAsync(int customers = 12) =>
         new(await EngineRig.StartAsync(customers));
 
+    /// <summary>The Intercom client's budget for the jobs made from now on (none by default).</summary>
+    public RateLimitBudget? IntercomBudget { get; set; }
+
     public SyncJob NewJob(Action<SyncSettings>? configure = null) => Engine.NewSyncJob(configure: s =>
     {
         s.SyncEvents = true;
         configure?.Invoke(s);
-    });
+    }, intercomBudget: IntercomBudget);
 
     /// <summary>A state-file run with -SyncEvents; its event results are added to <see cref="RunEvents"/>.</summary>
     public async Task<SyncRunOutcome> RunAsync(Action<SyncSettings>? configure = null)

@@ -46,7 +46,8 @@ internal sealed class EngineRig : IAsyncDisposable
     /// The Intercom client's resilience options; <see cref="FastOptions"/> by default.
     /// </param>
     public SyncJob NewSyncJob(ContactLookupMode mode = ContactLookupMode.PerCustomer,
-        Action<SyncSettings>? configure = null, ResilienceOptions? intercomOptions = null)
+        Action<SyncSettings>? configure = null, ResilienceOptions? intercomOptions = null,
+        RateLimitBudget? intercomBudget = null)
     {
         var counters = new ResilienceCounters();
         var reader = new StripeCustomerReader(new StripeSettings
@@ -59,8 +60,8 @@ internal sealed class EngineRig : IAsyncDisposable
         {
             AccessToken = Intercom.Options.AccessToken,
             ApiBase = Intercom.BaseUrl,
-            InnerHandler = ResilientHandlerFactory.Create(intercomOptions ?? FastOptions("Intercom"), null, counters,
-                null),
+            InnerHandler = ResilientHandlerFactory.Create(intercomOptions ?? FastOptions("Intercom"), intercomBudget,
+                counters, null),
             DisposeInnerHandler = true,
         });
         _owned.Add(reader);
