@@ -86,9 +86,13 @@ public sealed partial class FakeIntercomState
                     + $"&per_page={perPage}&before={skip + page.Count}";
             }
 
+            // 2.14 describes this answer as an "event.summary" naming the user, its events in "events".
             return new JsonObject
             {
-                ["type"] = "event.list",
+                ["type"] = "event.summary",
+                ["email"] = contact.Email,
+                ["intercom_user_id"] = contact.Id,
+                ["user_id"] = contact.ExternalId,
                 ["events"] = new JsonArray(page.Select(e => (JsonNode)EventJson(e, contact)).ToArray()),
                 ["pages"] = pages,
             };
