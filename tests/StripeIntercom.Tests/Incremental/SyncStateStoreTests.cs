@@ -66,7 +66,11 @@ public class SyncStateStoreTests
 
         using var document = System.Text.Json.JsonDocument.Parse(json);
         var names = document.RootElement.EnumerateObject().Select(p => p.Name).OrderBy(n => n);
-        Assert.Equal(new[] { "cursor", "formatVersion", "fullSync", "lastCompletedRunAt", "retryCustomerIds" }, names);
+        Assert.Equal(new[]
+            {
+                "cursor", "eventsSince", "formatVersion", "fullSync", "lastCompletedRunAt", "retryCustomerIds",
+                "retryEventIds",
+            }, names);
         Assert.DoesNotContain("sk_", json);
     }
 
