@@ -149,7 +149,7 @@ public sealed class InvokeStripeIntercomSyncCommand : SyncingCmdlet
             // Asked once the run knows its mode and, for an incremental run, its count; before anything is written.
             BeforeSync = async (start, token) =>
             {
-                if (!whatIf && !await Bridge.OnPipelineThread(() => ShouldProcess(
+                if (!whatIf && !await Bridge.OnOwnerThread(() => ShouldProcess(
                         DescribeRun(start, workspace, question: false),
                         DescribeRun(start, workspace, question: true),
                         "Confirm")).ConfigureAwait(false))

@@ -34,7 +34,7 @@ internal static class ModuleSession
         try
         {
             connection
-                = cmdlet.Bridge.Run(token => ServiceConnection.OpenAsync(options, new CmdletLogger(cmdlet), token));
+                = cmdlet.Run(token => ServiceConnection.OpenAsync(options, new CmdletLogger(cmdlet), token));
         }
         catch (ConnectionFailedException ex)
         {

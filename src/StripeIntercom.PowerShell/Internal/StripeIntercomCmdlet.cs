@@ -2,6 +2,7 @@ using System;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
+using StripeIntercom.Runs;
 
 namespace StripeIntercom.PowerShell.Internal;
 
@@ -13,7 +14,7 @@ public abstract class StripeIntercomCmdlet : PSCmdlet, IDisposable
 {
     private bool? _isWhatIf;
 
-    internal PipelineBridge Bridge { get; } = new PipelineBridge();
+    internal WorkPump Bridge { get; } = new WorkPump();
 
     /// <summary>True under -WhatIf, whether given to this cmdlet or through $WhatIfPreference (read once: it is asked
     /// per customer).</summary>
@@ -43,9 +44,24 @@ public abstract class StripeIntercomCmdlet : PSCmdlet, IDisposable
     protected override void StopProcessing() => Bridge.Cancel();
 
     /// <summary>Runs library work off the pipeline thread while this thread writes what it posts.</summary>
-    protected void Run(Func<CancellationToken, Task> work) => Bridge.Run(work);
+    /// <exception cref="PipelineStoppedException">The work was cancelled because the pipeline is stopping.</exception>
+    internal void Run(Func<CancellationToken, Task> work) => Run<object?>(async token =>
+    {
+        await work(token).ConfigureAwait(false);
+        return null;
+    });
 
-    protected T Run<T>(Func<CancellationToken, Task<T>> work) => Bridge.Run(work);
+    internal T Run<T>(Func<CancellationToken, Task<T>> work)
+    {
+        try
+        {
+            return Bridge.Run(work);
+        }
+        catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+    }
 
     /// <summary>Releases what the cmdlet made for its run (readers, clients, runners); PowerShell disposes every
     /// cmdlet.</summary>

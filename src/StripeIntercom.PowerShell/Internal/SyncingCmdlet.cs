@@ -67,7 +67,7 @@ public abstract class SyncingCmdlet : StripeIntercomCmdlet
     internal SyncJob CreateJob(ServiceConnection connection, SyncSettings settings)
     {
         var logger = new CmdletLogger(this);
-        IComputedAttributeHost? host = ComputedAttribute is { Count: > 0 } ? new PipelineThreadHost(Bridge) : null;
+        IComputedAttributeHost? host = ComputedAttribute is { Count: > 0 } ? Bridge : null;
         return new SyncJob(settings, SyncServices.Open(connection, settings, logger), logger, host);
     }
 }
