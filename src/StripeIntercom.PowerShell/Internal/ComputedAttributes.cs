@@ -3,24 +3,18 @@ using System.Collections;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
-using StripeIntercom.Intercom;
 using StripeIntercom.Runs;
 using StripeIntercom.Stripe;
-using StripeIntercom.Sync;
 
 namespace StripeIntercom.PowerShell.Internal;
 
 /// <summary>
 /// -ComputedAttribute: name = scriptblock over the profile ($_), or name = @{ Expression; Type; Description; Model },
-/// where Model is Contact (the default), Company or Both. Scriptblocks run on the pipeline thread
-/// (<see cref="PipelineThreadHost"/>).
+/// read by the library (<see cref="ComputedAttributeSettings"/>). Scriptblocks run on the pipeline thread (the job
+/// evaluates them through the cmdlet's <see cref="WorkPump"/>).
 /// </summary>
 internal static class ComputedAttributes
 {
-    private const string ContactModel = "Contact";
-    private const string CompanyModel = "Company";
-    private const string BothModels = "Both";
-
     public static void Apply(SyncSettings settings, IDictionary? computed)
     {
         if (computed is null)
@@ -28,77 +22,15 @@ internal static class ComputedAttributes
             return;
         }
 
-        var forCompanies = new List<AttributeDefinition>(settings.CompanyComputedAttributes);
-        try
-        {
-            foreach (DictionaryEntry entry in computed)
-            {
-                var (definition, model) = Parse(entry);
-                if (model != CompanyModel)
-                {
-                    settings.Map = settings.Map.WithComputed(definition.Name, definition.DataType, definition.Value,
-                        definition.Description);
-                }
-
-                if (model != ContactModel)
-                {
-                    forCompanies.Add(definition);
-                }
-            }
-        }
-        catch (ArgumentException ex)
-        {
-            throw new SyncSettingsException(SyncSettingsReader.InvalidSettings, ex.Message, ex);
-        }
-
-        settings.CompanyComputedAttributes = forCompanies;
+        var entries = computed.Cast<DictionaryEntry>()
+            .Select(entry => new KeyValuePair<string, object?>(entry.Key.ToString()!, Unwrap(entry.Value)));
+        ComputedAttributeSettings.Apply(settings, entries, ExpressionOf);
     }
 
-    private static (AttributeDefinition Definition, string Model) Parse(DictionaryEntry entry)
-    {
-        var model = ContactModel;
-        var name = entry.Key.ToString()!;
-        var value = entry.Value is PSObject wrapped ? wrapped.BaseObject : entry.Value;
-        IntercomDataType? type = null;
-        string? description = null;
-        var expression = value as ScriptBlock;
-        if (value is IDictionary spec)
-        {
-            expression = Lookup(spec, "Expression") as ScriptBlock;
-            description = Lookup(spec, "Description")?.ToString();
-            if (Lookup(spec, "Model") is { } modelName)
-            {
-                model = new[] { ContactModel, CompanyModel, BothModels }
-                    .FirstOrDefault(m => string.Equals(m, modelName.ToString(), StringComparison.OrdinalIgnoreCase))
-                    ?? throw new ArgumentException(
-                        $"Computed attribute '{name}' has Model '{modelName}'; use Contact, Company or Both.");
-            }
+    private static object? Unwrap(object? value) => value is PSObject wrapped ? wrapped.BaseObject : value;
 
-            if (Lookup(spec, "Type") is { } typeName)
-            {
-                type
-                    = IntercomDataTypes.FromWireName(typeName.ToString())
-                      ?? throw new ArgumentException(
-                          $"Computed attribute '{name}' has Type '{typeName}'; use string, integer, float, boolean or date.");
-            }
-        }
-
-        if (expression is null)
-        {
-            throw new ArgumentException(
-                $"Computed attribute '{name}' needs a scriptblock, or a hashtable with Expression "
-                + "(and optionally Type and Description).");
-        }
-
-        var definition = new AttributeDefinition(name, type, description ?? "Computed by StripeIntercom",
-            profile => Invoke(expression, profile));
-        return (definition, model);
-    }
-
-    private static object? Lookup(IDictionary data, string key) => data.Keys.Cast<object>()
-        .Where(k => string.Equals(k.ToString(), key, StringComparison.OrdinalIgnoreCase))
-        .Select(k => data[k])
-        .FirstOrDefault();
+    private static Func<CustomerProfile, object?>? ExpressionOf(object? value) =>
+        Unwrap(value) is ScriptBlock expression ? profile => Invoke(expression, profile) : null;
 
     private static object? Invoke(ScriptBlock expression, CustomerProfile profile)
     {
