@@ -1,10 +1,13 @@
 using System;
 using System.Collections.Specialized;
 using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
 using StripeIntercom.Companies;
 using StripeIntercom.Intercom;
 using StripeIntercom.PowerShell.Internal;
 using StripeIntercom.Stripe;
+using StripeIntercom.Sync;
 
 namespace StripeIntercom.PowerShell.Commands;
 
@@ -37,19 +40,22 @@ public sealed class GetIntercomCompanyCommand : StripeIntercomCmdlet
 
     private IntercomClient? _client;
     private StripeCustomerReader? _stripe;
-    private CompanyFinder? _finder;
+    private IntercomLookup? _lookup;
 
     protected override void BeginProcessing()
     {
         base.BeginProcessing();
         var connection = ModuleSession.Require(this);
         _client = connection.CreateIntercomClient(new CmdletLogger(this));
+        CompanyFinder? finder = null;
         if (ParameterSetName == ByCustomerIdSet)
         {
             _stripe = connection.CreateStripeReader(new CmdletLogger(this));
             var options = new CompanySyncOptions { CompanyIdMetadataKey = CompanyIdMetadataKey };
-            _finder = new CompanyFinder(_client, options, _stripe);
+            finder = new CompanyFinder(_client, options, _stripe);
         }
+
+        _lookup = new IntercomLookup(_client, companies: finder);
     }
 
     protected override void ProcessRecord()
@@ -57,38 +63,32 @@ public sealed class GetIntercomCompanyCommand : StripeIntercomCmdlet
         switch (ParameterSetName)
         {
             case ByCompanyIdSet:
-                foreach (var companyId in CompanyId)
-                {
-                    var company = Run(token => _client!.FindCompanyByCompanyIdAsync(companyId, token));
-                    WriteCompanyOrNotFound(company, $"No Intercom company has company_id '{companyId}'.", companyId);
-                }
-
+                Write(CompanyId, _lookup!.CompanyByCompanyIdAsync);
                 break;
             case ByIdSet:
-                foreach (var id in Id)
-                {
-                    IntercomCompany? company = null;
-                    try
-                    {
-                        company = Run(token => _client!.GetCompanyAsync(id, token));
-                    }
-                    catch (IntercomApiException ex) when ((int)ex.StatusCode == 404)
-                    {
-                    }
-
-                    WriteCompanyOrNotFound(company, $"No Intercom company has the id '{id}'.", id);
-                }
-
+                Write(Id, _lookup!.CompanyByIdAsync);
                 break;
             default:
-                foreach (var customerId in CustomerId)
-                {
-                    var company = Run(token => _finder!.FindAsync(customerId, token));
-                    WriteCompanyOrNotFound(
-                        company, $"No Intercom company is billed to Stripe customer '{customerId}'.", customerId);
-                }
-
+                Write(CustomerId, _lookup!.CompanyOfCustomerAsync);
                 break;
+        }
+    }
+
+    private void Write(string[] keys, Func<string, CancellationToken, Task<LookupResult<IntercomCompany>>> lookup)
+    {
+        foreach (var key in keys)
+        {
+            var result = Run(token => lookup(key, token));
+            if (result.Found.Count == 0)
+            {
+                WriteError(new ErrorRecord(new ItemNotFoundException(result.NotFoundMessage), "CompanyNotFound",
+                    ErrorCategory.ObjectNotFound, key));
+            }
+
+            foreach (var company in result.Found)
+            {
+                WriteObject(ToOutput(company));
+            }
         }
     }
 
@@ -96,18 +96,6 @@ public sealed class GetIntercomCompanyCommand : StripeIntercomCmdlet
     {
         _client?.Dispose();
         _stripe?.Dispose();
-    }
-
-    private void WriteCompanyOrNotFound(IntercomCompany? company, string notFound, string target)
-    {
-        if (company is null)
-        {
-            WriteError(new ErrorRecord(
-                new ItemNotFoundException(notFound), "CompanyNotFound", ErrorCategory.ObjectNotFound, target));
-            return;
-        }
-
-        WriteObject(ToOutput(company));
     }
 
     /// <summary>The company, with its custom attributes as plain values in an Attributes property.</summary>

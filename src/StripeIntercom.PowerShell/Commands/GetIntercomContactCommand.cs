@@ -2,6 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
 using StripeIntercom.Intercom;
 using StripeIntercom.PowerShell.Internal;
 using StripeIntercom.Stripe;
@@ -55,20 +57,23 @@ public sealed class GetIntercomContactCommand : StripeIntercomCmdlet
 
     private IntercomClient? _client;
     private StripeCustomerReader? _stripe;
-    private ContactFinder? _finder;
+    private IntercomLookup? _lookup;
 
     protected override void BeginProcessing()
     {
         base.BeginProcessing();
         var connection = ModuleSession.Require(this);
         _client = connection.CreateIntercomClient(new CmdletLogger(this));
+        ContactFinder? finder = null;
         if (ParameterSetName is ByCustomerIdSet or ByProfileSet)
         {
             // The sync's identity settings: its renames (the link attribute) and the app's user id metadata key.
             _stripe = connection.CreateStripeReader(new CmdletLogger(this));
             var settings = SettingsParameters.ReadOrStop(this, AttributeMap, computed: null);
-            _finder = new ContactFinder(_client, settings.Map, settings.ContactOptions(settings.LookupMode), _stripe);
+            finder = new ContactFinder(_client, settings.Map, settings.ContactOptions(settings.LookupMode), _stripe);
         }
+
+        _lookup = new IntercomLookup(_client, finder);
     }
 
     protected override void ProcessRecord()
@@ -76,55 +81,20 @@ public sealed class GetIntercomContactCommand : StripeIntercomCmdlet
         switch (ParameterSetName)
         {
             case ByCustomerIdSet:
-                foreach (var customerId in CustomerId)
-                {
-                    var found = Run(token => _finder!.FindAsync(customerId, token));
-                    WriteContactOrNotFound(found.Contact, found.NotFoundMessage, customerId);
-                }
-
+                Write(CustomerId, _lookup!.ContactOfCustomerAsync);
                 break;
             case ByProfileSet:
                 foreach (var profile in InputObject)
                 {
-                    var found = Run(token => _finder!.FindAsync(profile, token));
-                    WriteContactOrNotFound(found.Contact, found.NotFoundMessage, profile.Id);
+                    WriteFound(Run(token => _lookup!.ContactOfProfileAsync(profile, token)), profile.Id);
                 }
 
                 break;
             case ByEmailSet:
-                foreach (var email in Email)
-                {
-                    var page = Run(token => _client!.SearchContactsAsync(
-                                       IntercomSearchQuery.Field("email", "=", email), cancellationToken: token));
-                    if (page.Contacts.Count == 0)
-                    {
-                        WriteContactOrNotFound(null,
-                            $"No Intercom contact has the email '{email}' (search can lag a few minutes behind new contacts).",
-                            email);
-                    }
-
-                    foreach (var contact in page.Contacts)
-                    {
-                        WriteObject(ToOutput(contact));
-                    }
-                }
-
+                Write(Email, _lookup!.ContactsByEmailAsync);
                 break;
             default:
-                foreach (var id in Id)
-                {
-                    IntercomContact? contact = null;
-                    try
-                    {
-                        contact = Run(token => _client!.GetContactAsync(id, token));
-                    }
-                    catch (IntercomApiException ex) when ((int)ex.StatusCode == 404)
-                    {
-                    }
-
-                    WriteContactOrNotFound(contact, $"No Intercom contact has the id '{id}'.", id);
-                }
-
+                Write(Id, _lookup!.ContactByIdAsync);
                 break;
         }
     }
@@ -135,16 +105,26 @@ public sealed class GetIntercomContactCommand : StripeIntercomCmdlet
         _stripe?.Dispose();
     }
 
-    private void WriteContactOrNotFound(IntercomContact? contact, string notFound, string target)
+    private void Write(string[] keys, Func<string, CancellationToken, Task<LookupResult<IntercomContact>>> lookup)
     {
-        if (contact is null)
+        foreach (var key in keys)
         {
-            WriteError(new ErrorRecord(
-                new ItemNotFoundException(notFound), "ContactNotFound", ErrorCategory.ObjectNotFound, target));
-            return;
+            WriteFound(Run(token => lookup(key, token)), key);
+        }
+    }
+
+    private void WriteFound(LookupResult<IntercomContact> result, string target)
+    {
+        if (result.Found.Count == 0)
+        {
+            WriteError(new ErrorRecord(new ItemNotFoundException(result.NotFoundMessage), "ContactNotFound",
+                ErrorCategory.ObjectNotFound, target));
         }
 
-        WriteObject(ToOutput(contact));
+        foreach (var contact in result.Found)
+        {
+            WriteObject(ToOutput(contact));
+        }
     }
 
     /// <summary>
