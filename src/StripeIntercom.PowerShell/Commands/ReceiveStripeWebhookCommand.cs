@@ -1,5 +1,4 @@
 using System;
-using System.Collections;
 using System.Management.Automation;
 using System.Security;
 using StripeIntercom.Companies;
@@ -65,11 +64,9 @@ public sealed class ReceiveStripeWebhookCommand : SyncingCmdlet
 
         // One question per delivery, before anything is read or written (-Confirm); -WhatIf keeps its per-contact
         // lines.
-        if (!IsWhatIf
-            && !ShouldProcess(
-                $"Syncing Stripe customer {delivery.CustomerId} (event {delivery.EventId}, {delivery.Type}) into Intercom {RunMilestones.DescribeWorkspace(connection.Info)}.",
-                $"Sync Stripe customer {delivery.CustomerId} (event {delivery.EventId}, {delivery.Type}) into Intercom {RunMilestones.DescribeWorkspace(connection.Info)}?",
-                "Confirm"))
+        var workspace = RunMilestones.DescribeWorkspace(connection.Info);
+        if (!IsWhatIf && !Confirm(question => RunQuestions.WebhookDelivery(
+                delivery.CustomerId, delivery.EventId, delivery.Type, workspace, question)))
         {
             return;
         }

@@ -39,6 +39,10 @@ public abstract class StripeIntercomCmdlet : PSCmdlet, IDisposable
 
     protected CancellationToken CancellationToken => Bridge.CancellationToken;
 
+    /// <summary>-Confirm's question for a whole run: <paramref name="describe"/> gives the description (false) and the
+    /// question (true).</summary>
+    protected bool Confirm(Func<bool, string> describe) => ShouldProcess(describe(false), describe(true), "Confirm");
+
     protected override void BeginProcessing() => Bridge.BindToCurrentThread();
 
     protected override void StopProcessing() => Bridge.Cancel();
