@@ -1,7 +1,6 @@
 using System;
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
-using System.Runtime.CompilerServices;
 using StripeIntercom.Connection;
 
 namespace StripeIntercom.PowerShell.Internal;
@@ -12,11 +11,10 @@ namespace StripeIntercom.PowerShell.Internal;
 /// </summary>
 internal static class ModuleSession
 {
-    private static readonly ConditionalWeakTable<Runspace, Holder> Connections
-        = new ConditionalWeakTable<Runspace, Holder>();
+    private static readonly ConnectionSlots Connections = new ConnectionSlots();
 
     /// <summary>This runspace's connection (call on the pipeline thread), or null.</summary>
-    public static ServiceConnection? Current => HolderOfThisRunspace()?.Connection;
+    public static ServiceConnection? Current => Connections.Get(Runspace.DefaultRunspace);
 
     /// <summary>
     /// Checks the credentials and keeps the connection, closing the one it replaces. A failed check stops the cmdlet
@@ -45,26 +43,12 @@ internal static class ModuleSession
             throw;
         }
 
-        var holder = Connections.GetValue(Runspace.DefaultRunspace, _ => new Holder());
-        var previous = holder.Connection;
-        holder.Connection = connection;
-        previous?.Dispose();
+        Connections.Set(Runspace.DefaultRunspace, connection);
         return connection;
     }
 
     /// <summary>Forgets and closes this runspace's connection.</summary>
-    public static void Close()
-    {
-        var holder = HolderOfThisRunspace();
-        if (holder == null)
-        {
-            return;
-        }
-
-        var previous = holder.Connection;
-        holder.Connection = null;
-        previous?.Dispose();
-    }
+    public static void Close() => Connections.Close(Runspace.DefaultRunspace);
 
     /// <summary>
     /// Connects from the process environment alone (never from a .env file: only Connect-StripeIntercom
@@ -100,16 +84,5 @@ internal static class ModuleSession
         }
 
         return connection!;
-    }
-
-    private static Holder? HolderOfThisRunspace()
-    {
-        var runspace = Runspace.DefaultRunspace;
-        return runspace != null && Connections.TryGetValue(runspace, out var holder) ? holder : null;
-    }
-
-    private sealed class Holder
-    {
-        public volatile ServiceConnection? Connection;
     }
 }

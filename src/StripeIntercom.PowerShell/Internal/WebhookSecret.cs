@@ -1,6 +1,7 @@
 using System;
 using System.Management.Automation;
 using System.Security;
+using StripeIntercom.Connection;
 using StripeIntercom.Webhooks;
 
 namespace StripeIntercom.PowerShell.Internal;
