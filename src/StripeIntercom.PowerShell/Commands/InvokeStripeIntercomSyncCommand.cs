@@ -67,10 +67,9 @@ public sealed class InvokeStripeIntercomSyncCommand : SyncingCmdlet
             ThrowTerminatingError(RunStopErrors.ToErrorRecord(ex));
             return;
         }
-        catch (Exception ex) when (ex is DataAttributeConflictException || ex is DataAttributeLimitException)
+        catch (Exception ex) when (IsDataAttributeError(ex))
         {
-            var errorId = ex.GetType().Name.Replace("Exception", "");
-            ThrowTerminatingError(new ErrorRecord(ex, errorId, ErrorCategory.InvalidData, null));
+            StopOnDataAttributeError(ex);
             return;
         }
         finally
@@ -98,10 +97,7 @@ public sealed class InvokeStripeIntercomSyncCommand : SyncingCmdlet
             ThrowTerminatingError(RunStopErrors.ForFailedCustomer(failed, outcome.Summary, nextRun));
         }
 
-        if (outcome.StopError is { } error)
-        {
-            ThrowTerminatingError(RunStopErrors.ToErrorRecord(error));
-        }
+        EndRun(cancelled: false, outcome.StopError);
     }
 
     private SyncRunOutcome RunFull(SyncJob job, SyncRunReporting reporting)

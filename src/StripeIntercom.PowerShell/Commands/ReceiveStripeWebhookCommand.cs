@@ -78,14 +78,6 @@ public sealed class ReceiveStripeWebhookCommand : SyncingCmdlet
         var reporting = new SyncRunReporting(writer.Post, writer.PostCompany);
         var outcome = Run(token => job.RunAsync(new[] { delivery.CustomerId }, reporting, token, throttleLimit: 1));
         writer.CompleteProgress();
-        if (outcome.Cancelled)
-        {
-            throw new PipelineStoppedException();
-        }
-
-        if (outcome.StopError is { } error)
-        {
-            ThrowTerminatingError(RunStopErrors.ToErrorRecord(error));
-        }
+        EndRun(outcome.Cancelled, outcome.StopError);
     }
 }

@@ -103,15 +103,7 @@ public sealed class StartStripeWebhookListenerCommand : SyncingCmdlet
                     + "slowly than deliveries came in.");
             }
 
-            if (CancellationToken.IsCancellationRequested)
-            {
-                throw new PipelineStoppedException();
-            }
-
-            if (host.StopError is { } error)
-            {
-                ThrowTerminatingError(RunStopErrors.ToErrorRecord(error));
-            }
+            EndRun(CancellationToken.IsCancellationRequested, host.StopError);
         }
     }
 

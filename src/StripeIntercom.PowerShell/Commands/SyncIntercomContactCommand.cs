@@ -139,15 +139,7 @@ public sealed class SyncIntercomContactCommand : SyncingCmdlet
         Bridge.PumpUntil(completing);
         _writer!.CompleteProgress();
         var outcome = completing.GetAwaiter().GetResult();
-        if (outcome.StopError is { } error)
-        {
-            ThrowTerminatingError(RunStopErrors.ToErrorRecord(error));
-        }
-
-        if (outcome.Cancelled)
-        {
-            throw new PipelineStoppedException();
-        }
+        EndRun(outcome.Cancelled, outcome.StopError);
     }
 
     protected override void ReleaseResources()

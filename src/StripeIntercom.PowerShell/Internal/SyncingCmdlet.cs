@@ -1,4 +1,4 @@
-using System.Collections;
+using System;
 using System.Management.Automation;
 using StripeIntercom.Connection;
 using StripeIntercom.Runs;
@@ -8,24 +8,12 @@ namespace StripeIntercom.PowerShell.Internal;
 
 /// <summary>
 /// The base of the four cmdlets that sync (Invoke-StripeIntercomSync, Sync-IntercomContact, Receive-StripeWebhook,
-/// Start-StripeWebhookListener): the settings parameters they share are declared here, once, and read into one
-/// <see cref="SyncSettings"/> by the library's reader. A cmdlet adds only the parameters that are its own.
+/// Start-StripeWebhookListener): the settings parameters they share beyond the attribute map's are declared here,
+/// once, and read into one <see cref="SyncSettings"/> by the library's reader. A cmdlet adds only the parameters that
+/// are its own.
 /// </summary>
-public abstract class SyncingCmdlet : StripeIntercomCmdlet
+public abstract class SyncingCmdlet : AttributeMapCmdlet
 {
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    [ArgumentCompleter(typeof(AttributeNameCompleter))]
-    public string[]? Attribute { get; set; }
-
-    [Parameter]
-    [ValidateNotNull]
-    public object? AttributeMap { get; set; }
-
-    [Parameter]
-    [ValidateNotNull]
-    public IDictionary? ComputedAttribute { get; set; }
-
     [Parameter]
     public SwitchParameter Force { get; set; }
 
@@ -54,9 +42,9 @@ public abstract class SyncingCmdlet : StripeIntercomCmdlet
     /// The run's settings: -AttributeMap's file or renames, then this cmdlet's parameters, then -WhatIf and
     /// -ErrorAction; a terminating error naming the source and key when one is wrong.
     /// </summary>
-    internal SyncSettings ReadSettingsOrStop()
+    internal override SyncSettings ReadSettingsOrStop()
     {
-        var settings = SettingsParameters.ReadOrStop(this, AttributeMap, ComputedAttribute);
+        var settings = base.ReadSettingsOrStop();
         settings.WhatIf = IsWhatIf;
         settings.StopOnFailure = StopsAtFirstError;
         return settings;
@@ -69,5 +57,19 @@ public abstract class SyncingCmdlet : StripeIntercomCmdlet
         var logger = new CmdletLogger(this);
         IComputedAttributeHost? host = ComputedAttribute is { Count: > 0 } ? Bridge : null;
         return new SyncJob(settings, SyncServices.Open(connection, settings, logger), logger, host);
+    }
+
+    /// <summary>Ends a run that is over: a stopped pipeline (Ctrl+C), or the run's one stop error.</summary>
+    internal void EndRun(bool cancelled, Exception? stopError)
+    {
+        if (cancelled)
+        {
+            throw new PipelineStoppedException();
+        }
+
+        if (stopError is not null)
+        {
+            ThrowTerminatingError(RunStopErrors.ToErrorRecord(stopError));
+        }
     }
 }
