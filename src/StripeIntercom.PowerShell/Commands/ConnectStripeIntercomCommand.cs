@@ -42,7 +42,9 @@ public sealed class ConnectStripeIntercomCommand : StripeIntercomCmdlet
                 IntercomAccessToken = IntercomAccessToken.ToPlainText(),
                 StripeApiBase = StripeApiBase,
                 IntercomApiBase = IntercomApiBase,
-                IntercomRegion = MyInvocation.BoundParameters.ContainsKey(nameof(IntercomRegion)) ? IntercomRegion : (IntercomRegion?)null,
+                IntercomRegion = MyInvocation.BoundParameters.ContainsKey(nameof(IntercomRegion))
+                    ? IntercomRegion
+                    : null,
             }.WithDefaultsFrom(
                 Environment.GetEnvironmentVariables(),
                 EnvFile is null ? null : GetUnresolvedProviderPathFromPSPath(EnvFile));

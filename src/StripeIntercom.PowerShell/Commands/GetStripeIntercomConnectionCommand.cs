@@ -21,7 +21,8 @@ public sealed class GetStripeIntercomConnectionCommand : PSCmdlet
 
         WriteError(new ErrorRecord(
             new InvalidOperationException(
-                "Not connected. Run Connect-StripeIntercom (or set STRIPE_SECRET_KEY and INTERCOM_ACCESS_TOKEN for the cmdlets that connect by themselves)."),
+                "Not connected. Run Connect-StripeIntercom (or set STRIPE_SECRET_KEY and INTERCOM_ACCESS_TOKEN for "
+                + "the cmdlets that connect by themselves)."),
             "NotConnected", ErrorCategory.ConnectionError, "StripeIntercom"));
     }
 }

@@ -55,12 +55,11 @@ public sealed class InvokeStripeIntercomSyncCommand : SyncingCmdlet
         {
             StopsAtFirstError = settings.StopOnFailure,
         };
-        var reporting = new SyncRunReporting(writer.Post, writer.PostCompany);
         RunMilestones.Connected(new CmdletLogger(this), connection.Info);
         SyncRunOutcome outcome;
         try
         {
-            outcome = Incremental ? RunIncremental(job, writer, reporting) : RunFull(job, reporting);
+            outcome = Incremental ? RunIncremental(job, writer) : RunFull(job, writer.Reporting);
         }
         catch (Exception ex) when (RunStoppingError.Is(ex))
         {
@@ -114,12 +113,12 @@ public sealed class InvokeStripeIntercomSyncCommand : SyncingCmdlet
         };
         return Run(async token =>
         {
-            await InitializeAttributesAsync(job, token).ConfigureAwait(false);
+            await job.CreateMissingAttributesAsync(new CmdletLogger(this), token).ConfigureAwait(false);
             return await job.RunAsync(query, reporting, token).ConfigureAwait(false);
         });
     }
 
-    private SyncRunOutcome RunIncremental(SyncJob job, SyncResultWriter writer, SyncRunReporting reporting)
+    private SyncRunOutcome RunIncremental(SyncJob job, SyncResultWriter writer)
     {
         var statePath = GetUnresolvedProviderPathFromPSPath(StatePath);
         var workspace = RunMilestones.DescribeWorkspace(job.Services.Connection!);
@@ -137,31 +136,18 @@ public sealed class InvokeStripeIntercomSyncCommand : SyncingCmdlet
                     return false;
                 }
 
-                await InitializeAttributesAsync(job, token).ConfigureAwait(false);
+                await job.CreateMissingAttributesAsync(new CmdletLogger(this), token).ConfigureAwait(false);
                 return true;
             },
         };
         try
         {
-            return Run(token => run.RunAsync(reporting, token));
+            return Run(token => run.RunAsync(writer.Reporting, token));
         }
         catch (SyncAlreadyRunningException ex)
         {
             ThrowTerminatingError(new ErrorRecord(ex, "SyncAlreadyRunning", ErrorCategory.ResourceBusy, statePath));
             throw;
-        }
-    }
-
-    /// <summary>Creates the missing data attributes; called once the run is confirmed, so a declined run writes
-    /// nothing.</summary>
-    private async Task InitializeAttributesAsync(SyncJob job, CancellationToken token)
-    {
-        foreach (var result in await job.InitializeAttributesAsync(token).ConfigureAwait(false))
-        {
-            if (result.Action == DataAttributeAction.Created || result.Action == DataAttributeAction.WouldCreate)
-            {
-                Bridge.Post(() => WriteVerbose($"Data attribute {result}"));
-            }
         }
     }
 }

@@ -75,8 +75,8 @@ public sealed class ReceiveStripeWebhookCommand : SyncingCmdlet
         settings.LookupMode = ContactLookupMode.PerCustomer;
         using var job = CreateJob(connection, settings);
         var writer = new SyncResultWriter(this, job.Services.Intercom, IsWhatIf, writeResults: true);
-        var reporting = new SyncRunReporting(writer.Post, writer.PostCompany);
-        var outcome = Run(token => job.RunAsync(new[] { delivery.CustomerId }, reporting, token, throttleLimit: 1));
+        var outcome = Run(
+            token => job.RunAsync(new[] { delivery.CustomerId }, writer.Reporting, token, throttleLimit: 1));
         writer.CompleteProgress();
         EndRun(outcome.Cancelled, outcome.StopError);
     }

@@ -1,10 +1,7 @@
 using System;
 using System.Management.Automation;
 using System.Security;
-using System.Threading;
 using System.Threading.Tasks;
-using Microsoft.Extensions.Logging;
-using StripeIntercom.Companies;
 using StripeIntercom.PowerShell.Internal;
 using StripeIntercom.Runs;
 using StripeIntercom.Sync;
@@ -47,27 +44,15 @@ public sealed class StartStripeWebhookListenerCommand : SyncingCmdlet
         settings.LookupMode = ContactLookupMode.PerCustomer;
         // One job for the listener's life: its clients end in the connection's pools, which recycle themselves.
         using var job = CreateJob(connection, settings);
-        var logger = new CmdletLogger(this);
 
         void Report(WebhookActivity activity) => Bridge.Post(() => WriteActivity(activity));
-
-        // Each delivery's customer, then its company.
-        var companyReporting = new SyncRunReporting(null, company =>
-        {
-            if (company.Action != CompanySyncAction.Failed)
-            {
-                logger.LogInformation("Company {CompanyId} {Action}", company.CompanyId, company.Action);
-            }
-        });
-        Func<string, CancellationToken, Task<SyncResult>> syncCustomer =
-            (customerId, token) => job.SyncCustomerAsync(customerId, companyReporting, token);
 
         // The host owns the listener's life; activities reach the pipeline through its outbox, whose own thread
         // waits for output that is not read, so nothing holds up the syncs or the acknowledgements.
         WebhookHost host;
         try
         {
-            host = new WebhookHost(Prefix, verifier, syncCustomer, Report,
+            host = new WebhookHost(Prefix, verifier, job.WebhookSync(new CmdletLogger(this)), Report,
                 new WebhookProcessorOptions { MaxConcurrency = ThrottleLimit });
         }
         catch (ArgumentException ex)

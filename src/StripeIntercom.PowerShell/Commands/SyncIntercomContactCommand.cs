@@ -47,7 +47,7 @@ public sealed class SyncIntercomContactCommand : SyncingCmdlet
         _job = CreateJob(connection, ReadSettingsOrStop());
         _writer = new SyncResultWriter(this, _job.Services.Intercom, IsWhatIf, writeResults: true);
         // The pipeline may hold some customers of a company only: the others it lists are re-read from Stripe.
-        _run = _job.Begin(new SyncRunReporting(_writer.Post, _writer.PostCompany), coversAllCustomers: false,
+        _run = _job.Begin(_writer.Reporting, coversAllCustomers: false,
             CancellationToken);
     }
 

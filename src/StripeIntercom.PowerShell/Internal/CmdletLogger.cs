@@ -26,7 +26,8 @@ internal sealed class CmdletLogger : ILogger
 
     public bool IsEnabled(LogLevel logLevel) => logLevel != LogLevel.None;
 
-    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception,
+        Func<TState, Exception?, string> formatter)
     {
         var message = formatter(state, exception);
         if (RunMilestones.Is(eventId))
@@ -40,19 +41,12 @@ internal sealed class CmdletLogger : ILogger
             message = customerId + ": " + message;
         }
 
-        switch (logLevel)
+        _cmdlet.Bridge.Post(logLevel switch
         {
-            case LogLevel.Trace:
-            case LogLevel.Debug:
-                _cmdlet.Bridge.Post(() => _cmdlet.WriteDebug(message));
-                break;
-            case LogLevel.Information:
-                _cmdlet.Bridge.Post(() => _cmdlet.WriteVerbose(message));
-                break;
-            default:
-                _cmdlet.Bridge.Post(() => _cmdlet.WriteWarning(message));
-                break;
-        }
+            LogLevel.Trace or LogLevel.Debug => () => _cmdlet.WriteDebug(message),
+            LogLevel.Information => () => _cmdlet.WriteVerbose(message),
+            _ => () => _cmdlet.WriteWarning(message),
+        });
     }
 
     private sealed class NullScope : IDisposable

@@ -77,10 +77,8 @@ internal static class ModuleSession
         if (connection is null)
         {
             cmdlet.ThrowTerminatingError(new ErrorRecord(
-                new InvalidOperationException("Not connected. Run Connect-StripeIntercom first."),
-                "NotConnected",
-                ErrorCategory.ConnectionError,
-                null));
+                new InvalidOperationException("Not connected. Run Connect-StripeIntercom first."), "NotConnected",
+                ErrorCategory.ConnectionError, null));
         }
 
         return connection!;

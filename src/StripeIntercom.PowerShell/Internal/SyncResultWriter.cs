@@ -41,6 +41,9 @@ internal sealed class SyncResultWriter
     /// <summary>How many customers the run will report, when known (for percent and time left).</summary>
     public long? ExpectedCustomers { get; set; }
 
+    /// <summary>What the run reports to: <see cref="Post"/> and <see cref="PostCompany"/>.</summary>
+    public SyncRunReporting Reporting => new SyncRunReporting(Post, PostCompany);
+
     /// <summary>Queues the result's writes for the pipeline thread.</summary>
     public void Post(SyncResult result) => _cmdlet.Bridge.Post(() => Write(result));
 
@@ -111,21 +114,14 @@ internal sealed class SyncResultWriter
             ErrorDetails = new ErrorDetails(message),
         });
 
-    private static ErrorCategory CategoryOf(Exception? error)
+    private static ErrorCategory CategoryOf(Exception? error) => error switch
     {
-        switch (error)
-        {
-            case IntercomApiException api when (int)api.StatusCode == 429 || (int)api.StatusCode >= 500:
-                return ErrorCategory.ResourceUnavailable;
-            case IntercomApiException api when (int)api.StatusCode == 400 || (int)api.StatusCode == 422:
-                return ErrorCategory.InvalidData;
-            case System.Net.Http.HttpRequestException _:
-            case System.IO.IOException _:
-                return ErrorCategory.ConnectionError;
-            case TimeoutException _:
-                return ErrorCategory.OperationTimeout;
-            default:
-                return ErrorCategory.NotSpecified;
-        }
-    }
+        IntercomApiException api when (int)api.StatusCode == 429 || (int)api.StatusCode >= 500
+            => ErrorCategory.ResourceUnavailable,
+        IntercomApiException api when (int)api.StatusCode == 400 || (int)api.StatusCode == 422
+            => ErrorCategory.InvalidData,
+        System.Net.Http.HttpRequestException or System.IO.IOException => ErrorCategory.ConnectionError,
+        TimeoutException => ErrorCategory.OperationTimeout,
+        _ => ErrorCategory.NotSpecified,
+    };
 }

@@ -29,8 +29,8 @@ public static class RunQuestions
             ? $"{count.ToString("N0", CultureInfo.InvariantCulture)} changed Stripe customer{(count == 1 ? "" : "s")} "
               + "(incremental run)"
             : start.Mode == "Resumed"
-                ? "the rest of an interrupted full sync (every Stripe customer after its checkpoint; the number is known "
-                  + "only once they are read)"
+                ? "the rest of an interrupted full sync (every Stripe customer after its checkpoint; the number is "
+                  + "known only once they are read)"
                 : "every Stripe customer (a full sync; the number is known only once they are read)";
         return question
             ? $"Sync {what} into Intercom {workspace}? {start.Reason}"

@@ -28,7 +28,8 @@ public sealed class WorkPump : IComputedAttributeHost, IDisposable
 
     public bool IsOwnerThread => Thread.CurrentThread.ManagedThreadId == _ownerThreadId;
 
-    /// <summary>Makes the calling thread the one that carries out posted actions (a cmdlet's BeginProcessing).</summary>
+    /// <summary>Makes the calling thread the one that carries out posted actions (a cmdlet's
+    /// BeginProcessing).</summary>
     public void BindToCurrentThread() => _ownerThreadId = Thread.CurrentThread.ManagedThreadId;
 
     /// <summary>Cancels the work; safe from any thread (a cmdlet's StopProcessing).</summary>
