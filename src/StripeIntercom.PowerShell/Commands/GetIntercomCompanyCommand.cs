@@ -1,8 +1,5 @@
-using System;
 using System.Collections.Specialized;
 using System.Management.Automation;
-using System.Threading;
-using System.Threading.Tasks;
 using StripeIntercom.Companies;
 using StripeIntercom.Intercom;
 using StripeIntercom.PowerShell.Internal;

@@ -1,9 +1,4 @@
-using System;
-using System.Collections.Generic;
-using System.Linq;
 using System.Management.Automation;
-using System.Threading;
-using System.Threading.Tasks;
 using StripeIntercom.Intercom;
 using StripeIntercom.PowerShell.Internal;
 using StripeIntercom.Stripe;

@@ -1,6 +1,4 @@
-using System;
 using System.Management.Automation;
-using System.Threading.Tasks;
 using StripeIntercom.Connection;
 using StripeIntercom.PowerShell.Internal;
 using StripeIntercom.Stripe;

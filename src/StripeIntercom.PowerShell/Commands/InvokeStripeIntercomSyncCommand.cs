@@ -1,7 +1,4 @@
-using System;
 using System.Management.Automation;
-using System.Threading;
-using System.Threading.Tasks;
 using StripeIntercom.Companies;
 using StripeIntercom.Connection;
 using StripeIntercom.Incremental;

@@ -1,7 +1,5 @@
-using System;
 using System.Management.Automation;
 using System.Security;
-using System.Threading.Tasks;
 using StripeIntercom.PowerShell.Internal;
 using StripeIntercom.Runs;
 using StripeIntercom.Sync;

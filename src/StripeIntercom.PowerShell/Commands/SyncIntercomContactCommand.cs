@@ -1,4 +1,3 @@
-using System;
 using System.Management.Automation;
 using StripeIntercom.Companies;
 using StripeIntercom.PowerShell.Internal;
