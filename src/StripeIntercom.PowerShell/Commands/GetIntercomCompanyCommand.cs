@@ -16,6 +16,7 @@ public sealed class GetIntercomCompanyCommand : StripeIntercomCmdlet
     private const string ByCompanyIdSet = "ByCompanyId";
     private const string ByIdSet = "ById";
     private const string ByCustomerIdSet = "ByCustomerId";
+    private const string NotFound = "CompanyNotFound";
 
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByCompanyIdSet, ValueFromPipeline = true,
         ValueFromPipelineByPropertyName = true)]
@@ -60,32 +61,14 @@ public sealed class GetIntercomCompanyCommand : StripeIntercomCmdlet
         switch (ParameterSetName)
         {
             case ByCompanyIdSet:
-                Write(CompanyId, _lookup!.CompanyByCompanyIdAsync);
+                WriteLookups(CompanyId, _lookup!.CompanyByCompanyIdAsync, NotFound, ToOutput);
                 break;
             case ByIdSet:
-                Write(Id, _lookup!.CompanyByIdAsync);
+                WriteLookups(Id, _lookup!.CompanyByIdAsync, NotFound, ToOutput);
                 break;
             default:
-                Write(CustomerId, _lookup!.CompanyOfCustomerAsync);
+                WriteLookups(CustomerId, _lookup!.CompanyOfCustomerAsync, NotFound, ToOutput);
                 break;
-        }
-    }
-
-    private void Write(string[] keys, Func<string, CancellationToken, Task<LookupResult<IntercomCompany>>> lookup)
-    {
-        foreach (var key in keys)
-        {
-            var result = Run(token => lookup(key, token));
-            if (result.Found.Count == 0)
-            {
-                WriteError(new ErrorRecord(new ItemNotFoundException(result.NotFoundMessage), "CompanyNotFound",
-                    ErrorCategory.ObjectNotFound, key));
-            }
-
-            foreach (var company in result.Found)
-            {
-                WriteObject(ToOutput(company));
-            }
         }
     }
 

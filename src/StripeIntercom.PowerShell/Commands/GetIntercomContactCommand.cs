@@ -18,6 +18,7 @@ public sealed class GetIntercomContactCommand : StripeIntercomCmdlet
     private const string ByProfileSet = "ByProfile";
     private const string ByEmailSet = "ByEmail";
     private const string ByIdSet = "ById";
+    private const string NotFound = "ContactNotFound";
 
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByCustomerIdSet, ValueFromPipeline = true,
         ValueFromPipelineByPropertyName = true)]
@@ -76,20 +77,16 @@ public sealed class GetIntercomContactCommand : StripeIntercomCmdlet
         switch (ParameterSetName)
         {
             case ByCustomerIdSet:
-                Write(CustomerId, _lookup!.ContactOfCustomerAsync);
+                WriteLookups(CustomerId, _lookup!.ContactOfCustomerAsync, NotFound, ToOutput);
                 break;
             case ByProfileSet:
-                foreach (var profile in InputObject)
-                {
-                    WriteFound(Run(token => _lookup!.ContactOfProfileAsync(profile, token)), profile.Id);
-                }
-
+                WriteLookups(InputObject, _lookup!.ContactOfProfileAsync, NotFound, ToOutput, profile => profile.Id);
                 break;
             case ByEmailSet:
-                Write(Email, _lookup!.ContactsByEmailAsync);
+                WriteLookups(Email, _lookup!.ContactsByEmailAsync, NotFound, ToOutput);
                 break;
             default:
-                Write(Id, _lookup!.ContactByIdAsync);
+                WriteLookups(Id, _lookup!.ContactByIdAsync, NotFound, ToOutput);
                 break;
         }
     }
@@ -98,28 +95,6 @@ public sealed class GetIntercomContactCommand : StripeIntercomCmdlet
     {
         _client?.Dispose();
         _stripe?.Dispose();
-    }
-
-    private void Write(string[] keys, Func<string, CancellationToken, Task<LookupResult<IntercomContact>>> lookup)
-    {
-        foreach (var key in keys)
-        {
-            WriteFound(Run(token => lookup(key, token)), key);
-        }
-    }
-
-    private void WriteFound(LookupResult<IntercomContact> result, string target)
-    {
-        if (result.Found.Count == 0)
-        {
-            WriteError(new ErrorRecord(new ItemNotFoundException(result.NotFoundMessage), "ContactNotFound",
-                ErrorCategory.ObjectNotFound, target));
-        }
-
-        foreach (var contact in result.Found)
-        {
-            WriteObject(ToOutput(contact));
-        }
     }
 
     /// <summary>

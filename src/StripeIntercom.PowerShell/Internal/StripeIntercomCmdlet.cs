@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using StripeIntercom.Runs;
+using StripeIntercom.Sync;
 
 namespace StripeIntercom.PowerShell.Internal;
 
@@ -61,6 +62,31 @@ public abstract class StripeIntercomCmdlet : PSCmdlet, IDisposable
         catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
         {
             throw new PipelineStoppedException();
+        }
+    }
+
+    /// <summary>
+    /// Writes what the lookup of each key found, through <paramref name="output"/>, or an ObjectNotFound error
+    /// (<paramref name="errorId"/>) saying why nothing was, its target the key (or <paramref name="target"/> of it).
+    /// </summary>
+    internal void WriteLookups<TKey, T>(IEnumerable<TKey> keys,
+        Func<TKey, CancellationToken, Task<LookupResult<T>>> lookup, string errorId, Func<T, PSObject> output,
+        Func<TKey, string>? target = null)
+        where T : class
+    {
+        foreach (var key in keys)
+        {
+            var result = Run(token => lookup(key, token));
+            if (result.Found.Count == 0)
+            {
+                WriteError(new ErrorRecord(new ItemNotFoundException(result.NotFoundMessage), errorId,
+                    ErrorCategory.ObjectNotFound, target is null ? key : target(key)));
+            }
+
+            foreach (var found in result.Found)
+            {
+                WriteObject(output(found));
+            }
         }
     }
 
