@@ -46,8 +46,7 @@ public sealed class SyncIntercomContactCommand : SyncingCmdlet
         _job = CreateJob(connection, ReadSettingsOrStop());
         _writer = new SyncResultWriter(this, _job.Services.Intercom, IsWhatIf, writeResults: true);
         // The pipeline may hold some customers of a company only: the others it lists are re-read from Stripe.
-        _run = _job.Begin(_writer.Reporting, coversAllCustomers: false,
-            CancellationToken);
+        _run = _job.Begin(_writer.Reporting, coversAllCustomers: false, CancellationToken);
     }
 
     protected override void ProcessRecord()
@@ -122,7 +121,7 @@ public sealed class SyncIntercomContactCommand : SyncingCmdlet
     }
 
     /// <summary>Carries out the writes of finished customers while waiting for a free slot.</summary>
-    private void Submit(System.Threading.Tasks.Task<bool> submitted)
+    private void Submit(Task<bool> submitted)
     {
         Bridge.PumpUntil(submitted);
         if (!submitted.GetAwaiter().GetResult())

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using StripeIntercom.Runs;
 
 namespace StripeIntercom.PowerShell.Internal;
@@ -21,7 +22,8 @@ internal sealed class CmdletLogger : ILogger
 
     public CmdletLogger(StripeIntercomCmdlet cmdlet) => _cmdlet = cmdlet;
 
-    public IDisposable BeginScope<TState>(TState state) where TState : notnull => NullScope.Instance;
+    public IDisposable? BeginScope<TState>(TState state)
+        where TState : notnull => NullLogger.Instance.BeginScope(state);
 
     public bool IsEnabled(LogLevel logLevel) => logLevel != LogLevel.None;
 
@@ -46,14 +48,5 @@ internal sealed class CmdletLogger : ILogger
             LogLevel.Information => () => _cmdlet.WriteVerbose(message),
             _ => () => _cmdlet.WriteWarning(message),
         });
-    }
-
-    private sealed class NullScope : IDisposable
-    {
-        public static readonly NullScope Instance = new NullScope();
-
-        public void Dispose()
-        {
-        }
     }
 }

@@ -55,19 +55,25 @@ internal static class ModuleSession
     /// </summary>
     public static ServiceConnection ConnectFromEnvironment(StripeIntercomCmdlet cmdlet)
     {
-        ConnectionOptions options;
+        var options = ReadOptionsOrStop(
+            cmdlet, () => ConnectionOptions.FromEnvironment(Environment.GetEnvironmentVariables()), null);
+        return Open(cmdlet, options);
+    }
+
+    /// <summary>The options <paramref name="read"/> makes, or one terminating error when a setting or the .env file
+    /// it reads is malformed or unreadable.</summary>
+    public static ConnectionOptions ReadOptionsOrStop(PSCmdlet cmdlet, Func<ConnectionOptions> read, object? target)
+    {
         try
         {
-            options = ConnectionOptions.FromEnvironment(Environment.GetEnvironmentVariables());
+            return read();
         }
-        catch (FormatException ex)
+        catch (Exception ex) when (ex is FormatException || ex is IOException)
         {
             cmdlet.ThrowTerminatingError(
-                new ErrorRecord(ex, "InvalidConnectionSettings", ErrorCategory.InvalidArgument, null));
+                new ErrorRecord(ex, "InvalidConnectionSettings", ErrorCategory.InvalidArgument, target));
             throw;
         }
-
-        return Open(cmdlet, options);
     }
 
     public static ServiceConnection Require(PSCmdlet cmdlet)
