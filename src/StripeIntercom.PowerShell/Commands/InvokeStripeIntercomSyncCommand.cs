@@ -60,7 +60,7 @@ public sealed class InvokeStripeIntercomSyncCommand : SyncingCmdlet
         }
         catch (Exception ex) when (RunStoppingError.Is(ex))
         {
-            ThrowTerminatingError(RunStopErrors.ToErrorRecord(ex));
+            StopRun(RunStopReason.Of(ex));
             return;
         }
         catch (Exception ex) when (IsDataAttributeError(ex))
@@ -90,7 +90,7 @@ public sealed class InvokeStripeIntercomSyncCommand : SyncingCmdlet
         {
             // -ErrorAction Stop: the run stopped at this customer after saving its state; one error says so.
             var nextRun = RunQuestions.NextRunAfterStop(Incremental, IsWhatIf, outcome.NextRun);
-            ThrowTerminatingError(RunStopErrors.ForFailedCustomer(failed, outcome.Summary, nextRun));
+            StopRun(RunStopReason.FailedCustomer(failed, outcome.Summary, nextRun));
         }
 
         EndRun(cancelled: false, outcome.StopError);

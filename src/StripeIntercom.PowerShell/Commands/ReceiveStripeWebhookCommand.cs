@@ -36,7 +36,7 @@ public sealed class ReceiveStripeWebhookCommand : SyncingCmdlet
     protected override void ProcessRecord()
     {
         var connection = ModuleSession.Require(this);
-        var verifier = WebhookSecret.CreateVerifierOrStop(this, Secret, ToleranceSeconds);
+        var verifier = CreateVerifierOrStop(Secret, ToleranceSeconds);
         WebhookDelivery delivery;
         try
         {

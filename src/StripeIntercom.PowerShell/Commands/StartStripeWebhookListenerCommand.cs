@@ -37,7 +37,7 @@ public sealed class StartStripeWebhookListenerCommand : SyncingCmdlet
     protected override void ProcessRecord()
     {
         var connection = ModuleSession.Current ?? ModuleSession.ConnectFromEnvironment(this);
-        var verifier = WebhookSecret.CreateVerifierOrStop(this, Secret, ToleranceSeconds);
+        var verifier = CreateVerifierOrStop(Secret, ToleranceSeconds);
         var settings = ReadSettingsOrStop();
         settings.LookupMode = ContactLookupMode.PerCustomer;
         // One job for the listener's life: its clients end in the connection's pools, which recycle themselves.

@@ -2,6 +2,7 @@ using System.Collections;
 using System.Management.Automation;
 using System.Management.Automation.Language;
 using StripeIntercom.Runs;
+using StripeIntercom.Stripe;
 
 namespace StripeIntercom.PowerShell.Internal;
 
@@ -9,6 +10,9 @@ namespace StripeIntercom.PowerShell.Internal;
 /// Hands a cmdlet's settings to the library (<see cref="SyncSettingsSources"/>): -AttributeMap (renames as a
 /// hashtable, or a .psd1 or .json settings file), the cmdlet's bound parameters and -ComputedAttribute, with what only
 /// PowerShell can do: resolve a PowerShell path, read a .psd1 as data, evaluate scriptblocks.
+/// -ComputedAttribute is name = scriptblock over the profile ($_), or name = @{ Expression; Type; Description; Model }
+/// (<see cref="ComputedAttributeSettings"/>); the job evaluates the scriptblocks on the pipeline thread, through the
+/// cmdlet's <see cref="WorkPump"/>.
 /// </summary>
 internal static class SettingsParameters
 {
@@ -19,7 +23,9 @@ internal static class SettingsParameters
             return SyncSettingsSources.Read(Plain(attributeMap),
                 cmdlet.MyInvocation.BoundParameters.Select(p => Pair(p.Key, p.Value)),
                 cmdlet.GetUnresolvedProviderPathFromPSPath, path => Pairs(ReadDataFile(path)),
-                settings => ComputedAttributes.Apply(settings, computed));
+                computed is null
+                    ? null
+                    : settings => ComputedAttributeSettings.Apply(settings, Pairs(computed), ExpressionOf));
         }
         catch (SyncSettingsException ex)
         {
@@ -42,6 +48,16 @@ internal static class SettingsParameters
         object[] items => items.Select(Plain).ToList(),
         _ => value,
     };
+
+    private static Func<CustomerProfile, object?>? ExpressionOf(object? value) =>
+        Plain(value) is ScriptBlock expression ? profile => Invoke(expression, profile) : null;
+
+    private static object? Invoke(ScriptBlock expression, CustomerProfile profile)
+    {
+        var variables = new List<PSVariable> { new PSVariable("_", profile), new PSVariable("PSItem", profile) };
+        var output = expression.InvokeWithContext(null, variables, profile);
+        return output.LastOrDefault(o => o is not null)?.BaseObject;
+    }
 
     /// <summary>Reads a .psd1 as data only, as Import-PowerShellDataFile does: no code in it runs.</summary>
     private static IDictionary ReadDataFile(string path)

@@ -1,7 +1,9 @@
 using System.Management.Automation;
+using System.Security;
 using StripeIntercom.Connection;
 using StripeIntercom.Runs;
 using StripeIntercom.Sync;
+using StripeIntercom.Webhooks;
 
 namespace StripeIntercom.PowerShell.Internal;
 
@@ -68,7 +70,37 @@ public abstract class SyncingCmdlet : AttributeMapCmdlet
 
         if (stopError is not null)
         {
-            ThrowTerminatingError(RunStopErrors.ToErrorRecord(stopError));
+            StopRun(RunStopReason.Of(stopError));
         }
+    }
+
+    /// <summary>Ends the cmdlet with the one error a stopped run ends with, by what stopped it.</summary>
+    internal void StopRun(RunStopReason reason)
+    {
+        var category = reason.Kind switch
+        {
+            RunStopKind.CredentialsRejected => ErrorCategory.AuthenticationError,
+            RunStopKind.ServiceUnavailable => ErrorCategory.ResourceUnavailable,
+            _ => ErrorCategory.NotSpecified,
+        };
+        ThrowTerminatingError(new ErrorRecord(
+            new InvalidOperationException(reason.Message, reason.Cause), reason.ErrorId, category, reason.Target)
+        {
+            ErrorDetails = reason.Kind == RunStopKind.CustomerFailed ? new ErrorDetails(reason.Message) : null,
+        });
+    }
+
+    /// <summary>The webhook cmdlets' verifier (-Secret, else STRIPE_WEBHOOK_SECRET); a terminating error when
+    /// neither is set.</summary>
+    internal StripeWebhookVerifier CreateVerifierOrStop(SecureString? secret, int toleranceSeconds)
+    {
+        var verifier = WebhookSigningSecret.CreateVerifier(secret, TimeSpan.FromSeconds(toleranceSeconds));
+        if (verifier is null)
+        {
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException(WebhookSigningSecret.MissingMessage),
+                "WebhookSecretMissing", ErrorCategory.InvalidArgument, null));
+        }
+
+        return verifier!;
     }
 }
