@@ -41,15 +41,10 @@ public sealed class InitializeIntercomDataAttributeCommand : AttributeMapCmdlet
     {
         var plan = Run(token => initializer.EnsureAsync(map, whatIf: true, token));
         var missing = plan.Count(result => result.Action == DataAttributeAction.WouldCreate);
-
-        if (missing == 0 || !ShouldProcess($"{missing} Intercom {initializer.Model} data attribute(s)", "Create"))
-        {
-            WriteResults(plan, initializer.Model);
-            return;
-        }
-
-        var done = Run(token => initializer.EnsureAsync(map, whatIf: false, token));
-        WriteResults(done, initializer.Model);
+        var create = missing > 0
+            && ShouldProcess($"{missing} Intercom {initializer.Model} data attribute(s)", "Create");
+        var results = create ? Run(token => initializer.EnsureAsync(map, whatIf: false, token)) : plan;
+        WriteResults(results, initializer.Model);
     }
 
     /// <summary>Each result, with a Model note property when company attributes are in the output too.</summary>

@@ -92,16 +92,15 @@ public sealed class StartStripeWebhookListenerCommand : SyncingCmdlet
 
     private void WriteActivity(WebhookActivity activity)
     {
-        switch (activity.Kind)
+        if (activity.Kind == WebhookActivityKind.Received)
         {
-            case WebhookActivityKind.Received:
-                WriteVerbose(activity.ToString());
-                return;
-            case WebhookActivityKind.Failed:
-            case WebhookActivityKind.Dropped:
-            case WebhookActivityKind.Rejected:
-                WriteWarning(activity.ToString());
-                break;
+            WriteVerbose(activity.ToString());
+            return;
+        }
+
+        if (activity.Kind is WebhookActivityKind.Failed or WebhookActivityKind.Dropped or WebhookActivityKind.Rejected)
+        {
+            WriteWarning(activity.ToString());
         }
 
         WriteObject(activity);

@@ -14,13 +14,9 @@ namespace StripeIntercom.PowerShell.Internal;
 /// A line logged during one customer's sync starts with that customer's id (<see cref="CustomerScope"/>): many
 /// customers sync at once, and their calls interleave.
 /// </summary>
-internal sealed class CmdletLogger : ILogger
+internal sealed class CmdletLogger(StripeIntercomCmdlet cmdlet) : ILogger
 {
-    private readonly StripeIntercomCmdlet _cmdlet;
-
     private static readonly string[] MilestoneTags = { RunMilestones.Tag };
-
-    public CmdletLogger(StripeIntercomCmdlet cmdlet) => _cmdlet = cmdlet;
 
     public IDisposable? BeginScope<TState>(TState state)
         where TState : notnull => NullLogger.Instance.BeginScope(state);
@@ -33,7 +29,7 @@ internal sealed class CmdletLogger : ILogger
         var message = formatter(state, exception);
         if (RunMilestones.Is(eventId))
         {
-            _cmdlet.Bridge.Post(() => _cmdlet.WriteInformation(message, MilestoneTags));
+            cmdlet.Bridge.Post(() => cmdlet.WriteInformation(message, MilestoneTags));
             return;
         }
 
@@ -42,11 +38,11 @@ internal sealed class CmdletLogger : ILogger
             message = customerId + ": " + message;
         }
 
-        _cmdlet.Bridge.Post(logLevel switch
+        cmdlet.Bridge.Post(logLevel switch
         {
-            LogLevel.Trace or LogLevel.Debug => () => _cmdlet.WriteDebug(message),
-            LogLevel.Information => () => _cmdlet.WriteVerbose(message),
-            _ => () => _cmdlet.WriteWarning(message),
+            LogLevel.Trace or LogLevel.Debug => () => cmdlet.WriteDebug(message),
+            LogLevel.Information => () => cmdlet.WriteVerbose(message),
+            _ => () => cmdlet.WriteWarning(message),
         });
     }
 }

@@ -7,19 +7,9 @@ namespace StripeIntercom.PowerShell.Internal;
 /// A progress bar for a long run, from the library's <see cref="ProgressMeter"/>; <see cref="Complete"/> always
 /// closes the bar.
 /// </summary>
-internal sealed class ProgressTracker
+internal sealed class ProgressTracker(StripeIntercomCmdlet cmdlet, int activityId, string activity)
 {
-    private readonly StripeIntercomCmdlet _cmdlet;
-    private readonly int _activityId;
-    private readonly string _activity;
     private readonly ProgressMeter _meter = new ProgressMeter();
-
-    public ProgressTracker(StripeIntercomCmdlet cmdlet, int activityId, string activity)
-    {
-        _cmdlet = cmdlet;
-        _activityId = activityId;
-        _activity = activity;
-    }
 
     /// <summary>Reports <paramref name="done"/> items when an update is due.</summary>
     public void Report(long done, long? total, Func<string>? detail = null)
@@ -29,17 +19,17 @@ internal sealed class ProgressTracker
             return;
         }
 
-        var record = new ProgressRecord(_activityId, _activity, reading.Status)
+        var record = new ProgressRecord(activityId, activity, reading.Status)
         {
             PercentComplete = reading.PercentComplete ?? -1,
             SecondsRemaining = reading.SecondsRemaining ?? -1,
         };
-        _cmdlet.Bridge.Post(() => _cmdlet.WriteProgress(record));
+        cmdlet.Bridge.Post(() => cmdlet.WriteProgress(record));
     }
 
     public void Complete()
     {
-        var record = new ProgressRecord(_activityId, _activity, "Done") { RecordType = ProgressRecordType.Completed };
-        _cmdlet.Bridge.Post(() => _cmdlet.WriteProgress(record));
+        var record = new ProgressRecord(activityId, activity, "Done") { RecordType = ProgressRecordType.Completed };
+        cmdlet.Bridge.Post(() => cmdlet.WriteProgress(record));
     }
 }

@@ -11,24 +11,14 @@ namespace StripeIntercom.PowerShell.Internal;
 /// for a conflict, and progress; the words are the library's (<see cref="SyncResultText"/>). <see cref="Post"/> may
 /// be called from any thread; the writes happen on the pipeline thread in the order the results came.
 /// </summary>
-internal sealed class SyncResultWriter
+internal sealed class SyncResultWriter(
+    StripeIntercomCmdlet cmdlet, IntercomClient intercom, bool whatIf, bool writeResults)
 {
     private const int ProgressActivityId = 0x5718;
 
-    private readonly StripeIntercomCmdlet _cmdlet;
-    private readonly bool _writeResults;
-    private readonly IntercomClient _intercom;
-    private readonly ProgressTracker _progress;
+    private readonly ProgressTracker _progress = new ProgressTracker(cmdlet, ProgressActivityId,
+        whatIf ? "Planning Intercom changes (WhatIf)" : "Syncing Stripe customers to Intercom");
     private readonly SyncResultTally _tally = new SyncResultTally();
-
-    public SyncResultWriter(StripeIntercomCmdlet cmdlet, IntercomClient intercom, bool whatIf, bool writeResults)
-    {
-        _cmdlet = cmdlet;
-        _intercom = intercom;
-        _writeResults = writeResults;
-        _progress = new ProgressTracker(cmdlet, ProgressActivityId,
-            whatIf ? "Planning Intercom changes (WhatIf)" : "Syncing Stripe customers to Intercom");
-    }
 
     /// <summary>
     /// The run stops at its first failed customer (-ErrorAction Stop): a failure is then not written as an error here
@@ -44,10 +34,10 @@ internal sealed class SyncResultWriter
     public SyncRunReporting Reporting => new SyncRunReporting(Post, PostCompany);
 
     /// <summary>Queues the result's writes for the pipeline thread.</summary>
-    public void Post(SyncResult result) => _cmdlet.Bridge.Post(() => Write(result));
+    public void Post(SyncResult result) => cmdlet.Bridge.Post(() => Write(result));
 
     /// <summary>Queues a company result's writes for the pipeline thread, after the customers' results.</summary>
-    public void PostCompany(CompanySyncResult result) => _cmdlet.Bridge.Post(() => WriteCompany(result));
+    public void PostCompany(CompanySyncResult result) => cmdlet.Bridge.Post(() => WriteCompany(result));
 
     public void CompleteProgress() => _progress.Complete();
 
@@ -55,12 +45,12 @@ internal sealed class SyncResultWriter
     {
         if (SyncResultText.IsPlannedWrite(result))
         {
-            _cmdlet.ShouldProcess(SyncResultText.Target(result), SyncResultText.Action(result));
+            cmdlet.ShouldProcess(SyncResultText.Target(result), SyncResultText.Action(result));
         }
 
-        if (_writeResults)
+        if (writeResults)
         {
-            _cmdlet.WriteObject(result);
+            cmdlet.WriteObject(result);
         }
 
         if (result.Action == CompanySyncAction.Failed)
@@ -77,12 +67,12 @@ internal sealed class SyncResultWriter
         {
             // Under -WhatIf ShouldProcess only prints: a line for each contact that would be written, none for the
             // rest.
-            _cmdlet.ShouldProcess(SyncResultText.Target(result), SyncResultText.Action(result));
+            cmdlet.ShouldProcess(SyncResultText.Target(result), SyncResultText.Action(result));
         }
 
-        if (_writeResults)
+        if (writeResults)
         {
-            _cmdlet.WriteObject(result);
+            cmdlet.WriteObject(result);
         }
 
         switch (result.Action)
@@ -94,20 +84,20 @@ internal sealed class SyncResultWriter
                     SyncResultText.FailureMessage(result));
                 break;
             case SyncAction.Skipped when result.Exception is CustomerNotFoundException missing:
-                _cmdlet.WriteError(
+                cmdlet.WriteError(
                     new ErrorRecord(missing, "CustomerNotFound", ErrorCategory.ObjectNotFound, missing.CustomerId));
                 break;
             case SyncAction.Conflict:
-                _cmdlet.WriteWarning(SyncResultText.ConflictWarning(result));
+                cmdlet.WriteWarning(SyncResultText.ConflictWarning(result));
                 break;
         }
 
         _progress.Report(_tally.Reported, ExpectedCustomers,
-            () => $"{_tally}, {_intercom.ApiCalls.Total} Intercom calls");
+            () => $"{_tally}, {intercom.ApiCalls.Total} Intercom calls");
     }
 
     private void WriteFailure(Exception? exception, string? error, string errorId, string target, string message) =>
-        _cmdlet.WriteError(new ErrorRecord(exception ?? new InvalidOperationException(error), errorId,
+        cmdlet.WriteError(new ErrorRecord(exception ?? new InvalidOperationException(error), errorId,
             CategoryOf(exception), target)
         {
             ErrorDetails = new ErrorDetails(message),
