@@ -68,25 +68,17 @@ public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssem
         return (Func<AssemblyName, Assembly?>)create.Invoke(null, new object[] { ModuleDirectory })!;
     }
 
+    /// <summary>
+    /// Answers only the module's own assemblies (the cmdlets and the library); a request that does not say who asked
+    /// is answered only for the library itself.
+    /// </summary>
     private static Assembly? ResolveDependency(object? sender, ResolveEventArgs args)
     {
         var name = new AssemblyName(args.Name);
-        return string.IsNullOrEmpty(name.Name) || !IsRequestFromModule(args.RequestingAssembly, name)
-            ? null
-            : _privateResolver?.Invoke(name);
-    }
-
-    private static bool IsRequestFromModule(Assembly? requesting, AssemblyName requested)
-    {
-        if (requesting is null)
-        {
-            // A request that does not say who asked is answered only for the library.
-            return string.Equals(requested.Name, LibraryName, StringComparison.OrdinalIgnoreCase);
-        }
-
-        var requester = requesting.GetName().Name;
-        return string.Equals(requester, LibraryName, StringComparison.OrdinalIgnoreCase)
-               || string.Equals(
-                   requester, typeof(ModuleInitializer).Assembly.GetName().Name, StringComparison.OrdinalIgnoreCase);
+        var requester = args.RequestingAssembly?.GetName().Name ?? name.Name;
+        var fromModule = string.Equals(requester, LibraryName, StringComparison.OrdinalIgnoreCase)
+                         || (args.RequestingAssembly is not null && string.Equals(requester,
+                             typeof(ModuleInitializer).Assembly.GetName().Name, StringComparison.OrdinalIgnoreCase));
+        return fromModule && !string.IsNullOrEmpty(name.Name) ? _privateResolver?.Invoke(name) : null;
     }
 }

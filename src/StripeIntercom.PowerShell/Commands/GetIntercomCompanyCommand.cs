@@ -36,24 +36,22 @@ public sealed class GetIntercomCompanyCommand : StripeIntercomCmdlet
     [ValidateNotNullOrEmpty]
     public string? CompanyIdMetadataKey { get; set; }
 
-    private IntercomClient? _client;
-    private StripeCustomerReader? _stripe;
     private IntercomLookup? _lookup;
 
     protected override void BeginProcessing()
     {
         base.BeginProcessing();
         var connection = ModuleSession.Require(this);
-        _client = connection.CreateIntercomClient(new CmdletLogger(this));
+        var client = Own(connection.CreateIntercomClient(new CmdletLogger(this)));
         CompanyFinder? finder = null;
         if (ParameterSetName == ByCustomerIdSet)
         {
-            _stripe = connection.CreateStripeReader(new CmdletLogger(this));
+            var stripe = Own(connection.CreateStripeReader(new CmdletLogger(this)));
             var options = new CompanySyncOptions { CompanyIdMetadataKey = CompanyIdMetadataKey };
-            finder = new CompanyFinder(_client, options, _stripe);
+            finder = new CompanyFinder(client, options, stripe);
         }
 
-        _lookup = new IntercomLookup(_client, companies: finder);
+        _lookup = new IntercomLookup(client, companies: finder);
     }
 
     protected override void ProcessRecord()
@@ -70,12 +68,6 @@ public sealed class GetIntercomCompanyCommand : StripeIntercomCmdlet
                 WriteLookups(CustomerId, _lookup!.CompanyOfCustomerAsync, NotFound, ToOutput);
                 break;
         }
-    }
-
-    protected override void ReleaseResources()
-    {
-        _client?.Dispose();
-        _stripe?.Dispose();
     }
 
     /// <summary>The company, with its custom attributes as plain values in an Attributes property.</summary>

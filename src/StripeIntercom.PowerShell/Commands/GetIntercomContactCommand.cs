@@ -51,25 +51,23 @@ public sealed class GetIntercomContactCommand : StripeIntercomCmdlet
     [ValidateNotNullOrEmpty]
     public string? ExternalIdMetadataKey { get; set; }
 
-    private IntercomClient? _client;
-    private StripeCustomerReader? _stripe;
     private IntercomLookup? _lookup;
 
     protected override void BeginProcessing()
     {
         base.BeginProcessing();
         var connection = ModuleSession.Require(this);
-        _client = connection.CreateIntercomClient(new CmdletLogger(this));
+        var client = Own(connection.CreateIntercomClient(new CmdletLogger(this)));
         ContactFinder? finder = null;
         if (ParameterSetName is ByCustomerIdSet or ByProfileSet)
         {
             // The sync's identity settings: its renames (the link attribute) and the app's user id metadata key.
-            _stripe = connection.CreateStripeReader(new CmdletLogger(this));
+            var stripe = Own(connection.CreateStripeReader(new CmdletLogger(this)));
             var settings = SettingsParameters.ReadOrStop(this, AttributeMap, computed: null);
-            finder = new ContactFinder(_client, settings.Map, settings.ContactOptions(settings.LookupMode), _stripe);
+            finder = new ContactFinder(client, settings.Map, settings.ContactOptions(settings.LookupMode), stripe);
         }
 
-        _lookup = new IntercomLookup(_client, finder);
+        _lookup = new IntercomLookup(client, finder);
     }
 
     protected override void ProcessRecord()
@@ -89,12 +87,6 @@ public sealed class GetIntercomContactCommand : StripeIntercomCmdlet
                 WriteLookups(Id, _lookup!.ContactByIdAsync, NotFound, ToOutput);
                 break;
         }
-    }
-
-    protected override void ReleaseResources()
-    {
-        _client?.Dispose();
-        _stripe?.Dispose();
     }
 
     /// <summary>

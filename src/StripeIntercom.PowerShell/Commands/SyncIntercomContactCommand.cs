@@ -35,7 +35,6 @@ public sealed class SyncIntercomContactCommand : SyncingCmdlet
     [Parameter]
     public ContactLookupMode LookupMode { get; set; } = ContactLookupMode.Auto;
 
-    private SyncJob? _job;
     private SyncJobRun? _run;
     private SyncResultWriter? _writer;
 
@@ -43,10 +42,10 @@ public sealed class SyncIntercomContactCommand : SyncingCmdlet
     {
         base.BeginProcessing();
         var connection = ModuleSession.Require(this);
-        _job = CreateJob(connection, ReadSettingsOrStop());
-        _writer = new SyncResultWriter(this, _job.Services.Intercom, IsWhatIf, writeResults: true);
+        var job = Own(CreateJob(connection, ReadSettingsOrStop()));
+        _writer = new SyncResultWriter(this, job.Services.Intercom, IsWhatIf, writeResults: true);
         // The pipeline may hold some customers of a company only: the others it lists are re-read from Stripe.
-        _run = _job.Begin(_writer.Reporting, coversAllCustomers: false, CancellationToken);
+        _run = Own(job.Begin(_writer.Reporting, coversAllCustomers: false, CancellationToken));
     }
 
     protected override void ProcessRecord()
@@ -138,11 +137,5 @@ public sealed class SyncIntercomContactCommand : SyncingCmdlet
         _writer!.CompleteProgress();
         var outcome = completing.GetAwaiter().GetResult();
         EndRun(outcome.Cancelled, outcome.StopError);
-    }
-
-    protected override void ReleaseResources()
-    {
-        _run?.Dispose();
-        _job?.Dispose();
     }
 }

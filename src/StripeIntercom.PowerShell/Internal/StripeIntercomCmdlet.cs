@@ -10,6 +10,7 @@ namespace StripeIntercom.PowerShell.Internal;
 /// </summary>
 public abstract class StripeIntercomCmdlet : PSCmdlet, IDisposable
 {
+    private readonly Stack<IDisposable> _owned = new Stack<IDisposable>();
     private bool? _isWhatIf;
 
     internal WorkPump Bridge { get; } = new WorkPump();
@@ -90,15 +91,22 @@ public abstract class StripeIntercomCmdlet : PSCmdlet, IDisposable
         }
     }
 
-    /// <summary>Releases what the cmdlet made for its run (readers, clients, runners); PowerShell disposes every
-    /// cmdlet.</summary>
-    protected virtual void ReleaseResources()
+    /// <summary>Keeps what the cmdlet made for its run (readers, clients, jobs) to dispose with the cmdlet, the last
+    /// made first; PowerShell disposes every cmdlet.</summary>
+    protected T Own<T>(T resource)
+        where T : IDisposable
     {
+        _owned.Push(resource);
+        return resource;
     }
 
     public void Dispose()
     {
-        ReleaseResources();
+        while (_owned.Count > 0)
+        {
+            _owned.Pop().Dispose();
+        }
+
         Bridge.Dispose();
         GC.SuppressFinalize(this);
     }
