@@ -6,8 +6,7 @@
 # literals only in the default context, so the module's public types are registered as type accelerators under their
 # full names ([StripeIntercom.Sync.SyncResult] keeps working in scripts) and removed again with the module.
 #
-# Windows PowerShell 5.1 has no load contexts: the assembly loads as any binary module does and its initializer
-# answers the requests of the module's own assemblies from dependencies/.
+# Windows PowerShell 5.1 is not supported (the manifest refuses it; the module has no dependency resolver for it).
 
 $cmdletAssemblyName = 'StripeIntercom.PowerShell'
 

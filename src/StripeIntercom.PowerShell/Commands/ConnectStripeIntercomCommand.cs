@@ -1,4 +1,3 @@
-using System;
 using System.Management.Automation;
 using System.Security;
 using StripeIntercom.Connection;
@@ -33,27 +32,16 @@ public sealed class ConnectStripeIntercomCommand : StripeIntercomCmdlet
 
     protected override void ProcessRecord()
     {
-        ConnectionOptions options;
-        try
+        var options = ModuleSession.ReadOptionsOrStop(this, () => new ConnectionOptions
         {
-            options = new ConnectionOptions
-            {
-                StripeApiKey = StripeApiKey.ToPlainText(),
-                IntercomAccessToken = IntercomAccessToken.ToPlainText(),
-                StripeApiBase = StripeApiBase,
-                IntercomApiBase = IntercomApiBase,
-                IntercomRegion = MyInvocation.BoundParameters.ContainsKey(nameof(IntercomRegion)) ? IntercomRegion : (IntercomRegion?)null,
-            }.WithDefaultsFrom(
-                Environment.GetEnvironmentVariables(),
-                EnvFile is null ? null : GetUnresolvedProviderPathFromPSPath(EnvFile));
-        }
-        catch (Exception ex) when (ex is FormatException || ex is System.IO.IOException)
-        {
-            ThrowTerminatingError(
-                new ErrorRecord(ex, "InvalidConnectionSettings", ErrorCategory.InvalidArgument, EnvFile));
-            return;
-        }
-
+            StripeApiKey = StripeApiKey.ToPlainText(),
+            IntercomAccessToken = IntercomAccessToken.ToPlainText(),
+            StripeApiBase = StripeApiBase,
+            IntercomApiBase = IntercomApiBase,
+            IntercomRegion = MyInvocation.BoundParameters.ContainsKey(nameof(IntercomRegion)) ? IntercomRegion : null,
+        }.WithDefaultsFrom(
+            Environment.GetEnvironmentVariables(),
+            EnvFile is null ? null : GetUnresolvedProviderPathFromPSPath(EnvFile)), EnvFile);
         WriteObject(ModuleSession.Open(this, options).Info);
     }
 }

@@ -1,10 +1,10 @@
-using System;
 using System.Collections.Specialized;
 using System.Management.Automation;
 using StripeIntercom.Companies;
 using StripeIntercom.Intercom;
 using StripeIntercom.PowerShell.Internal;
 using StripeIntercom.Stripe;
+using StripeIntercom.Sync;
 
 namespace StripeIntercom.PowerShell.Commands;
 
@@ -16,6 +16,7 @@ public sealed class GetIntercomCompanyCommand : StripeIntercomCmdlet
     private const string ByCompanyIdSet = "ByCompanyId";
     private const string ByIdSet = "ById";
     private const string ByCustomerIdSet = "ByCustomerId";
+    private const string NotFound = "CompanyNotFound";
 
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByCompanyIdSet, ValueFromPipeline = true,
         ValueFromPipelineByPropertyName = true)]
@@ -35,21 +36,22 @@ public sealed class GetIntercomCompanyCommand : StripeIntercomCmdlet
     [ValidateNotNullOrEmpty]
     public string? CompanyIdMetadataKey { get; set; }
 
-    private IntercomClient? _client;
-    private StripeCustomerReader? _stripe;
-    private CompanyFinder? _finder;
+    private IntercomLookup? _lookup;
 
     protected override void BeginProcessing()
     {
         base.BeginProcessing();
         var connection = ModuleSession.Require(this);
-        _client = connection.CreateIntercomClient(new CmdletLogger(this));
+        var client = Own(connection.CreateIntercomClient(new CmdletLogger(this)));
+        CompanyFinder? finder = null;
         if (ParameterSetName == ByCustomerIdSet)
         {
-            _stripe = connection.CreateStripeReader(new CmdletLogger(this));
+            var stripe = Own(connection.CreateStripeReader(new CmdletLogger(this)));
             var options = new CompanySyncOptions { CompanyIdMetadataKey = CompanyIdMetadataKey };
-            _finder = new CompanyFinder(_client, options, _stripe);
+            finder = new CompanyFinder(client, options, stripe);
         }
+
+        _lookup = new IntercomLookup(client, companies: finder);
     }
 
     protected override void ProcessRecord()
@@ -57,57 +59,15 @@ public sealed class GetIntercomCompanyCommand : StripeIntercomCmdlet
         switch (ParameterSetName)
         {
             case ByCompanyIdSet:
-                foreach (var companyId in CompanyId)
-                {
-                    var company = Run(token => _client!.FindCompanyByCompanyIdAsync(companyId, token));
-                    WriteCompanyOrNotFound(company, $"No Intercom company has company_id '{companyId}'.", companyId);
-                }
-
+                WriteLookups(CompanyId, _lookup!.CompanyByCompanyIdAsync, NotFound, ToOutput);
                 break;
             case ByIdSet:
-                foreach (var id in Id)
-                {
-                    IntercomCompany? company = null;
-                    try
-                    {
-                        company = Run(token => _client!.GetCompanyAsync(id, token));
-                    }
-                    catch (IntercomApiException ex) when ((int)ex.StatusCode == 404)
-                    {
-                    }
-
-                    WriteCompanyOrNotFound(company, $"No Intercom company has the id '{id}'.", id);
-                }
-
+                WriteLookups(Id, _lookup!.CompanyByIdAsync, NotFound, ToOutput);
                 break;
             default:
-                foreach (var customerId in CustomerId)
-                {
-                    var company = Run(token => _finder!.FindAsync(customerId, token));
-                    WriteCompanyOrNotFound(
-                        company, $"No Intercom company is billed to Stripe customer '{customerId}'.", customerId);
-                }
-
+                WriteLookups(CustomerId, _lookup!.CompanyOfCustomerAsync, NotFound, ToOutput);
                 break;
         }
-    }
-
-    protected override void ReleaseResources()
-    {
-        _client?.Dispose();
-        _stripe?.Dispose();
-    }
-
-    private void WriteCompanyOrNotFound(IntercomCompany? company, string notFound, string target)
-    {
-        if (company is null)
-        {
-            WriteError(new ErrorRecord(
-                new ItemNotFoundException(notFound), "CompanyNotFound", ErrorCategory.ObjectNotFound, target));
-            return;
-        }
-
-        WriteObject(ToOutput(company));
     }
 
     /// <summary>The company, with its custom attributes as plain values in an Attributes property.</summary>

@@ -1,6 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.Linq;
 using System.Management.Automation;
 using StripeIntercom.Intercom;
 using StripeIntercom.PowerShell.Internal;
@@ -21,6 +18,7 @@ public sealed class GetIntercomContactCommand : StripeIntercomCmdlet
     private const string ByProfileSet = "ByProfile";
     private const string ByEmailSet = "ByEmail";
     private const string ByIdSet = "ById";
+    private const string NotFound = "ContactNotFound";
 
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByCustomerIdSet, ValueFromPipeline = true,
         ValueFromPipelineByPropertyName = true)]
@@ -53,22 +51,23 @@ public sealed class GetIntercomContactCommand : StripeIntercomCmdlet
     [ValidateNotNullOrEmpty]
     public string? ExternalIdMetadataKey { get; set; }
 
-    private IntercomClient? _client;
-    private StripeCustomerReader? _stripe;
-    private ContactFinder? _finder;
+    private IntercomLookup? _lookup;
 
     protected override void BeginProcessing()
     {
         base.BeginProcessing();
         var connection = ModuleSession.Require(this);
-        _client = connection.CreateIntercomClient(new CmdletLogger(this));
+        var client = Own(connection.CreateIntercomClient(new CmdletLogger(this)));
+        ContactFinder? finder = null;
         if (ParameterSetName is ByCustomerIdSet or ByProfileSet)
         {
             // The sync's identity settings: its renames (the link attribute) and the app's user id metadata key.
-            _stripe = connection.CreateStripeReader(new CmdletLogger(this));
+            var stripe = Own(connection.CreateStripeReader(new CmdletLogger(this)));
             var settings = SettingsParameters.ReadOrStop(this, AttributeMap, computed: null);
-            _finder = new ContactFinder(_client, settings.Map, settings.ContactOptions(settings.LookupMode), _stripe);
+            finder = new ContactFinder(client, settings.Map, settings.ContactOptions(settings.LookupMode), stripe);
         }
+
+        _lookup = new IntercomLookup(client, finder);
     }
 
     protected override void ProcessRecord()
@@ -76,75 +75,18 @@ public sealed class GetIntercomContactCommand : StripeIntercomCmdlet
         switch (ParameterSetName)
         {
             case ByCustomerIdSet:
-                foreach (var customerId in CustomerId)
-                {
-                    var found = Run(token => _finder!.FindAsync(customerId, token));
-                    WriteContactOrNotFound(found.Contact, found.NotFoundMessage, customerId);
-                }
-
+                WriteLookups(CustomerId, _lookup!.ContactOfCustomerAsync, NotFound, ToOutput);
                 break;
             case ByProfileSet:
-                foreach (var profile in InputObject)
-                {
-                    var found = Run(token => _finder!.FindAsync(profile, token));
-                    WriteContactOrNotFound(found.Contact, found.NotFoundMessage, profile.Id);
-                }
-
+                WriteLookups(InputObject, _lookup!.ContactOfProfileAsync, NotFound, ToOutput, profile => profile.Id);
                 break;
             case ByEmailSet:
-                foreach (var email in Email)
-                {
-                    var page = Run(token => _client!.SearchContactsAsync(
-                                       IntercomSearchQuery.Field("email", "=", email), cancellationToken: token));
-                    if (page.Contacts.Count == 0)
-                    {
-                        WriteContactOrNotFound(null,
-                            $"No Intercom contact has the email '{email}' (search can lag a few minutes behind new contacts).",
-                            email);
-                    }
-
-                    foreach (var contact in page.Contacts)
-                    {
-                        WriteObject(ToOutput(contact));
-                    }
-                }
-
+                WriteLookups(Email, _lookup!.ContactsByEmailAsync, NotFound, ToOutput);
                 break;
             default:
-                foreach (var id in Id)
-                {
-                    IntercomContact? contact = null;
-                    try
-                    {
-                        contact = Run(token => _client!.GetContactAsync(id, token));
-                    }
-                    catch (IntercomApiException ex) when ((int)ex.StatusCode == 404)
-                    {
-                    }
-
-                    WriteContactOrNotFound(contact, $"No Intercom contact has the id '{id}'.", id);
-                }
-
+                WriteLookups(Id, _lookup!.ContactByIdAsync, NotFound, ToOutput);
                 break;
         }
-    }
-
-    protected override void ReleaseResources()
-    {
-        _client?.Dispose();
-        _stripe?.Dispose();
-    }
-
-    private void WriteContactOrNotFound(IntercomContact? contact, string notFound, string target)
-    {
-        if (contact is null)
-        {
-            WriteError(new ErrorRecord(
-                new ItemNotFoundException(notFound), "ContactNotFound", ErrorCategory.ObjectNotFound, target));
-            return;
-        }
-
-        WriteObject(ToOutput(contact));
     }
 
     /// <summary>

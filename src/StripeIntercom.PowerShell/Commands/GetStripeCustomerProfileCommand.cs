@@ -1,7 +1,4 @@
-using System;
 using System.Management.Automation;
-using System.Threading;
-using System.Threading.Tasks;
 using StripeIntercom.Connection;
 using StripeIntercom.PowerShell.Internal;
 using StripeIntercom.Stripe;
@@ -50,32 +47,32 @@ public sealed class GetStripeCustomerProfileCommand : StripeIntercomCmdlet
 
     protected override void ProcessRecord()
     {
-        if (ParameterSetName == ByIdSet)
+        var byId = ParameterSetName == ByIdSet;
+        var query = new CustomerQuery
         {
-            ReadByIds();
-        }
-        else
-        {
-            ReadList();
-        }
-    }
-
-    private void ReadByIds()
-    {
+            Email = Email,
+            CreatedAfter = CreatedAfter is { } after ? new DateTimeOffset(after) : null,
+            CreatedBefore = CreatedBefore is { } before ? new DateTimeOffset(before) : null,
+            First = First,
+            IncludeDeleted = IncludeDeleted.IsPresent,
+        };
         // Several ids in one call (not one per pipeline object) make a run whose length is known: show percent and time
         // left.
-        var progress
-            = CustomerId.Length > 1 ? new ProgressTracker(this, ProgressActivityId, "Reading Stripe customers") : null;
+        var progress = !byId || CustomerId.Length > 1
+            ? new ProgressTracker(this, ProgressActivityId, "Reading Stripe customers")
+            : null;
+        long? total = byId ? CustomerId.Length : First;
         Run(async token =>
         {
             using var reader = _connection!.CreateStripeReader(new CmdletLogger(this));
+            var reads = byId ? reader.ReadByIdsAsync(CustomerId, token) : reader.ReadListAsync(query, token);
             long count = 0;
             try
             {
-                foreach (var id in CustomerId)
+                await foreach (var read in reads.ConfigureAwait(false))
                 {
-                    await ReadOneAsync(reader, id, token).ConfigureAwait(false);
-                    progress?.Report(++count, CustomerId.Length, () => $"{reader.ApiCalls} Stripe calls");
+                    Bridge.Post(() => WriteRead(read));
+                    progress?.Report(++count, total, () => $"{reader.ApiCalls} Stripe calls");
                 }
             }
             finally
@@ -85,63 +82,15 @@ public sealed class GetStripeCustomerProfileCommand : StripeIntercomCmdlet
         });
     }
 
-    private async Task ReadOneAsync(StripeCustomerReader reader, string id, CancellationToken token)
+    private void WriteRead(CustomerRead read)
     {
-        var profile = await reader.GetAsync(id, token).ConfigureAwait(false);
-        if (profile is null)
+        if (read.Profile is null)
         {
-            Bridge.Post(() => WriteError(new ErrorRecord(
-                new ItemNotFoundException($"Stripe customer '{id}' does not exist."),
-                "CustomerNotFound", ErrorCategory.ObjectNotFound, id)));
+            WriteError(new ErrorRecord(new ItemNotFoundException($"Stripe customer '{read.Id}' does not exist."),
+                "CustomerNotFound", ErrorCategory.ObjectNotFound, read.Id));
+            return;
         }
-        else
-        {
-            Bridge.Post(() => WriteObject(profile));
-        }
-    }
 
-    private void ReadList()
-    {
-        var query = new CustomerQuery
-        {
-            Email = Email,
-            CreatedAfter = ToOffset(CreatedAfter),
-            CreatedBefore = ToOffset(CreatedBefore),
-            First = First,
-            IncludeDeleted = IncludeDeleted.IsPresent,
-        };
-        var progress = new ProgressTracker(this, ProgressActivityId, "Reading Stripe customers");
-        Run(async token =>
-        {
-            using var reader = _connection!.CreateStripeReader(new CmdletLogger(this));
-            long count = 0;
-            try
-            {
-                var profiles = reader.ReadAsync(query, token).GetAsyncEnumerator(token);
-                try
-                {
-                    while (await profiles.MoveNextAsync().ConfigureAwait(false))
-                    {
-                        var profile = profiles.Current;
-                        Bridge.Post(() => WriteObject(profile));
-                        progress.Report(++count, First, () => $"{reader.ApiCalls} Stripe calls");
-                    }
-                }
-                finally
-                {
-                    await profiles.DisposeAsync().ConfigureAwait(false);
-                }
-            }
-            finally
-            {
-                progress.Complete();
-            }
-        });
+        WriteObject(read.Profile);
     }
-
-    private static DateTimeOffset? ToOffset(
-        DateTime? value) => value is null ? (DateTimeOffset?)null
-                            : value.Value.Kind == DateTimeKind.Unspecified
-                                ? new DateTimeOffset(DateTime.SpecifyKind(value.Value, DateTimeKind.Local))
-                                : new DateTimeOffset(value.Value);
 }

@@ -1,4 +1,3 @@
-using System;
 using System.Management.Automation;
 using StripeIntercom.Connection;
 using StripeIntercom.PowerShell.Internal;
@@ -21,7 +20,8 @@ public sealed class GetStripeIntercomConnectionCommand : PSCmdlet
 
         WriteError(new ErrorRecord(
             new InvalidOperationException(
-                "Not connected. Run Connect-StripeIntercom (or set STRIPE_SECRET_KEY and INTERCOM_ACCESS_TOKEN for the cmdlets that connect by themselves)."),
+                "Not connected. Run Connect-StripeIntercom (or set STRIPE_SECRET_KEY and INTERCOM_ACCESS_TOKEN for "
+                + "the cmdlets that connect by themselves)."),
             "NotConnected", ErrorCategory.ConnectionError, "StripeIntercom"));
     }
 }

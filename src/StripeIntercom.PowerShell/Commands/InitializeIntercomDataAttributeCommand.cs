@@ -1,4 +1,3 @@
-using System;
 using System.Management.Automation;
 using StripeIntercom.PowerShell.Internal;
 using StripeIntercom.Sync;
@@ -8,21 +7,8 @@ namespace StripeIntercom.PowerShell.Commands;
 /// <summary>Creates the custom data attributes the attribute map needs that the workspace does not have yet.</summary>
 [Cmdlet(VerbsData.Initialize, "IntercomDataAttribute", SupportsShouldProcess = true)]
 [OutputType(typeof(DataAttributeResult))]
-public sealed class InitializeIntercomDataAttributeCommand : StripeIntercomCmdlet
+public sealed class InitializeIntercomDataAttributeCommand : AttributeMapCmdlet
 {
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    [ArgumentCompleter(typeof(AttributeNameCompleter))]
-    public string[]? Attribute { get; set; }
-
-    [Parameter]
-    [ValidateNotNull]
-    public object? AttributeMap { get; set; }
-
-    [Parameter]
-    [ValidateNotNull]
-    public System.Collections.IDictionary? ComputedAttribute { get; set; }
-
     // Company sync (issue 10): kept together at the end of the parameters.
     [Parameter]
     public SwitchParameter SyncCompany { get; set; }
@@ -30,7 +16,7 @@ public sealed class InitializeIntercomDataAttributeCommand : StripeIntercomCmdle
     protected override void ProcessRecord()
     {
         var connection = ModuleSession.Require(this);
-        var settings = SettingsParameters.ReadOrStop(this, AttributeMap, ComputedAttribute);
+        var settings = ReadSettingsOrStop();
 
         using var client = connection.CreateIntercomClient(new CmdletLogger(this));
         try
@@ -43,39 +29,26 @@ public sealed class InitializeIntercomDataAttributeCommand : StripeIntercomCmdle
                 Ensure(companies, settings.CompanyMap());
             }
         }
-        catch (Exception ex) when (ex is DataAttributeConflictException || ex is DataAttributeLimitException)
+        catch (Exception ex) when (IsDataAttributeError(ex))
         {
-            ThrowTerminatingError(
-                new ErrorRecord(ex, ex.GetType().Name.Replace("Exception", ""), ErrorCategory.InvalidData, null));
+            StopOnDataAttributeError(ex);
         }
     }
 
     /// <summary>Asks once for the whole set of one model: the planned creations are known only after reading the
     /// workspace.</summary>
-    private void Ensure(DataAttributeInitializer initializer, StripeIntercom.Sync.AttributeMap map)
+    private void Ensure(DataAttributeInitializer initializer, AttributeMap map)
     {
         var plan = Run(token => initializer.EnsureAsync(map, whatIf: true, token));
-        var missing = 0;
-        foreach (var result in plan)
-        {
-            if (result.Action == DataAttributeAction.WouldCreate)
-            {
-                missing++;
-            }
-        }
-
-        if (missing == 0 || !ShouldProcess($"{missing} Intercom {initializer.Model} data attribute(s)", "Create"))
-        {
-            WriteResults(plan, initializer.Model);
-            return;
-        }
-
-        var done = Run(token => initializer.EnsureAsync(map, whatIf: false, token));
-        WriteResults(done, initializer.Model);
+        var missing = plan.Count(result => result.Action == DataAttributeAction.WouldCreate);
+        var create = missing > 0
+            && ShouldProcess($"{missing} Intercom {initializer.Model} data attribute(s)", "Create");
+        var results = create ? Run(token => initializer.EnsureAsync(map, whatIf: false, token)) : plan;
+        WriteResults(results, initializer.Model);
     }
 
     /// <summary>Each result, with a Model note property when company attributes are in the output too.</summary>
-    private void WriteResults(System.Collections.Generic.IReadOnlyList<DataAttributeResult> results, string model)
+    private void WriteResults(IReadOnlyList<DataAttributeResult> results, string model)
     {
         foreach (var result in results)
         {

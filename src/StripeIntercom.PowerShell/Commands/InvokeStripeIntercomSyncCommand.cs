@@ -1,10 +1,4 @@
-using System;
-using System.Collections;
-using System.Collections.Generic;
-using System.Globalization;
 using System.Management.Automation;
-using System.Threading;
-using System.Threading.Tasks;
 using StripeIntercom.Companies;
 using StripeIntercom.Connection;
 using StripeIntercom.Incremental;
@@ -58,22 +52,20 @@ public sealed class InvokeStripeIntercomSyncCommand : SyncingCmdlet
         {
             StopsAtFirstError = settings.StopOnFailure,
         };
-        var reporting = new SyncRunReporting(writer.Post, writer.PostCompany);
         RunMilestones.Connected(new CmdletLogger(this), connection.Info);
         SyncRunOutcome outcome;
         try
         {
-            outcome = Incremental ? RunIncremental(job, writer, reporting) : RunFull(job, reporting);
+            outcome = Incremental ? RunIncremental(job, writer) : RunFull(job, writer.Reporting);
         }
         catch (Exception ex) when (RunStoppingError.Is(ex))
         {
-            ThrowTerminatingError(RunStopErrors.ToErrorRecord(ex));
+            StopRun(RunStopReason.Of(ex));
             return;
         }
-        catch (Exception ex) when (ex is DataAttributeConflictException || ex is DataAttributeLimitException)
+        catch (Exception ex) when (IsDataAttributeError(ex))
         {
-            var errorId = ex.GetType().Name.Replace("Exception", "");
-            ThrowTerminatingError(new ErrorRecord(ex, errorId, ErrorCategory.InvalidData, null));
+            StopOnDataAttributeError(ex);
             return;
         }
         finally
@@ -97,48 +89,33 @@ public sealed class InvokeStripeIntercomSyncCommand : SyncingCmdlet
         if (outcome.StopError is CustomerSyncFailedException failed)
         {
             // -ErrorAction Stop: the run stopped at this customer after saving its state; one error says so.
-            var nextRun = !Incremental
-                ? "A run without -Incremental keeps no state: the next one syncs every customer again, and the ones "
-                  + "already up to date cost no write."
-                : IsWhatIf
-                    ? "Under -WhatIf the state file was left as it was."
-                    : $"The state file was saved before stopping. {outcome.NextRun}";
-            ThrowTerminatingError(RunStopErrors.ForFailedCustomer(failed, outcome.Summary, nextRun));
+            var nextRun = RunQuestions.NextRunAfterStop(Incremental, IsWhatIf, outcome.NextRun);
+            StopRun(RunStopReason.FailedCustomer(failed, outcome.Summary, nextRun));
         }
 
-        if (outcome.StopError is { } error)
-        {
-            ThrowTerminatingError(RunStopErrors.ToErrorRecord(error));
-        }
+        EndRun(cancelled: false, outcome.StopError);
     }
 
     private SyncRunOutcome RunFull(SyncJob job, SyncRunReporting reporting)
     {
-        var scope = CreatedAfter is null
-            ? "every Stripe customer"
-            : $"the Stripe customers created after {CreatedAfter.Value.ToString("u", CultureInfo.InvariantCulture)}";
         var workspace = RunMilestones.DescribeWorkspace(job.Services.Connection!);
-        // The count is not known before the customers are read; the question says what the run covers instead.
-        if (!IsWhatIf && !ShouldProcess(
-                $"Syncing {scope} (a full sync without -Incremental) into Intercom {workspace}.",
-                $"Sync {scope} (a full sync; the number is known only once they are read) into Intercom {workspace}?",
-                "Confirm"))
+        if (!IsWhatIf && !Confirm(question => RunQuestions.FullRun(CreatedAfter, workspace, question)))
         {
             return SyncRunOutcome.DeclinedRun(new SyncSummary { Mode = "Full" });
         }
 
         var query = new CustomerQuery
         {
-            CreatedAfter = CreatedAfter is null ? (DateTimeOffset?)null : new DateTimeOffset(CreatedAfter.Value),
+            CreatedAfter = CreatedAfter is { } after ? new DateTimeOffset(after) : null,
         };
         return Run(async token =>
         {
-            await InitializeAttributesAsync(job, token).ConfigureAwait(false);
+            await job.CreateMissingAttributesAsync(new CmdletLogger(this), token).ConfigureAwait(false);
             return await job.RunAsync(query, reporting, token).ConfigureAwait(false);
         });
     }
 
-    private SyncRunOutcome RunIncremental(SyncJob job, SyncResultWriter writer, SyncRunReporting reporting)
+    private SyncRunOutcome RunIncremental(SyncJob job, SyncResultWriter writer)
     {
         var statePath = GetUnresolvedProviderPathFromPSPath(StatePath);
         var workspace = RunMilestones.DescribeWorkspace(job.Services.Connection!);
@@ -149,54 +126,25 @@ public sealed class InvokeStripeIntercomSyncCommand : SyncingCmdlet
             // Asked once the run knows its mode and, for an incremental run, its count; before anything is written.
             BeforeSync = async (start, token) =>
             {
-                if (!whatIf && !await Bridge.OnPipelineThread(() => ShouldProcess(
-                        DescribeRun(start, workspace, question: false),
-                        DescribeRun(start, workspace, question: true),
-                        "Confirm")).ConfigureAwait(false))
+                if (!whatIf && !await Bridge.OnOwnerThread(
+                        () => Confirm(question => RunQuestions.StateFileRun(start, workspace, question)))
+                    .ConfigureAwait(false))
                 {
                     return false;
                 }
 
-                await InitializeAttributesAsync(job, token).ConfigureAwait(false);
+                await job.CreateMissingAttributesAsync(new CmdletLogger(this), token).ConfigureAwait(false);
                 return true;
             },
         };
         try
         {
-            return Run(token => run.RunAsync(reporting, token));
+            return Run(token => run.RunAsync(writer.Reporting, token));
         }
         catch (SyncAlreadyRunningException ex)
         {
             ThrowTerminatingError(new ErrorRecord(ex, "SyncAlreadyRunning", ErrorCategory.ResourceBusy, statePath));
             throw;
-        }
-    }
-
-    /// <summary>"Sync 1,204 customers into workspace Acme (US)?" for an incremental run; what a full run covers
-    /// otherwise.</summary>
-    private static string DescribeRun(RunStart start, string workspace, bool question)
-    {
-        var what
-            = start.Customers is int count
-                  ? $"{count.ToString("N0", CultureInfo.InvariantCulture)} changed Stripe customer{(count == 1 ? "" : "s")} (incremental run)"
-              : start.Mode == "Resumed"
-                  ? "the rest of an interrupted full sync (every Stripe customer after its checkpoint; the number is known only once they are read)"
-                  : "every Stripe customer (a full sync; the number is known only once they are read)";
-        return question
-            ? $"Sync {what} into Intercom {workspace}? {start.Reason}"
-            : $"Syncing {what} into Intercom {workspace}. {start.Reason}";
-    }
-
-    /// <summary>Creates the missing data attributes; called once the run is confirmed, so a declined run writes
-    /// nothing.</summary>
-    private async Task InitializeAttributesAsync(SyncJob job, CancellationToken token)
-    {
-        foreach (var result in await job.InitializeAttributesAsync(token).ConfigureAwait(false))
-        {
-            if (result.Action == DataAttributeAction.Created || result.Action == DataAttributeAction.WouldCreate)
-            {
-                Bridge.Post(() => WriteVerbose($"Data attribute {result}"));
-            }
         }
     }
 }

@@ -1,5 +1,3 @@
-using System;
-using System.Collections;
 using System.Management.Automation;
 using System.Security;
 using StripeIntercom.Companies;
@@ -38,7 +36,7 @@ public sealed class ReceiveStripeWebhookCommand : SyncingCmdlet
     protected override void ProcessRecord()
     {
         var connection = ModuleSession.Require(this);
-        var verifier = WebhookSecret.CreateVerifierOrStop(this, Secret, ToleranceSeconds);
+        var verifier = CreateVerifierOrStop(Secret, ToleranceSeconds);
         WebhookDelivery delivery;
         try
         {
@@ -65,11 +63,9 @@ public sealed class ReceiveStripeWebhookCommand : SyncingCmdlet
 
         // One question per delivery, before anything is read or written (-Confirm); -WhatIf keeps its per-contact
         // lines.
-        if (!IsWhatIf
-            && !ShouldProcess(
-                $"Syncing Stripe customer {delivery.CustomerId} (event {delivery.EventId}, {delivery.Type}) into Intercom {RunMilestones.DescribeWorkspace(connection.Info)}.",
-                $"Sync Stripe customer {delivery.CustomerId} (event {delivery.EventId}, {delivery.Type}) into Intercom {RunMilestones.DescribeWorkspace(connection.Info)}?",
-                "Confirm"))
+        var workspace = RunMilestones.DescribeWorkspace(connection.Info);
+        if (!IsWhatIf && !Confirm(question => RunQuestions.WebhookDelivery(
+                delivery.CustomerId, delivery.EventId, delivery.Type, workspace, question)))
         {
             return;
         }
@@ -78,17 +74,9 @@ public sealed class ReceiveStripeWebhookCommand : SyncingCmdlet
         settings.LookupMode = ContactLookupMode.PerCustomer;
         using var job = CreateJob(connection, settings);
         var writer = new SyncResultWriter(this, job.Services.Intercom, IsWhatIf, writeResults: true);
-        var reporting = new SyncRunReporting(writer.Post, writer.PostCompany);
-        var outcome = Run(token => job.RunAsync(new[] { delivery.CustomerId }, reporting, token, throttleLimit: 1));
+        var outcome = Run(
+            token => job.RunAsync(new[] { delivery.CustomerId }, writer.Reporting, token, throttleLimit: 1));
         writer.CompleteProgress();
-        if (outcome.Cancelled)
-        {
-            throw new PipelineStoppedException();
-        }
-
-        if (outcome.StopError is { } error)
-        {
-            ThrowTerminatingError(RunStopErrors.ToErrorRecord(error));
-        }
+        EndRun(outcome.Cancelled, outcome.StopError);
     }
 }

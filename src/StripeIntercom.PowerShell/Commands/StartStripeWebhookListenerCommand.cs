@@ -1,11 +1,5 @@
-using System;
-using System.Collections;
 using System.Management.Automation;
 using System.Security;
-using System.Threading;
-using System.Threading.Tasks;
-using Microsoft.Extensions.Logging;
-using StripeIntercom.Companies;
 using StripeIntercom.PowerShell.Internal;
 using StripeIntercom.Runs;
 using StripeIntercom.Sync;
@@ -43,32 +37,20 @@ public sealed class StartStripeWebhookListenerCommand : SyncingCmdlet
     protected override void ProcessRecord()
     {
         var connection = ModuleSession.Current ?? ModuleSession.ConnectFromEnvironment(this);
-        var verifier = WebhookSecret.CreateVerifierOrStop(this, Secret, ToleranceSeconds);
+        var verifier = CreateVerifierOrStop(Secret, ToleranceSeconds);
         var settings = ReadSettingsOrStop();
         settings.LookupMode = ContactLookupMode.PerCustomer;
         // One job for the listener's life: its clients end in the connection's pools, which recycle themselves.
         using var job = CreateJob(connection, settings);
-        var logger = new CmdletLogger(this);
 
         void Report(WebhookActivity activity) => Bridge.Post(() => WriteActivity(activity));
-
-        // Each delivery's customer, then its company.
-        var companyReporting = new SyncRunReporting(null, company =>
-        {
-            if (company.Action != CompanySyncAction.Failed)
-            {
-                logger.LogInformation("Company {CompanyId} {Action}", company.CompanyId, company.Action);
-            }
-        });
-        Func<string, CancellationToken, Task<SyncResult>> syncCustomer =
-            (customerId, token) => job.SyncCustomerAsync(customerId, companyReporting, token);
 
         // The host owns the listener's life; activities reach the pipeline through its outbox, whose own thread
         // waits for output that is not read, so nothing holds up the syncs or the acknowledgements.
         WebhookHost host;
         try
         {
-            host = new WebhookHost(Prefix, verifier, syncCustomer, Report,
+            host = new WebhookHost(Prefix, verifier, job.WebhookSync(new CmdletLogger(this)), Report,
                 new WebhookProcessorOptions { MaxConcurrency = ThrottleLimit });
         }
         catch (ArgumentException ex)
@@ -104,30 +86,21 @@ public sealed class StartStripeWebhookListenerCommand : SyncingCmdlet
                     + "slowly than deliveries came in.");
             }
 
-            if (CancellationToken.IsCancellationRequested)
-            {
-                throw new PipelineStoppedException();
-            }
-
-            if (host.StopError is { } error)
-            {
-                ThrowTerminatingError(RunStopErrors.ToErrorRecord(error));
-            }
+            EndRun(CancellationToken.IsCancellationRequested, host.StopError);
         }
     }
 
     private void WriteActivity(WebhookActivity activity)
     {
-        switch (activity.Kind)
+        if (activity.Kind == WebhookActivityKind.Received)
         {
-            case WebhookActivityKind.Received:
-                WriteVerbose(activity.ToString());
-                return;
-            case WebhookActivityKind.Failed:
-            case WebhookActivityKind.Dropped:
-            case WebhookActivityKind.Rejected:
-                WriteWarning(activity.ToString());
-                break;
+            WriteVerbose(activity.ToString());
+            return;
+        }
+
+        if (activity.Kind is WebhookActivityKind.Failed or WebhookActivityKind.Dropped or WebhookActivityKind.Rejected)
+        {
+            WriteWarning(activity.ToString());
         }
 
         WriteObject(activity);

@@ -1,5 +1,3 @@
-using System;
-using System.Collections;
 using System.Management.Automation;
 using StripeIntercom.Companies;
 using StripeIntercom.PowerShell.Internal;
@@ -37,7 +35,6 @@ public sealed class SyncIntercomContactCommand : SyncingCmdlet
     [Parameter]
     public ContactLookupMode LookupMode { get; set; } = ContactLookupMode.Auto;
 
-    private SyncJob? _job;
     private SyncJobRun? _run;
     private SyncResultWriter? _writer;
 
@@ -45,80 +42,72 @@ public sealed class SyncIntercomContactCommand : SyncingCmdlet
     {
         base.BeginProcessing();
         var connection = ModuleSession.Require(this);
-        _job = CreateJob(connection, ReadSettingsOrStop());
-        _writer = new SyncResultWriter(this, _job.Services.Intercom, IsWhatIf, writeResults: true);
+        var job = Own(CreateJob(connection, ReadSettingsOrStop()));
+        _writer = new SyncResultWriter(this, job.Services.Intercom, IsWhatIf, writeResults: true);
         // The pipeline may hold some customers of a company only: the others it lists are re-read from Stripe.
-        _run = _job.Begin(new SyncRunReporting(_writer.Post, _writer.PostCompany), coversAllCustomers: false,
-            CancellationToken);
+        _run = Own(job.Begin(_writer.Reporting, coversAllCustomers: false, CancellationToken));
     }
 
     protected override void ProcessRecord()
     {
-        if (ParameterSetName == ProfileSet)
-        {
-            foreach (var item in InputObject)
-            {
-                if (item.BaseObject is CustomerProfile { IsFromStripe: true } profile)
-                {
-                    if (!Confirmed(profile.Id, profile.Email))
-                    {
-                        continue;
-                    }
-
-                    Submit(_run!.SubmitAsync(profile));
-                }
-                else if (CustomerInput.IdOf(item) is { } id)
-                {
-                    WriteVerbose(
-                        $"Input {CustomerInput.Describe(item)} is not a profile read from Stripe; re-reading Stripe customer {id}.");
-                    if (!Confirmed(id, null))
-                    {
-                        continue;
-                    }
-
-                    Submit(_run!.SubmitAsync(id));
-                }
-                else
-                {
-                    WriteError(new ErrorRecord(
-                        new ArgumentException(
-                            $"Sync-IntercomContact takes profiles from Get-StripeCustomerProfile or Stripe customer ids (cus_...); {CustomerInput.Describe(item)} is neither, so nothing was written for it."),
-                        "InvalidCustomerInput", ErrorCategory.InvalidArgument, item));
-                }
-            }
-        }
-        else
+        if (ParameterSetName == ByIdSet)
         {
             foreach (var id in CustomerId)
             {
-                if (!CustomerInput.IsCustomerId(id))
+                if (CustomerInput.IsCustomerId(id))
                 {
-                    WriteError(new ErrorRecord(
-                        new ArgumentException(
-                            $"'{id}' is not a Stripe customer id (cus_ followed by letters and digits)."),
-                        "InvalidCustomerInput", ErrorCategory.InvalidArgument, id));
-                    continue;
+                    SubmitIfConfirmed(id, null, null);
                 }
-
-                if (!Confirmed(id, null))
+                else
                 {
-                    continue;
+                    WriteInvalidInput(CustomerInput.NotACustomerId(id), id);
                 }
+            }
 
-                Submit(_run!.SubmitAsync(id));
+            return;
+        }
+
+        foreach (var item in InputObject)
+        {
+            if (item.BaseObject is CustomerProfile { IsFromStripe: true } profile)
+            {
+                SubmitIfConfirmed(profile.Id, profile.Email, profile);
+            }
+            else if (CustomerInput.IdOf(item.BaseObject, PropertyOf(item)) is { } id)
+            {
+                WriteVerbose(
+                    $"Input {Describe(item)} is not a profile read from Stripe; re-reading Stripe customer {id}.");
+                SubmitIfConfirmed(id, null, null);
+            }
+            else
+            {
+                WriteInvalidInput(CustomerInput.NeitherProfileNorId("Sync-IntercomContact", Describe(item)), item);
             }
         }
     }
 
     protected override void EndProcessing() => Complete();
 
-    private bool Confirmed(string customerId, string? email)
+    private static Func<string, object?> PropertyOf(PSObject item) =>
+        name => item.Properties[name]?.Value is { } value ? PSObject.AsPSObject(value).BaseObject : null;
+
+    private static string Describe(PSObject item) => CustomerInput.Describe(
+        item.BaseObject is PSCustomObject ? "an object" : $"a {item.BaseObject.GetType().Name}", item.BaseObject,
+        PropertyOf(item));
+
+    private void WriteInvalidInput(string message, object target) => WriteError(new ErrorRecord(
+        new ArgumentException(message), "InvalidCustomerInput", ErrorCategory.InvalidArgument, target));
+
+    /// <summary>Asks (-Confirm), then submits the profile or the id; a declined customer is reported as
+    /// skipped.</summary>
+    private void SubmitIfConfirmed(string customerId, string? email, CustomerProfile? profile)
     {
         if (IsWhatIf
             || ShouldProcess($"Stripe customer {customerId}{(email is null ? "" : $" ({email})")}",
                 "Create or update its Intercom contact"))
         {
-            return true;
+            Submit(profile is null ? _run!.SubmitAsync(customerId) : _run!.SubmitAsync(profile));
+            return;
         }
 
         _run!.SubmitResult(new SyncResult
@@ -126,13 +115,12 @@ public sealed class SyncIntercomContactCommand : SyncingCmdlet
             CustomerId = customerId,
             Email = email,
             Action = SyncAction.Skipped,
-            Error = "Declined at the confirmation prompt."
+            Error = "Declined at the confirmation prompt.",
         });
-        return false;
     }
 
     /// <summary>Carries out the writes of finished customers while waiting for a free slot.</summary>
-    private void Submit(System.Threading.Tasks.Task<bool> submitted)
+    private void Submit(Task<bool> submitted)
     {
         Bridge.PumpUntil(submitted);
         if (!submitted.GetAwaiter().GetResult())
@@ -148,20 +136,6 @@ public sealed class SyncIntercomContactCommand : SyncingCmdlet
         Bridge.PumpUntil(completing);
         _writer!.CompleteProgress();
         var outcome = completing.GetAwaiter().GetResult();
-        if (outcome.StopError is { } error)
-        {
-            ThrowTerminatingError(RunStopErrors.ToErrorRecord(error));
-        }
-
-        if (outcome.Cancelled)
-        {
-            throw new PipelineStoppedException();
-        }
-    }
-
-    protected override void ReleaseResources()
-    {
-        _run?.Dispose();
-        _job?.Dispose();
+        EndRun(outcome.Cancelled, outcome.StopError);
     }
 }

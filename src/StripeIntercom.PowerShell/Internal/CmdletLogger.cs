@@ -1,5 +1,5 @@
-using System;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using StripeIntercom.Runs;
 
 namespace StripeIntercom.PowerShell.Internal;
@@ -14,24 +14,22 @@ namespace StripeIntercom.PowerShell.Internal;
 /// A line logged during one customer's sync starts with that customer's id (<see cref="CustomerScope"/>): many
 /// customers sync at once, and their calls interleave.
 /// </summary>
-internal sealed class CmdletLogger : ILogger
+internal sealed class CmdletLogger(StripeIntercomCmdlet cmdlet) : ILogger
 {
-    private readonly StripeIntercomCmdlet _cmdlet;
-
     private static readonly string[] MilestoneTags = { RunMilestones.Tag };
 
-    public CmdletLogger(StripeIntercomCmdlet cmdlet) => _cmdlet = cmdlet;
-
-    public IDisposable BeginScope<TState>(TState state) where TState : notnull => NullScope.Instance;
+    public IDisposable? BeginScope<TState>(TState state)
+        where TState : notnull => NullLogger.Instance.BeginScope(state);
 
     public bool IsEnabled(LogLevel logLevel) => logLevel != LogLevel.None;
 
-    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception,
+        Func<TState, Exception?, string> formatter)
     {
         var message = formatter(state, exception);
         if (RunMilestones.Is(eventId))
         {
-            _cmdlet.Bridge.Post(() => _cmdlet.WriteInformation(message, MilestoneTags));
+            cmdlet.Bridge.Post(() => cmdlet.WriteInformation(message, MilestoneTags));
             return;
         }
 
@@ -40,27 +38,11 @@ internal sealed class CmdletLogger : ILogger
             message = customerId + ": " + message;
         }
 
-        switch (logLevel)
+        cmdlet.Bridge.Post(logLevel switch
         {
-            case LogLevel.Trace:
-            case LogLevel.Debug:
-                _cmdlet.Bridge.Post(() => _cmdlet.WriteDebug(message));
-                break;
-            case LogLevel.Information:
-                _cmdlet.Bridge.Post(() => _cmdlet.WriteVerbose(message));
-                break;
-            default:
-                _cmdlet.Bridge.Post(() => _cmdlet.WriteWarning(message));
-                break;
-        }
-    }
-
-    private sealed class NullScope : IDisposable
-    {
-        public static readonly NullScope Instance = new NullScope();
-
-        public void Dispose()
-        {
-        }
+            LogLevel.Trace or LogLevel.Debug => () => cmdlet.WriteDebug(message),
+            LogLevel.Information => () => cmdlet.WriteVerbose(message),
+            _ => () => cmdlet.WriteWarning(message),
+        });
     }
 }

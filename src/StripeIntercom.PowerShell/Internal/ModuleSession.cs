@@ -1,7 +1,5 @@
-using System;
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
-using System.Runtime.CompilerServices;
 using StripeIntercom.Connection;
 
 namespace StripeIntercom.PowerShell.Internal;
@@ -12,11 +10,10 @@ namespace StripeIntercom.PowerShell.Internal;
 /// </summary>
 internal static class ModuleSession
 {
-    private static readonly ConditionalWeakTable<Runspace, Holder> Connections
-        = new ConditionalWeakTable<Runspace, Holder>();
+    private static readonly ConnectionSlots Connections = new ConnectionSlots();
 
     /// <summary>This runspace's connection (call on the pipeline thread), or null.</summary>
-    public static ServiceConnection? Current => HolderOfThisRunspace()?.Connection;
+    public static ServiceConnection? Current => Connections.Get(Runspace.DefaultRunspace);
 
     /// <summary>
     /// Checks the credentials and keeps the connection, closing the one it replaces. A failed check stops the cmdlet
@@ -34,7 +31,7 @@ internal static class ModuleSession
         try
         {
             connection
-                = cmdlet.Bridge.Run(token => ServiceConnection.OpenAsync(options, new CmdletLogger(cmdlet), token));
+                = cmdlet.Run(token => ServiceConnection.OpenAsync(options, new CmdletLogger(cmdlet), token));
         }
         catch (ConnectionFailedException ex)
         {
@@ -45,26 +42,12 @@ internal static class ModuleSession
             throw;
         }
 
-        var holder = Connections.GetValue(Runspace.DefaultRunspace, _ => new Holder());
-        var previous = holder.Connection;
-        holder.Connection = connection;
-        previous?.Dispose();
+        Connections.Set(Runspace.DefaultRunspace, connection);
         return connection;
     }
 
     /// <summary>Forgets and closes this runspace's connection.</summary>
-    public static void Close()
-    {
-        var holder = HolderOfThisRunspace();
-        if (holder == null)
-        {
-            return;
-        }
-
-        var previous = holder.Connection;
-        holder.Connection = null;
-        previous?.Dispose();
-    }
+    public static void Close() => Connections.Close(Runspace.DefaultRunspace);
 
     /// <summary>
     /// Connects from the process environment alone (never from a .env file: only Connect-StripeIntercom
@@ -72,19 +55,25 @@ internal static class ModuleSession
     /// </summary>
     public static ServiceConnection ConnectFromEnvironment(StripeIntercomCmdlet cmdlet)
     {
-        ConnectionOptions options;
+        var options = ReadOptionsOrStop(
+            cmdlet, () => ConnectionOptions.FromEnvironment(Environment.GetEnvironmentVariables()), null);
+        return Open(cmdlet, options);
+    }
+
+    /// <summary>The options <paramref name="read"/> makes, or one terminating error when a setting or the .env file
+    /// it reads is malformed or unreadable.</summary>
+    public static ConnectionOptions ReadOptionsOrStop(PSCmdlet cmdlet, Func<ConnectionOptions> read, object? target)
+    {
         try
         {
-            options = ConnectionOptions.FromEnvironment(Environment.GetEnvironmentVariables());
+            return read();
         }
-        catch (FormatException ex)
+        catch (Exception ex) when (ex is FormatException || ex is IOException)
         {
             cmdlet.ThrowTerminatingError(
-                new ErrorRecord(ex, "InvalidConnectionSettings", ErrorCategory.InvalidArgument, null));
+                new ErrorRecord(ex, "InvalidConnectionSettings", ErrorCategory.InvalidArgument, target));
             throw;
         }
-
-        return Open(cmdlet, options);
     }
 
     public static ServiceConnection Require(PSCmdlet cmdlet)
@@ -93,23 +82,10 @@ internal static class ModuleSession
         if (connection is null)
         {
             cmdlet.ThrowTerminatingError(new ErrorRecord(
-                new InvalidOperationException("Not connected. Run Connect-StripeIntercom first."),
-                "NotConnected",
-                ErrorCategory.ConnectionError,
-                null));
+                new InvalidOperationException("Not connected. Run Connect-StripeIntercom first."), "NotConnected",
+                ErrorCategory.ConnectionError, null));
         }
 
         return connection!;
-    }
-
-    private static Holder? HolderOfThisRunspace()
-    {
-        var runspace = Runspace.DefaultRunspace;
-        return runspace != null && Connections.TryGetValue(runspace, out var holder) ? holder : null;
-    }
-
-    private sealed class Holder
-    {
-        public volatile ServiceConnection? Connection;
     }
 }

@@ -1,18 +1,18 @@
-using System;
 using System.Collections;
-using System.Collections.Generic;
-using System.IO;
-using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
 using StripeIntercom.Runs;
+using StripeIntercom.Stripe;
 
 namespace StripeIntercom.PowerShell.Internal;
 
 /// <summary>
-/// Hands a cmdlet's settings to the library's one reader (<see cref="SyncSettingsReader"/>): -AttributeMap (renames
-/// as a hashtable, or a .psd1 or .json settings file), then the cmdlet's bound parameters of the reader's keys, then
-/// -ComputedAttribute, which only PowerShell can evaluate.
+/// Hands a cmdlet's settings to the library (<see cref="SyncSettingsSources"/>): -AttributeMap (renames as a
+/// hashtable, or a .psd1 or .json settings file), the cmdlet's bound parameters and -ComputedAttribute, with what only
+/// PowerShell can do: resolve a PowerShell path, read a .psd1 as data, evaluate scriptblocks.
+/// -ComputedAttribute is name = scriptblock over the profile ($_), or name = @{ Expression; Type; Description; Model }
+/// (<see cref="ComputedAttributeSettings"/>); the job evaluates the scriptblocks on the pipeline thread, through the
+/// cmdlet's <see cref="WorkPump"/>.
 /// </summary>
 internal static class SettingsParameters
 {
@@ -20,40 +20,12 @@ internal static class SettingsParameters
     {
         try
         {
-            var settings = new SyncSettings();
-            switch (attributeMap is PSObject wrapped ? wrapped.BaseObject : attributeMap)
-            {
-                case null:
-                    break;
-                case IDictionary renames:
-                    SyncSettingsReader.Apply(settings, new[] { Pair("Rename", renames) }, "-AttributeMap");
-                    break;
-                case string path:
-                    var fullPath = cmdlet.GetUnresolvedProviderPathFromPSPath(path);
-                    if (string.Equals(Path.GetExtension(fullPath), ".psd1", StringComparison.OrdinalIgnoreCase))
-                    {
-                        SyncSettingsReader.Apply(
-                            settings, Pairs(ReadDataFile(fullPath)), $"the settings file '{fullPath}'");
-                    }
-                    else
-                    {
-                        SyncSettingsReader.ApplyJsonFile(settings, fullPath);
-                    }
-
-                    break;
-                default:
-                    throw new SyncSettingsException(SyncSettingsReader.InvalidSettings,
-                        "-AttributeMap takes a hashtable of renames (catalog name = new name) or the path of a .psd1 or "
-                            + ".json settings file.");
-            }
-
-            var bound = cmdlet.MyInvocation.BoundParameters
-                .Where(p => SyncSettingsReader.Keys.Contains(p.Key, StringComparer.OrdinalIgnoreCase))
-                .Select(p => Pair(p.Key, p.Value));
-            SyncSettingsReader.Apply(settings, bound, "the parameters");
-            ComputedAttributes.Apply(settings, computed);
-            SyncSettingsReader.Validate(settings);
-            return settings;
+            return SyncSettingsSources.Read(Plain(attributeMap),
+                cmdlet.MyInvocation.BoundParameters.Select(p => Pair(p.Key, p.Value)),
+                cmdlet.GetUnresolvedProviderPathFromPSPath, path => Pairs(ReadDataFile(path)),
+                computed is null
+                    ? null
+                    : settings => ComputedAttributeSettings.Apply(settings, Pairs(computed), ExpressionOf));
         }
         catch (SyncSettingsException ex)
         {
@@ -76,6 +48,16 @@ internal static class SettingsParameters
         object[] items => items.Select(Plain).ToList(),
         _ => value,
     };
+
+    private static Func<CustomerProfile, object?>? ExpressionOf(object? value) =>
+        Plain(value) is ScriptBlock expression ? profile => Invoke(expression, profile) : null;
+
+    private static object? Invoke(ScriptBlock expression, CustomerProfile profile)
+    {
+        var variables = new List<PSVariable> { new PSVariable("_", profile), new PSVariable("PSItem", profile) };
+        var output = expression.InvokeWithContext(null, variables, profile);
+        return output.LastOrDefault(o => o is not null)?.BaseObject;
+    }
 
     /// <summary>Reads a .psd1 as data only, as Import-PowerShellDataFile does: no code in it runs.</summary>
     private static IDictionary ReadDataFile(string path)

@@ -1,7 +1,6 @@
-using System;
 using System.Management.Automation;
-using System.Threading;
-using System.Threading.Tasks;
+using StripeIntercom.Runs;
+using StripeIntercom.Sync;
 
 namespace StripeIntercom.PowerShell.Internal;
 
@@ -11,9 +10,10 @@ namespace StripeIntercom.PowerShell.Internal;
 /// </summary>
 public abstract class StripeIntercomCmdlet : PSCmdlet, IDisposable
 {
+    private readonly Stack<IDisposable> _owned = new Stack<IDisposable>();
     private bool? _isWhatIf;
 
-    internal PipelineBridge Bridge { get; } = new PipelineBridge();
+    internal WorkPump Bridge { get; } = new WorkPump();
 
     /// <summary>True under -WhatIf, whether given to this cmdlet or through $WhatIfPreference (read once: it is asked
     /// per customer).</summary>
@@ -38,24 +38,75 @@ public abstract class StripeIntercomCmdlet : PSCmdlet, IDisposable
 
     protected CancellationToken CancellationToken => Bridge.CancellationToken;
 
+    /// <summary>-Confirm's question for a whole run: <paramref name="describe"/> gives the description (false) and the
+    /// question (true).</summary>
+    protected bool Confirm(Func<bool, string> describe) => ShouldProcess(describe(false), describe(true), "Confirm");
+
     protected override void BeginProcessing() => Bridge.BindToCurrentThread();
 
     protected override void StopProcessing() => Bridge.Cancel();
 
     /// <summary>Runs library work off the pipeline thread while this thread writes what it posts.</summary>
-    protected void Run(Func<CancellationToken, Task> work) => Bridge.Run(work);
-
-    protected T Run<T>(Func<CancellationToken, Task<T>> work) => Bridge.Run(work);
-
-    /// <summary>Releases what the cmdlet made for its run (readers, clients, runners); PowerShell disposes every
-    /// cmdlet.</summary>
-    protected virtual void ReleaseResources()
+    /// <exception cref="PipelineStoppedException">The work was cancelled because the pipeline is stopping.</exception>
+    internal void Run(Func<CancellationToken, Task> work) => Run<object?>(async token =>
     {
+        await work(token).ConfigureAwait(false);
+        return null;
+    });
+
+    internal T Run<T>(Func<CancellationToken, Task<T>> work)
+    {
+        try
+        {
+            return Bridge.Run(work);
+        }
+        catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+    }
+
+    /// <summary>
+    /// Writes what the lookup of each key found, through <paramref name="output"/>, or an ObjectNotFound error
+    /// (<paramref name="errorId"/>) saying why nothing was, its target the key (or <paramref name="target"/> of it).
+    /// </summary>
+    internal void WriteLookups<TKey, T>(IEnumerable<TKey> keys,
+        Func<TKey, CancellationToken, Task<LookupResult<T>>> lookup, string errorId, Func<T, PSObject> output,
+        Func<TKey, string>? target = null)
+        where T : class
+    {
+        foreach (var key in keys)
+        {
+            var result = Run(token => lookup(key, token));
+            if (result.Found.Count == 0)
+            {
+                WriteError(new ErrorRecord(new ItemNotFoundException(result.NotFoundMessage), errorId,
+                    ErrorCategory.ObjectNotFound, target is null ? key : target(key)));
+            }
+
+            foreach (var found in result.Found)
+            {
+                WriteObject(output(found));
+            }
+        }
+    }
+
+    /// <summary>Keeps what the cmdlet made for its run (readers, clients, jobs) to dispose with the cmdlet, the last
+    /// made first; PowerShell disposes every cmdlet.</summary>
+    protected T Own<T>(T resource)
+        where T : IDisposable
+    {
+        _owned.Push(resource);
+        return resource;
     }
 
     public void Dispose()
     {
-        ReleaseResources();
+        while (_owned.Count > 0)
+        {
+            _owned.Pop().Dispose();
+        }
+
         Bridge.Dispose();
         GC.SuppressFinalize(this);
     }

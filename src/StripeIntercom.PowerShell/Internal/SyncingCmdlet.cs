@@ -1,31 +1,20 @@
-using System.Collections;
 using System.Management.Automation;
+using System.Security;
 using StripeIntercom.Connection;
 using StripeIntercom.Runs;
 using StripeIntercom.Sync;
+using StripeIntercom.Webhooks;
 
 namespace StripeIntercom.PowerShell.Internal;
 
 /// <summary>
 /// The base of the four cmdlets that sync (Invoke-StripeIntercomSync, Sync-IntercomContact, Receive-StripeWebhook,
-/// Start-StripeWebhookListener): the settings parameters they share are declared here, once, and read into one
-/// <see cref="SyncSettings"/> by the library's reader. A cmdlet adds only the parameters that are its own.
+/// Start-StripeWebhookListener): the settings parameters they share beyond the attribute map's are declared here,
+/// once, and read into one <see cref="SyncSettings"/> by the library's reader. A cmdlet adds only the parameters that
+/// are its own.
 /// </summary>
-public abstract class SyncingCmdlet : StripeIntercomCmdlet
+public abstract class SyncingCmdlet : AttributeMapCmdlet
 {
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    [ArgumentCompleter(typeof(AttributeNameCompleter))]
-    public string[]? Attribute { get; set; }
-
-    [Parameter]
-    [ValidateNotNull]
-    public object? AttributeMap { get; set; }
-
-    [Parameter]
-    [ValidateNotNull]
-    public IDictionary? ComputedAttribute { get; set; }
-
     [Parameter]
     public SwitchParameter Force { get; set; }
 
@@ -54,9 +43,9 @@ public abstract class SyncingCmdlet : StripeIntercomCmdlet
     /// The run's settings: -AttributeMap's file or renames, then this cmdlet's parameters, then -WhatIf and
     /// -ErrorAction; a terminating error naming the source and key when one is wrong.
     /// </summary>
-    internal SyncSettings ReadSettingsOrStop()
+    internal override SyncSettings ReadSettingsOrStop()
     {
-        var settings = SettingsParameters.ReadOrStop(this, AttributeMap, ComputedAttribute);
+        var settings = base.ReadSettingsOrStop();
         settings.WhatIf = IsWhatIf;
         settings.StopOnFailure = StopsAtFirstError;
         return settings;
@@ -67,7 +56,51 @@ public abstract class SyncingCmdlet : StripeIntercomCmdlet
     internal SyncJob CreateJob(ServiceConnection connection, SyncSettings settings)
     {
         var logger = new CmdletLogger(this);
-        IComputedAttributeHost? host = ComputedAttribute is { Count: > 0 } ? new PipelineThreadHost(Bridge) : null;
+        IComputedAttributeHost? host = ComputedAttribute is { Count: > 0 } ? Bridge : null;
         return new SyncJob(settings, SyncServices.Open(connection, settings, logger), logger, host);
+    }
+
+    /// <summary>Ends a run that is over: a stopped pipeline (Ctrl+C), or the run's one stop error.</summary>
+    internal void EndRun(bool cancelled, Exception? stopError)
+    {
+        if (cancelled)
+        {
+            throw new PipelineStoppedException();
+        }
+
+        if (stopError is not null)
+        {
+            StopRun(RunStopReason.Of(stopError));
+        }
+    }
+
+    /// <summary>Ends the cmdlet with the one error a stopped run ends with, by what stopped it.</summary>
+    internal void StopRun(RunStopReason reason)
+    {
+        var category = reason.Kind switch
+        {
+            RunStopKind.CredentialsRejected => ErrorCategory.AuthenticationError,
+            RunStopKind.ServiceUnavailable => ErrorCategory.ResourceUnavailable,
+            _ => ErrorCategory.NotSpecified,
+        };
+        ThrowTerminatingError(new ErrorRecord(
+            new InvalidOperationException(reason.Message, reason.Cause), reason.ErrorId, category, reason.Target)
+        {
+            ErrorDetails = reason.Kind == RunStopKind.CustomerFailed ? new ErrorDetails(reason.Message) : null,
+        });
+    }
+
+    /// <summary>The webhook cmdlets' verifier (-Secret, else STRIPE_WEBHOOK_SECRET); a terminating error when
+    /// neither is set.</summary>
+    internal StripeWebhookVerifier CreateVerifierOrStop(SecureString? secret, int toleranceSeconds)
+    {
+        var verifier = WebhookSigningSecret.CreateVerifier(secret, TimeSpan.FromSeconds(toleranceSeconds));
+        if (verifier is null)
+        {
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException(WebhookSigningSecret.MissingMessage),
+                "WebhookSecretMissing", ErrorCategory.InvalidArgument, null));
+        }
+
+        return verifier!;
     }
 }

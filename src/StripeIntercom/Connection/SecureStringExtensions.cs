@@ -1,9 +1,9 @@
 using System.Net;
 using System.Security;
 
-namespace StripeIntercom.PowerShell.Internal;
+namespace StripeIntercom.Connection;
 
-internal static class SecureStringExtensions
+public static class SecureStringExtensions
 {
     /// <summary>The plain text, for the one place it is needed: the Authorization header.</summary>
     public static string? ToPlainText(this SecureString? value) =>

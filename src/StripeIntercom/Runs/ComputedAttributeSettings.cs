@@ -2,38 +2,34 @@ using System;
 using System.Collections;
 using System.Collections.Generic;
 using System.Linq;
-using System.Management.Automation;
 using StripeIntercom.Intercom;
-using StripeIntercom.Runs;
 using StripeIntercom.Stripe;
 using StripeIntercom.Sync;
 
-namespace StripeIntercom.PowerShell.Internal;
+namespace StripeIntercom.Runs;
 
 /// <summary>
-/// -ComputedAttribute: name = scriptblock over the profile ($_), or name = @{ Expression; Type; Description; Model },
-/// where Model is Contact (the default), Company or Both. Scriptblocks run on the pipeline thread
-/// (<see cref="PipelineThreadHost"/>).
+/// Computed attributes into the settings: each entry is name = expression, or name = a dictionary of Expression, Type,
+/// Description and Model, where Model is Contact (the default), Company or Both. Only the caller knows what an
+/// expression is (the module's are scriptblocks): it turns a value into a function of the profile, or answers null.
 /// </summary>
-internal static class ComputedAttributes
+public static class ComputedAttributeSettings
 {
     private const string ContactModel = "Contact";
     private const string CompanyModel = "Company";
     private const string BothModels = "Both";
 
-    public static void Apply(SyncSettings settings, IDictionary? computed)
+    /// <exception cref="SyncSettingsException">An entry without an expression, or with an unknown Type or
+    /// Model.</exception>
+    public static void Apply(SyncSettings settings, IEnumerable<KeyValuePair<string, object?>> entries,
+        Func<object?, Func<CustomerProfile, object?>?> expressionOf)
     {
-        if (computed is null)
-        {
-            return;
-        }
-
         var forCompanies = new List<AttributeDefinition>(settings.CompanyComputedAttributes);
         try
         {
-            foreach (DictionaryEntry entry in computed)
+            foreach (var entry in entries)
             {
-                var (definition, model) = Parse(entry);
+                var (definition, model) = Parse(entry.Key, entry.Value, expressionOf);
                 if (model != CompanyModel)
                 {
                     settings.Map = settings.Map.WithComputed(definition.Name, definition.DataType, definition.Value,
@@ -54,17 +50,16 @@ internal static class ComputedAttributes
         settings.CompanyComputedAttributes = forCompanies;
     }
 
-    private static (AttributeDefinition Definition, string Model) Parse(DictionaryEntry entry)
+    private static (AttributeDefinition Definition, string Model) Parse(string name, object? value,
+        Func<object?, Func<CustomerProfile, object?>?> expressionOf)
     {
         var model = ContactModel;
-        var name = entry.Key.ToString()!;
-        var value = entry.Value is PSObject wrapped ? wrapped.BaseObject : entry.Value;
         IntercomDataType? type = null;
         string? description = null;
-        var expression = value as ScriptBlock;
+        var expression = value is IDictionary ? null : expressionOf(value);
         if (value is IDictionary spec)
         {
-            expression = Lookup(spec, "Expression") as ScriptBlock;
+            expression = expressionOf(Lookup(spec, "Expression"));
             description = Lookup(spec, "Description")?.ToString();
             if (Lookup(spec, "Model") is { } modelName)
             {
@@ -76,10 +71,9 @@ internal static class ComputedAttributes
 
             if (Lookup(spec, "Type") is { } typeName)
             {
-                type
-                    = IntercomDataTypes.FromWireName(typeName.ToString())
-                      ?? throw new ArgumentException(
-                          $"Computed attribute '{name}' has Type '{typeName}'; use string, integer, float, boolean or date.");
+                type = IntercomDataTypes.FromWireName(typeName.ToString())
+                    ?? throw new ArgumentException($"Computed attribute '{name}' has Type '{typeName}'; "
+                        + "use string, integer, float, boolean or date.");
             }
         }
 
@@ -90,20 +84,11 @@ internal static class ComputedAttributes
                 + "(and optionally Type and Description).");
         }
 
-        var definition = new AttributeDefinition(name, type, description ?? "Computed by StripeIntercom",
-            profile => Invoke(expression, profile));
-        return (definition, model);
+        return (new AttributeDefinition(name, type, description ?? "Computed by StripeIntercom", expression), model);
     }
 
     private static object? Lookup(IDictionary data, string key) => data.Keys.Cast<object>()
         .Where(k => string.Equals(k.ToString(), key, StringComparison.OrdinalIgnoreCase))
         .Select(k => data[k])
         .FirstOrDefault();
-
-    private static object? Invoke(ScriptBlock expression, CustomerProfile profile)
-    {
-        var variables = new List<PSVariable> { new PSVariable("_", profile), new PSVariable("PSItem", profile) };
-        var output = expression.InvokeWithContext(null, variables, profile);
-        return output.LastOrDefault(o => o is not null)?.BaseObject;
-    }
 }
