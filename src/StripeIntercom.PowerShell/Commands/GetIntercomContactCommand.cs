@@ -11,7 +11,7 @@ namespace StripeIntercom.PowerShell.Commands;
 /// by email or by contact id.
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "IntercomContact", DefaultParameterSetName = ByCustomerIdSet)]
-[OutputType(typeof(IntercomContact))]
+[OutputType(typeof(IntercomContact), typeof(IntercomDataEvent))]
 public sealed class GetIntercomContactCommand : StripeIntercomCmdlet
 {
     private const string ByCustomerIdSet = "ByCustomerId";
@@ -51,13 +51,19 @@ public sealed class GetIntercomContactCommand : StripeIntercomCmdlet
     [ValidateNotNullOrEmpty]
     public string? ExternalIdMetadataKey { get; set; }
 
+    /// <summary>The contacts' data events (newest first) instead of the contacts: what -SyncEvents sent.</summary>
+    [Parameter]
+    [Alias("Events")]
+    public SwitchParameter DataEvents { get; set; }
+
     private IntercomLookup? _lookup;
+    private IntercomClient? _client;
 
     protected override void BeginProcessing()
     {
         base.BeginProcessing();
         var connection = ModuleSession.Require(this);
-        var client = Own(connection.CreateIntercomClient(new CmdletLogger(this)));
+        var client = _client = Own(connection.CreateIntercomClient(new CmdletLogger(this)));
         ContactFinder? finder = null;
         if (ParameterSetName is ByCustomerIdSet or ByProfileSet)
         {
@@ -75,18 +81,34 @@ public sealed class GetIntercomContactCommand : StripeIntercomCmdlet
         switch (ParameterSetName)
         {
             case ByCustomerIdSet:
-                WriteLookups(CustomerId, _lookup!.ContactOfCustomerAsync, NotFound, ToOutput);
+                WriteLookups(CustomerId, _lookup!.ContactOfCustomerAsync, NotFound, Output);
                 break;
             case ByProfileSet:
-                WriteLookups(InputObject, _lookup!.ContactOfProfileAsync, NotFound, ToOutput, profile => profile.Id);
+                WriteLookups(InputObject, _lookup!.ContactOfProfileAsync, NotFound, Output, profile => profile.Id);
                 break;
             case ByEmailSet:
-                WriteLookups(Email, _lookup!.ContactsByEmailAsync, NotFound, ToOutput);
+                WriteLookups(Email, _lookup!.ContactsByEmailAsync, NotFound, Output);
                 break;
             default:
-                WriteLookups(Id, _lookup!.ContactByIdAsync, NotFound, ToOutput);
+                WriteLookups(Id, _lookup!.ContactByIdAsync, NotFound, Output);
                 break;
         }
+    }
+
+    private object Output(IntercomContact contact) => DataEvents
+        ? Run(token => _client!.ListDataEventsAsync(contact.Id, token)).Select(e => EventOutput(e, contact)).ToList()
+        : ToOutput(contact);
+
+    /// <summary>A data event, its metadata as plain values, with the contact it is on and its time as a
+    /// date.</summary>
+    private static PSObject EventOutput(IntercomDataEvent dataEvent, IntercomContact contact)
+    {
+        var output = PSObject.AsPSObject(dataEvent);
+        output.TypeNames.Insert(0, "StripeIntercom.Intercom.IntercomDataEvent#Output");
+        output.Properties.Add(new PSNoteProperty("ContactId", contact.Id));
+        output.Properties.Add(new PSNoteProperty("Created", DateTimeOffset.FromUnixTimeSeconds(dataEvent.CreatedAt)));
+        output.Properties.Add(new PSNoteProperty("Data", ContactAttributes.Create(dataEvent.PlainMetadata())));
+        return output;
     }
 
     /// <summary>

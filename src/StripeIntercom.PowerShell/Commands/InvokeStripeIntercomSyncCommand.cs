@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using StripeIntercom.Companies;
 using StripeIntercom.Connection;
+using StripeIntercom.Events;
 using StripeIntercom.Incremental;
 using StripeIntercom.PowerShell.Internal;
 using StripeIntercom.Runs;
@@ -15,8 +16,8 @@ namespace StripeIntercom.PowerShell.Commands;
 /// parameters, asks for confirmation and writes what the run reports.
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "StripeIntercomSync", SupportsShouldProcess = true, DefaultParameterSetName = FullSet)]
-[OutputType(typeof(SyncSummary), typeof(SyncResult), typeof(CompanySyncResult))]
-public sealed class InvokeStripeIntercomSyncCommand : SyncingCmdlet
+[OutputType(typeof(SyncSummary), typeof(SyncResult), typeof(CompanySyncResult), typeof(BillingEventResult))]
+public sealed class InvokeStripeIntercomSyncCommand : EventSyncingCmdlet
 {
     private const string FullSet = "Full";
     private const string IncrementalSet = "Incremental";
@@ -45,6 +46,12 @@ public sealed class InvokeStripeIntercomSyncCommand : SyncingCmdlet
     {
         var connection = ModuleSession.Current ?? ModuleSession.ConnectFromEnvironment(this);
         var settings = ReadSettingsOrStop();
+        if (settings.SyncEvents && !Incremental)
+        {
+            WriteWarning("-SyncEvents sends the Stripe events a state-file run reads: it takes effect with "
+                + "-Incremental -StatePath; this full sync sends none.");
+        }
+
         // A full run reads every contact once; a scheduled incremental run starts with per-customer lookups.
         settings.LookupMode = settings.LookupFor(coversAllCustomers: !Incremental);
         using var job = CreateJob(connection, settings);

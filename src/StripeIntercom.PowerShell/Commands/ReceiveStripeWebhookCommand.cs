@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using System.Security;
 using StripeIntercom.Companies;
+using StripeIntercom.Events;
 using StripeIntercom.PowerShell.Internal;
 using StripeIntercom.Runs;
 using StripeIntercom.Sync;
@@ -13,8 +14,8 @@ namespace StripeIntercom.PowerShell.Commands;
 /// out-of-order event can never write stale data. For HTTP-triggered functions and runbooks.
 /// </summary>
 [Cmdlet(VerbsCommunications.Receive, "StripeWebhook", SupportsShouldProcess = true)]
-[OutputType(typeof(SyncResult), typeof(CompanySyncResult))]
-public sealed class ReceiveStripeWebhookCommand : SyncingCmdlet
+[OutputType(typeof(SyncResult), typeof(CompanySyncResult), typeof(BillingEventResult))]
+public sealed class ReceiveStripeWebhookCommand : EventSyncingCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("Body")]
@@ -49,7 +50,14 @@ public sealed class ReceiveStripeWebhookCommand : SyncingCmdlet
             return;
         }
 
-        if (!delivery.IsRelevant || delivery.CustomerId is null)
+        var settings = ReadSettingsOrStop();
+        settings.LookupMode = ContactLookupMode.PerCustomer;
+        using var job = CreateJob(connection, settings);
+        var billingEvent = settings.SyncEvents && delivery.StripeEvent is { } stripeEvent
+            ? Run(token => job.EventReader.ReadAsync(stripeEvent, token))
+            : null;
+        var customerId = delivery.CustomerId ?? billingEvent?.CustomerId;
+        if (customerId is null || !(delivery.IsRelevant || billingEvent != null))
         {
             WriteVerbose($"Ignored event {delivery.EventId}: {delivery.Type} does not change what the sync writes.");
             WriteObject(new SyncResult
@@ -65,17 +73,14 @@ public sealed class ReceiveStripeWebhookCommand : SyncingCmdlet
         // lines.
         var workspace = RunMilestones.DescribeWorkspace(connection.Info);
         if (!IsWhatIf && !Confirm(question => RunQuestions.WebhookDelivery(
-                delivery.CustomerId, delivery.EventId, delivery.Type, workspace, question)))
+                customerId, delivery.EventId, delivery.Type, workspace, question)))
         {
             return;
         }
 
-        var settings = ReadSettingsOrStop();
-        settings.LookupMode = ContactLookupMode.PerCustomer;
-        using var job = CreateJob(connection, settings);
         var writer = new SyncResultWriter(this, job.Services.Intercom, IsWhatIf, writeResults: true);
-        var outcome = Run(
-            token => job.RunAsync(new[] { delivery.CustomerId }, writer.Reporting, token, throttleLimit: 1));
+        var outcome = Run(token => job.RunAsync(new[] { customerId }, writer.Reporting, token, throttleLimit: 1,
+            billingEvents: billingEvent is null ? null : new[] { billingEvent }));
         writer.CompleteProgress();
         EndRun(outcome.Cancelled, outcome.StopError);
     }

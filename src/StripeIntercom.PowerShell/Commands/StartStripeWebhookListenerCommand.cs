@@ -14,7 +14,7 @@ namespace StripeIntercom.PowerShell.Commands;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Start, "StripeWebhookListener", SupportsShouldProcess = true)]
 [OutputType(typeof(WebhookActivity))]
-public sealed class StartStripeWebhookListenerCommand : SyncingCmdlet
+public sealed class StartStripeWebhookListenerCommand : EventSyncingCmdlet
 {
     [Parameter(Position = 0)]
     [ValidateNotNullOrEmpty]
@@ -51,7 +51,13 @@ public sealed class StartStripeWebhookListenerCommand : SyncingCmdlet
         try
         {
             host = new WebhookHost(Prefix, verifier, job.WebhookSync(new CmdletLogger(this)), Report,
-                new WebhookProcessorOptions { MaxConcurrency = ThrottleLimit });
+                new WebhookProcessorOptions
+                {
+                    MaxConcurrency = ThrottleLimit,
+                    SendEvents = settings.SyncEvents
+                        ? (result, events, token) => job.SendEventsAsync(events, result, token)
+                        : null,
+                });
         }
         catch (ArgumentException ex)
         {
@@ -101,6 +107,12 @@ public sealed class StartStripeWebhookListenerCommand : SyncingCmdlet
         if (activity.Kind is WebhookActivityKind.Failed or WebhookActivityKind.Dropped or WebhookActivityKind.Rejected)
         {
             WriteWarning(activity.ToString());
+        }
+
+        foreach (var unsent in activity.Events.Where(e => e.Action != StripeIntercom.Events.BillingEventAction.Sent))
+        {
+            WriteWarning($"Billing event {unsent.StripeEventId} ({unsent.EventName}) was not sent ({unsent.Action}): "
+                + $"{unsent.Error} The next scheduled run with -SyncEvents sends it.");
         }
 
         WriteObject(activity);

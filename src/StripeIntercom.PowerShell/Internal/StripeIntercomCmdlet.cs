@@ -71,7 +71,7 @@ public abstract class StripeIntercomCmdlet : PSCmdlet, IDisposable
     /// (<paramref name="errorId"/>) saying why nothing was, its target the key (or <paramref name="target"/> of it).
     /// </summary>
     internal void WriteLookups<TKey, T>(IEnumerable<TKey> keys,
-        Func<TKey, CancellationToken, Task<LookupResult<T>>> lookup, string errorId, Func<T, PSObject> output,
+        Func<TKey, CancellationToken, Task<LookupResult<T>>> lookup, string errorId, Func<T, object> output,
         Func<TKey, string>? target = null)
         where T : class
     {
@@ -86,7 +86,7 @@ public abstract class StripeIntercomCmdlet : PSCmdlet, IDisposable
 
             foreach (var found in result.Found)
             {
-                WriteObject(output(found));
+                WriteObject(output(found), enumerateCollection: true);
             }
         }
     }

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using StripeIntercom.Companies;
+using StripeIntercom.Events;
 using StripeIntercom.Intercom;
 using StripeIntercom.Runs;
 using StripeIntercom.Sync;
@@ -31,7 +32,7 @@ internal sealed class SyncResultWriter(
     public long? ExpectedCustomers { get; set; }
 
     /// <summary>What the run reports to: <see cref="Post"/> and <see cref="PostCompany"/>.</summary>
-    public SyncRunReporting Reporting => new SyncRunReporting(Post, PostCompany);
+    public SyncRunReporting Reporting => new SyncRunReporting(Post, PostCompany, PostEvent);
 
     /// <summary>Queues the result's writes for the pipeline thread.</summary>
     public void Post(SyncResult result) => cmdlet.Bridge.Post(() => Write(result));
@@ -39,7 +40,36 @@ internal sealed class SyncResultWriter(
     /// <summary>Queues a company result's writes for the pipeline thread, after the customers' results.</summary>
     public void PostCompany(CompanySyncResult result) => cmdlet.Bridge.Post(() => WriteCompany(result));
 
+    /// <summary>Queues a billing event result's writes for the pipeline thread, after the companies.</summary>
+    public void PostEvent(BillingEventResult result) => cmdlet.Bridge.Post(() => WriteEvent(result));
+
     public void CompleteProgress() => _progress.Complete();
+
+    private void WriteEvent(BillingEventResult result)
+    {
+        if (result.Action == BillingEventAction.WouldSend)
+        {
+            cmdlet.ShouldProcess($"contact {result.ContactId ?? "(to be created)"} of {result.CustomerId}",
+                $"Send event {result.EventName} ({result.StripeEventId}, {result.CreatedAt:u})");
+        }
+
+        if (writeResults)
+        {
+            cmdlet.WriteObject(result);
+        }
+
+        if (result.Action == BillingEventAction.Failed)
+        {
+            WriteFailure(result.Exception, result.Error, "BillingEventFailed", result.StripeEventId,
+                $"Billing event {result.StripeEventId} ({result.EventName}) of {result.CustomerId} was not sent: "
+                + $"{result.Error} A state-file run sends it next time.");
+        }
+        else if (result.Action is BillingEventAction.NoContact or BillingEventAction.Expired)
+        {
+            cmdlet.WriteWarning($"Billing event {result.StripeEventId} ({result.EventName}) of {result.CustomerId} "
+                + $"was not sent: {result.Error}");
+        }
+    }
 
     private void WriteCompany(CompanySyncResult result)
     {

@@ -1,4 +1,6 @@
+using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -33,6 +35,18 @@ public sealed class IntercomDataEvent
     /// and <see cref="IntercomRichLink"/>; at most 10 keys, kept in the order given. Read back as JSON values.
     /// </summary>
     [JsonPropertyName("metadata")] public Dictionary<string, object?>? Metadata { get; set; }
+
+    /// <summary>
+    /// The metadata read back as plain values, in order: strings, numbers and booleans as they are, a price or rich
+    /// link as a dictionary of its fields (amount and currency; url and value).
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, object?>> PlainMetadata() =>
+        (Metadata ?? new Dictionary<string, object?>()).Select(pair => new KeyValuePair<string, object?>(pair.Key,
+            pair.Value is JsonElement { ValueKind: JsonValueKind.Object } fields
+                ? fields.EnumerateObject().ToDictionary(f => f.Name,
+                    f => IntercomCustomAttributes.ToPlain(f.Value), StringComparer.Ordinal)
+                : pair.Value is JsonElement element ? IntercomCustomAttributes.ToPlain(element) : pair.Value))
+            .ToList();
 
     /// <summary>A metadata value read back from GET /events (null when absent).</summary>
     public JsonElement? MetadataValue(string key) =>

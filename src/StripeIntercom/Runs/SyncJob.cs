@@ -126,10 +126,17 @@ public sealed class SyncJob : IDisposable
     }
 
     /// <summary>Re-reads and syncs the named customers, then their companies.</summary>
+    /// <param name="billingEvents">Billing events of these customers to send after them (-SyncEvents).</param>
     public async Task<SyncRunOutcome> RunAsync(IEnumerable<string> customerIds, SyncRunReporting reporting,
-        CancellationToken cancellationToken, int? throttleLimit = null)
+        CancellationToken cancellationToken, int? throttleLimit = null,
+        IEnumerable<BillingEvent>? billingEvents = null)
     {
         using var run = Begin(reporting, coversAllCustomers: false, cancellationToken, throttleLimit);
+        if (billingEvents != null)
+        {
+            run.AddEvents(billingEvents);
+        }
+
         await run.AddAsync(customerIds).ConfigureAwait(false);
         return await run.CompleteAsync().ConfigureAwait(false);
     }
