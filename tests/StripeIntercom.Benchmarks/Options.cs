@@ -71,14 +71,17 @@ internal sealed class Options
     }
 
     public const string Usage = """
-        StripeIntercom.Benchmarks [--fakes DIR] [--scenario first|unchanged|changed|faults|companies|companies-unchanged|workspace|memory[,...]] [--quick]
+        StripeIntercom.Benchmarks [--fakes DIR] [--quick]
+                                  [--scenario first|unchanged|changed|faults|companies|companies-unchanged|
+                                              workspace|memory[,...]]
                                   [--writers N] [--budget fake|default] [--budget-limit N] [--stripe-rps N]
                                   [--customers N] [--memory-customers N] [--results FILE]
           --fakes            published fakes (default: <repo>/out/fakes)
           --scenario         run these scenarios (comma-separated); all eight by default
           --quick            1,000 customers (10,000 for workspace and memory) for a smoke run
           --writers          concurrent syncs (default 32)
-          --budget           fake: RateLimitBudget(--budget-limit, 10 s) (default, 1666); default: ForIntercom() 1500/10 s
+          --budget           fake: RateLimitBudget(--budget-limit, 10 s) (default, 1666);
+                             default: ForIntercom() 1500/10 s
           --stripe-rps       the fake Stripe's per-second limit (default 100)
           --results          also write the table as markdown to FILE
         """;

@@ -114,8 +114,8 @@ public sealed class BillingEventReader
     private async Task<string?> SubscriptionAsync(Event stripeEvent, Subscription subscription, Metadata metadata,
         CancellationToken cancellationToken)
     {
-        var plan = await PlanAsync(subscription.Items?.Data?.Select(i => ((Price?)i.Price, i.Quantity)), cancellationToken)
-            .ConfigureAwait(false);
+        var items = subscription.Items?.Data?.Select(i => ((Price?)i.Price, i.Quantity));
+        var plan = await PlanAsync(items, cancellationToken).ConfigureAwait(false);
         var quantity = subscription.Items?.Data?.Sum(i => i.Quantity) ?? 0;
         switch (stripeEvent.Type)
         {

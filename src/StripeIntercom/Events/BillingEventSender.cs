@@ -31,7 +31,9 @@ public sealed class BillingEventSender
 
     /// <param name="customer">The customer's sync result in this run; null when it was not synced.</param>
     /// <returns>One result per event not dropped by -EventName, in Stripe's order.</returns>
-    /// <exception cref="Exception">A run-stopping error (a rejected token, a service judged down) is thrown.</exception>
+    /// <exception cref="Exception">
+    /// A run-stopping error (a rejected token, a service judged down) is thrown.
+    /// </exception>
     public async Task<IReadOnlyList<BillingEventResult>> SendAsync(IEnumerable<BillingEvent> events,
         SyncResult? customer, CancellationToken cancellationToken)
     {

@@ -292,7 +292,8 @@ public sealed class StateFileSync
                                     + (outcome.StopError is CustomerSyncFailedException failed
                                             ? $" ({failed.CustomerId} among them)"
                                             : "")
-                                    + $" {(failedCount == 1 ? "is" : "are")} retried by the first incremental run after the full sync is done."
+                                    + $" {(failedCount == 1 ? "is" : "are")} retried by the first incremental run "
+                                    + "after the full sync is done."
                               : "");
                 outcome.Summary.StopReason += " " + nextRun;
             }
@@ -384,7 +385,8 @@ public sealed class StateFileSync
     {
         var summary = new SyncSummary { Mode = mode, Note = note, WhatIf = !SaveState };
         summary.MarkStopped(
-            $"The run stopped before syncing any customer: {error.Message} The state file is unchanged, so the next run starts from the same point.",
+            $"The run stopped before syncing any customer: {error.Message} The state file is unchanged, so the "
+            + "next run starts from the same point.",
             0);
         return new SyncRunOutcome(_job.Complete(summary), RunStoppingError.Find(error) ?? error, cancelled: false);
     }

@@ -126,7 +126,8 @@ public static class SyncSettingsReader
         if (!settings.SyncCompanies && settings.CompanyIdMetadataKey != null)
         {
             throw new SyncSettingsException(CompanyKeyWithoutCompanies,
-                "-CompanyIdMetadataKey names the company of each customer; it needs -SyncCompany to turn company sync on.");
+                "-CompanyIdMetadataKey names the company of each customer; it needs -SyncCompany to turn company "
+                + "sync on.");
         }
     }
 

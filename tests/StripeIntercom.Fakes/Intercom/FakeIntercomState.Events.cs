@@ -143,7 +143,9 @@ public sealed partial class FakeIntercomState
         Candidates(_contactsByEmail, email).FirstOrDefault(c =>
             c.IsVisible && string.Equals(c.Email, email, StringComparison.OrdinalIgnoreCase));
 
-    /// <summary>Flat only: strings, numbers, booleans, a price {amount, currency} or a rich link {url, value}.</summary>
+    /// <summary>
+    /// Flat only: strings, numbers, booleans, a price {amount, currency} or a rich link {url, value}.
+    /// </summary>
     private static List<KeyValuePair<string, JsonNode?>> ValidateEventMetadata(JsonNode? metadata)
     {
         if (metadata is null)

@@ -13,7 +13,7 @@ namespace StripeIntercom.Tests.Events;
 public sealed class BillingEventDeliveryTests
 {
     [Fact]
-    public async Task Failure_recovery_plan_change_refund_and_cancellation_land_once_each_by_webhook_and_again_by_the_run()
+    public async Task Billing_moments_land_once_each_by_webhook_and_again_by_the_run()
     {
         await using var rig = await BillingEventRig.StartAsync();
         var first = await rig.RunAsync();

@@ -5,7 +5,9 @@ using Xunit;
 
 namespace StripeIntercom.Tests.Runs;
 
-/// <summary><see cref="ComputedAttributeSettings"/>: where each computed attribute goes, and the mistakes it names.</summary>
+/// <summary>
+/// <see cref="ComputedAttributeSettings"/>: where each computed attribute goes, and the mistakes it names.
+/// </summary>
 public class ComputedAttributeSettingsTests
 {
     private static Func<CustomerProfile, object?>? ExpressionOf(object? value) =>

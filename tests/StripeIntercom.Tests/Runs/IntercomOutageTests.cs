@@ -27,7 +27,7 @@ public class IntercomOutageTests(ITestOutputHelper output)
     ];
 
     [Fact]
-    public async Task An_outage_met_by_incremental_runs_of_1_5_and_50_customers_stops_each_once_with_its_state_saved_within_two_minutes()
+    public async Task Runs_of_1_5_and_50_customers_in_an_outage_stop_once_each_with_state_saved_within_two_minutes()
     {
         var runs = await Task.WhenAll(new[] { 1, 5, 50 }.Select(RunThroughOutageAsync));
         foreach (var line in runs)

@@ -4,7 +4,9 @@ using Xunit;
 
 namespace StripeIntercom.Tests.Runs;
 
-/// <summary><see cref="ProgressMeter"/> and <see cref="SyncResultTally"/>: what a progress bar shows, and how often.</summary>
+/// <summary>
+/// <see cref="ProgressMeter"/> and <see cref="SyncResultTally"/>: what a progress bar shows, and how often.
+/// </summary>
 public class ProgressMeterTests
 {
     [Fact]

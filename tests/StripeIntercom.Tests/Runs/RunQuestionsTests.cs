@@ -3,7 +3,9 @@ using Xunit;
 
 namespace StripeIntercom.Tests.Runs;
 
-/// <summary><see cref="RunQuestions"/>: what -Confirm says before a run, and what a stopped run says of the next.</summary>
+/// <summary>
+/// <see cref="RunQuestions"/>: what -Confirm says before a run, and what a stopped run says of the next.
+/// </summary>
 public class RunQuestionsTests
 {
     [Fact]
@@ -12,7 +14,8 @@ public class RunQuestionsTests
         var start = new RunStart("Incremental", "Events since the last run.", 1204);
 
         Assert.Equal(
-            "Sync 1,204 changed Stripe customers (incremental run) into Intercom workspace Acme? Events since the last run.",
+            "Sync 1,204 changed Stripe customers (incremental run) into Intercom workspace Acme? "
+            + "Events since the last run.",
             RunQuestions.StateFileRun(start, "workspace Acme", question: true));
         Assert.StartsWith(
             "Syncing 1 changed Stripe customer (incremental run) into",

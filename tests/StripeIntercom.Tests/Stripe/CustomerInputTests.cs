@@ -42,6 +42,7 @@ public class CustomerInputTests
             CustomerInput.Describe("a String", longId, NoProperties));
         Assert.Equal(
             "a Hashtable naming 'abc'",
-            CustomerInput.Describe("a Hashtable", new Hashtable { ["Id"] = "abc", ["Email"] = "secret" }, NoProperties));
+            CustomerInput.Describe("a Hashtable", new Hashtable { ["Id"] = "abc", ["Email"] = "secret" },
+                NoProperties));
     }
 }

@@ -80,7 +80,13 @@ public class AttributeMapTests
         var path = Path.GetTempFileName();
         try
         {
-            File.WriteAllText(path, """{ "Attributes": ["stripe_mrr", "stripe_plan_name"], "RENAME": { "stripe_mrr": "mrr" }, "externalIdMetadataKey": "app_user_id" }""");
+            File.WriteAllText(path, """
+                {
+                  "Attributes": ["stripe_mrr", "stripe_plan_name"],
+                  "RENAME": { "stripe_mrr": "mrr" },
+                  "externalIdMetadataKey": "app_user_id"
+                }
+                """);
             var settings = SyncSettingsReader.ApplyJsonFile(new SyncSettings(), path);
             Assert.Equal(new[] { "stripe_customer_id", "mrr", "stripe_plan_name" }, settings.Map.Names);
             Assert.Equal("app_user_id", settings.ExternalIdMetadataKey);

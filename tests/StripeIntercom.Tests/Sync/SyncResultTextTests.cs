@@ -61,7 +61,8 @@ public class SyncResultTextTests
 
         Assert.Equal("Stripe customer cus_1 could not be synced.", SyncResultText.FailureMessage(failed));
         Assert.Equal(
-            "Stripe customer cus_2 (b@example.com) matches several Intercom contacts (c1, c2); nothing was written for it.",
+            "Stripe customer cus_2 (b@example.com) matches several Intercom contacts (c1, c2); "
+            + "nothing was written for it.",
             SyncResultText.ConflictWarning(conflict));
     }
 
@@ -79,7 +80,8 @@ public class SyncResultTextTests
         Assert.True(SyncResultText.IsPlannedWrite(company));
         Assert.Equal("Intercom company acme (new) for Stripe customer(s) cus_1, cus_2", SyncResultText.Target(company));
         company.IntercomCompanyId = "ic_9";
-        Assert.Equal("Intercom company ic_9 (acme) for Stripe customer(s) cus_1, cus_2", SyncResultText.Target(company));
+        Assert.Equal("Intercom company ic_9 (acme) for Stripe customer(s) cus_1, cus_2",
+            SyncResultText.Target(company));
         Assert.Equal("Intercom company acme could not be synced.", SyncResultText.FailureMessage(company));
     }
 }
