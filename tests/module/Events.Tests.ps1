@@ -58,7 +58,7 @@ Describe 'Billing events on the timeline (-SyncEvents)' {
         $onContact[0].Data.stripe_event_id | Should -Be $failure.id
         $onContact[0].Created | Should -Be ([DateTimeOffset]::FromUnixTimeSeconds($failure.created))
         $onContact[0].Data.amount.currency | Should -Not -BeNullOrEmpty
-        $onContact[0].ContactId | Should -Be (Get-IntercomContact -CustomerId $customer.Id).Id
+        $onContact[0].IntercomUserId | Should -Be (Get-IntercomContact -CustomerId $customer.Id).Id
         (Invoke-FakeControl $servers.IntercomUrl GET 'events').duplicates_ignored | Should -BeGreaterThan 0
         ($timeline | Format-Table | Out-String) | Should -BeLike '*stripe-payment-failed*'
     }

@@ -96,20 +96,8 @@ public sealed class GetIntercomContactCommand : StripeIntercomCmdlet
     }
 
     private object Output(IntercomContact contact) => DataEvents
-        ? Run(token => _client!.ListDataEventsAsync(contact.Id, token)).Select(e => EventOutput(e, contact)).ToList()
+        ? Run(token => _client!.ListDataEventsAsync(contact.Id, token))
         : ToOutput(contact);
-
-    /// <summary>A data event, its metadata as plain values, with the contact it is on and its time as a
-    /// date.</summary>
-    private static PSObject EventOutput(IntercomDataEvent dataEvent, IntercomContact contact)
-    {
-        var output = PSObject.AsPSObject(dataEvent);
-        output.TypeNames.Insert(0, "StripeIntercom.Intercom.IntercomDataEvent#Output");
-        output.Properties.Add(new PSNoteProperty("ContactId", contact.Id));
-        output.Properties.Add(new PSNoteProperty("Created", DateTimeOffset.FromUnixTimeSeconds(dataEvent.CreatedAt)));
-        output.Properties.Add(new PSNoteProperty("Data", ContactAttributes.Create(dataEvent.PlainMetadata())));
-        return output;
-    }
 
     /// <summary>
     /// The contact, with its custom attributes as plain values in an Attributes object (one property per attribute),

@@ -111,8 +111,7 @@ public sealed class StartStripeWebhookListenerCommand : EventSyncingCmdlet
 
         foreach (var unsent in activity.Events.Where(e => e.Action != StripeIntercom.Events.BillingEventAction.Sent))
         {
-            WriteWarning($"Billing event {unsent.StripeEventId} ({unsent.EventName}) was not sent ({unsent.Action}): "
-                + $"{unsent.Error} The next scheduled run with -SyncEvents sends it.");
+            WriteWarning(SyncResultText.NotSentMessage(unsent));
         }
 
         WriteObject(activity);

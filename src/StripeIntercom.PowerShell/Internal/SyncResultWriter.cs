@@ -49,8 +49,7 @@ internal sealed class SyncResultWriter(
     {
         if (result.Action == BillingEventAction.WouldSend)
         {
-            cmdlet.ShouldProcess($"contact {result.ContactId ?? "(to be created)"} of {result.CustomerId}",
-                $"Send event {result.EventName} ({result.StripeEventId}, {result.CreatedAt:u})");
+            cmdlet.ShouldProcess(SyncResultText.Target(result), SyncResultText.Action(result));
         }
 
         if (writeResults)
@@ -61,13 +60,11 @@ internal sealed class SyncResultWriter(
         if (result.Action == BillingEventAction.Failed)
         {
             WriteFailure(result.Exception, result.Error, "BillingEventFailed", result.StripeEventId,
-                $"Billing event {result.StripeEventId} ({result.EventName}) of {result.CustomerId} was not sent: "
-                + $"{result.Error} A state-file run sends it next time.");
+                SyncResultText.NotSentMessage(result));
         }
         else if (result.Action is BillingEventAction.NoContact or BillingEventAction.Expired)
         {
-            cmdlet.WriteWarning($"Billing event {result.StripeEventId} ({result.EventName}) of {result.CustomerId} "
-                + $"was not sent: {result.Error}");
+            cmdlet.WriteWarning(SyncResultText.NotSentMessage(result));
         }
     }
 

@@ -36,17 +36,21 @@ public sealed class IntercomDataEvent
     /// </summary>
     [JsonPropertyName("metadata")] public Dictionary<string, object?>? Metadata { get; set; }
 
+    /// <summary>When it happened, as a time (read back).</summary>
+    [JsonIgnore] public DateTimeOffset Created => DateTimeOffset.FromUnixTimeSeconds(CreatedAt);
+
     /// <summary>
     /// The metadata read back as plain values, in order: strings, numbers and booleans as they are, a price or rich
     /// link as a dictionary of its fields (amount and currency; url and value).
     /// </summary>
-    public IReadOnlyList<KeyValuePair<string, object?>> PlainMetadata() =>
-        (Metadata ?? new Dictionary<string, object?>()).Select(pair => new KeyValuePair<string, object?>(pair.Key,
+    [JsonIgnore]
+    public IReadOnlyDictionary<string, object?> Data =>
+        (Metadata ?? new Dictionary<string, object?>()).ToDictionary(pair => pair.Key, pair =>
             pair.Value is JsonElement { ValueKind: JsonValueKind.Object } fields
                 ? fields.EnumerateObject().ToDictionary(f => f.Name,
                     f => IntercomCustomAttributes.ToPlain(f.Value), StringComparer.Ordinal)
-                : pair.Value is JsonElement element ? IntercomCustomAttributes.ToPlain(element) : pair.Value))
-            .ToList();
+                : pair.Value is JsonElement element ? IntercomCustomAttributes.ToPlain(element) : pair.Value,
+            StringComparer.Ordinal);
 
     /// <summary>A metadata value read back from GET /events (null when absent).</summary>
     public JsonElement? MetadataValue(string key) =>

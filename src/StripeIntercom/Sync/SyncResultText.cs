@@ -1,5 +1,6 @@
 using System.Linq;
 using StripeIntercom.Companies;
+using StripeIntercom.Events;
 
 namespace StripeIntercom.Sync;
 
@@ -64,4 +65,16 @@ public static class SyncResultText
 
     public static string FailureMessage(CompanySyncResult result) =>
         result.Error ?? $"Intercom company {result.CompanyId} could not be synced.";
+
+    public static string Target(BillingEventResult result) =>
+        $"contact {result.ContactId ?? "(to be created)"} of {result.CustomerId}";
+
+    public static string Action(BillingEventResult result) =>
+        $"Send event {result.EventName} ({result.StripeEventId}, {result.CreatedAt:u})";
+
+    /// <summary>Why an event was not sent, and what happens to it next.</summary>
+    public static string NotSentMessage(BillingEventResult result) =>
+        $"Billing event {result.StripeEventId} ({result.EventName}) of {result.CustomerId} was not sent "
+        + $"({result.Action}): {result.Error}"
+        + (result.Action == BillingEventAction.Failed ? " The next state-file run with -SyncEvents sends it." : "");
 }

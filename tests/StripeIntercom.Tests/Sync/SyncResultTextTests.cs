@@ -84,4 +84,25 @@ public class SyncResultTextTests
             SyncResultText.Target(company));
         Assert.Equal("Intercom company acme could not be synced.", SyncResultText.FailureMessage(company));
     }
+
+    [Fact]
+    public void A_billing_event_names_its_contact_and_says_whether_the_next_run_sends_it()
+    {
+        var result = new StripeIntercom.Events.BillingEventResult
+        {
+            StripeEventId = "evt_1",
+            EventName = "stripe-payment-failed",
+            CustomerId = "cus_1",
+            CreatedAt = DateTimeOffset.FromUnixTimeSeconds(1_795_000_000),
+            Action = StripeIntercom.Events.BillingEventAction.Failed,
+            Error = "Intercom answered 500.",
+        };
+
+        Assert.Equal("contact (to be created) of cus_1", SyncResultText.Target(result));
+        Assert.Equal("Send event stripe-payment-failed (evt_1, 2026-11-18 11:06:40Z)", SyncResultText.Action(result));
+        Assert.EndsWith("The next state-file run with -SyncEvents sends it.", SyncResultText.NotSentMessage(result));
+        result.Action = StripeIntercom.Events.BillingEventAction.NoContact;
+        Assert.Equal("Billing event evt_1 (stripe-payment-failed) of cus_1 was not sent (NoContact): Intercom answered "
+            + "500.", SyncResultText.NotSentMessage(result));
+    }
 }
