@@ -138,7 +138,29 @@ public sealed class BillingEventDeliveryTests
         await rig.DeliverAsync(rig.EventsSince(mark), Settings);
         await rig.RunAsync(Settings);
 
-        Assert.Contains(rig.EventsOn(appUser.Id), e => e.EventName == "stripe-payment-failed");
+        Assert.Single(rig.EventsOn(appUser.Id), e => e.EventName == "stripe-payment-failed");
+        Assert.Equal(contactsBefore, rig.Engine.LiveContacts().Count);
+        Assert.All(rig.Intercom.DataEvents, e => Assert.Equal(appUser.Id, e.ContactId));
+    }
+
+    [Fact]
+    public async Task Events_of_an_app_user_adopted_by_email_land_on_that_user()
+    {
+        await using var rig = await BillingEventRig.StartAsync();
+        var (customer, _) = CustomerWithActiveSubscription(rig.Stripe);
+        var email = rig.Stripe.LiveCustomers().Single(c => c.Id == customer).Email!;
+        // The app's own user: its own external_id (not a Stripe id), the customer's email.
+        var appUser = rig.Intercom.Seed("user", "app-user-by-email", email.ToUpperInvariant(), "App User");
+        await rig.RunAsync();
+        var contactsBefore = rig.Engine.LiveContacts().Count;
+
+        var mark = rig.Stripe.Data.Events.Count;
+        rig.Stripe.ChangeCustomer(customer, new FakeCustomerChange { SubscriptionStatus = "past_due" });
+        await rig.DeliverAsync(rig.EventsSince(mark));
+        await rig.RunAsync();
+
+        var onUser = rig.EventsOn(appUser.Id);
+        Assert.Single(onUser, e => e.EventName == "stripe-payment-failed");
         Assert.Equal(contactsBefore, rig.Engine.LiveContacts().Count);
         Assert.All(rig.Intercom.DataEvents, e => Assert.Equal(appUser.Id, e.ContactId));
     }
