@@ -12,7 +12,7 @@ namespace StripeIntercom.Companies;
 /// Gathers, while customers are synced, what each company needs: the customers' contributions by company_id, and
 /// the contact of each customer with the companies it was attached to when read (so attaching needs no extra reads).
 /// Deleted customers, whose metadata Stripe no longer returns, are kept apart until their company is found.
-/// Thread-safe; one per run (see <see cref="Runs.CustomerSync.WithCompanies"/>).
+/// Thread-safe; one per run (<see cref="Runs.SyncJobRun"/> makes it).
 /// </summary>
 public sealed class CompanyCollector
 {
