@@ -97,14 +97,23 @@ try {
         Write-Host "  $($customer.Id): $(($change.GetEnumerator() | ForEach-Object { "$($_.Key) -> $($_.Value)" }) -join ', ')"
     }
 
-    Write-Step 'Invoke-StripeIntercomSync -Incremental -PassThru (second run: Stripe events name the changed customers; only they are read and written)'
-    $second = Invoke-StripeIntercomSync -Incremental -StatePath $state -ExternalIdMetadataKey $workspace.MetadataKey -PassThru
+    $billed = @(Get-StripeCustomerProfile | Where-Object SubscriptionStatus -EQ 'active' | Select-Object -First 2)
+    Invoke-FakeControl $servers.StripeUrl POST "customers/$($billed[0].Id)/change" @{ subscription_status = 'past_due' } | Out-Null
+    Write-Host "  $($billed[0].Id): its card is declined (subscription past_due, invoice.payment_failed)"
+    Invoke-FakeControl $servers.StripeUrl POST "customers/$($billed[1].Id)/refund" @{ amount = 1500 } | Out-Null
+    Write-Host "  $($billed[1].Id): 15.00 refunded (charge.refunded)"
+
+    Write-Step 'Invoke-StripeIntercomSync -Incremental -SyncEvents -PassThru (second run: Stripe events name the changed customers; only they are read and written, and the billing moments go on their timelines)'
+    $second = Invoke-StripeIntercomSync -Incremental -StatePath $state -ExternalIdMetadataKey $workspace.MetadataKey -SyncEvents -PassThru
     $results = @($second | Where-Object { $_ -is [StripeIntercom.Sync.SyncResult] })
     $summary = $second | Where-Object { $_ -is [StripeIntercom.Sync.SyncSummary] }
     $results | Where-Object Action -NE 'Unchanged' | Format-Table | Out-Host
-    $summary | Format-List Mode, Customers, Created, Updated, Unchanged, Conflict, Failed, StripeCalls, IntercomCalls, IntercomWrites, Duration | Out-Host
+    $second | Where-Object { $_ -is [StripeIntercom.Events.BillingEventResult] } | Format-Table | Out-Host
+    $summary | Format-List Mode, Customers, Created, Updated, Unchanged, Conflict, Failed, EventsSent, StripeCalls, IntercomCalls, IntercomWrites, Duration | Out-Host
+    Write-Step "Get-IntercomContact -CustomerId $($billed[0].Id) -Events (what an agent sees on the timeline)"
+    Get-IntercomContact -CustomerId $billed[0].Id -ExternalIdMetadataKey $workspace.MetadataKey -Events | Format-Table -Wrap | Out-Host
 
-    if ($first.Failed -or $summary.Failed) { throw 'The demo sync reported failures.' }
+    if ($first.Failed -or $summary.Failed -or $summary.EventsFailed) { throw 'The demo sync reported failures.' }
     Write-Host ("Demo done: {0} contacts created; then {1} changed customers cost {2} Stripe calls and {3} Intercom writes." -f `
         $first.Created, $summary.Customers, $summary.StripeCalls, $summary.IntercomWrites) -ForegroundColor Green
 

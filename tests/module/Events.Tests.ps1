@@ -60,7 +60,8 @@ Describe 'Billing events on the timeline (-SyncEvents)' {
         $onContact[0].Data.amount.currency | Should -Not -BeNullOrEmpty
         $onContact[0].IntercomUserId | Should -Be (Get-IntercomContact -CustomerId $customer.Id).Id
         (Invoke-FakeControl $servers.IntercomUrl GET 'events').duplicates_ignored | Should -BeGreaterThan 0
-        ($timeline | Format-Table | Out-String) | Should -BeLike '*stripe-payment-failed*'
+        $view = $timeline | Where-Object EventName -EQ 'stripe-payment-failed' | Format-Table | Out-String -Width 400
+        $view | Should -BeLike '*stripe-payment-failed*amount=*usd*invoice_number=*'
     }
 
     It 'a refund delivered with -WhatIf says what it would send and sends nothing' {
