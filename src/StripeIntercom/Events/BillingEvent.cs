@@ -28,8 +28,8 @@ public sealed class BillingEvent
     /// <summary>The name before any -EventName rename ("stripe-payment-failed").</summary>
     public string DefaultName { get; }
 
-    /// <summary>Null only for a dispute whose charge has not been read yet (a dispute names no customer).</summary>
-    public string? CustomerId { get; private set; }
+    /// <summary>Null only for a dispute whose charge names no customer Stripe still has.</summary>
+    public string? CustomerId { get; }
 
     /// <summary>The Stripe event's <c>created</c>, in Unix seconds: the data event's created_at.</summary>
     public long CreatedAt { get; }
@@ -40,12 +40,6 @@ public sealed class BillingEvent
     public string? ChargeId { get; }
 
     public DateTimeOffset Created => DateTimeOffset.FromUnixTimeSeconds(CreatedAt);
-
-    internal BillingEvent WithCustomer(string customerId)
-    {
-        CustomerId = customerId;
-        return this;
-    }
 
     public override string ToString() => $"{StripeEventId} {DefaultName} {CustomerId ?? "(customer unknown)"}";
 }

@@ -15,6 +15,9 @@ namespace StripeIntercom.Events;
 /// </summary>
 public sealed class BillingEventSender
 {
+    /// <summary>Stripe keeps events for 30 days; an event older than that is never sent late.</summary>
+    public static readonly TimeSpan StripeRetention = TimeSpan.FromDays(30);
+
     private readonly IntercomClient _client;
     private readonly BillingEventNames _names;
     private readonly bool _whatIf;
@@ -89,9 +92,6 @@ public sealed class BillingEventSender
 
         return results;
     }
-
-    /// <summary>Stripe keeps events for 30 days; an event older than that is never sent late.</summary>
-    public static readonly TimeSpan StripeRetention = TimeSpan.FromDays(30);
 
     private async Task SendOneAsync(BillingEvent billingEvent, string name, string contactId,
         BillingEventResult result, CancellationToken cancellationToken)
