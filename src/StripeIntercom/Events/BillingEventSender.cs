@@ -4,6 +4,7 @@ using System.Linq;
 using System.Net;
 using System.Threading;
 using System.Threading.Tasks;
+using StripeIntercom.Incremental;
 using StripeIntercom.Intercom;
 using StripeIntercom.Sync;
 
@@ -15,9 +16,6 @@ namespace StripeIntercom.Events;
 /// </summary>
 public sealed class BillingEventSender
 {
-    /// <summary>Stripe keeps events for 30 days; an event older than that is never sent late.</summary>
-    public static readonly TimeSpan StripeRetention = TimeSpan.FromDays(30);
-
     private readonly IntercomClient _client;
     private readonly BillingEventNames _names;
     private readonly bool _whatIf;
@@ -60,7 +58,8 @@ public sealed class BillingEventSender
                 CreatedAt = billingEvent.Created,
             };
             results.Add(result);
-            if (billingEvent.Created < _utcNow() - StripeRetention)
+            // Stripe keeps events for 30 days: an event older than that is never sent late.
+            if (billingEvent.Created < _utcNow() - ChangedCustomerFeed.EventRetention)
             {
                 Set(result, BillingEventAction.Expired,
                     "The event is older than Stripe's 30-day event window; it is not backfilled.");
