@@ -144,7 +144,8 @@ public sealed partial class FakeIntercomState
         }
     }
 
-    /// <summary>The job as GET /{kind}/bulk/{id} shows it; 404 job_not_found for an id of the other family too.</summary>
+    /// <summary>The job as GET /{kind}/bulk/{id} shows it; 404 job_not_found for an id of the other family
+    /// too.</summary>
     public JsonObject GetBulkJob(FakeBulkJobKind kind, string id, Uri? baseUrl)
     {
         lock (_gate)
