@@ -34,7 +34,14 @@ public sealed partial class IntercomContractTests
                 SignedUpAt = 1700000000,
                 CustomAttributes = new Dictionary<string, object?> { ["contract_bulk_plan"] = "Team" },
             },
-            new IntercomContactWrite { Role = "user", ExternalId = "cus_contract_bulk_2" },
+            // Every contact gets an email: the fake is shared, and the 2.14 description has no null email for the
+            // other tests' contact lists.
+            new IntercomContactWrite
+            {
+                Role = "user",
+                ExternalId = "cus_contract_bulk_2",
+                Email = "contract-bulk2@example.test",
+            },
         });
         Assert.Equal("contacts.bulk.job", job.Type);
         var appended = await preview.CreateContactsInBulkAsync(
