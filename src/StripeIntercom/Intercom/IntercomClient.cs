@@ -28,6 +28,13 @@ public sealed class IntercomClient : IDisposable
     /// <summary>Intercom's largest page for GET /companies.</summary>
     public const int MaxCompanyPageSize = 60;
 
+    /// <summary>The version the bulk writes and their job reads are sent under; every other request stays on
+    /// <see cref="ApiVersion"/>.</summary>
+    public const string PreviewApiVersion = "Preview";
+
+    /// <summary>Items one bulk request may carry.</summary>
+    public const int MaxBulkItems = 100;
+
     private static readonly JsonSerializerOptions Json = new JsonSerializerOptions
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
@@ -396,11 +403,138 @@ public sealed class IntercomClient : IDisposable
         return events;
     }
 
+    /// <summary>
+    /// Creates contacts in bulk (Preview POST /contacts/bulk): a strict create, run later as a job. An item whose
+    /// external_id or email Intercom already has (archived contacts included) is rejected, the others are created,
+    /// and the job ends CompletedWithErrors; which item failed and the new contacts' ids are never reported.
+    /// </summary>
+    /// <param name="appendToJobId">An open contacts job to add this task to; a closed one is a 403.</param>
+    public Task<IntercomBulkJob> CreateContactsInBulkAsync(IReadOnlyList<IntercomContactWrite> contacts,
+        string? appendToJobId = null, CancellationToken cancellationToken = default)
+    {
+        CheckBulkCount(contacts, nameof(contacts));
+        if (contacts.Any(c => c == null))
+        {
+            throw new ArgumentException("A bulk create cannot hold a null contact.", nameof(contacts));
+        }
+
+        return SendAsync<IntercomBulkJob>(HttpMethod.Post, "contacts/bulk", "POST /contacts/bulk",
+            BulkBody("contacts", contacts.Cast<object>(), appendToJobId), cancellationToken,
+            apiVersion: PreviewApiVersion);
+    }
+
+    /// <summary>
+    /// Updates contacts by their Intercom id in bulk (Preview PUT /contacts/bulk), run later as a job. The bulk
+    /// update cannot set role or signed_up_at (Intercom would ignore them), so changes holding either are refused.
+    /// </summary>
+    public Task<IntercomBulkJob> UpdateContactsInBulkAsync(
+        IReadOnlyList<(string Id, IntercomContactWrite Changes)> contacts, string? appendToJobId = null,
+        CancellationToken cancellationToken = default)
+    {
+        CheckBulkCount(contacts, nameof(contacts));
+        var items = new List<object>();
+        foreach (var (id, changes) in contacts)
+        {
+            if (string.IsNullOrEmpty(id) || changes == null)
+            {
+                throw new ArgumentException("Each bulk update needs a contact id and its changes.", nameof(contacts));
+            }
+
+            if (changes.Role != null || changes.SignedUpAt != null)
+            {
+                throw new ArgumentException(
+                    "Intercom's bulk update ignores role and signed_up_at: update contact " + id + " on its own.",
+                    nameof(contacts));
+            }
+
+            items.Add(new BulkContactUpdate
+            {
+                Id = id,
+                ExternalId = changes.ExternalId,
+                Email = changes.Email,
+                Name = changes.Name,
+                CustomAttributes = changes.CustomAttributes,
+            });
+        }
+
+        return SendAsync<IntercomBulkJob>(HttpMethod.Put, "contacts/bulk", "PUT /contacts/bulk",
+            BulkBody("contacts", items, appendToJobId), cancellationToken, apiVersion: PreviewApiVersion);
+    }
+
+    /// <summary>
+    /// Creates or updates companies by company_id in bulk (Preview POST /companies/bulk), run later as a job. An
+    /// item that fails validation is rejected and the job ends CompletedWithErrors.
+    /// </summary>
+    public Task<IntercomBulkJob> UpsertCompaniesInBulkAsync(IReadOnlyList<IntercomCompanyWrite> companies,
+        string? appendToJobId = null, CancellationToken cancellationToken = default)
+    {
+        CheckBulkCount(companies, nameof(companies));
+        if (companies.Any(c => c == null || string.IsNullOrEmpty(c.CompanyId)))
+        {
+            throw new ArgumentException("Each company needs its company_id: Intercom creates or updates by it.",
+                nameof(companies));
+        }
+
+        return SendAsync<IntercomBulkJob>(HttpMethod.Post, "companies/bulk", "POST /companies/bulk",
+            BulkBody("companies", companies.Cast<object>(), appendToJobId), cancellationToken,
+            apiVersion: PreviewApiVersion);
+    }
+
+    /// <summary>A contacts bulk job as it stands (Preview GET /contacts/bulk/{id}).</summary>
+    public Task<IntercomBulkJob> GetContactsBulkJobAsync(string jobId,
+        CancellationToken cancellationToken = default) =>
+        SendAsync<IntercomBulkJob>(HttpMethod.Get, "contacts/bulk/" + Escape(RequireJobId(jobId)),
+            "GET /contacts/bulk/{id}", null, cancellationToken, apiVersion: PreviewApiVersion);
+
+    /// <summary>A companies bulk job as it stands (Preview GET /companies/bulk/{id}).</summary>
+    public Task<IntercomBulkJob> GetCompaniesBulkJobAsync(string jobId,
+        CancellationToken cancellationToken = default) =>
+        SendAsync<IntercomBulkJob>(HttpMethod.Get, "companies/bulk/" + Escape(RequireJobId(jobId)),
+            "GET /companies/bulk/{id}", null, cancellationToken, apiVersion: PreviewApiVersion);
+
+    private static void CheckBulkCount<T>(IReadOnlyList<T> items, string name)
+    {
+        if (items == null)
+        {
+            throw new ArgumentNullException(name);
+        }
+
+        if (items.Count == 0 || items.Count > MaxBulkItems)
+        {
+            throw new ArgumentException(
+                $"A bulk request carries 1 to {MaxBulkItems} items, not {items.Count}: split it.", name);
+        }
+    }
+
+    private static string RequireJobId(string jobId) =>
+        string.IsNullOrEmpty(jobId) ? throw new ArgumentException("A bulk job id is required.", nameof(jobId)) : jobId;
+
+    private static Dictionary<string, object?> BulkBody(string listName, IEnumerable<object> items,
+        string? appendToJobId)
+    {
+        var body = new Dictionary<string, object?> { [listName] = items.ToList() };
+        if (!string.IsNullOrEmpty(appendToJobId))
+        {
+            body["job"] = new Dictionary<string, string> { ["id"] = appendToJobId! };
+        }
+
+        return body;
+    }
+
+    /// <param name="apiVersion">Overrides the client's Intercom-Version for this request only (the Preview bulk
+    /// routes).</param>
     private async Task<T> SendAsync<T>(HttpMethod method, string path, string route, object? body,
-        CancellationToken cancellationToken, bool readBody = true)
+        CancellationToken cancellationToken, bool readBody = true, string? apiVersion = null)
     {
         using (var request = new HttpRequestMessage(method, path))
         {
+            if (apiVersion != null)
+            {
+                // A header set on the request wins over the client's default one of the same name.
+                request.Headers.Remove("Intercom-Version");
+                request.Headers.Add("Intercom-Version", apiVersion);
+            }
+
             if (body != null)
             {
                 request.Content =
@@ -558,6 +692,16 @@ public sealed class IntercomClient : IDisposable
     private sealed class DataEventPagesResponse
     {
         [JsonPropertyName("next")] public string? Next { get; set; }
+    }
+
+    /// <summary>A bulk update item: the contact's id and the fields the bulk update can set.</summary>
+    private sealed class BulkContactUpdate
+    {
+        [JsonPropertyName("id")] public string Id { get; set; } = "";
+        [JsonPropertyName("external_id")] public string? ExternalId { get; set; }
+        [JsonPropertyName("email")] public string? Email { get; set; }
+        [JsonPropertyName("name")] public string? Name { get; set; }
+        [JsonPropertyName("custom_attributes")] public Dictionary<string, object?>? CustomAttributes { get; set; }
     }
 
     private sealed class ErrorListResponse

@@ -14,6 +14,12 @@ public enum FakeFaultKind
     TooManyRequests429,
     /// <summary>429 without any rate-limit header, as a proxy in front of the API might send.</summary>
     TooManyRequests429NoHeaders,
+    /// <summary>
+    /// A Preview bulk request is answered 202 with its job as usual, but the task it added is never processed: the job
+    /// stays pending (or running beside other tasks) for ever and GET keeps answering 200, because the description's
+    /// job GET has no 404. Appends are taken while the job is open, and are never processed either.
+    /// </summary>
+    LoseBulkJob,
 }
 
 /// <summary>An armed fault: the next <see cref="Remaining"/> matching requests fail this way.</summary>
@@ -31,7 +37,7 @@ public sealed class FakeFault
     public string? Containing { get; init; }
 
     /// <summary>Parses the names the control surface accepts: 500, 503, abort, lose_response, 401, 429,
-    /// 429_no_headers.</summary>
+    /// 429_no_headers, lose_bulk_job.</summary>
     public static FakeFaultKind ParseKind(string text) => text.ToLowerInvariant() switch
     {
         "500" or "servererror500" => FakeFaultKind.ServerError500,
@@ -41,7 +47,9 @@ public sealed class FakeFault
         "401" or "unauthorized401" => FakeFaultKind.Unauthorized401,
         "429" or "toomanyrequests429" => FakeFaultKind.TooManyRequests429,
         "429_no_headers" or "toomanyrequests429noheaders" => FakeFaultKind.TooManyRequests429NoHeaders,
+        "lose_bulk_job" or "losebulkjob" => FakeFaultKind.LoseBulkJob,
         _ => throw new ArgumentException(
-            $"Unknown fault kind '{text}' (use 500, 503, abort, lose_response, 401, 429 or 429_no_headers)."),
+            $"Unknown fault kind '{text}' (use 500, 503, abort, lose_response, 401, 429, 429_no_headers or " +
+            "lose_bulk_job)."),
     };
 }

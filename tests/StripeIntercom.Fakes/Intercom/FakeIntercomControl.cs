@@ -49,7 +49,7 @@ internal static class FakeIntercomControl
             return new JsonObject { ["type"] = "list", ["data"] = seeded };
         }));
 
-        // Body: {"kind": "500"|"503"|"abort"|"lose_response"|"401"|"429"|"429_no_headers", "count": 1,
+        // Body: {"kind": "500"|"503"|"abort"|"lose_response"|"401"|"429"|"429_no_headers"|"lose_bulk_job", "count": 1,
         // "route": "POST /contacts" (optional), "after": N (optional: let N matching requests through first)}. DELETE
         // clears every armed fault.
         app.MapPost("/__control/faults", Handle(async context =>
@@ -78,7 +78,8 @@ internal static class FakeIntercomControl
 
         // Body: any of {"window_limit", "latency_ms", "latency_jitter_ms", "search_lag_seconds",
         // "max_custom_attributes", "allow_lead_to_user_update", "company_lookup_as_object", "company_scroll_page_size",
-        // "company_scroll_expiry_seconds", "max_company_list_depth"}; answers with the options now in force.
+        // "company_scroll_expiry_seconds", "max_company_list_depth", "bulk_job_delay_ms", "bulk_job_open_ms",
+        // "reject_bulk_items_percent"}; answers with the options now in force.
         app.MapPost("/__control/options", Handle(async context =>
         {
             var body = await ReadObject(context);
@@ -137,6 +138,21 @@ internal static class FakeIntercomControl
                 options.MaxCompanyListDepth = (int)depth;
             }
 
+            if (FakeIntercomState.OptionalLong(body, "bulk_job_delay_ms") is { } bulkDelay)
+            {
+                options.BulkJobDelayMs = (int)bulkDelay;
+            }
+
+            if (FakeIntercomState.OptionalLong(body, "bulk_job_open_ms") is { } bulkOpen)
+            {
+                options.BulkJobOpenMs = (int)bulkOpen;
+            }
+
+            if (FakeIntercomState.OptionalLong(body, "reject_bulk_items_percent") is { } rejectPercent)
+            {
+                options.RejectBulkItemsPercent = (int)rejectPercent;
+            }
+
             return new JsonObject
             {
                 ["window_limit"] = options.WindowLimit,
@@ -149,6 +165,9 @@ internal static class FakeIntercomControl
                 ["company_scroll_page_size"] = options.CompanyScrollPageSize,
                 ["company_scroll_expiry_seconds"] = options.CompanyScrollExpirySeconds,
                 ["max_company_list_depth"] = options.MaxCompanyListDepth,
+                ["bulk_job_delay_ms"] = options.BulkJobDelayMs,
+                ["bulk_job_open_ms"] = options.BulkJobOpenMs,
+                ["reject_bulk_items_percent"] = options.RejectBulkItemsPercent,
             };
         }));
 

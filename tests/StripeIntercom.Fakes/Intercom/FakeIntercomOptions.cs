@@ -46,6 +46,17 @@ public sealed class FakeIntercomOptions
     /// <summary>How deep GET /companies may page (Intercom: 10,000 companies; beyond that, use the scroll).</summary>
     public int MaxCompanyListDepth { get; set; } = 10_000;
 
+    /// <summary>Milliseconds before a Preview bulk task is processed (pending, then running, then done).</summary>
+    public int BulkJobDelayMs { get; set; } = 200;
+
+    /// <summary>Milliseconds a bulk job takes appended tasks after its last one was added; then appends get 403
+    /// forbidden "job X is closed for new task updates".</summary>
+    public int BulkJobOpenMs { get; set; } = 2000;
+
+    /// <summary>Share of bulk items (0 to 100) rejected at random without being applied, as if they failed Intercom's
+    /// validation: their job ends completed_with_errors.</summary>
+    public int RejectBulkItemsPercent { get; set; }
+
     /// <summary>Reads the --intercom-* flags and ignores everything else, because the fake Stripe shares
     /// argv.</summary>
     /// <summary>

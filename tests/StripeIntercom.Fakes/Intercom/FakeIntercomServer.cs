@@ -41,6 +41,7 @@ public sealed class FakeIntercomServer : IAsyncDisposable
             FakeIntercomApi.Map(app, state);
             FakeCompanyApi.Map(app, state);
             FakeDataEventApi.Map(app, state);
+            FakeBulkApi.Map(app, state);
             FakeIntercomControl.Map(app, state, options);
             FakeCompanyControl.Map(app, state);
             app.MapFallback(context => Write(context, 404, FakeIntercomError.Body("not_found", "Resource Not Found")));
@@ -127,6 +128,10 @@ public sealed class FakeIntercomServer : IAsyncDisposable
                     await next(context);
                     context.Abort();
                     return;
+                case FakeFaultKind.LoseBulkJob:
+                    // Answered as usual; the bulk route reads this and never processes the task it adds.
+                    context.Items[FakeBulkApi.LoseTaskKey] = true;
+                    break;
             }
 
             await next(context);

@@ -72,6 +72,7 @@ public sealed partial class FakeIntercomState
             _contactsByEmail.Clear();
             ResetCompanies();
             ResetDataEvents();
+            ResetBulkJobs();
             _attributes.Clear();
             _faults.Clear();
             _requests.Clear();
@@ -163,7 +164,9 @@ public sealed partial class FakeIntercomState
     {
         lock (_gate)
         {
+            // A lost bulk job can only happen to a bulk write, so that fault waits for one whatever its route.
             var fault = _faults.FirstOrDefault(f => f.Remaining > 0 && (f.Route is null || f.Route == route)
+                && (f.Kind != FakeFaultKind.LoseBulkJob || FakeBulkApi.IsBulkWrite(route))
                 && (f.Containing is null || request.Contains(f.Containing, StringComparison.Ordinal)));
             if (fault is null)
             {

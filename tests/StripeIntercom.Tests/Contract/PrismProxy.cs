@@ -28,8 +28,11 @@ public sealed class PrismProxy : IAsyncDisposable
 
     public Uri BaseUrl { get; }
 
-    public static async Task<PrismProxy> StartAsync(Uri upstream)
+    /// <param name="descriptionPath">The API description to check against; Intercom's 2.14 one unless
+    /// given.</param>
+    public static async Task<PrismProxy> StartAsync(Uri upstream, string? descriptionPath = null)
     {
+        var description = descriptionPath ?? RepositoryPaths.IntercomSpec;
         if (!File.Exists(RepositoryPaths.PrismEntryPoint))
         {
             throw new InvalidOperationException(
@@ -37,10 +40,10 @@ public sealed class PrismProxy : IAsyncDisposable
                 "(./build.ps1 -Task Test does it).");
         }
 
-        if (!File.Exists(RepositoryPaths.IntercomSpec))
+        if (!File.Exists(description))
         {
             throw new InvalidOperationException(
-                $"Intercom's API description is missing at {RepositoryPaths.IntercomSpec} (../shared beside the " +
+                $"Intercom's API description is missing at {description} (../shared beside the " +
                 "repository).");
         }
 
@@ -53,7 +56,7 @@ public sealed class PrismProxy : IAsyncDisposable
         };
         foreach (var argument in new[]
                  {
-                     RepositoryPaths.PrismEntryPoint, "proxy", RepositoryPaths.IntercomSpec,
+                     RepositoryPaths.PrismEntryPoint, "proxy", description,
                          upstream.ToString().TrimEnd('/'),
                      "--host", "127.0.0.1", "--port", port.ToString(), "--verboseLevel", "warn",
                  })

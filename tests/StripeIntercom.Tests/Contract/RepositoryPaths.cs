@@ -9,6 +9,11 @@ internal static class RepositoryPaths
     public static string IntercomSpec =>
         Path.GetFullPath(Path.Combine(Root, "..", "shared", "contracts", "intercom", "api.intercom.io.2.14.yaml"));
 
+    /// <summary>Intercom's Preview description, for the bulk writes that exist only under Intercom-Version:
+    /// Preview.</summary>
+    public static string IntercomPreviewSpec =>
+        Path.GetFullPath(Path.Combine(Root, "..", "shared", "contracts", "intercom", "api.intercom.io.preview.yaml"));
+
     public static string PrismEntryPoint =>
         Path.Combine(Root, "tests", "contract", "node_modules", "@stoplight", "prism-cli", "dist", "index.js");
 
