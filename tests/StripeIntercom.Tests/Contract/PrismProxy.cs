@@ -47,7 +47,7 @@ public sealed class PrismProxy : IAsyncDisposable
                 "repository).");
         }
 
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         var start = new ProcessStartInfo("node")
         {
             RedirectStandardOutput = true,
@@ -95,14 +95,6 @@ public sealed class PrismProxy : IAsyncDisposable
         throw new TimeoutException("Prism did not start listening within 60 seconds:\n" + string.Join("\n", _log));
     }
 
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 
     public async ValueTask DisposeAsync()
     {

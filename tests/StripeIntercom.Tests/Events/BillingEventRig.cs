@@ -65,7 +65,7 @@ internal sealed class BillingEventRig : IAsyncDisposable
         int maxConcurrency = 4)
     {
         var job = NewJob(configure);
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         using var host = new WebhookHost($"http://127.0.0.1:{port}/",
             new StripeWebhookVerifier(Secret, TimeSpan.FromMinutes(5)),
             (id, token) => job.SyncCustomerAsync(id, SyncRunReporting.None, token), Activities.Enqueue,
@@ -105,14 +105,6 @@ internal sealed class BillingEventRig : IAsyncDisposable
     public List<FakeDataEvent> EventsOn(string contactId) =>
         Intercom.DataEvents.Where(e => e.ContactId == contactId).ToList();
 
-    public static int FreePort()
-    {
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        return port;
-    }
 
     public async ValueTask DisposeAsync()
     {

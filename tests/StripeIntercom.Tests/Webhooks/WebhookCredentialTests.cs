@@ -46,7 +46,7 @@ public sealed class WebhookCredentialTests : IAsyncDisposable
 
     private static WebhookListener Listener(WebhookProcessor processor, out Uri url)
     {
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         url = new Uri($"http://127.0.0.1:{port}/stripe/");
         return new WebhookListener($"http://127.0.0.1:{port}/stripe/",
             new StripeWebhookVerifier(Secret, TimeSpan.FromMinutes(5)), processor);
@@ -88,7 +88,7 @@ public sealed class WebhookCredentialTests : IAsyncDisposable
     {
         var rig = await RevokedTokenRigAsync();
         var customer = rig.Stripe.State.LiveCustomers().First().Id;
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         var url = new Uri($"http://127.0.0.1:{port}/");
         var job = rig.NewSyncJob();
         using var host = new WebhookHost($"http://127.0.0.1:{port}/", new StripeWebhookVerifier(Secret,
@@ -125,14 +125,6 @@ public sealed class WebhookCredentialTests : IAsyncDisposable
         Assert.Throws<InvalidOperationException>(() => { _ = host.RunAsync(null, CancellationToken.None); });
     }
 
-    private static int FreePort()
-    {
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        return port;
-    }
 
     public async ValueTask DisposeAsync()
     {

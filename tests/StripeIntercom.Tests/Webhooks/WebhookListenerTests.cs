@@ -54,7 +54,7 @@ public sealed class WebhookListenerTests(ITestOutputHelper output) : IAsyncDispo
     {
         _processor = new WebhookProcessor(ReadAndSync, _activities.Enqueue,
             new WebhookProcessorOptions { MaxConcurrency = maxConcurrency });
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         _url = new Uri($"http://127.0.0.1:{port}/stripe/");
         var listener = new WebhookListener($"http://127.0.0.1:{port}/",
             new StripeWebhookVerifier(Secret, TimeSpan.FromMinutes(5)), _processor, _activities.Enqueue);
@@ -260,14 +260,6 @@ public sealed class WebhookListenerTests(ITestOutputHelper output) : IAsyncDispo
         }
     }
 
-    private static int FreePort()
-    {
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        return port;
-    }
 
     public async ValueTask DisposeAsync()
     {
