@@ -32,6 +32,9 @@ public sealed class SyncSettings
     /// <summary>How contacts are found: Auto decides by the run (<see cref="LookupFor"/>).</summary>
     public ContactLookupMode LookupMode { get; set; } = ContactLookupMode.Auto;
 
+    /// <summary>How contacts are written: Auto goes bulk in a full run with a few hundred writes or more.</summary>
+    public ContactWriteMode WriteMode { get; set; } = ContactWriteMode.Auto;
+
     public DeletedCustomerAction DeletedCustomerAction { get; set; } = DeletedCustomerAction.Mark;
 
     /// <summary>The Stripe metadata key whose value is the app's own user id (Intercom's external_id).</summary>
@@ -73,6 +76,7 @@ public sealed class SyncSettings
         WhatIf = WhatIf,
         Force = Force,
         LookupMode = lookupMode,
+        WriteMode = WriteMode,
         DeletedCustomerAction = DeletedCustomerAction,
         ExternalIdMetadataKey = ExternalIdMetadataKey,
         MergeLeads = MergeLeads,

@@ -14,7 +14,7 @@ namespace StripeIntercom.Runs;
 /// The one reader of sync settings. Cmdlet parameters, a .psd1 file (read as data by the module) and a .json file
 /// all arrive here as keys and values, with the same keys (matched in any case) and the same errors:
 /// <c>Attributes</c> (or <c>Attribute</c>), <c>Rename</c>, <c>ExternalIdMetadataKey</c>, <c>MergeLeads</c>,
-/// <c>Force</c>, <c>LookupMode</c>, <c>DeletedCustomerAction</c>, <c>SyncCompany</c>, <c>CompanyIdMetadataKey</c>,
+/// <c>Force</c>, <c>LookupMode</c>, <c>WriteMode</c>, <c>DeletedCustomerAction</c>, <c>SyncCompany</c>, <c>CompanyIdMetadataKey</c>,
 /// <c>ThrottleLimit</c>, <c>MaxRequestsPerWindow</c>. Within one source the selection applies before the renames;
 /// a later source (the cmdlet's own parameters after its settings file) wins.
 /// </summary>
@@ -28,7 +28,7 @@ public static class SyncSettingsReader
     {
         "Attributes", "Attribute", "Rename", "ExternalIdMetadataKey", "MergeLeads", "Force", "LookupMode",
         "DeletedCustomerAction", "SyncCompany", "CompanyIdMetadataKey", "ThrottleLimit", "MaxRequestsPerWindow",
-        "SyncEvents", "EventName",
+        "SyncEvents", "EventName", "WriteMode",
     };
 
     /// <summary>Applies one source's values to <paramref name="settings"/>.</summary>
@@ -91,6 +91,9 @@ public static class SyncSettingsReader
                     break;
                 case "LookupMode":
                     settings.LookupMode = Enum<ContactLookupMode>(value, pair.Key, source);
+                    break;
+                case "WriteMode":
+                    settings.WriteMode = Enum<ContactWriteMode>(value, pair.Key, source);
                     break;
                 case "DeletedCustomerAction":
                     settings.DeletedCustomerAction = Enum<DeletedCustomerAction>(value, pair.Key, source);

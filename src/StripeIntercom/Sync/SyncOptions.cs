@@ -10,6 +10,9 @@ public sealed class SyncOptions
 
     public ContactLookupMode LookupMode { get; set; } = ContactLookupMode.Auto;
 
+    /// <summary>One request per contact, or bulk jobs (<see cref="ContactWriteMode"/>).</summary>
+    public ContactWriteMode WriteMode { get; set; } = ContactWriteMode.Auto;
+
     /// <summary>Create missing data attributes before the first write.</summary>
     public bool InitializeAttributes { get; set; } = true;
 
