@@ -18,8 +18,10 @@ public sealed class BulkWriteOptions
     /// <summary>How long a partly filled batch waits for more writes before it is sent.</summary>
     public TimeSpan FlushDelay { get; set; } = TimeSpan.FromMilliseconds(300);
 
-    /// <summary>Customers a run keeps in flight while writing in bulk: enough to fill several batches at once.</summary>
-    public int InFlightCustomers { get; set; } = 1000;
+    /// <summary>
+    /// Customers a run keeps in flight while writing in bulk: enough to fill several batches at once.
+    /// </summary>
+    public int InFlightCustomers { get; set; } = 2000;
 
     /// <summary>The first poll of a job, after its task was accepted; later polls back off to
     /// <see cref="MaxPollInterval"/>.</summary>
@@ -32,6 +34,10 @@ public sealed class BulkWriteOptions
     /// the next run, which finds what the job did.
     /// </summary>
     public TimeSpan StallTimeout { get; set; } = TimeSpan.FromMinutes(3);
+
+    /// <summary>The wait between a create job's end and the first search for its contacts (search lags behind
+    /// writes).</summary>
+    public TimeSpan SearchDelay { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
     /// How long a search may lag behind a finished create job: created contacts not found by then are looked up

@@ -57,6 +57,20 @@ public sealed class IntercomContact
         IsIdentityOnly = true,
     };
     /// <summary>
+    /// The contact as a write left it, without custom attributes (like <see cref="WithoutAttributes"/>): for an
+    /// update whose response carries no contact (a bulk job's).
+    /// </summary>
+    public IntercomContact Applying(IntercomContactWrite write)
+    {
+        var copy = WithoutAttributes();
+        copy.ExternalId = write.ExternalId ?? ExternalId;
+        copy.Email = write.Email ?? Email;
+        copy.Name = write.Name ?? Name;
+        copy.Role = write.Role ?? Role;
+        return copy;
+    }
+
+    /// <summary>
     /// A copy known to hold none of the sync's attributes (a contact the sync has never linked to a Stripe customer):
     /// diffing it needs no re-read, and keeping it costs no attribute memory.
     /// </summary>

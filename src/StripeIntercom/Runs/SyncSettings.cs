@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using StripeIntercom.Bulk;
 using StripeIntercom.Companies;
 using StripeIntercom.Events;
 using StripeIntercom.Resilience;
@@ -34,6 +35,9 @@ public sealed class SyncSettings
 
     /// <summary>How contacts are written: Auto goes bulk in a full run with a few hundred writes or more.</summary>
     public ContactWriteMode WriteMode { get; set; } = ContactWriteMode.Auto;
+
+    /// <summary>Batching, polling and stall limits of bulk writes.</summary>
+    public BulkWriteOptions BulkWrites { get; set; } = new BulkWriteOptions();
 
     public DeletedCustomerAction DeletedCustomerAction { get; set; } = DeletedCustomerAction.Mark;
 
@@ -70,6 +74,14 @@ public sealed class SyncSettings
     /// </summary>
     public ContactLookupMode LookupFor(bool coversAllCustomers) =>
         LookupMode == ContactLookupMode.Auto && coversAllCustomers ? ContactLookupMode.Bulk : LookupMode;
+
+    /// <summary>
+    /// True when contacts may be written in bulk: Bulk, or Auto in a run that reads every contact (a full sync; the
+    /// writer then waits for <see cref="BulkWriteOptions.AutoThreshold"/> writes). Never under -WhatIf.
+    /// </summary>
+    public bool MayWriteInBulk =>
+        !WhatIf && (WriteMode == ContactWriteMode.Bulk
+            || (WriteMode == ContactWriteMode.Auto && LookupMode == ContactLookupMode.Bulk));
 
     public SyncOptions ContactOptions(ContactLookupMode lookupMode) => new SyncOptions
     {

@@ -7,6 +7,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using StripeIntercom.Bulk;
 using StripeIntercom.Intercom;
 using StripeIntercom.Stripe;
 
@@ -50,6 +51,12 @@ public sealed class ContactSynchronizer
     public Func<string, IReadOnlyCollection<string>, CancellationToken,
         Task<IReadOnlyList<ContactDraft>>>? FindCustomersSharingEmail
     { get; set; }
+
+    /// <summary>
+    /// Where creates and updates go in bulk (<see cref="ContactWriteMode"/>); null: one request each. The
+    /// <see cref="Runs.SyncJob"/> sets it.
+    /// </summary>
+    public BulkContactWriter? BulkWrites { get; set; }
 
     public AttributeMap Map => _map;
     public SyncOptions Options => _options;
@@ -348,6 +355,15 @@ public sealed class ContactSynchronizer
         }
 
         await EnsureAttributesAsync(draft, cancellationToken).ConfigureAwait(false);
+        if (BulkWrites != null && draft.ExternalId != null
+            && await BulkWrites.CreateAsync(write, cancellationToken).ConfigureAwait(false) is IntercomContact made)
+        {
+            await SettleBulkCreateAsync(made, draft, result, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        // One by one: the per-contact mode, or a create the bulk job did not make (rejected, or below Auto's
+        // threshold); a contact that appeared meanwhile answers 409 and is adopted below.
         IntercomContact created;
         try
         {
@@ -378,6 +394,24 @@ public sealed class ContactSynchronizer
         }
         _lookup.RecordOwnWrite(created, draft.CustomerId);
         result.ContactId = created.Id;
+    }
+
+    /// <summary>
+    /// A bulk create's contact, found by its external_id after the job: made by the job when it holds what was
+    /// written, else made by another writer first, which is then brought to Stripe's values like any found contact.
+    /// </summary>
+    private async Task SettleBulkCreateAsync(IntercomContact found, ContactDraft draft, SyncResult result,
+        CancellationToken cancellationToken)
+    {
+        if (Diff(found, draft, ownsIdentity: true).Changes.Count > 0)
+        {
+            await UpdateAsync(found, draft, ContactMatchedBy.ExternalId, result, cancellationToken)
+                .ConfigureAwait(false);
+            return;
+        }
+
+        _lookup.RecordOwnWrite(found, draft.CustomerId);
+        result.ContactId = found.Id;
     }
 
     /// <param name="matchedBy">
@@ -413,6 +447,13 @@ public sealed class ContactSynchronizer
         }
 
         await EnsureAttributesAsync(draft, cancellationToken).ConfigureAwait(false);
+        if (BulkWrites != null
+            && await BulkWrites.UpdateAsync(contact.Id, write, cancellationToken).ConfigureAwait(false))
+        {
+            _lookup.RecordOwnWrite(contact.Applying(write), DraftLink(draft));
+            return;
+        }
+
         IntercomContact updated;
         try
         {

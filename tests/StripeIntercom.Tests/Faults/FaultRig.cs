@@ -24,9 +24,12 @@ internal sealed class FaultRig : IAsyncDisposable
     public FakeIntercomState State => Fake.State;
     public ResilienceCounters Counters { get; } = new();
 
-    public static async Task<FaultRig> StartAsync(int latencyMs = 0) =>
-        new(await FakeIntercomServer.StartAsync(
-            new FakeIntercomOptions { WindowLimit = 0, SearchLagSeconds = 2, LatencyMs = latencyMs }));
+    public static async Task<FaultRig> StartAsync(int latencyMs = 0, Action<FakeIntercomOptions>? configure = null)
+    {
+        var options = new FakeIntercomOptions { WindowLimit = 0, SearchLagSeconds = 2, LatencyMs = latencyMs };
+        configure?.Invoke(options);
+        return new(await FakeIntercomServer.StartAsync(options));
+    }
 
     /// <summary>Production behaviour with millisecond timings; the circuit breaker stays on as in production.</summary>
     public static ResilienceOptions FastOptions(int maxRetries = 8) => new()
@@ -45,8 +48,9 @@ internal sealed class FaultRig : IAsyncDisposable
         BreakDuration = TimeSpan.FromMilliseconds(500),
     };
 
-    /// <summary>A fresh session's job (Bulk lookup) over its own Intercom client, with fast resilience.</summary>
-    public SyncJob Job(ResilienceOptions? options = null, RateLimitBudget? budget = null)
+    /// <summary>A fresh session's job (Bulk lookup unless <paramref name="settings"/> say otherwise) over its own
+    /// Intercom client, with fast resilience.</summary>
+    public SyncJob Job(ResilienceOptions? options = null, RateLimitBudget? budget = null, SyncSettings? settings = null)
     {
         var client = new IntercomClient(new IntercomSettings
         {
@@ -55,7 +59,7 @@ internal sealed class FaultRig : IAsyncDisposable
             InnerHandler = ResilientHandlerFactory.Create(options ?? FastOptions(), budget, Counters, null),
         });
         _owned.Add(client);
-        return ProfilesOnlyJob(client, new SyncSettings { LookupMode = ContactLookupMode.Bulk }, _owned);
+        return ProfilesOnlyJob(client, settings ?? new SyncSettings { LookupMode = ContactLookupMode.Bulk }, _owned);
     }
 
     /// <summary>A fresh session's contact synchronizer: <see cref="Job"/>'s.</summary>

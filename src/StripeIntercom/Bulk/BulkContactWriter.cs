@@ -1,0 +1,187 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using StripeIntercom.Intercom;
+using StripeIntercom.Sync;
+
+namespace StripeIntercom.Bulk;
+
+/// <summary>
+/// Gathers the contact writes of many customer syncs into Intercom's Preview bulk jobs, 100 a request, and tells
+/// each sync what its own write became. Intercom reports neither per-item results nor the ids of created contacts, so
+/// a create is confirmed by finding its contact afterwards (<see cref="BulkCreateReconciler"/>), and whatever a job
+/// did not do is handed back for the caller to write one by one: the caller's per-contact path then settles it
+/// exactly as it settles a lost response (a 409 names the contact to adopt), so nothing is written twice.
+/// <para>Safe to call concurrently. A job that never finishes stops the run (<see cref="BulkJobWatcher"/>).</para>
+/// </summary>
+public sealed class BulkContactWriter
+{
+    private readonly IntercomClient _client;
+    private readonly ContactWriteMode _mode;
+    private readonly BulkWriteOptions _options;
+    private readonly ILogger _logger;
+    private readonly BulkJobWatcher _watcher;
+    private readonly BulkCreateReconciler _reconciler;
+    private readonly BulkQueue<PendingCreate> _creates;
+    private readonly BulkQueue<PendingUpdate> _updates;
+    private int _writesQueued;
+    private int _bulkRequests;
+
+    public BulkContactWriter(IntercomClient client, ContactWriteMode mode, BulkWriteOptions? options = null,
+        ILogger? logger = null)
+    {
+        _client = client ?? throw new ArgumentNullException(nameof(client));
+        _mode = mode;
+        _options = options ?? new BulkWriteOptions();
+        _logger = logger ?? NullLogger.Instance;
+        _watcher = new BulkJobWatcher(client, _options);
+        _reconciler = new BulkCreateReconciler(client, _options);
+        _creates = new BulkQueue<PendingCreate>(_options, SendCreatesAsync);
+        _updates = new BulkQueue<PendingUpdate>(_options, SendUpdatesAsync);
+    }
+
+    public BulkWriteOptions Options => _options;
+
+    /// <summary>Bulk requests sent (creates and updates).</summary>
+    public int BulkRequests => Volatile.Read(ref _bulkRequests);
+
+    /// <summary>
+    /// Creates the contact in a bulk job. Returns the contact that holds <paramref name="write"/>'s external_id once
+    /// the job is done (made by the job, or by another writer first: the caller compares), or null when the caller is
+    /// to create it itself (a run still below <see cref="BulkWriteOptions.AutoThreshold"/>, or a create the job
+    /// rejected).
+    /// </summary>
+    /// <exception cref="ArgumentException">
+    /// A write without an external_id: it could not be found afterwards.
+    /// </exception>
+    public async Task<IntercomContact?> CreateAsync(IntercomContactWrite write, CancellationToken cancellationToken)
+    {
+        if (write == null || string.IsNullOrEmpty(write.ExternalId))
+        {
+            throw new ArgumentException("A bulk create needs the contact's external_id.", nameof(write));
+        }
+
+        var pending = new PendingCreate(write, cancellationToken);
+        Interlocked.Increment(ref _writesQueued);
+        _creates.Add(pending);
+        return await pending.Completion.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Updates the contact in a bulk job. True once the job applied it; false when the caller is to write it itself
+    /// (below the threshold, a change the bulk update cannot carry such as a role, or a job that rejected an item and
+    /// does not say which).
+    /// </summary>
+    public async Task<bool> UpdateAsync(string contactId, IntercomContactWrite write,
+        CancellationToken cancellationToken)
+    {
+        if (write.Role != null || write.SignedUpAt != null)
+        {
+            return false;
+        }
+
+        var pending = new PendingUpdate(contactId, write, cancellationToken);
+        Interlocked.Increment(ref _writesQueued);
+        _updates.Add(pending);
+        return await pending.Completion.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private bool GoesInBulk =>
+        _mode == ContactWriteMode.Bulk
+        || (_mode == ContactWriteMode.Auto && Volatile.Read(ref _writesQueued) >= _options.AutoThreshold);
+
+    private async Task SendCreatesAsync(IReadOnlyList<PendingCreate> batch)
+    {
+        if (!GoesInBulk)
+        {
+            batch.CompleteEach(null);
+            return;
+        }
+
+        // Every item of a batch comes from the same run, so the first one's token stops the batch with the run.
+        var token = batch[0].Token;
+        try
+        {
+            var writes = batch.Select(p => p.Write).ToList();
+            Interlocked.Increment(ref _bulkRequests);
+            var job = await _client.CreateContactsInBulkAsync(writes, cancellationToken: token).ConfigureAwait(false);
+            var finished = await _watcher.WaitAsync(job, "create of " + batch.Count + " contacts", token)
+                .ConfigureAwait(false);
+            var found = await _reconciler.FindCreatedAsync(writes,
+                allCreated: finished == IntercomBulkJobState.Completed, token).ConfigureAwait(false);
+            var missing = writes.Count(w => !found.ContainsKey(w.ExternalId!));
+            if (missing > 0)
+            {
+                _logger.LogInformation(
+                    "Bulk job {JobId} ended {State}; {Missing} of {Count} contacts were not created by it and are "
+                    + "written one by one.", job.Id, finished, missing, writes.Count);
+            }
+
+            foreach (var pending in batch)
+            {
+                pending.Completion.TrySetResult(found.TryGetValue(pending.Write.ExternalId!, out var contact)
+                    ? contact
+                    : null);
+            }
+        }
+        catch (Exception ex)
+        {
+            batch.FailEach(ex);
+        }
+    }
+
+    private async Task SendUpdatesAsync(IReadOnlyList<PendingUpdate> batch)
+    {
+        if (!GoesInBulk)
+        {
+            batch.CompleteEach(false);
+            return;
+        }
+
+        var token = batch[0].Token;
+        try
+        {
+            Interlocked.Increment(ref _bulkRequests);
+            var job = await _client.UpdateContactsInBulkAsync(
+                batch.Select(p => (p.ContactId, p.Write)).ToList(), cancellationToken: token).ConfigureAwait(false);
+            var finished = await _watcher.WaitAsync(job, "update of " + batch.Count + " contacts", token)
+                .ConfigureAwait(false);
+            if (finished != IntercomBulkJobState.Completed)
+            {
+                // Intercom does not say which item it rejected: each is written again on its own (an update by id
+                // sets the same values twice at worst), so the one that fails is reported with its customer.
+                _logger.LogInformation("Bulk job {JobId} ended {State}: its {Count} updates are written one by one.",
+                    job.Id, finished, batch.Count);
+            }
+
+            batch.CompleteEach(finished == IntercomBulkJobState.Completed);
+        }
+        catch (Exception ex)
+        {
+            batch.FailEach(ex);
+        }
+    }
+
+    private sealed class PendingCreate : BulkItem<IntercomContact?>
+    {
+        public PendingCreate(IntercomContactWrite write, CancellationToken token) : base(token) => Write = write;
+
+        public IntercomContactWrite Write { get; }
+    }
+
+    private sealed class PendingUpdate : BulkItem<bool>
+    {
+        public PendingUpdate(string contactId, IntercomContactWrite write, CancellationToken token) : base(token)
+        {
+            ContactId = contactId;
+            Write = write;
+        }
+
+        public string ContactId { get; }
+        public IntercomContactWrite Write { get; }
+    }
+}
