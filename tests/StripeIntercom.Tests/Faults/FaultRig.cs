@@ -59,7 +59,10 @@ internal sealed class FaultRig : IAsyncDisposable
             InnerHandler = ResilientHandlerFactory.Create(options ?? FastOptions(), budget, Counters, null),
         });
         _owned.Add(client);
-        return ProfilesOnlyJob(client, settings ?? new SyncSettings { LookupMode = ContactLookupMode.Bulk }, _owned);
+        // One request per contact unless asked: these rigs' faults and stops are aimed at the per-contact requests
+        // (the bulk path has its own tests, BulkWriteTests).
+        settings ??= new SyncSettings { LookupMode = ContactLookupMode.Bulk, WriteMode = ContactWriteMode.PerContact };
+        return ProfilesOnlyJob(client, settings, _owned);
     }
 
     /// <summary>A fresh session's contact synchronizer: <see cref="Job"/>'s.</summary>
