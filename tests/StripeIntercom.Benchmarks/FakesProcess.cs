@@ -65,6 +65,15 @@ internal sealed class FakesProcess : IAsyncDisposable
     public Task<JsonObject> StripeAsync(string path, object? body = null) =>
         CallAsync(new Uri(StripeUrl, "__control/" + path), body);
 
+    public Task IntercomDeleteAsync(string path) => DeleteAsync(new Uri(IntercomUrl, "__control/" + path));
+    public Task StripeDeleteAsync(string path) => DeleteAsync(new Uri(StripeUrl, "__control/" + path));
+
+    private async Task DeleteAsync(Uri uri)
+    {
+        using var response = await Http.DeleteAsync(uri);
+        response.EnsureSuccessStatusCode();
+    }
+
     private async Task<JsonObject> CallAsync(Uri uri, object? body)
     {
         using var response = body is null && !uri.AbsolutePath.EndsWith("/reset", StringComparison.Ordinal)

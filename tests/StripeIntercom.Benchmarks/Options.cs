@@ -27,6 +27,15 @@ internal sealed class Options
     public string? IntercomToken { get; set; }
     /// <summary>Child: also run the company phase (Invoke-StripeIntercomSync -SyncCompany).</summary>
     public bool SyncCompany { get; set; }
+    /// <summary>Child: SyncSettings.WriteMode (Auto, Bulk or PerContact); the parent always passes it.</summary>
+    public string? WriteMode { get; set; }
+    /// <summary>Child: SyncSettings.ExternalIdMetadataKey (the app's user id in Stripe metadata).</summary>
+    public string? ExternalIdMetadataKey { get; set; }
+    /// <summary>Child: when the run stops (a run-stopping error), run again over every customer, as the next
+    /// scheduled run would, and report both; without it a stopped run fails the child.</summary>
+    public bool RerunOnStop { get; set; }
+    /// <summary>Child: BulkWriteOptions.StallTimeout in seconds, where the settings let it be set.</summary>
+    public int? StallTimeoutSeconds { get; set; }
 
     public static Options Parse(string[] args)
     {
@@ -55,6 +64,10 @@ internal sealed class Options
                 case "--intercom-url": o.IntercomUrl = Next(); break;
                 case "--intercom-token": o.IntercomToken = Next(); break;
                 case "--sync-company": o.SyncCompany = true; break;
+                case "--write-mode": o.WriteMode = Next(); break;
+                case "--external-id-metadata-key": o.ExternalIdMetadataKey = Next(); break;
+                case "--rerun-on-stop": o.RerunOnStop = true; break;
+                case "--stall-timeout-seconds": o.StallTimeoutSeconds = NextInt(); break;
                 case "--help" or "-h":
                     Console.WriteLine(Usage);
                     Environment.Exit(0);
@@ -73,11 +86,12 @@ internal sealed class Options
     public const string Usage = """
         StripeIntercom.Benchmarks [--fakes DIR] [--quick]
                                   [--scenario first|unchanged|changed|faults|companies|companies-unchanged|
-                                              workspace|memory[,...]]
+                                              workspace|memory|first-bulk|app|app-bulk|changed-all|
+                                              changed-all-percontact|faults-bulk[,...]]
                                   [--writers N] [--budget fake|default] [--budget-limit N] [--stripe-rps N]
                                   [--customers N] [--memory-customers N] [--results FILE]
           --fakes            published fakes (default: <repo>/out/fakes)
-          --scenario         run these scenarios (comma-separated); all eight by default
+          --scenario         run these scenarios (comma-separated); all fourteen by default
           --quick            1,000 customers (10,000 for workspace and memory) for a smoke run
           --writers          concurrent syncs (default 32)
           --budget           fake: RateLimitBudget(--budget-limit, 10 s) (default, 1666);

@@ -41,6 +41,7 @@ foreach (var scenario in scenarios)
     Console.WriteLine(Table.Render([row]));
 }
 
+Table.CompareCounterparts(rows);
 var report = Table.Report(rows, options);
 Console.WriteLine();
 Console.WriteLine(report);
@@ -89,6 +90,12 @@ namespace StripeIntercom.Benchmarks
         public string Actions { get; set; } = "";
         public List<string> Notes { get; set; } = new();
         public bool Passed { get; set; } = true;
+        /// <summary>The per-contact scenario a bulk one's wall time is compared with.</summary>
+        public string? Counterpart { get; set; }
+        /// <summary>Live customers without a contact (the issue 20 scenarios' check).</summary>
+        public int Missing { get; set; }
+        /// <summary>A bulk scenario's no-change re-run: created/updated/Intercom write requests.</summary>
+        public string? CheckWrites { get; set; }
 
         public double CallsPer10s => IntercomCalls / (WallSeconds / 10);
         public double PercentOfLimit => WindowLimit > 0 ? 100 * CallsPer10s / WindowLimit : double.NaN;
@@ -142,6 +149,7 @@ namespace StripeIntercom.Benchmarks
                     $"- {r.Scenario}: budget {r.Budget}; actions {r.Actions}; "
                     + $"Intercom writes {N((int)r.IntercomWrites)}; "
                     + $"sampled peak WS {F(r.SampledPeak / 1048576.0, 0)} MB"
+                    + (r.CheckWrites is null ? "" : $"; no-change re-run created/updated/writes {r.CheckWrites}")
                     + (r.Passed ? "" : "; TARGET NOT MET"));
                 foreach (var note in r.Notes)
                 {
@@ -161,6 +169,33 @@ namespace StripeIntercom.Benchmarks
             }
 
             return sb.ToString();
+        }
+
+        /// <summary>
+        /// Bulk scenarios against their per-contact counterparts run in the same invocation: the wall-time speed-up
+        /// (target at least 5x) and the calls per customer side by side. Without the counterpart, says so.
+        /// </summary>
+        public static void CompareCounterparts(IReadOnlyList<Row> rows)
+        {
+            const double target = 5;
+            foreach (var row in rows.Where(r => r.Counterpart is not null))
+            {
+                var other = rows.FirstOrDefault(r => r.Scenario == row.Counterpart);
+                if (other is null)
+                {
+                    row.Notes.Add($"speed-up: {row.Counterpart} did not run in this invocation, so not measured");
+                    continue;
+                }
+
+                var speedUp = other.WallSeconds / row.WallSeconds;
+                var met = speedUp >= target;
+                row.Notes.Add($"speed-up against {other.Scenario}: {F(other.WallSeconds, 1)} s -> "
+                    + $"{F(row.WallSeconds, 1)} s = {F(speedUp, 2)}x (target >= {target:0}x: "
+                    + $"{(met ? "met" : "NOT MET")}); Intercom calls per customer "
+                    + $"{F((double)other.IntercomCalls / other.Customers, 3)} -> "
+                    + $"{F((double)row.IntercomCalls / row.Customers, 3)}");
+                row.Passed = row.Passed && met;
+            }
         }
 
         public static string F(double value, int decimals) =>

@@ -29,6 +29,15 @@ internal sealed class SyncRunResult
     public long SampledPeakWorkingSet { get; set; }
     public string Budget { get; set; } = "";
     public int Writers { get; set; }
+    public string WriteMode { get; set; } = "";
+    /// <summary>The first run's run-stopping error when it stopped (then a second run went over every
+    /// customer).</summary>
+    public string? FirstRunStopped { get; set; }
+    public long FirstRunWallMs { get; set; }
+    /// <summary>Customers the second run (after a stop) went over; 0 when the first run finished.</summary>
+    public int SecondRunProfiles { get; set; }
+    /// <summary>What became of --stall-timeout-seconds.</summary>
+    public string? StallTimeout { get; set; }
 }
 
 /// <summary>
@@ -77,9 +86,19 @@ internal static class SyncRun
             LookupMode = ContactLookupMode.Bulk,
             ThrottleLimit = o.Writers,
             SyncCompanies = o.SyncCompany,
+            ExternalIdMetadataKey = o.ExternalIdMetadataKey,
         };
-        using var job = new SyncJob(settings, new SyncServices(reader, client, connection: connection.Info,
-            ownsClients: false));
+        if (o.WriteMode is not null)
+        {
+            settings.WriteMode = Enum.Parse<ContactWriteMode>(o.WriteMode, ignoreCase: true);
+        }
+
+        var stallTimeout = o.StallTimeoutSeconds is int seconds
+            ? StallTimeoutBridge.TrySet(settings, TimeSpan.FromSeconds(seconds))
+            : null;
+        SyncJob NewJob() =>
+            new(settings, new SyncServices(reader, client, connection: connection.Info, ownsClients: false));
+        using var job = NewJob();
 
         var actions = new Dictionary<string, int>();
         var failed = new List<(string Id, string Error)>();
@@ -103,9 +122,29 @@ internal static class SyncRun
         var watch = Stopwatch.StartNew();
         var outcome = await job.RunAsync(CustomerQuery.All, Reporting(""), CancellationToken.None);
         var profiles = outcome.Summary.Customers;
+        var firstRunWall = watch.ElapsedMilliseconds;
+        string? firstRunStopped = null;
+        var secondRunProfiles = 0;
         if (outcome.StopError is { } stop)
         {
-            throw new InvalidOperationException("The measured run stopped: " + stop.Message, stop);
+            if (!o.RerunOnStop)
+            {
+                throw new InvalidOperationException("The measured run stopped: " + stop.Message, stop);
+            }
+
+            // The next scheduled run: a new job over every customer, which must find what the stopped one left
+            // (a lost bulk job's customers included) and finish. Its failures are the ones that count.
+            firstRunStopped = stop.GetType().Name + ": " + stop.Message;
+            failed.Clear();
+            using var next = NewJob();
+            var second = await next.RunAsync(CustomerQuery.All, Reporting("Next"), CancellationToken.None);
+            secondRunProfiles = second.Summary.Customers;
+            profiles = Math.Max(profiles, secondRunProfiles);
+            if (second.StopError is { } again)
+            {
+                throw new InvalidOperationException("The run after the stopped one stopped too: " + again.Message,
+                    again);
+            }
         }
 
         // Customers that failed after the handlers' retries get one more chance, as the next scheduled run would
@@ -152,7 +191,47 @@ internal static class SyncRun
                 ? $"ForIntercom() {connection.IntercomBudget.MaxRequestsPerWindow}/10 s"
                 : $"{budget.MaxRequestsPerWindow}/10 s",
             Writers = o.Writers,
+            WriteMode = settings.WriteMode.ToString(),
+            FirstRunStopped = firstRunStopped,
+            FirstRunWallMs = firstRunWall,
+            SecondRunProfiles = secondRunProfiles,
+            StallTimeout = stallTimeout,
         };
+    }
+}
+
+/// <summary>
+/// Sets BulkWriteOptions.StallTimeout through the settings, if they expose the bulk writer's options.
+/// TODO(issue 20): SyncSettings does not expose BulkWriteOptions yet (the bulk path is being written); once it does,
+/// set it directly here instead of looking for a property of that type, and drop this bridge.
+/// </summary>
+internal static class StallTimeoutBridge
+{
+    public static string TrySet(SyncSettings settings, TimeSpan timeout)
+    {
+        var property = typeof(SyncSettings).GetProperties()
+            .FirstOrDefault(p => p.PropertyType == typeof(StripeIntercom.Bulk.BulkWriteOptions) && p.CanRead);
+        if (property is null)
+        {
+            return $"NOT SET: SyncSettings has no BulkWriteOptions yet, so the library's default "
+                + $"{new StripeIntercom.Bulk.BulkWriteOptions().StallTimeout.TotalSeconds:0} s applies "
+                + $"(asked for {timeout.TotalSeconds:0} s)";
+        }
+
+        var options = (StripeIntercom.Bulk.BulkWriteOptions?)property.GetValue(settings);
+        if (options is null)
+        {
+            if (!property.CanWrite)
+            {
+                return $"NOT SET: SyncSettings.{property.Name} is null and read-only";
+            }
+
+            options = new StripeIntercom.Bulk.BulkWriteOptions();
+            property.SetValue(settings, options);
+        }
+
+        options.StallTimeout = timeout;
+        return $"{timeout.TotalSeconds:0} s (SyncSettings.{property.Name}.StallTimeout)";
     }
 }
 

@@ -13,6 +13,31 @@ public static class FakeAppWorkspace
 {
     public const string DefaultMetadataKey = "app_user_id";
 
+    /// <summary>
+    /// The app's users are every live Stripe customer: each customer's metadata carries its app user id
+    /// (<paramref name="metadataKey"/>) and Intercom holds that user (external_id the app id, the customer's email
+    /// and name, one attribute of the app's own), none of the sync's attributes yet. A sync with that
+    /// ExternalIdMetadataKey finds each by external_id and updates every one. No leads, shared emails or returning
+    /// customers (see <see cref="Seed"/> for those).
+    /// </summary>
+    /// <returns>How many app users were seeded.</returns>
+    public static int SeedEveryCustomer(FakeStripeState stripe, FakeIntercomState intercom,
+        string metadataKey = DefaultMetadataKey)
+    {
+        var live = stripe.LiveCustomers();
+        for (var i = 0; i < live.Count; i++)
+        {
+            var customer = live[i];
+            var appId = $"app_{i + 1:D6}";
+            intercom.Seed("user", appId, customer.Email, customer.Name ?? $"App user {i + 1}",
+                new Dictionary<string, object?> { ["app_plan_tier"] = i % 2 == 0 ? "team" : "solo" });
+            stripe.ChangeCustomer(customer.Id,
+                new FakeCustomerChange { Metadata = new Dictionary<string, string> { [metadataKey] = appId } });
+        }
+
+        return live.Count;
+    }
+
     /// <returns>What was seeded, for a demo or a test to show.</returns>
     public static FakeAppWorkspaceSummary Seed(FakeStripeState stripe, FakeIntercomState intercom, int appUsers,
         string metadataKey = DefaultMetadataKey)

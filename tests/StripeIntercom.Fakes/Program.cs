@@ -3,6 +3,7 @@ using System.Text.Json;
 // prints one JSON line with their base URLs and credentials, and runs until stdin closes or Ctrl+C.
 // Options (all optional): --customers N --seed N --latency-ms N --stripe-key K --intercom-token T
 // --app-workspace N: the app's N users already in Intercom (see FakeAppWorkspace).
+// --app-users-all: every live customer is an app user already in Intercom (FakeAppWorkspace.SeedEveryCustomer).
 using StripeIntercom.Fakes;
 using StripeIntercom.Fakes.Intercom;
 using StripeIntercom.Fakes.Stripe;
@@ -14,6 +15,10 @@ var workspace = appUsersAt >= 0 && appUsersAt + 1 < args.Length
     ? FakeAppWorkspace.Seed(stripe.State, intercom.State,
         int.Parse(args[appUsersAt + 1], System.Globalization.CultureInfo.InvariantCulture))
     : null;
+// --app-users-all: every live customer is one of the app's users already in Intercom (the benchmarks' app scenarios).
+var appUsersAll = args.Contains("--app-users-all")
+    ? FakeAppWorkspace.SeedEveryCustomer(stripe.State, intercom.State)
+    : (int?)null;
 
 Console.WriteLine(JsonSerializer.Serialize(new
 {
@@ -22,6 +27,7 @@ Console.WriteLine(JsonSerializer.Serialize(new
     stripeKey = stripe.Options.ApiKey,
     intercomToken = intercom.Options.AccessToken,
     appWorkspace = workspace,
+    appUsersAll,
 }));
 Console.Out.Flush();
 

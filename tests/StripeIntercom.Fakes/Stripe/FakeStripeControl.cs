@@ -101,6 +101,15 @@ internal static class FakeStripeControl
             return new JsonObject { ["id"] = Id(ctx), ["deleted"] = true };
         }));
 
+        // {seed} -> {"changed": [ids]}: every live customer's plan, seats and status (see ChangeAllPlans).
+        app.MapPost("/__control/change-all-plans", async ctx =>
+        {
+            var body = await Body(ctx);
+            var changed = state.ChangeAllPlans((int?)body["seed"] ?? 1);
+            await FakeStripeServer.WriteJson(ctx, 200,
+                new JsonObject { ["changed"] = new JsonArray(changed.Select(id => (JsonNode)id).ToArray()) });
+        });
+
         // {count, seed} -> {"changed": [ids]}
         app.MapPost("/__control/change-random", async ctx =>
         {

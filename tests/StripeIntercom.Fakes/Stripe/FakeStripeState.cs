@@ -402,6 +402,36 @@ public sealed class FakeStripeState
         }
     }
 
+    /// <summary>
+    /// Changes what every live customer pays, for a benchmark whose re-run must update every contact: the newest
+    /// current subscription moves to another plan price with one more seat and becomes active (a trial or an unpaid
+    /// one too); a customer without one gets a new active subscription.
+    /// </summary>
+    /// <returns>The ids of the customers changed.</returns>
+    public IReadOnlyList<string> ChangeAllPlans(int seed)
+    {
+        lock (Sync)
+        {
+            var random = new Random(seed);
+            var changed = new List<string>();
+            foreach (var customer in Data.Customers.Where(c => !c.Deleted).ToList())
+            {
+                var current = Data.SubscriptionsOf(customer.Id).Where(FakeStripeJson.IsCurrent).LastOrDefault();
+                var change = current is null
+                    ? new FakeCustomerChange { SubscriptionStatus = "active", Quantity = random.Next(1, 10) }
+                    : new FakeCustomerChange
+                    {
+                        Price = OtherPlanPrice(current, random)?.Id,
+                        Quantity = current.Items[0].Quantity + 1,
+                        SubscriptionStatus = current.Status is "active" or "past_due" ? null : "active",
+                    };
+                ChangeCustomer(customer.Id, change);
+                changed.Add(customer.Id);
+            }
+            return changed;
+        }
+    }
+
     /// <summary>Applies one random change (email, name, balance, status, cancel at period end, price) to each of
     /// <paramref name="count"/> live customers.</summary>
     /// <returns>The ids of the customers changed.</returns>
