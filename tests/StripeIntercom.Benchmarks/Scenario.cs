@@ -44,7 +44,7 @@ internal sealed class Scenario
     /// timeout and a second run must finish) and <see cref="RejectBulkItemsPercent"/> of bulk items rejected.</summary>
     public bool BulkFaults { get; init; }
     public int RejectBulkItemsPercent { get; init; } = 2;
-    /// <summary>BulkWriteOptions.StallTimeout for the measured run (see StallTimeoutBridge).</summary>
+    /// <summary>BulkWriteOptions.StallTimeout for the measured run (SyncSettings.BulkWrites).</summary>
     public int StallTimeoutSeconds { get; init; } = 30;
     /// <summary>The per-contact scenario this one's wall time is compared with when both ran.</summary>
     public string? Counterpart { get; init; }

@@ -93,9 +93,12 @@ internal static class SyncRun
             settings.WriteMode = Enum.Parse<ContactWriteMode>(o.WriteMode, ignoreCase: true);
         }
 
-        var stallTimeout = o.StallTimeoutSeconds is int seconds
-            ? StallTimeoutBridge.TrySet(settings, TimeSpan.FromSeconds(seconds))
-            : null;
+        string? stallTimeout = null;
+        if (o.StallTimeoutSeconds is int seconds)
+        {
+            settings.BulkWrites.StallTimeout = TimeSpan.FromSeconds(seconds);
+            stallTimeout = $"{seconds} s";
+        }
         SyncJob NewJob() =>
             new(settings, new SyncServices(reader, client, connection: connection.Info, ownsClients: false));
         using var job = NewJob();
@@ -197,41 +200,6 @@ internal static class SyncRun
             SecondRunProfiles = secondRunProfiles,
             StallTimeout = stallTimeout,
         };
-    }
-}
-
-/// <summary>
-/// Sets BulkWriteOptions.StallTimeout through the settings, if they expose the bulk writer's options.
-/// TODO(issue 20): SyncSettings does not expose BulkWriteOptions yet (the bulk path is being written); once it does,
-/// set it directly here instead of looking for a property of that type, and drop this bridge.
-/// </summary>
-internal static class StallTimeoutBridge
-{
-    public static string TrySet(SyncSettings settings, TimeSpan timeout)
-    {
-        var property = typeof(SyncSettings).GetProperties()
-            .FirstOrDefault(p => p.PropertyType == typeof(StripeIntercom.Bulk.BulkWriteOptions) && p.CanRead);
-        if (property is null)
-        {
-            return $"NOT SET: SyncSettings has no BulkWriteOptions yet, so the library's default "
-                + $"{new StripeIntercom.Bulk.BulkWriteOptions().StallTimeout.TotalSeconds:0} s applies "
-                + $"(asked for {timeout.TotalSeconds:0} s)";
-        }
-
-        var options = (StripeIntercom.Bulk.BulkWriteOptions?)property.GetValue(settings);
-        if (options is null)
-        {
-            if (!property.CanWrite)
-            {
-                return $"NOT SET: SyncSettings.{property.Name} is null and read-only";
-            }
-
-            options = new StripeIntercom.Bulk.BulkWriteOptions();
-            property.SetValue(settings, options);
-        }
-
-        options.StallTimeout = timeout;
-        return $"{timeout.TotalSeconds:0} s (SyncSettings.{property.Name}.StallTimeout)";
     }
 }
 
