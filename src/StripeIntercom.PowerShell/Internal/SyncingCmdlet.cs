@@ -26,6 +26,9 @@ public abstract class SyncingCmdlet : AttributeMapCmdlet
     public DeletedCustomerAction DeletedCustomerAction { get; set; } = DeletedCustomerAction.Mark;
 
     [Parameter]
+    public ContactWriteMode WriteMode { get; set; } = ContactWriteMode.Auto;
+
+    [Parameter]
     [ValidateNotNullOrEmpty]
     public string? ExternalIdMetadataKey { get; set; }
 

@@ -14,9 +14,9 @@ namespace StripeIntercom.Runs;
 /// The one reader of sync settings. Cmdlet parameters, a .psd1 file (read as data by the module) and a .json file
 /// all arrive here as keys and values, with the same keys (matched in any case) and the same errors:
 /// <c>Attributes</c> (or <c>Attribute</c>), <c>Rename</c>, <c>ExternalIdMetadataKey</c>, <c>MergeLeads</c>,
-/// <c>Force</c>, <c>LookupMode</c>, <c>WriteMode</c>, <c>DeletedCustomerAction</c>, <c>SyncCompany</c>, <c>CompanyIdMetadataKey</c>,
-/// <c>ThrottleLimit</c>, <c>MaxRequestsPerWindow</c>. Within one source the selection applies before the renames;
-/// a later source (the cmdlet's own parameters after its settings file) wins.
+/// <c>Force</c>, <c>LookupMode</c>, <c>WriteMode</c>, <c>DeletedCustomerAction</c>, <c>SyncCompany</c>,
+/// <c>CompanyIdMetadataKey</c>, <c>ThrottleLimit</c>, <c>MaxRequestsPerWindow</c>. Within one source the
+/// selection applies before the renames; a later source (the cmdlet's own parameters after its settings file) wins.
 /// </summary>
 public static class SyncSettingsReader
 {
