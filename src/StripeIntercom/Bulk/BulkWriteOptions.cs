@@ -21,7 +21,7 @@ public sealed class BulkWriteOptions
     /// <summary>
     /// Customers a run keeps in flight while writing in bulk: enough to fill several batches at once.
     /// </summary>
-    public int InFlightCustomers { get; set; } = 2000;
+    public int InFlightCustomers { get; set; } = 5000;
 
     /// <summary>The first poll of a job, after its task was accepted; later polls back off to
     /// <see cref="MaxPollInterval"/>.</summary>
