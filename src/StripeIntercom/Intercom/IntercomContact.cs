@@ -46,7 +46,7 @@ public sealed class IntercomContact
     {
         Id = Id,
         ExternalId = ExternalId,
-        Role = Role,
+        Role = Role == "user" ? "user" : Role == "lead" ? "lead" : Role, // one string, not one per contact
         Email = Email,
         Name = Name,
         Phone = Phone,

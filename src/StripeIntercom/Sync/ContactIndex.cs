@@ -20,8 +20,7 @@ internal sealed class ContactIndex
         new Dictionary<string, IntercomContact>(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _idByExternalId =
         new Dictionary<string, string>(StringComparer.Ordinal);
-    private readonly Dictionary<string, HashSet<string>> _idsByEmail =
-        new Dictionary<string, HashSet<string>>(StringComparer.OrdinalIgnoreCase);
+    private readonly IdsByKey _idsByEmail = new IdsByKey(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, string> _linkById = new Dictionary<string, string>(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _idByLink = new Dictionary<string, string>(StringComparer.Ordinal);
     private readonly HashSet<string> _ownWrites = new HashSet<string>(StringComparer.Ordinal);
@@ -130,8 +129,7 @@ internal sealed class ContactIndex
     {
         lock (_gate)
         {
-            var found = _idsByEmail.TryGetValue(email, out var ids) ? ids.Select(id => _byId[id]).ToList()
-                : new List<IntercomContact>();
+            var found = _idsByEmail.Get(email).Select(id => _byId[id]).ToList();
             found.AddRange(_unlinked.FindByEmail(email).Where(IsStillUnlinked));
             return found;
         }
@@ -152,6 +150,12 @@ internal sealed class ContactIndex
 
     private void Put(IntercomContact contact, string? link)
     {
+        // The sync's own contacts carry their customer id twice (external_id and link): kept as one string.
+        if (link != null && string.Equals(link, contact.ExternalId, StringComparison.Ordinal))
+        {
+            link = contact.ExternalId;
+        }
+
         if (_byId.TryGetValue(contact.Id, out var previous))
         {
             Unlink(previous);
@@ -165,12 +169,7 @@ internal sealed class ContactIndex
 
         if (contact.Email != null)
         {
-            if (!_idsByEmail.TryGetValue(contact.Email, out var ids))
-            {
-                _idsByEmail[contact.Email] = ids = new HashSet<string>(StringComparer.Ordinal);
-            }
-
-            ids.Add(contact.Id);
+            _idsByEmail.Add(contact.Email, contact.Id);
         }
         if (!string.IsNullOrEmpty(link))
         {
@@ -187,9 +186,9 @@ internal sealed class ContactIndex
             _idByExternalId.Remove(contact.ExternalId);
         }
 
-        if (contact.Email != null && _idsByEmail.TryGetValue(contact.Email, out var ids))
+        if (contact.Email != null)
         {
-            ids.Remove(contact.Id);
+            _idsByEmail.Remove(contact.Email, contact.Id);
         }
 
         if (_linkById.TryGetValue(contact.Id, out var link))
