@@ -28,13 +28,18 @@ public sealed class BulkContactWriter
     private readonly BulkCreateReconciler _reconciler;
     private readonly BulkQueue<PendingCreate> _creates;
     private readonly BulkQueue<PendingUpdate> _updates;
-    private int _writesQueued;
+    private readonly SemaphoreSlim _oneByOne;
+    private int _writes;
     private int _bulkRequests;
 
-    public BulkContactWriter(IntercomClient client, ContactWriteMode mode, BulkWriteOptions? options = null,
-        ILogger? logger = null)
+    /// <param name="throttleLimit">
+    /// Writes made one by one at a time (what the run's syncs at a time would make).
+    /// </param>
+    public BulkContactWriter(IntercomClient client, ContactWriteMode mode, int throttleLimit,
+        BulkWriteOptions? options = null, ILogger? logger = null)
     {
         _client = client ?? throw new ArgumentNullException(nameof(client));
+        _oneByOne = new SemaphoreSlim(Math.Max(1, throttleLimit));
         _mode = mode;
         _options = options ?? new BulkWriteOptions();
         _logger = logger ?? NullLogger.Instance;
@@ -65,8 +70,12 @@ public sealed class BulkContactWriter
             throw new ArgumentException("A bulk create needs the contact's external_id.", nameof(write));
         }
 
+        if (!CountWrite())
+        {
+            return null;
+        }
+
         var pending = new PendingCreate(write, cancellationToken);
-        Interlocked.Increment(ref _writesQueued);
         _creates.Add(pending);
         return await pending.Completion.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -84,24 +93,49 @@ public sealed class BulkContactWriter
             return false;
         }
 
+        if (!CountWrite())
+        {
+            return false;
+        }
+
         var pending = new PendingUpdate(contactId, write, cancellationToken);
-        Interlocked.Increment(ref _writesQueued);
         _updates.Add(pending);
         return await pending.Completion.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private bool GoesInBulk =>
+    /// <summary>
+    /// A turn to write one by one what the writer handed back: a run keeps many customers in flight while writing in
+    /// bulk, so the writes it hands back (below Auto's threshold, or rejected by a job) are let through no more at a
+    /// time than the run's throttle limit, as in a per-contact run. Dispose it when the write is done.
+    /// </summary>
+    public async Task<IDisposable> OneByOneAsync(CancellationToken cancellationToken)
+    {
+        await _oneByOne.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return new Turn(_oneByOne);
+    }
+
+    /// <summary>True once writes go in bulk: from the start in Bulk mode, from the threshold on in Auto.</summary>
+    public bool IsBulk =>
         _mode == ContactWriteMode.Bulk
-        || (_mode == ContactWriteMode.Auto && Volatile.Read(ref _writesQueued) >= _options.AutoThreshold);
+        || (_mode == ContactWriteMode.Auto && Volatile.Read(ref _writes) >= _options.AutoThreshold);
+
+    /// <summary>Raised once, when Auto reaches its threshold and the writes from then on go in bulk.</summary>
+    public event Action? WentBulk;
+
+    /// <summary>Counts a write; true when it goes in bulk, false when the caller writes it one by one.</summary>
+    private bool CountWrite()
+    {
+        var count = Interlocked.Increment(ref _writes);
+        if (_mode == ContactWriteMode.Auto && count == _options.AutoThreshold)
+        {
+            WentBulk?.Invoke();
+        }
+
+        return IsBulk;
+    }
 
     private async Task SendCreatesAsync(IReadOnlyList<PendingCreate> batch)
     {
-        if (!GoesInBulk)
-        {
-            batch.CompleteEach(null);
-            return;
-        }
-
         // Every item of a batch comes from the same run, so the first one's token stops the batch with the run.
         var token = batch[0].Token;
         try
@@ -136,12 +170,6 @@ public sealed class BulkContactWriter
 
     private async Task SendUpdatesAsync(IReadOnlyList<PendingUpdate> batch)
     {
-        if (!GoesInBulk)
-        {
-            batch.CompleteEach(false);
-            return;
-        }
-
         var token = batch[0].Token;
         try
         {
@@ -164,6 +192,15 @@ public sealed class BulkContactWriter
         {
             batch.FailEach(ex);
         }
+    }
+
+    private sealed class Turn : IDisposable
+    {
+        private SemaphoreSlim? _gate;
+
+        public Turn(SemaphoreSlim gate) => _gate = gate;
+
+        public void Dispose() => Interlocked.Exchange(ref _gate, null)?.Release();
     }
 
     private sealed class PendingCreate : BulkItem<IntercomContact?>

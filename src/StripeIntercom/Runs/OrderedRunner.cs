@@ -25,7 +25,7 @@ public sealed class OrderedRunner<TResult> : IDisposable
 {
     private readonly Action<TResult>? _onReported;
     private readonly Func<string, Exception, TResult> _failed;
-    private readonly int _throttleLimit;
+    private int _throttleLimit;
     private readonly SemaphoreSlim _slots;
     private readonly CancellationToken _callerToken;
     private readonly CancellationTokenSource _stop;
@@ -60,7 +60,7 @@ public sealed class OrderedRunner<TResult> : IDisposable
         _failed = failed ?? throw new ArgumentNullException(nameof(failed));
         _throttleLimit = throttleLimit;
         _onReported = onReported;
-        _slots = new SemaphoreSlim(throttleLimit, throttleLimit);
+        _slots = new SemaphoreSlim(throttleLimit);
         _callerToken = cancellationToken;
         _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
     }
@@ -198,6 +198,22 @@ public sealed class OrderedRunner<TResult> : IDisposable
         }
     }
 
+    /// <summary>Lets up to <paramref name="throttleLimit"/> items be worked on at once from now on (never
+    /// fewer).</summary>
+    public void Widen(int throttleLimit)
+    {
+        lock (_gate)
+        {
+            if (throttleLimit <= _throttleLimit)
+            {
+                return;
+            }
+
+            _slots.Release(throttleLimit - _throttleLimit);
+            _throttleLimit = throttleLimit;
+        }
+    }
+
     /// <summary>
     /// Waits for every item in flight and reports what can be reported. Never throws for a stop: read
     /// <see cref="StopError"/>, <see cref="WasCancelled"/> and <see cref="UnfinishedKeys"/>. Once it returns nothing
@@ -205,12 +221,15 @@ public sealed class OrderedRunner<TResult> : IDisposable
     /// </summary>
     public async Task CompleteAsync()
     {
-        for (var i = 0; i < _throttleLimit; i++)
+        // Every slot taken means nothing is in flight; a run widened meanwhile has more slots to take.
+        var taken = 0;
+        while (taken < Volatile.Read(ref _throttleLimit))
         {
             await _slots.WaitAsync().ConfigureAwait(false);
+            taken++;
         }
 
-        _slots.Release(_throttleLimit);
+        _slots.Release(taken);
         Deliver();
     }
 

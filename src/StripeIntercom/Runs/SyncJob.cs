@@ -40,8 +40,8 @@ public sealed class SyncJob : IDisposable
             settings.ContactOptions(settings.LookupMode), _logger);
         if (settings.MayWriteInBulk)
         {
-            contacts.BulkWrites = new BulkContactWriter(services.Intercom, settings.WriteMode, settings.BulkWrites,
-                _logger);
+            contacts.BulkWrites = new BulkContactWriter(services.Intercom, settings.WriteMode, settings.ThrottleLimit,
+                settings.BulkWrites, _logger);
         }
 
         Contacts = contacts;
@@ -106,17 +106,7 @@ public sealed class SyncJob : IDisposable
     /// <param name="throttleLimit">Syncs at a time; <see cref="SyncSettings.ThrottleLimit"/> by default.</param>
     public SyncJobRun Begin(SyncRunReporting reporting, bool coversAllCustomers, CancellationToken cancellationToken,
         int? throttleLimit = null) =>
-        new SyncJobRun(this, reporting, coversAllCustomers, CustomersInFlight(throttleLimit ?? Settings.ThrottleLimit),
-            cancellationToken);
-
-    /// <summary>
-    /// Customers a run keeps in flight. Writing in bulk, a customer waits for its batch to fill and its job to finish
-    /// without making calls, so many more are kept in flight than the syncs at a time that make calls.
-    /// </summary>
-    private int CustomersInFlight(int throttleLimit) =>
-        Contacts.BulkWrites is { } bulk && throttleLimit > 1 && Settings.LookupMode == ContactLookupMode.Bulk
-            ? Math.Max(throttleLimit, bulk.Options.InFlightCustomers)
-            : throttleLimit;
+        new SyncJobRun(this, reporting, coversAllCustomers, throttleLimit ?? Settings.ThrottleLimit, cancellationToken);
 
     /// <summary>
     /// A full sync: every customer the query reads, then their companies. The milestones say what the run covers and

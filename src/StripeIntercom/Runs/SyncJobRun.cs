@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using StripeIntercom.Bulk;
 using StripeIntercom.Companies;
 using StripeIntercom.Events;
 using StripeIntercom.Stripe;
@@ -29,6 +30,7 @@ public sealed class SyncJobRun : IDisposable
     private readonly Dictionary<string, SyncResult> _customerResults =
         new Dictionary<string, SyncResult>(StringComparer.Ordinal);
     private readonly List<BillingEvent> _unsentEvents = new List<BillingEvent>();
+    private readonly BulkContactWriter? _bulkWrites;
     private SyncRunOutcome? _outcome;
 
     internal SyncJobRun(SyncJob job, SyncRunReporting reporting, bool coversAllCustomers, int throttleLimit,
@@ -43,7 +45,22 @@ public sealed class SyncJobRun : IDisposable
         {
             StopOnFailure = job.Settings.StopOnFailure,
         };
+        // Writing in bulk, a customer waits for its batch and its job without making calls: many more are kept in
+        // flight, once the writer goes bulk. Only where customers are found in the index (no lookup calls), and not
+        // for a run of one customer (a webhook delivery).
+        if (job.Contacts.BulkWrites is { } bulk && throttleLimit > 1
+            && job.Settings.LookupMode == ContactLookupMode.Bulk)
+        {
+            _bulkWrites = bulk;
+            bulk.WentBulk += WidenForBulk;
+            if (bulk.IsBulk)
+            {
+                WidenForBulk();
+            }
+        }
     }
+
+    private void WidenForBulk() => _runner.Widen(_bulkWrites!.Options.InFlightCustomers);
 
     /// <summary>Counts of what was reported; complete after <see cref="CompleteAsync"/>.</summary>
     public SyncSummary Summary => _runner.Summary;
@@ -254,5 +271,13 @@ public sealed class SyncJobRun : IDisposable
         return events;
     }
 
-    public void Dispose() => _runner.Dispose();
+    public void Dispose()
+    {
+        if (_bulkWrites != null)
+        {
+            _bulkWrites.WentBulk -= WidenForBulk;
+        }
+
+        _runner.Dispose();
+    }
 }

@@ -153,6 +153,9 @@ public sealed class SyncRunner : IDisposable
         _engine.SubmitResult(result.CustomerId, result);
     }
 
+    /// <summary>Keeps up to <paramref name="throttleLimit"/> customers in flight from now on.</summary>
+    public void Widen(int throttleLimit) => _engine.Widen(throttleLimit);
+
     /// <summary>
     /// Stops the run: the syncs in flight are cancelled and nothing more is reported after the first unfinished
     /// customer.

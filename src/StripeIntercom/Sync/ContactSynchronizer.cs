@@ -364,6 +364,8 @@ public sealed class ContactSynchronizer
 
         // One by one: the per-contact mode, or a create the bulk job did not make (rejected, or below Auto's
         // threshold); a contact that appeared meanwhile answers 409 and is adopted below.
+        using var turn = BulkWrites == null ? null
+            : await BulkWrites.OneByOneAsync(cancellationToken).ConfigureAwait(false);
         IntercomContact created;
         try
         {
@@ -389,6 +391,7 @@ public sealed class ContactSynchronizer
                                 $"(external_id {existing.ExternalId ?? "(none)"}) holds these details.";
                 return;
             }
+            turn?.Dispose(); // the update takes its own turn
             await UpdateAsync(existing, draft, matchedBy, result, cancellationToken).ConfigureAwait(false);
             return;
         }
@@ -454,6 +457,8 @@ public sealed class ContactSynchronizer
             return;
         }
 
+        using var turn = BulkWrites == null ? null
+            : await BulkWrites.OneByOneAsync(cancellationToken).ConfigureAwait(false);
         IntercomContact updated;
         try
         {
