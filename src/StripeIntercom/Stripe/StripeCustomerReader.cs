@@ -131,54 +131,36 @@ public sealed class StripeCustomerReader : IDisposable
             Expand = ListExpansions.ToList(),
             StartingAfter = query.StartingAfter,
         };
-        var remaining = Remaining(query, yielded);
-        if (remaining == 0)
-        {
-            yield break;
-        }
-
-        options.Limit = Math.Min(PageSize, remaining);
-        var page = await ListCustomersPageAsync(options, query, cancellationToken).ConfigureAwait(false);
         while (true)
         {
-            // Pages follow one another (each starts after the last id of the one before), but nothing else does: the
-            // next page is read while this one's subscriptions are read and its customers synced.
-            var nextPage = ReadNextPage(page, options, query, yielded + page.Data.Count, cancellationToken);
-            var handedOn = false;
-            try
+            var remaining = Remaining(query, yielded);
+            if (remaining == 0)
             {
-                var subscriptionsByCustomer =
-                    await SubscriptionsOfPageAsync(page.Data, cancellationToken).ConfigureAwait(false);
-                foreach (var customer in page.Data)
-                {
-                    liveIds?.Add(customer.Id);
-                    var subscriptions = subscriptionsByCustomer[customer.Id];
-                    var lastCanceled = subscriptions.Count == 0
-                        ? await canceled.LastOfAsync(customer.Id, cancellationToken).ConfigureAwait(false) : null;
-                    yield return CustomerProfileMapper.Map(customer, subscriptions, lastCanceled, _catalog, _logger);
-                    if (++yielded == query.First)
-                    {
-                        yield break;
-                    }
-                }
-
-                handedOn = true;
-            }
-            finally
-            {
-                if (!handedOn)
-                {
-                    // Abandoned (a stopped run, a failed read): its outcome is nobody's, so it is observed here.
-                    _ = nextPage?.ContinueWith(read => read.Exception, TaskScheduler.Default);
-                }
+                yield break;
             }
 
-            if (nextPage == null)
+            options.Limit = Math.Min(PageSize, remaining);
+            var page = await ListCustomersPageAsync(options, query, cancellationToken).ConfigureAwait(false);
+            var subscriptionsByCustomer =
+                await SubscriptionsOfPageAsync(page.Data, cancellationToken).ConfigureAwait(false);
+            foreach (var customer in page.Data)
+            {
+                liveIds?.Add(customer.Id);
+                var subscriptions = subscriptionsByCustomer[customer.Id];
+                var lastCanceled = subscriptions.Count == 0
+                    ? await canceled.LastOfAsync(customer.Id, cancellationToken).ConfigureAwait(false) : null;
+                yield return CustomerProfileMapper.Map(customer, subscriptions, lastCanceled, _catalog, _logger);
+                if (++yielded == query.First)
+                {
+                    yield break;
+                }
+            }
+            if (!page.HasMore || page.Data.Count == 0)
             {
                 break;
             }
 
-            page = await nextPage.ConfigureAwait(false);
+            options.StartingAfter = page.Data[page.Data.Count - 1].Id;
         }
 
         if (liveIds == null)
@@ -207,22 +189,6 @@ public sealed class StripeCustomerReader : IDisposable
     /// creation time, or from the start when it is unknown. Customers of that second may be synced again, which
     /// writes nothing when they are unchanged.
     /// </summary>
-    /// <summary>Starts reading the page after <paramref name="page"/>, or null when there is none to read.</summary>
-    private Task<StripeList<Customer>>? ReadNextPage(StripeList<Customer> page, CustomerListOptions options,
-        CustomerQuery query, int yieldedAfterPage, CancellationToken cancellationToken)
-    {
-        var remaining = Remaining(query, yieldedAfterPage);
-        if (!page.HasMore || page.Data.Count == 0 || remaining == 0)
-        {
-            return null;
-        }
-
-        // The options are the previous request's, which has finished: one request uses them at a time.
-        options.StartingAfter = page.Data[page.Data.Count - 1].Id;
-        options.Limit = Math.Min(PageSize, remaining);
-        return ListCustomersPageAsync(options, query, cancellationToken);
-    }
-
     private async Task<StripeList<Customer>> ListCustomersPageAsync(CustomerListOptions options, CustomerQuery query,
         CancellationToken cancellationToken)
     {
