@@ -26,6 +26,16 @@ internal sealed class FakesProcess : IAsyncDisposable
     public Uri StripeUrl { get; }
     public Uri IntercomUrl { get; }
     public string StripeKey { get; }
+
+    /// <summary>CPU time the fakes process has used so far.</summary>
+    public TimeSpan CpuTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
     public string IntercomToken { get; }
     public HttpClient Http { get; }
 

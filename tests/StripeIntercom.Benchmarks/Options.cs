@@ -15,6 +15,12 @@ internal sealed class Options
     public string Budget { get; set; } = "fake";
     public int BudgetLimit { get; set; } = 1666;
     public int StripeRps { get; set; } = 100;
+
+    /// <summary>
+    /// A live-mode Stripe key for the fakes (sk_live_...), so the client reads Stripe at the live-mode budget instead
+    /// of test mode's 20 requests a second, which otherwise bounds how fast any run can go.
+    /// </summary>
+    public bool StripeLive { get; set; }
     public int? Customers { get; set; }
     public int? MemoryCustomers { get; set; }
     public string? ResultsFile { get; set; }
@@ -53,6 +59,7 @@ internal sealed class Options
                 case "--budget": o.Budget = Next(); break;
                 case "--budget-limit": o.BudgetLimit = NextInt(); break;
                 case "--stripe-rps": o.StripeRps = NextInt(); break;
+                case "--stripe-live": o.StripeLive = true; break;
                 case "--customers": o.Customers = NextInt(); break;
                 case "--memory-customers": o.MemoryCustomers = NextInt(); break;
                 case "--results": o.ResultsFile = Next(); break;
@@ -89,7 +96,7 @@ internal sealed class Options
                                               workspace|memory|first-bulk|app|app-bulk|changed-all|
                                               changed-all-percontact|faults-bulk[,...]]
                                   [--writers N] [--budget fake|default] [--budget-limit N] [--stripe-rps N]
-                                  [--customers N] [--memory-customers N] [--results FILE]
+                                  [--stripe-live] [--customers N] [--memory-customers N] [--results FILE]
           --fakes            published fakes (default: <repo>/out/fakes)
           --scenario         run these scenarios (comma-separated); all fourteen by default
           --quick            1,000 customers (10,000 for workspace and memory) for a smoke run
@@ -97,6 +104,7 @@ internal sealed class Options
           --budget           fake: RateLimitBudget(--budget-limit, 10 s) (default, 1666);
                              default: ForIntercom() 1500/10 s
           --stripe-rps       the fake Stripe's per-second limit (default 100)
+          --stripe-live      a live-mode key for the fake Stripe: the client's live-mode budget, not test mode's 20 rps
           --results          also write the table as markdown to FILE
         """;
 }

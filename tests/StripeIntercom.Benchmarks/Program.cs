@@ -31,7 +31,8 @@ Console.WriteLine($"Fakes: {options.Fakes}; writers {options.Writers}; Intercom 
     + (options.Budget == "fake"
         ? $"RateLimitBudget({options.BudgetLimit}, 10 s)"
         : "RateLimitBudget.ForIntercom() 1500/10 s")
-    + $"; fake Stripe limit {options.StripeRps} rps");
+    + $"; fake Stripe limit {options.StripeRps} rps"
+    + (options.StripeLive ? "; live-mode Stripe key (the client's live-mode Stripe budget)" : ""));
 var rows = new List<Row>();
 foreach (var scenario in scenarios)
 {
@@ -86,6 +87,8 @@ namespace StripeIntercom.Benchmarks
         public int Duplicates { get; set; }
         public long PeakWorkingSet { get; set; }
         public long SampledPeak { get; set; }
+        public long SyncCpuMs { get; set; }
+        public long FakesCpuMs { get; set; }
         public string Budget { get; set; } = "";
         public string Actions { get; set; } = "";
         public List<string> Notes { get; set; } = new();
@@ -148,7 +151,9 @@ namespace StripeIntercom.Benchmarks
                 sb.AppendLine(
                     $"- {r.Scenario}: budget {r.Budget}; actions {r.Actions}; "
                     + $"Intercom writes {N((int)r.IntercomWrites)}; "
-                    + $"sampled peak WS {F(r.SampledPeak / 1048576.0, 0)} MB"
+                    + $"sampled peak WS {F(r.SampledPeak / 1048576.0, 0)} MB; "
+                    + $"CPU {F(r.SyncCpuMs / 1000.0, 1)} s sync + {F(r.FakesCpuMs / 1000.0, 1)} s fakes "
+                    + $"of {F(r.WallSeconds * Environment.ProcessorCount, 1)} core-s"
                     + (r.CheckWrites is null ? "" : $"; no-change re-run created/updated/writes {r.CheckWrites}")
                     + (r.Passed ? "" : "; TARGET NOT MET"));
                 foreach (var note in r.Notes)

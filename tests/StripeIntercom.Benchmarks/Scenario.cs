@@ -155,6 +155,7 @@ internal sealed class Scenario
         string[] flags =
         [
             "--customers", Inv(Customers), "--seed", "42", "--billing-shapes", "--stripe-rps", Inv(o.StripeRps),
+            .. (o.StripeLive ? ["--stripe-key", "sk_live_benchmark_fake"] : Array.Empty<string>()),
             "--intercom-latency-ms", Inv(LatencyMs), "--intercom-latency-jitter-ms", Inv(JitterMs),
             "--intercom-window-limit", Inv(UnreachedFakeLimit ?? WindowLimit), "--search-lag-seconds", "2",
             "--synthetic-contacts", Inv(SyntheticContacts),
@@ -207,6 +208,7 @@ internal sealed class Scenario
             ? FaultInjector.RunAsync(fakes, WindowLimit, stopFaults.Token)
             : Task.FromResult(new FaultInjector.Report());
         SyncRunResult result;
+        var fakesCpuBefore = fakes.CpuTime;
         try
         {
             result = await RunChildAsync(o, fakes, measured: true);
@@ -215,6 +217,9 @@ internal sealed class Scenario
         {
             stopFaults.Cancel();
         }
+
+        row.SyncCpuMs = result.CpuMs;
+        row.FakesCpuMs = (long)(fakes.CpuTime - fakesCpuBefore).TotalMilliseconds;
         var injected = await injector;
         if (InjectFaults)
         {

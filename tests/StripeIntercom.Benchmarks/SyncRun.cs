@@ -27,6 +27,7 @@ internal sealed class SyncRunResult
     public long StripeClientCalls { get; set; }
     public long PeakWorkingSet { get; set; }
     public long SampledPeakWorkingSet { get; set; }
+    public long CpuMs { get; set; }
     public string Budget { get; set; } = "";
     public int Writers { get; set; }
     public string WriteMode { get; set; } = "";
@@ -190,6 +191,7 @@ internal static class SyncRun
             StripeClientCalls = reader.ApiCalls,
             PeakWorkingSet = peak,
             SampledPeakWorkingSet = sampled,
+            CpuMs = (long)self.TotalProcessorTime.TotalMilliseconds,
             Budget = budget is null
                 ? $"ForIntercom() {connection.IntercomBudget.MaxRequestsPerWindow}/10 s"
                 : $"{budget.MaxRequestsPerWindow}/10 s",
