@@ -200,6 +200,35 @@ public class BulkWriteTests
     }
 
     [Fact]
+    public async Task WhatIf_in_bulk_mode_reports_what_per_contact_mode_reports_and_sends_nothing()
+    {
+        await using var rig = await StartAsync();
+        var profiles = ProfileBuilder.BuildMany(Customers);
+        await FaultRig.SyncAllAsync(rig.Job(settings: Settings(ContactWriteMode.PerContact)), profiles.Take(100));
+        foreach (var profile in profiles)
+        {
+            profile.Balance += 10m;
+        }
+
+        rig.State.Counters.Reset();
+        var bulkSettings = Settings();
+        bulkSettings.WhatIf = true;
+        var perContactSettings = Settings(ContactWriteMode.PerContact);
+        perContactSettings.WhatIf = true;
+
+        var bulk = await FaultRig.SyncAllAsync(rig.Job(settings: bulkSettings), profiles);
+        var perContact = await FaultRig.SyncAllAsync(rig.Job(settings: perContactSettings), profiles);
+
+        Assert.Equal(0, rig.State.Counters.Writes);
+        Assert.Equal(perContact.Results.Select(Line), bulk.Results.Select(Line));
+        Assert.Contains(bulk.Results, r => r.Action == SyncAction.Created);
+        Assert.Contains(bulk.Results, r => r.Action == SyncAction.Updated);
+
+        static string Line(SyncResult r) => $"{r.CustomerId} {r.Action} {r.ContactId} "
+            + string.Join(";", r.Changes.Select(c => c.ToString()));
+    }
+
+    [Fact]
     public async Task Auto_writes_one_by_one_until_the_run_has_queued_its_threshold_then_in_bulk()
     {
         await using var rig = await StartAsync();
