@@ -31,6 +31,7 @@ public sealed class BulkContactWriter
     private readonly SemaphoreSlim _oneByOne;
     private int _writes;
     private int _bulkRequests;
+    private int _refused;
 
     /// <param name="throttleLimit">
     /// Writes made one by one at a time (what the run's syncs at a time would make).
@@ -114,10 +115,14 @@ public sealed class BulkContactWriter
         return new Turn(_oneByOne);
     }
 
-    /// <summary>True once writes go in bulk: from the start in Bulk mode, from the threshold on in Auto.</summary>
+    /// <summary>
+    /// True once writes go in bulk: from the start in Bulk mode, from the threshold on in Auto; never again once
+    /// Intercom refused a bulk request as such (<see cref="Refuses"/>).
+    /// </summary>
     public bool IsBulk =>
-        _mode == ContactWriteMode.Bulk
-        || (_mode == ContactWriteMode.Auto && Volatile.Read(ref _writes) >= _options.AutoThreshold);
+        Volatile.Read(ref _refused) == 0
+        && (_mode == ContactWriteMode.Bulk
+            || (_mode == ContactWriteMode.Auto && Volatile.Read(ref _writes) >= _options.AutoThreshold));
 
     /// <summary>Raised once, when Auto reaches its threshold and the writes from then on go in bulk.</summary>
     public event Action? WentBulk;
@@ -142,7 +147,14 @@ public sealed class BulkContactWriter
         {
             var writes = batch.Select(p => p.Write).ToList();
             Interlocked.Increment(ref _bulkRequests);
-            var job = await _client.CreateContactsInBulkAsync(writes, cancellationToken: token).ConfigureAwait(false);
+            var job = await SubmitAsync(() => _client.CreateContactsInBulkAsync(writes, cancellationToken: token))
+                .ConfigureAwait(false);
+            if (job == null)
+            {
+                batch.CompleteEach(null);
+                return;
+            }
+
             var finished = await _watcher.WaitAsync(job, "create of " + batch.Count + " contacts", token)
                 .ConfigureAwait(false);
             var found = await _reconciler.FindCreatedAsync(writes,
@@ -174,8 +186,14 @@ public sealed class BulkContactWriter
         try
         {
             Interlocked.Increment(ref _bulkRequests);
-            var job = await _client.UpdateContactsInBulkAsync(
-                batch.Select(p => (p.ContactId, p.Write)).ToList(), cancellationToken: token).ConfigureAwait(false);
+            var job = await SubmitAsync(() => _client.UpdateContactsInBulkAsync(
+                batch.Select(p => (p.ContactId, p.Write)).ToList(), cancellationToken: token)).ConfigureAwait(false);
+            if (job == null)
+            {
+                batch.CompleteEach(false);
+                return;
+            }
+
             var finished = await _watcher.WaitAsync(job, "update of " + batch.Count + " contacts", token)
                 .ConfigureAwait(false);
             if (finished != IntercomBulkJobState.Completed)
@@ -193,6 +211,39 @@ public sealed class BulkContactWriter
             batch.FailEach(ex);
         }
     }
+
+    /// <summary>
+    /// Sends a bulk request. Null when Intercom refused it with a client error (other than a rejected token or a rate
+    /// limit): its items are then written one by one, which says which of them is wrong. A refusal of the bulk route or
+    /// its version (a workspace without the Preview endpoints) turns bulk off for the rest of the run, with a warning.
+    /// </summary>
+    private async Task<IntercomBulkJob?> SubmitAsync(Func<Task<IntercomBulkJob>> send)
+    {
+        try
+        {
+            return await send().ConfigureAwait(false);
+        }
+        catch (IntercomApiException refused) when (Refuses(refused))
+        {
+            if (IsVersionRefusal(refused) && Interlocked.Exchange(ref _refused, 1) == 0)
+            {
+                _logger.LogWarning(
+                    "Intercom refused a bulk request ({Status} {Code}): contacts are written one by one for the rest of "
+                    + "this run. -WriteMode PerContact skips the attempt.", (int)refused.StatusCode, refused.ErrorCode);
+            }
+
+            return null;
+        }
+    }
+
+    private static bool Refuses(IntercomApiException error) =>
+        (int)error.StatusCode >= 400 && (int)error.StatusCode < 500
+        && !(error is IntercomAuthenticationException) && (int)error.StatusCode != 429;
+
+    private static bool IsVersionRefusal(IntercomApiException error) =>
+        error.StatusCode == System.Net.HttpStatusCode.NotFound
+        || error.StatusCode == System.Net.HttpStatusCode.Forbidden
+        || error.ErrorCode == "intercom_version_invalid";
 
     private sealed class Turn : IDisposable
     {

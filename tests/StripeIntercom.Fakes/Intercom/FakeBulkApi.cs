@@ -29,13 +29,13 @@ internal static class FakeBulkApi
 
         app.MapGet("/contacts/bulk/{id}", Handle(context =>
         {
-            RequirePreview(context);
+            RequirePreview(context, state);
             return Task.FromResult<JsonNode>(state.GetBulkJob(FakeBulkJobKind.Contacts,
                 (string)context.Request.RouteValues["id"]!, BaseUrl(context)));
         }));
         app.MapGet("/companies/bulk/{id}", Handle(context =>
         {
-            RequirePreview(context);
+            RequirePreview(context, state);
             return Task.FromResult<JsonNode>(state.GetBulkJob(FakeBulkJobKind.Companies,
                 (string)context.Request.RouteValues["id"]!, BaseUrl(context)));
         }));
@@ -49,7 +49,7 @@ internal static class FakeBulkApi
             JsonObject job;
             try
             {
-                RequirePreview(context);
+                RequirePreview(context, state);
                 var lose = context.Items.ContainsKey(LoseTaskKey);
                 job = state.SubmitBulk(kind, operation, await ReadObject(context), lose, BaseUrl(context));
             }
@@ -63,10 +63,10 @@ internal static class FakeBulkApi
         };
 
     /// <summary>Under 2.14 Intercom has no bulk routes: the fake says so, naming the version asked for.</summary>
-    private static void RequirePreview(HttpContext context)
+    private static void RequirePreview(HttpContext context, FakeIntercomState state)
     {
         var version = context.Request.Headers["Intercom-Version"].FirstOrDefault();
-        if (version != PreviewVersion)
+        if (version != PreviewVersion || state.RefusesPreview)
         {
             throw new FakeIntercomError(400, "intercom_version_invalid",
                 $"{context.Request.Method} {context.Request.Path} is only in the Preview API version, not in " +

@@ -39,6 +39,9 @@ public sealed partial class FakeIntercomState
     // Bumped by Reset, so a task scheduled before it does not touch the new state.
     private int _bulkGeneration;
 
+    /// <summary><see cref="FakeIntercomOptions.RefusePreview"/>.</summary>
+    internal bool RefusesPreview => _options.RefusePreview;
+
     /// <summary>Every bulk job, oldest first (the live objects: read only).</summary>
     public IReadOnlyList<FakeBulkJob> BulkJobs { get { lock (_gate) { return _bulkJobList.ToList(); } } }
 

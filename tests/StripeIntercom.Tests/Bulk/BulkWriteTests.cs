@@ -229,6 +229,25 @@ public class BulkWriteTests
     }
 
     [Fact]
+    public async Task A_workspace_refusing_the_Preview_version_is_written_one_by_one_from_the_first_refusal_on()
+    {
+        await using var rig = await StartAsync(o => o.RefusePreview = true);
+        var profiles = ProfileBuilder.BuildMany(Customers);
+        var job = rig.Job(settings: Settings());
+
+        var report = await FaultRig.SyncAllAsync(job, profiles);
+
+        Assert.Null(report.StopError);
+        Assert.All(report.Results, r => Assert.Equal(SyncAction.Created, r.Action));
+        rig.AssertExactlyOnce(profiles);
+        rig.AssertContactsComplete(job.Contacts, profiles);
+        Assert.False(job.Contacts.BulkWrites!.IsBulk);
+        // The batches already gathered when the first refusal came back are refused too; none after them is sent.
+        Assert.InRange(rig.State.Counters["POST /contacts/bulk"], 1, 3);
+        Assert.Equal(Customers, rig.State.Counters["POST /contacts"]);
+    }
+
+    [Fact]
     public async Task Auto_writes_one_by_one_until_the_run_has_queued_its_threshold_then_in_bulk()
     {
         await using var rig = await StartAsync();
