@@ -228,8 +228,9 @@ public sealed class BulkContactWriter
             if (IsVersionRefusal(refused) && Interlocked.Exchange(ref _refused, 1) == 0)
             {
                 _logger.LogWarning(
-                    "Intercom refused a bulk request ({Status} {Code}): contacts are written one by one for the rest of "
-                    + "this run. -WriteMode PerContact skips the attempt.", (int)refused.StatusCode, refused.ErrorCode);
+                    "Intercom refused a bulk request ({Status} {Code}): contacts are written one by one for the rest "
+                    + "of this run. -WriteMode PerContact skips the attempt.",
+                    (int)refused.StatusCode, refused.ErrorCode);
             }
 
             return null;

@@ -57,7 +57,9 @@ public sealed class FakeIntercomOptions
     /// validation: their job ends completed_with_errors.</summary>
     public int RejectBulkItemsPercent { get; set; }
 
-    /// <summary>A workspace without the Preview endpoints: every bulk request is refused as an unknown version.</summary>
+    /// <summary>
+    /// A workspace without the Preview endpoints: every bulk request is refused as an unknown version.
+    /// </summary>
     public bool RefusePreview { get; set; }
 
     /// <summary>Reads the --intercom-* flags and ignores everything else, because the fake Stripe shares
