@@ -189,6 +189,8 @@ public sealed class ContactSynchronizer
             return;
         }
 
+        using var turn = BulkWrites == null ? null
+            : await BulkWrites.OneByOneAsync(cancellationToken).ConfigureAwait(false);
         await _client.ArchiveContactAsync(match.Contact.Id, cancellationToken).ConfigureAwait(false);
         _lookup.Remove(match.Contact.Id);
     }
