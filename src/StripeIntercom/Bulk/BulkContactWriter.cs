@@ -21,15 +21,14 @@ namespace StripeIntercom.Bulk;
 public sealed class BulkContactWriter
 {
     private readonly IntercomClient _client;
-    private readonly ContactWriteMode _mode;
     private readonly BulkWriteOptions _options;
     private readonly ILogger _logger;
     private readonly BulkJobWatcher _watcher;
     private readonly BulkCreateReconciler _reconciler;
     private readonly BulkQueue<PendingCreate> _creates;
     private readonly BulkQueue<PendingUpdate> _updates;
-    private readonly SemaphoreSlim _oneByOne;
-    private int _writes;
+    private readonly BulkSwitch _switch;
+    private readonly OneByOneGate _oneByOne;
     private int _bulkRequests;
 
     /// <param name="throttleLimit">
@@ -39,11 +38,11 @@ public sealed class BulkContactWriter
         BulkWriteOptions? options = null, ILogger? logger = null)
     {
         _client = client ?? throw new ArgumentNullException(nameof(client));
-        _oneByOne = new SemaphoreSlim(Math.Max(1, throttleLimit));
-        _mode = mode;
+        _oneByOne = new OneByOneGate(throttleLimit);
         _options = options ?? new BulkWriteOptions();
+        _switch = new BulkSwitch(mode, _options);
         _logger = logger ?? NullLogger.Instance;
-        _watcher = new BulkJobWatcher(client, _options);
+        _watcher = new BulkJobWatcher(_options, client.GetContactsBulkJobAsync);
         _reconciler = new BulkCreateReconciler(client, _options);
         _creates = new BulkQueue<PendingCreate>(_options, SendCreatesAsync);
         _updates = new BulkQueue<PendingUpdate>(_options, SendUpdatesAsync);
@@ -70,7 +69,7 @@ public sealed class BulkContactWriter
             throw new ArgumentException("A bulk create needs the contact's external_id.", nameof(write));
         }
 
-        if (!CountWrite())
+        if (!_switch.CountWrite())
         {
             return null;
         }
@@ -93,7 +92,7 @@ public sealed class BulkContactWriter
             return false;
         }
 
-        if (!CountWrite())
+        if (!_switch.CountWrite())
         {
             return false;
         }
@@ -108,30 +107,17 @@ public sealed class BulkContactWriter
     /// bulk, so the writes it hands back (below Auto's threshold, or rejected by a job) are let through no more at a
     /// time than the run's throttle limit, as in a per-contact run. Dispose it when the write is done.
     /// </summary>
-    public async Task<IDisposable> OneByOneAsync(CancellationToken cancellationToken)
+    public Task<IDisposable> OneByOneAsync(CancellationToken cancellationToken) =>
+        _oneByOne.EnterAsync(cancellationToken);
+
+    /// <inheritdoc cref="BulkSwitch.IsBulk"/>
+    public bool IsBulk => _switch.IsBulk;
+
+    /// <inheritdoc cref="BulkSwitch.WentBulk"/>
+    public event Action? WentBulk
     {
-        await _oneByOne.WaitAsync(cancellationToken).ConfigureAwait(false);
-        return new Turn(_oneByOne);
-    }
-
-    /// <summary>True once writes go in bulk: from the start in Bulk mode, from the threshold on in Auto.</summary>
-    public bool IsBulk =>
-        _mode == ContactWriteMode.Bulk
-        || (_mode == ContactWriteMode.Auto && Volatile.Read(ref _writes) >= _options.AutoThreshold);
-
-    /// <summary>Raised once, when Auto reaches its threshold and the writes from then on go in bulk.</summary>
-    public event Action? WentBulk;
-
-    /// <summary>Counts a write; true when it goes in bulk, false when the caller writes it one by one.</summary>
-    private bool CountWrite()
-    {
-        var count = Interlocked.Increment(ref _writes);
-        if (_mode == ContactWriteMode.Auto && count == _options.AutoThreshold)
-        {
-            WentBulk?.Invoke();
-        }
-
-        return IsBulk;
+        add => _switch.WentBulk += value;
+        remove => _switch.WentBulk -= value;
     }
 
     private async Task SendCreatesAsync(IReadOnlyList<PendingCreate> batch)
@@ -192,15 +178,6 @@ public sealed class BulkContactWriter
         {
             batch.FailEach(ex);
         }
-    }
-
-    private sealed class Turn : IDisposable
-    {
-        private SemaphoreSlim? _gate;
-
-        public Turn(SemaphoreSlim gate) => _gate = gate;
-
-        public void Dispose() => Interlocked.Exchange(ref _gate, null)?.Release();
     }
 
     private sealed class PendingCreate : BulkItem<IntercomContact?>
