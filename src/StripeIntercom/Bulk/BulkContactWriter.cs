@@ -21,17 +21,15 @@ namespace StripeIntercom.Bulk;
 public sealed class BulkContactWriter
 {
     private readonly IntercomClient _client;
-    private readonly ContactWriteMode _mode;
     private readonly BulkWriteOptions _options;
     private readonly ILogger _logger;
     private readonly BulkJobWatcher _watcher;
     private readonly BulkCreateReconciler _reconciler;
     private readonly BulkQueue<PendingCreate> _creates;
     private readonly BulkQueue<PendingUpdate> _updates;
-    private readonly SemaphoreSlim _oneByOne;
-    private int _writes;
+    private readonly BulkSwitch _switch;
+    private readonly OneByOneGate _oneByOne;
     private int _bulkRequests;
-    private int _refused;
 
     /// <param name="throttleLimit">
     /// Writes made one by one at a time (what the run's syncs at a time would make).
@@ -40,11 +38,11 @@ public sealed class BulkContactWriter
         BulkWriteOptions? options = null, ILogger? logger = null)
     {
         _client = client ?? throw new ArgumentNullException(nameof(client));
-        _oneByOne = new SemaphoreSlim(Math.Max(1, throttleLimit));
-        _mode = mode;
+        _oneByOne = new OneByOneGate(throttleLimit);
         _options = options ?? new BulkWriteOptions();
+        _switch = new BulkSwitch(mode, _options);
         _logger = logger ?? NullLogger.Instance;
-        _watcher = new BulkJobWatcher(client, _options);
+        _watcher = new BulkJobWatcher(_options, client.GetContactsBulkJobAsync);
         _reconciler = new BulkCreateReconciler(client, _options);
         _creates = new BulkQueue<PendingCreate>(_options, SendCreatesAsync);
         _updates = new BulkQueue<PendingUpdate>(_options, SendUpdatesAsync);
@@ -71,7 +69,7 @@ public sealed class BulkContactWriter
             throw new ArgumentException("A bulk create needs the contact's external_id.", nameof(write));
         }
 
-        if (!CountWrite())
+        if (!_switch.CountWrite())
         {
             return null;
         }
@@ -94,7 +92,7 @@ public sealed class BulkContactWriter
             return false;
         }
 
-        if (!CountWrite())
+        if (!_switch.CountWrite())
         {
             return false;
         }
@@ -109,34 +107,17 @@ public sealed class BulkContactWriter
     /// bulk, so the writes it hands back (below Auto's threshold, or rejected by a job) are let through no more at a
     /// time than the run's throttle limit, as in a per-contact run. Dispose it when the write is done.
     /// </summary>
-    public async Task<IDisposable> OneByOneAsync(CancellationToken cancellationToken)
+    public Task<IDisposable> OneByOneAsync(CancellationToken cancellationToken) =>
+        _oneByOne.EnterAsync(cancellationToken);
+
+    /// <inheritdoc cref="BulkSwitch.IsBulk"/>
+    public bool IsBulk => _switch.IsBulk;
+
+    /// <inheritdoc cref="BulkSwitch.WentBulk"/>
+    public event Action? WentBulk
     {
-        await _oneByOne.WaitAsync(cancellationToken).ConfigureAwait(false);
-        return new Turn(_oneByOne);
-    }
-
-    /// <summary>
-    /// True once writes go in bulk: from the start in Bulk mode, from the threshold on in Auto; never again once
-    /// Intercom refused a bulk request as such (<see cref="Refuses"/>).
-    /// </summary>
-    public bool IsBulk =>
-        Volatile.Read(ref _refused) == 0
-        && (_mode == ContactWriteMode.Bulk
-            || (_mode == ContactWriteMode.Auto && Volatile.Read(ref _writes) >= _options.AutoThreshold));
-
-    /// <summary>Raised once, when Auto reaches its threshold and the writes from then on go in bulk.</summary>
-    public event Action? WentBulk;
-
-    /// <summary>Counts a write; true when it goes in bulk, false when the caller writes it one by one.</summary>
-    private bool CountWrite()
-    {
-        var count = Interlocked.Increment(ref _writes);
-        if (_mode == ContactWriteMode.Auto && count == _options.AutoThreshold)
-        {
-            WentBulk?.Invoke();
-        }
-
-        return IsBulk;
+        add => _switch.WentBulk += value;
+        remove => _switch.WentBulk -= value;
     }
 
     private async Task SendCreatesAsync(IReadOnlyList<PendingCreate> batch)
@@ -147,8 +128,8 @@ public sealed class BulkContactWriter
         {
             var writes = batch.Select(p => p.Write).ToList();
             Interlocked.Increment(ref _bulkRequests);
-            var job = await SubmitAsync(() => _client.CreateContactsInBulkAsync(writes, cancellationToken: token))
-                .ConfigureAwait(false);
+            var job = await BulkSubmission.SendAsync(_switch, _logger,
+                () => _client.CreateContactsInBulkAsync(writes, cancellationToken: token)).ConfigureAwait(false);
             if (job == null)
             {
                 batch.CompleteEach(null);
@@ -186,8 +167,9 @@ public sealed class BulkContactWriter
         try
         {
             Interlocked.Increment(ref _bulkRequests);
-            var job = await SubmitAsync(() => _client.UpdateContactsInBulkAsync(
-                batch.Select(p => (p.ContactId, p.Write)).ToList(), cancellationToken: token)).ConfigureAwait(false);
+            var job = await BulkSubmission.SendAsync(_switch, _logger, () => _client.UpdateContactsInBulkAsync(
+                    batch.Select(p => (p.ContactId, p.Write)).ToList(), cancellationToken: token))
+                .ConfigureAwait(false);
             if (job == null)
             {
                 batch.CompleteEach(false);
@@ -210,49 +192,6 @@ public sealed class BulkContactWriter
         {
             batch.FailEach(ex);
         }
-    }
-
-    /// <summary>
-    /// Sends a bulk request. Null when Intercom refused it with a client error (other than a rejected token or a rate
-    /// limit): its items are then written one by one, which says which of them is wrong. A refusal of the bulk route or
-    /// its version (a workspace without the Preview endpoints) turns bulk off for the rest of the run, with a warning.
-    /// </summary>
-    private async Task<IntercomBulkJob?> SubmitAsync(Func<Task<IntercomBulkJob>> send)
-    {
-        try
-        {
-            return await send().ConfigureAwait(false);
-        }
-        catch (IntercomApiException refused) when (Refuses(refused))
-        {
-            if (IsVersionRefusal(refused) && Interlocked.Exchange(ref _refused, 1) == 0)
-            {
-                _logger.LogWarning(
-                    "Intercom refused a bulk request ({Status} {Code}): contacts are written one by one for the rest "
-                    + "of this run. -WriteMode PerContact skips the attempt.",
-                    (int)refused.StatusCode, refused.ErrorCode);
-            }
-
-            return null;
-        }
-    }
-
-    private static bool Refuses(IntercomApiException error) =>
-        (int)error.StatusCode >= 400 && (int)error.StatusCode < 500
-        && !(error is IntercomAuthenticationException) && (int)error.StatusCode != 429;
-
-    private static bool IsVersionRefusal(IntercomApiException error) =>
-        error.StatusCode == System.Net.HttpStatusCode.NotFound
-        || error.StatusCode == System.Net.HttpStatusCode.Forbidden
-        || error.ErrorCode == "intercom_version_invalid";
-
-    private sealed class Turn : IDisposable
-    {
-        private SemaphoreSlim? _gate;
-
-        public Turn(SemaphoreSlim gate) => _gate = gate;
-
-        public void Dispose() => Interlocked.Exchange(ref _gate, null)?.Release();
     }
 
     private sealed class PendingCreate : BulkItem<IntercomContact?>

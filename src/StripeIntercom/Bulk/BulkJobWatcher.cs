@@ -8,20 +8,25 @@ using StripeIntercom.Resilience;
 namespace StripeIntercom.Bulk;
 
 /// <summary>
-/// Polls a bulk job until it finishes, backing off from <see cref="BulkWriteOptions.FirstPoll"/> to
-/// <see cref="BulkWriteOptions.MaxPollInterval"/>; every poll is an ordinary call, inside the run's rate budget. A
-/// job still unfinished after <see cref="BulkWriteOptions.StallTimeout"/> is an outage: the run stops with one error
-/// and its unfinished customers are left for the next run.
+/// Polls a bulk job (of contacts or of companies: the read it is given) until it finishes, backing off from
+/// <see cref="BulkWriteOptions.FirstPoll"/> to <see cref="BulkWriteOptions.MaxPollInterval"/>; every poll is an
+/// ordinary call, inside the run's rate budget. A job still unfinished after
+/// <see cref="BulkWriteOptions.StallTimeout"/> is an outage: the run stops with one error and its unfinished
+/// customers (or companies) are left for the next run.
 /// </summary>
 internal sealed class BulkJobWatcher
 {
-    private readonly IntercomClient _client;
     private readonly BulkWriteOptions _options;
+    private readonly Func<string, CancellationToken, Task<IntercomBulkJob>> _read;
 
-    public BulkJobWatcher(IntercomClient client, BulkWriteOptions options)
+    /// <param name="read">
+    /// Reads a job by its id: <see cref="IntercomClient.GetContactsBulkJobAsync"/> or
+    /// <see cref="IntercomClient.GetCompaniesBulkJobAsync"/>, as the job's family.
+    /// </param>
+    public BulkJobWatcher(BulkWriteOptions options, Func<string, CancellationToken, Task<IntercomBulkJob>> read)
     {
-        _client = client;
         _options = options;
+        _read = read;
     }
 
     /// <param name="what">What the job does, for the stop error ("create of 100 contacts").</param>
@@ -45,7 +50,7 @@ internal sealed class BulkJobWatcher
 
             await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
             polls++;
-            current = await _client.GetContactsBulkJobAsync(job.Id, cancellationToken).ConfigureAwait(false);
+            current = await _read(job.Id, cancellationToken).ConfigureAwait(false);
             delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxPollInterval.Ticks));
         }
 

@@ -6,6 +6,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using StripeIntercom.Bulk;
 using StripeIntercom.Intercom;
 using StripeIntercom.Runs;
 using StripeIntercom.Stripe;
@@ -21,6 +22,10 @@ namespace StripeIntercom.Companies;
 /// Companies are read in bulk (one scroll of the workspace) for full runs and many companies, or one lookup by
 /// company_id each for small runs and webhooks. POST /companies creates or updates by company_id, so a company the
 /// app already made (company_id from <see cref="CompanySyncOptions.CompanyIdMetadataKey"/>) is updated in place.
+/// </para>
+/// <para>
+/// With <see cref="BulkWrites"/>, upserts and attachments go in Intercom's Preview bulk jobs, and many more companies
+/// are kept in flight once the writer goes bulk; what a job hands back is written one by one as without it.
 /// </para>
 /// </summary>
 public sealed class CompanySynchronizer
@@ -59,6 +64,12 @@ public sealed class CompanySynchronizer
     public CompanySyncOptions Options { get; }
     public DataAttributeInitializer AttributeInitializer { get; }
 
+    /// <summary>
+    /// Writes companies and attachments in bulk jobs; null writes each one by one. <see cref="Runs.SyncJob"/> sets it
+    /// when the run may write in bulk (never under -WhatIf).
+    /// </summary>
+    public BulkCompanyWriter? BulkWrites { get; set; }
+
     /// <summary>A collector for one run with these options.</summary>
     public CompanyCollector NewCollector(bool coversAllCustomers) => new CompanyCollector(
         Options)
@@ -85,19 +96,43 @@ public sealed class CompanySynchronizer
         // in flight are cancelled and awaited, so none writes after the phase has returned.
         using var runner = new OrderedRunner<CompanySyncResult>(Math.Max(1, Options.ThrottleLimit), onResult,
             (companyId, error) => FailedResult(companyId, error), cancellationToken);
-        foreach (var companyId in collected.CompanyIds)
+        // Writing in bulk, a company waits for its batch and its job without making calls: many more are kept in
+        // flight once the writer goes bulk, and the calls they make one by one take turns at the throttle limit.
+        var bulk = Options.ThrottleLimit > 1 ? BulkWrites : null;
+        void WidenForBulk() => runner.Widen(bulk!.Options.InFlightCustomers);
+        if (bulk != null)
         {
-            collected.TryGet(companyId, out var aggregate);
-            var submitted = await runner.SubmitAsync(companyId,
-                async token => await SyncOneAsync(aggregate, collected, index, token).ConfigureAwait(false))
-                .ConfigureAwait(false);
-            if (!submitted)
+            bulk.WentBulk += WidenForBulk;
+            if (bulk.IsBulk)
             {
-                break;
+                WidenForBulk();
             }
         }
 
-        await runner.CompleteAsync().ConfigureAwait(false);
+        try
+        {
+            foreach (var companyId in collected.CompanyIds)
+            {
+                collected.TryGet(companyId, out var aggregate);
+                var submitted = await runner.SubmitAsync(companyId,
+                    async token => await SyncOneAsync(aggregate, collected, index, token).ConfigureAwait(false))
+                    .ConfigureAwait(false);
+                if (!submitted)
+                {
+                    break;
+                }
+            }
+
+            await runner.CompleteAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            if (bulk != null)
+            {
+                bulk.WentBulk -= WidenForBulk;
+            }
+        }
+
         if (runner.StopError is { } stopError)
         {
             ExceptionDispatchInfo.Capture(stopError).Throw();
@@ -254,20 +289,24 @@ public sealed class CompanySynchronizer
     private async Task SyncOneCoreAsync(CompanyAggregate aggregate, CompanyCollector collected, CompanyIndex? index,
         CompanySyncResult result, CancellationToken cancellationToken)
     {
-        if (!aggregate.ExistingKnown)
+        using (await OneByOneAsync(cancellationToken).ConfigureAwait(false))
         {
-            aggregate.Existing = index != null
-                                     ? index.ByCompanyId(aggregate.CompanyId)
-                                     : await _client.FindCompanyByCompanyIdAsync(aggregate.CompanyId, cancellationToken)
-                                           .ConfigureAwait(false);
-            aggregate.ExistingKnown = true;
+            if (!aggregate.ExistingKnown)
+            {
+                aggregate.Existing = index != null
+                    ? index.ByCompanyId(aggregate.CompanyId)
+                    : await _client.FindCompanyByCompanyIdAsync(aggregate.CompanyId, cancellationToken)
+                        .ConfigureAwait(false);
+                aggregate.ExistingKnown = true;
+            }
+
+            if (aggregate.Existing != null && !collected.CoversAllCustomers)
+            {
+                await AddListedCustomersAsync(aggregate, aggregate.Existing, cancellationToken).ConfigureAwait(false);
+            }
         }
 
         var existing = aggregate.Existing;
-        if (existing != null && !collected.CoversAllCustomers)
-        {
-            await AddListedCustomersAsync(aggregate, existing, cancellationToken).ConfigureAwait(false);
-        }
 
         result.CustomerIds = aggregate.CustomerIds;
         result.IntercomCompanyId = existing?.Id;
@@ -325,7 +364,7 @@ public sealed class CompanySynchronizer
             return;
         }
 
-        var company = existing;
+        var intercomId = existing?.Id;
         if (existing == null || changes.Count > 0 || Options.Force)
         {
             if (Options.Force && existing != null)
@@ -334,16 +373,87 @@ public sealed class CompanySynchronizer
             }
 
             await EnsureAttributesAsync(values, cancellationToken).ConfigureAwait(false);
-            company = await _client.UpsertCompanyAsync(write, cancellationToken).ConfigureAwait(false);
+            intercomId = await UpsertAsync(write, existing, cancellationToken).ConfigureAwait(false);
         }
 
-        result.IntercomCompanyId = company!.Id;
-        foreach (var contact in attach)
+        result.IntercomCompanyId = intercomId;
+        await AttachAllAsync(aggregate.CompanyId, intercomId!, attach, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Creates or updates the company, in a bulk job when the phase writes in bulk, and returns its Intercom id. A
+    /// job returns no ids, so a company it created is looked up by its company_id; one the job handed back, or not
+    /// found after it, is written on its own (an upsert by company_id is idempotent), which answers with the company.
+    /// </summary>
+    private async Task<string> UpsertAsync(IntercomCompanyWrite write, IntercomCompany? existing,
+        CancellationToken cancellationToken)
+    {
+        if (BulkWrites is { } bulk && await bulk.UpsertAsync(write, cancellationToken).ConfigureAwait(false))
         {
-            await _client.AttachContactToCompanyAsync(contact.ContactId!, company.Id, cancellationToken)
-                .ConfigureAwait(false);
+            if (existing != null)
+            {
+                return existing.Id;
+            }
+
+            using (await bulk.OneByOneAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (await _client.FindCompanyByCompanyIdAsync(write.CompanyId, cancellationToken)
+                        .ConfigureAwait(false) is { } made)
+                {
+                    return made.Id;
+                }
+            }
+
+            _logger.LogInformation(
+                "Company {CompanyId} was not found after its bulk job completed; it is written on its own.",
+                write.CompanyId);
+        }
+
+        using (await OneByOneAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return (await _client.UpsertCompanyAsync(write, cancellationToken).ConfigureAwait(false)).Id;
         }
     }
+
+    /// <summary>
+    /// Attaches each planned contact: in bulk jobs by company_id, all at once, when the phase writes in bulk;
+    /// otherwise, and for any a job hands back, one by one by the company's Intercom id. Never detaches.
+    /// </summary>
+    private async Task AttachAllAsync(string companyId, string intercomId, IReadOnlyList<PlannedAttach> attach,
+        CancellationToken cancellationToken)
+    {
+        if (BulkWrites is not { } bulk)
+        {
+            foreach (var contact in attach)
+            {
+                await _client.AttachContactToCompanyAsync(contact.ContactId!, intercomId, cancellationToken)
+                    .ConfigureAwait(false);
+            }
+
+            return;
+        }
+
+        await Task.WhenAll(attach.Select(async contact =>
+        {
+            if (await bulk.AttachAsync(contact.ContactId!, companyId, cancellationToken).ConfigureAwait(false))
+            {
+                return;
+            }
+
+            using (await bulk.OneByOneAsync(cancellationToken).ConfigureAwait(false))
+            {
+                await _client.AttachContactToCompanyAsync(contact.ContactId!, intercomId, cancellationToken)
+                    .ConfigureAwait(false);
+            }
+        })).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A turn for a call made one by one while the phase writes in bulk (it keeps many more companies in flight than
+    /// calls at a time); none without bulk writes, where the runner's throttle limit already bounds the calls.
+    /// </summary>
+    private async Task<IDisposable?> OneByOneAsync(CancellationToken cancellationToken) =>
+        BulkWrites == null ? null : await BulkWrites.OneByOneAsync(cancellationToken).ConfigureAwait(false);
 
     /// <summary>
     /// In a run that did not see every customer, the company's other customers (as it lists them) are re-read, so the
@@ -475,6 +585,7 @@ public sealed class CompanySynchronizer
 
                 if (!contact.Companies.IsComplete)
                 {
+                    using var turn = await OneByOneAsync(cancellationToken).ConfigureAwait(false);
                     var all = await _client.ListContactCompaniesAsync(contact.ContactId, cancellationToken)
                                   .ConfigureAwait(false);
                     if (all.Any(c => c.Id == existing.Id))

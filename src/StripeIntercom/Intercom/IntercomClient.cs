@@ -462,6 +462,36 @@ public sealed class IntercomClient : IDisposable
     }
 
     /// <summary>
+    /// Attaches contacts to companies in bulk (Preview PUT /contacts/bulk, each item a contact's Intercom id and one
+    /// company by its company_id), run later as a job. Intercom makes a company that does not exist yet, so attach to
+    /// companies already written. Never detaches: no item carries <c>remove</c>.
+    /// </summary>
+    public Task<IntercomBulkJob> AttachContactsToCompaniesInBulkAsync(
+        IReadOnlyList<(string ContactId, string CompanyId)> attachments, string? appendToJobId = null,
+        CancellationToken cancellationToken = default)
+    {
+        CheckBulkCount(attachments, nameof(attachments));
+        var items = new List<object>();
+        foreach (var (contactId, companyId) in attachments)
+        {
+            if (string.IsNullOrEmpty(contactId) || string.IsNullOrEmpty(companyId))
+            {
+                throw new ArgumentException("Each attachment needs a contact id and a company_id.",
+                    nameof(attachments));
+            }
+
+            items.Add(new BulkContactAttach
+            {
+                Id = contactId,
+                Companies = new List<BulkCompanyReference> { new BulkCompanyReference { CompanyId = companyId } },
+            });
+        }
+
+        return SendAsync<IntercomBulkJob>(HttpMethod.Put, "contacts/bulk", "PUT /contacts/bulk",
+            BulkBody("contacts", items, appendToJobId), cancellationToken, apiVersion: PreviewApiVersion);
+    }
+
+    /// <summary>
     /// Creates or updates companies by company_id in bulk (Preview POST /companies/bulk), run later as a job. An
     /// item that fails validation is rejected and the job ends CompletedWithErrors.
     /// </summary>
@@ -702,6 +732,21 @@ public sealed class IntercomClient : IDisposable
         [JsonPropertyName("email")] public string? Email { get; set; }
         [JsonPropertyName("name")] public string? Name { get; set; }
         [JsonPropertyName("custom_attributes")] public Dictionary<string, object?>? CustomAttributes { get; set; }
+    }
+
+    /// <summary>A bulk update item that attaches the contact to its companies and changes nothing else.</summary>
+    private sealed class BulkContactAttach
+    {
+        [JsonPropertyName("id")] public string Id { get; set; } = "";
+        [JsonPropertyName("companies")]
+        public List<BulkCompanyReference> Companies { get; set; } = new List<BulkCompanyReference>();
+    }
+
+    /// <summary>A company named by its company_id, to attach to: no name (it would rename the company), no
+    /// remove.</summary>
+    private sealed class BulkCompanyReference
+    {
+        [JsonPropertyName("company_id")] public string CompanyId { get; set; } = "";
     }
 
     private sealed class ErrorListResponse

@@ -58,10 +58,18 @@ public sealed class SyncJob : IDisposable
         {
             var map = settings.CompanyMap();
             var options = settings.CompanyOptions(settings.LookupMode, settings.ThrottleLimit);
-            Companies = computedHost == null
+            var companies = computedHost == null
                 ? new CompanySynchronizer(services.Intercom, map, options, services.Stripe, _logger)
                 : new CompanySynchronizer(services.Intercom, map, options, services.Stripe, _logger,
                     (profile, token) => computedHost.RunAsync(() => map.Evaluate(profile), token));
+            if (settings.MayWriteInBulk)
+            {
+                // The company phase writes in bulk by the same rule as the contacts, counting its own writes in Auto.
+                companies.BulkWrites = new BulkCompanyWriter(services.Intercom, settings.WriteMode,
+                    settings.ThrottleLimit, settings.BulkWrites, _logger);
+            }
+
+            Companies = companies;
         }
     }
 

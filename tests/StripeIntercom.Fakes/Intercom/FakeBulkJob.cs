@@ -140,7 +140,7 @@ public sealed class FakeBulkItem
     public string? ErrorField { get; set; }
 
     /// <summary>Fields the Preview description says are ignored for this operation, or that the fake does not
-    /// model (tags, companies, avatar...).</summary>
+    /// model (tags, avatar, a create's companies...).</summary>
     public List<string> IgnoredFields { get; } = new();
 
     public JsonObject ToJson()

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace StripeIntercom.Fakes.Intercom;
@@ -7,6 +8,8 @@ namespace StripeIntercom.Fakes.Intercom;
 /// open job; a task is processed after <see cref="FakeIntercomOptions.BulkJobDelayMs"/> by applying every item
 /// through <see cref="CreateContact"/>, <see cref="UpdateContact"/> or <see cref="UpsertCompany"/>, so validation,
 /// uniqueness and indexes are those of the single writes. A rejected item is recorded and the others go on.
+/// <para>An update item's <c>companies</c> attach the contact to each company_id, creating a company that does not
+/// exist and giving it a supplied name; <c>remove: true</c> detaches instead, as the description says.</para>
 /// </summary>
 public sealed partial class FakeIntercomState
 {
@@ -26,7 +29,8 @@ public sealed partial class FakeIntercomState
         "language_override", "custom_attributes", "companies", "tags",
     };
 
-    // Of those, what the fake's contacts hold; the rest (avatar, tags, companies...) is accepted and not kept.
+    // Of those, what the fake's contacts hold; the rest (avatar, tags...) is accepted and not kept. An update's
+    // companies are applied on their own (ApplyBulkCompanies); a create's are not kept.
     private static readonly HashSet<string> ModelledContactFields = new(StringComparer.Ordinal)
     {
         "external_id", "email", "name", "role", "phone", "signed_up_at", "custom_attributes",
@@ -239,8 +243,15 @@ public sealed partial class FakeIntercomState
                     }
                 case "update":
                     {
-                        var fields = BulkContactFields(item, BulkUpdateContactFields);
-                        item.ResultId = UpdateContact(OptionalString(item.Body, "id")!, fields).Id;
+                        var fields = BulkContactFields(item, BulkUpdateContactFields, companiesApplied: true);
+                        // Checked before anything is applied, so an item with a malformed company leaves no trace.
+                        var companies = BulkCompanyRefs(item.Body);
+                        var contactId = OptionalString(item.Body, "id")!;
+                        var contact = fields.Count > 0 || companies.Count == 0
+                            ? UpdateContact(contactId, fields)
+                            : VisibleById(contactId) ?? throw FakeIntercomError.NotFound("User");
+                        ApplyBulkCompanies(contact, companies);
+                        item.ResultId = contact.Id;
                         item.Outcome = "updated";
                         break;
                     }
@@ -271,12 +282,14 @@ public sealed partial class FakeIntercomState
     }
 
     /// <summary>The item's fields the single write understands; the others are noted as ignored.</summary>
-    private static JsonObject BulkContactFields(FakeBulkItem item, HashSet<string> allowed)
+    /// <param name="companiesApplied">The item's companies are applied on their own, so not noted as ignored.</param>
+    private static JsonObject BulkContactFields(FakeBulkItem item, HashSet<string> allowed,
+        bool companiesApplied = false)
     {
         var fields = new JsonObject();
         foreach (var (key, value) in item.Body)
         {
-            if (key == "id")
+            if (key == "id" || (companiesApplied && key == "companies"))
             {
                 continue;
             }
@@ -293,6 +306,74 @@ public sealed partial class FakeIntercomState
 
         return fields;
     }
+
+    /// <summary>An update item's companies, [{company_id, name?, remove?}]; empty without any.</summary>
+    private static List<BulkCompanyRef> BulkCompanyRefs(JsonObject body)
+    {
+        var refs = new List<BulkCompanyRef>();
+        if (body["companies"] is null)
+        {
+            return refs;
+        }
+
+        if (body["companies"] is not JsonArray array)
+        {
+            throw new FakeIntercomError(422, "type_mismatch", "companies must be an array", "companies");
+        }
+
+        foreach (var node in array)
+        {
+            if (node is not JsonObject company)
+            {
+                throw new FakeIntercomError(422, "type_mismatch", "each company must be an object", "companies");
+            }
+
+            var companyId = StringField(company, "company_id")
+                ?? throw new FakeIntercomError(422, "field_not_found", "company_id must be supplied", "companies");
+            var remove = company["remove"] switch
+            {
+                null => false,
+                JsonValue v when v.GetValueKind() is JsonValueKind.True or JsonValueKind.False => v.GetValue<bool>(),
+                _ => throw new FakeIntercomError(422, "type_mismatch", "remove must be a boolean", "companies"),
+            };
+            refs.Add(new BulkCompanyRef(companyId, StringField(company, "name"), company.ContainsKey("name"), remove));
+        }
+
+        return refs;
+    }
+
+    /// <summary>
+    /// Attaches the contact to each company (made when none has its company_id, a supplied name applied), or detaches
+    /// it from one marked remove; attaching twice changes nothing. Under the lock.
+    /// </summary>
+    private void ApplyBulkCompanies(FakeContact contact, List<BulkCompanyRef> companies)
+    {
+        foreach (var reference in companies)
+        {
+            if (reference.Remove)
+            {
+                if (_companiesByCompanyId.TryGetValue(reference.CompanyId, out var attached)
+                    && contact.CompanyIds.Remove(attached.Id))
+                {
+                    attached.ContactIds.Remove(contact.Id);
+                    attached.UpdatedAt = Now();
+                }
+
+                continue;
+            }
+
+            var company = CompanyFor(reference.CompanyId);
+            if (reference.HasName)
+            {
+                company.Name = reference.Name;
+                company.UpdatedAt = Now();
+            }
+
+            Attach(contact, company);
+        }
+    }
+
+    private sealed record BulkCompanyRef(string CompanyId, string? Name, bool HasName, bool Remove);
 
     /// <summary>
     /// The strict create: a user item whose external_id or email any contact already has (archived ones included, as

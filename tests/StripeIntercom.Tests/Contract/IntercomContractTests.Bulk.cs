@@ -83,9 +83,14 @@ public sealed partial class IntercomContractTests
             (await WaitUntilFinishedAsync(() => preview.GetCompaniesBulkJobAsync(companies.Id))).State);
         Assert.Equal("Bulk Co", (await _client.FindCompanyByCompanyIdAsync("contract_bulk_co_1"))!.Name);
 
-        // Every Preview request went through the Preview proxy: 4 bulk writes and the job reads.
+        var attach = await preview.AttachContactsToCompaniesInBulkAsync(new[] { (one.Id, "contract_bulk_co_1") });
+        Assert.Equal(IntercomBulkJobState.Completed,
+            (await WaitUntilFinishedAsync(() => preview.GetContactsBulkJobAsync(attach.Id))).State);
+        Assert.Contains(await _client.ListContactCompaniesAsync(one.Id), c => c.CompanyId == "contract_bulk_co_1");
+
+        // Every Preview request went through the Preview proxy: 5 bulk writes and the job reads.
         Assert.Equal(preview.ApiCalls.Total, recorder.Exchanges);
-        Assert.Equal(4, preview.ApiCalls.Writes);
+        Assert.Equal(5, preview.ApiCalls.Writes);
         AssertNoRequestViolations(recorder: recorder);
     }
 

@@ -236,6 +236,59 @@ public class FakeIntercomBulkTests
     }
 
     [Fact]
+    public async Task Bulk_update_attaches_contacts_to_companies_by_company_id_making_a_missing_one()
+    {
+        await using var server = await StartAsync();
+        var client = server.CreateClient();
+        var one = await client.CreateContactAsync(new IntercomContactWrite { Role = "user", ExternalId = "cus_a1" });
+        var two = await client.CreateContactAsync(new IntercomContactWrite { Role = "user", ExternalId = "cus_a2" });
+        await client.UpsertCompanyAsync(new IntercomCompanyWrite { CompanyId = "co_old", Name = "Old name" });
+
+        var accepted = await client.AttachContactsToCompaniesInBulkAsync(new[]
+        {
+            (one.Id, "co_old"),
+            (two.Id, "co_old"),
+            (two.Id, "co_new"),
+            ("6762f0dd0000000000000fff", "co_old"),
+            (one.Id, "co_old"),
+        });
+        var done = await WaitUntilFinishedAsync(() => client.GetContactsBulkJobAsync(accepted.Id));
+
+        Assert.Equal(IntercomBulkJobState.CompletedWithErrors, done.State);
+        var items = Items(server, accepted.Id);
+        Assert.Equal(["updated", "updated", "updated", "rejected", "updated"],
+            items.Select(i => i.Outcome).ToArray());
+        Assert.Empty(items.SelectMany(i => i.IgnoredFields));
+        // Attaching by company_id leaves the company's name alone, and attaching twice changes nothing.
+        var old = server.State.FindCompanyByCompanyId("co_old");
+        Assert.Equal("Old name", old.Name);
+        Assert.Equal(new[] { one.Id, two.Id }.Order(), server.State.ContactIdsOf(old).Order());
+        var made = server.State.FindCompanyByCompanyId("co_new");
+        Assert.Null(made.Name);
+        Assert.Equal(new[] { two.Id }, server.State.ContactIdsOf(made));
+        Assert.Equal(["co_new", "co_old"],
+            (await client.ListContactCompaniesAsync(two.Id)).Select(c => c.CompanyId).Order().ToArray());
+        Assert.Null((await client.GetContactAsync(one.Id)).Name);
+
+        // As the description says: a supplied name is applied, and remove: true detaches (the sync never sends it).
+        var raw = server.State.SubmitBulk(FakeBulkJobKind.Contacts, "update", new JsonObject
+        {
+            ["contacts"] = new JsonArray(new JsonObject
+            {
+                ["id"] = one.Id,
+                ["companies"] = new JsonArray(
+                    new JsonObject { ["company_id"] = "co_old", ["remove"] = true },
+                    new JsonObject { ["company_id"] = "co_named", ["name"] = "Blue Sun" }),
+            }),
+        }, lose: false, baseUrl: null);
+        await WaitUntilFinishedAsync(() => client.GetContactsBulkJobAsync((string)raw["id"]!));
+        Assert.Equal(new[] { two.Id }, server.State.ContactIdsOf(old));
+        var named = server.State.FindCompanyByCompanyId("co_named");
+        Assert.Equal("Blue Sun", named.Name);
+        Assert.Equal(new[] { one.Id }, server.State.ContactIdsOf(named));
+    }
+
+    [Fact]
     public async Task Injected_rejections_end_the_job_with_errors_and_apply_nothing()
     {
         await using var server = await StartAsync(o => o.RejectBulkItemsPercent = 100);
