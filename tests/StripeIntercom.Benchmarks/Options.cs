@@ -93,12 +93,12 @@ internal sealed class Options
     public const string Usage = """
         StripeIntercom.Benchmarks [--fakes DIR] [--quick]
                                   [--scenario first|unchanged|changed|faults|companies|companies-unchanged|
-                                              workspace|memory|first-bulk|app|app-bulk|changed-all|
+                                              workspace|memory|companies-bulk|first-bulk|app|app-bulk|changed-all|
                                               changed-all-percontact|faults-bulk[,...]]
                                   [--writers N] [--budget fake|default] [--budget-limit N] [--stripe-rps N]
                                   [--stripe-live] [--customers N] [--memory-customers N] [--results FILE]
           --fakes            published fakes (default: <repo>/out/fakes)
-          --scenario         run these scenarios (comma-separated); all fourteen by default
+          --scenario         run these scenarios (comma-separated); all fifteen by default
           --quick            1,000 customers (10,000 for workspace and memory) for a smoke run
           --writers          concurrent syncs (default 32)
           --budget           fake: RateLimitBudget(--budget-limit, 10 s) (default, 1666);

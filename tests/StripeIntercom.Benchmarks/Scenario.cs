@@ -96,6 +96,13 @@ internal sealed class Scenario
             },
             new()
             {
+                Name = "companies-bulk", Customers = n, SyncCompany = true, WriteMode = ContactWriteMode.Bulk,
+                Verify = true, Counterpart = "companies",
+                Description = $"first sync of {n:N0} customers with -SyncCompany into an empty workspace, "
+                    + "WriteMode Bulk (contacts, companies and attachments in bulk)",
+            },
+            new()
+            {
                 Name = "first-bulk", Customers = n, WriteMode = ContactWriteMode.Bulk, Verify = true,
                 Counterpart = "first", CallsTarget = 0.05,
                 Description = $"first sync of {n:N0} customers into an empty workspace, WriteMode Bulk",

@@ -381,32 +381,17 @@ public sealed class CompanySynchronizer
     }
 
     /// <summary>
-    /// Creates or updates the company, in a bulk job when the phase writes in bulk, and returns its Intercom id. A
-    /// job returns no ids, so a company it created is looked up by its company_id; one the job handed back, or not
-    /// found after it, is written on its own (an upsert by company_id is idempotent), which answers with the company.
+    /// Creates or updates the company, in a bulk job when the phase writes in bulk, and returns its Intercom id when
+    /// known. A job returns no ids, and none is needed (attachments in bulk go by company_id), so a company a job
+    /// created is not looked up: its id is null. One the job handed back is written on its own (an upsert by
+    /// company_id is idempotent), which answers with the company.
     /// </summary>
-    private async Task<string> UpsertAsync(IntercomCompanyWrite write, IntercomCompany? existing,
+    private async Task<string?> UpsertAsync(IntercomCompanyWrite write, IntercomCompany? existing,
         CancellationToken cancellationToken)
     {
         if (BulkWrites is { } bulk && await bulk.UpsertAsync(write, cancellationToken).ConfigureAwait(false))
         {
-            if (existing != null)
-            {
-                return existing.Id;
-            }
-
-            using (await bulk.OneByOneAsync(cancellationToken).ConfigureAwait(false))
-            {
-                if (await _client.FindCompanyByCompanyIdAsync(write.CompanyId, cancellationToken)
-                        .ConfigureAwait(false) is { } made)
-                {
-                    return made.Id;
-                }
-            }
-
-            _logger.LogInformation(
-                "Company {CompanyId} was not found after its bulk job completed; it is written on its own.",
-                write.CompanyId);
+            return existing?.Id;
         }
 
         using (await OneByOneAsync(cancellationToken).ConfigureAwait(false))
@@ -419,14 +404,16 @@ public sealed class CompanySynchronizer
     /// Attaches each planned contact: in bulk jobs by company_id, all at once, when the phase writes in bulk;
     /// otherwise, and for any a job hands back, one by one by the company's Intercom id. Never detaches.
     /// </summary>
-    private async Task AttachAllAsync(string companyId, string intercomId, IReadOnlyList<PlannedAttach> attach,
+    /// <param name="intercomId">Null for a company a bulk job created: looked up only if an attachment is handed
+    /// back.</param>
+    private async Task AttachAllAsync(string companyId, string? intercomId, IReadOnlyList<PlannedAttach> attach,
         CancellationToken cancellationToken)
     {
         if (BulkWrites is not { } bulk)
         {
             foreach (var contact in attach)
             {
-                await _client.AttachContactToCompanyAsync(contact.ContactId!, intercomId, cancellationToken)
+                await _client.AttachContactToCompanyAsync(contact.ContactId!, intercomId!, cancellationToken)
                     .ConfigureAwait(false);
             }
 
@@ -442,7 +429,13 @@ public sealed class CompanySynchronizer
 
             using (await bulk.OneByOneAsync(cancellationToken).ConfigureAwait(false))
             {
-                await _client.AttachContactToCompanyAsync(contact.ContactId!, intercomId, cancellationToken)
+                var id = intercomId
+                    ?? (await _client.FindCompanyByCompanyIdAsync(companyId, cancellationToken).ConfigureAwait(false))
+                        ?.Id
+                    ?? throw new InvalidOperationException(
+                        $"Company {companyId} was not found after its bulk job, so contact {contact.Label} could not "
+                        + "be attached to it; the next run attaches it.");
+                await _client.AttachContactToCompanyAsync(contact.ContactId!, id, cancellationToken)
                     .ConfigureAwait(false);
             }
         })).ConfigureAwait(false);
