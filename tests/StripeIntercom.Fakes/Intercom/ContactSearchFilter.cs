@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -30,8 +31,8 @@ public static class ContactSearchFilter
         {
             "=" => Equal(actual, expected),
             "!=" => !Equal(actual, expected),
-            "IN" => expected is JsonArray any && any.Any(e => Equal(actual, e)),
-            "NIN" => expected is JsonArray none && !none.Any(e => Equal(actual, e)),
+            "IN" => expected is JsonArray any && ValueSet.Of(any).Contains(actual),
+            "NIN" => expected is JsonArray none && !ValueSet.Of(none).Contains(actual),
             "<" or "<=" or ">" or ">=" => Compare(op, actual, expected),
             "~" => Text(actual)?.Contains(Text(expected) ?? "", StringComparison.OrdinalIgnoreCase) == true,
             "!~" => Text(actual)?.Contains(Text(expected) ?? "", StringComparison.OrdinalIgnoreCase) != true,
@@ -86,6 +87,60 @@ public static class ContactSearchFilter
         }
 
         return op switch { "<" => a < b, "<=" => a <= b, ">" => a > b, _ => a >= b };
+    }
+
+    /// <summary>
+    /// An IN list read once per search rather than once per contact (a search for a batch's 100 external_ids over a
+    /// workspace of 10,000 contacts compared a million pairs), with the same matching as <see cref="Equal"/>.
+    /// </summary>
+    private sealed class ValueSet
+    {
+        private static readonly ConditionalWeakTable<JsonArray, ValueSet> Cache = new();
+        private readonly HashSet<decimal> _numbers = new();
+        private readonly HashSet<string> _texts = new(StringComparer.OrdinalIgnoreCase);
+        private readonly HashSet<string> _nonNumberTexts = new(StringComparer.OrdinalIgnoreCase);
+        private bool _hasNull;
+
+        public static ValueSet Of(JsonArray values) => Cache.GetValue(values, Read);
+
+        public bool Contains(JsonNode? actual)
+        {
+            if (actual is null)
+            {
+                return _hasNull;
+            }
+
+            var text = Text(actual)!;
+            return Number(actual) is { } number
+                ? _numbers.Contains(number) || _nonNumberTexts.Contains(text)
+                : _texts.Contains(text);
+        }
+
+        private static ValueSet Read(JsonArray values)
+        {
+            var set = new ValueSet();
+            foreach (var value in values)
+            {
+                if (value is null)
+                {
+                    set._hasNull = true;
+                    continue;
+                }
+
+                var text = Text(value)!;
+                set._texts.Add(text);
+                if (Number(value) is { } number)
+                {
+                    set._numbers.Add(number);
+                }
+                else
+                {
+                    set._nonNumberTexts.Add(text);
+                }
+            }
+
+            return set;
+        }
     }
 
     private static decimal? Number(JsonNode? node)
