@@ -30,7 +30,6 @@ public sealed class BulkCompanyWriter
     private readonly BulkQueue<PendingAttach> _attachments;
     private readonly BulkSwitch _switch;
     private readonly OneByOneGate _oneByOne;
-    private int _bulkRequests;
 
     /// <param name="throttleLimit">Writes and reads made one by one at a time (the run's companies at a time).</param>
     public BulkCompanyWriter(IntercomClient client, ContactWriteMode mode, int throttleLimit,
@@ -49,8 +48,6 @@ public sealed class BulkCompanyWriter
 
     public BulkWriteOptions Options => _options;
 
-    /// <summary>Bulk requests sent (upserts and attachments).</summary>
-    public int BulkRequests => Volatile.Read(ref _bulkRequests);
 
     /// <inheritdoc cref="BulkSwitch.IsBulk"/>
     public bool IsBulk => _switch.IsBulk;
@@ -114,71 +111,15 @@ public sealed class BulkCompanyWriter
     public Task<IDisposable> OneByOneAsync(CancellationToken cancellationToken) =>
         _oneByOne.EnterAsync(cancellationToken);
 
-    private async Task SendUpsertsAsync(IReadOnlyList<PendingUpsert> batch)
-    {
-        // Every item of a batch comes from the same run, so the first one's token stops the batch with the run.
-        var token = batch[0].Token;
-        try
-        {
-            Interlocked.Increment(ref _bulkRequests);
-            var job = await BulkSubmission.SendAsync(_switch, _logger, () => _client.UpsertCompaniesInBulkAsync(
-                    batch.Select(p => p.Write).ToList(), cancellationToken: token))
-                .ConfigureAwait(false);
-            if (job == null)
-            {
-                batch.CompleteEach(false);
-                return;
-            }
+    private Task SendUpsertsAsync(IReadOnlyList<PendingUpsert> batch) =>
+        BulkSubmission.ApplyAsync(batch, _switch, _companyJobs, _logger, $"upsert of {batch.Count} companies",
+            token => _client.UpsertCompaniesInBulkAsync(batch.Select(p => p.Write).ToList(),
+                cancellationToken: token));
 
-            var finished = await _companyJobs.WaitAsync(job, "upsert of " + batch.Count + " companies", token)
-                .ConfigureAwait(false);
-            if (finished != IntercomBulkJobState.Completed)
-            {
-                _logger.LogInformation(
-                    "Bulk job {JobId} ended {State}: its {Count} company upserts are written one by one.",
-                    job.Id, finished, batch.Count);
-            }
-
-            batch.CompleteEach(finished == IntercomBulkJobState.Completed);
-        }
-        catch (Exception ex)
-        {
-            batch.FailEach(ex);
-        }
-    }
-
-    private async Task SendAttachmentsAsync(IReadOnlyList<PendingAttach> batch)
-    {
-        var token = batch[0].Token;
-        try
-        {
-            Interlocked.Increment(ref _bulkRequests);
-            var job = await BulkSubmission.SendAsync(_switch, _logger,
-                    () => _client.AttachContactsToCompaniesInBulkAsync(
-                        batch.Select(p => (p.ContactId, p.CompanyId)).ToList(), cancellationToken: token))
-                .ConfigureAwait(false);
-            if (job == null)
-            {
-                batch.CompleteEach(false);
-                return;
-            }
-
-            var finished = await _contactJobs.WaitAsync(job, "attachment of " + batch.Count + " contacts", token)
-                .ConfigureAwait(false);
-            if (finished != IntercomBulkJobState.Completed)
-            {
-                _logger.LogInformation(
-                    "Bulk job {JobId} ended {State}: its {Count} attachments are made one by one.",
-                    job.Id, finished, batch.Count);
-            }
-
-            batch.CompleteEach(finished == IntercomBulkJobState.Completed);
-        }
-        catch (Exception ex)
-        {
-            batch.FailEach(ex);
-        }
-    }
+    private Task SendAttachmentsAsync(IReadOnlyList<PendingAttach> batch) =>
+        BulkSubmission.ApplyAsync(batch, _switch, _contactJobs, _logger, $"attachment of {batch.Count} contacts",
+            token => _client.AttachContactsToCompaniesInBulkAsync(
+                batch.Select(p => (p.ContactId, p.CompanyId)).ToList(), cancellationToken: token));
 
     private sealed class PendingUpsert : BulkItem<bool>
     {

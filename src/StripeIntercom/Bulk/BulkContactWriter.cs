@@ -29,7 +29,6 @@ public sealed class BulkContactWriter
     private readonly BulkQueue<PendingUpdate> _updates;
     private readonly BulkSwitch _switch;
     private readonly OneByOneGate _oneByOne;
-    private int _bulkRequests;
 
     /// <param name="throttleLimit">
     /// Writes made one by one at a time (what the run's syncs at a time would make).
@@ -50,8 +49,6 @@ public sealed class BulkContactWriter
 
     public BulkWriteOptions Options => _options;
 
-    /// <summary>Bulk requests sent (creates and updates).</summary>
-    public int BulkRequests => Volatile.Read(ref _bulkRequests);
 
     /// <summary>
     /// Creates the contact in a bulk job. Returns the contact that holds <paramref name="write"/>'s external_id once
@@ -127,7 +124,6 @@ public sealed class BulkContactWriter
         try
         {
             var writes = batch.Select(p => p.Write).ToList();
-            Interlocked.Increment(ref _bulkRequests);
             var job = await BulkSubmission.SendAsync(_switch, _logger,
                 () => _client.CreateContactsInBulkAsync(writes, cancellationToken: token)).ConfigureAwait(false);
             if (job == null)
@@ -161,38 +157,10 @@ public sealed class BulkContactWriter
         }
     }
 
-    private async Task SendUpdatesAsync(IReadOnlyList<PendingUpdate> batch)
-    {
-        var token = batch[0].Token;
-        try
-        {
-            Interlocked.Increment(ref _bulkRequests);
-            var job = await BulkSubmission.SendAsync(_switch, _logger, () => _client.UpdateContactsInBulkAsync(
-                    batch.Select(p => (p.ContactId, p.Write)).ToList(), cancellationToken: token))
-                .ConfigureAwait(false);
-            if (job == null)
-            {
-                batch.CompleteEach(false);
-                return;
-            }
-
-            var finished = await _watcher.WaitAsync(job, "update of " + batch.Count + " contacts", token)
-                .ConfigureAwait(false);
-            if (finished != IntercomBulkJobState.Completed)
-            {
-                // Intercom does not say which item it rejected: each is written again on its own (an update by id
-                // sets the same values twice at worst), so the one that fails is reported with its customer.
-                _logger.LogInformation("Bulk job {JobId} ended {State}: its {Count} updates are written one by one.",
-                    job.Id, finished, batch.Count);
-            }
-
-            batch.CompleteEach(finished == IntercomBulkJobState.Completed);
-        }
-        catch (Exception ex)
-        {
-            batch.FailEach(ex);
-        }
-    }
+    private Task SendUpdatesAsync(IReadOnlyList<PendingUpdate> batch) =>
+        BulkSubmission.ApplyAsync(batch, _switch, _watcher, _logger, $"update of {batch.Count} contacts",
+            token => _client.UpdateContactsInBulkAsync(batch.Select(p => (p.ContactId, p.Write)).ToList(),
+                cancellationToken: token));
 
     private sealed class PendingCreate : BulkItem<IntercomContact?>
     {

@@ -1,5 +1,7 @@
 using System;
+using System.Collections.Generic;
 using System.Net;
+using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
 using StripeIntercom.Intercom;
@@ -32,6 +34,43 @@ internal static class BulkSubmission
             }
 
             return null;
+        }
+    }
+
+    /// <summary>
+    /// Sends a batch of writes that may safely be made twice (updates by contact id, upserts by company_id,
+    /// attachments) and tells each item: true once its job applied the whole batch; false, so that each is written
+    /// again on its own, when Intercom refused the request or the job rejected an item without saying which (the
+    /// item that fails then is reported with its own error). A failure of the request or the job fails every item.
+    /// </summary>
+    /// <param name="what">What the batch does, for the log and a stall error ("update of 100 contacts").</param>
+    public static async Task ApplyAsync(IReadOnlyList<BulkItem<bool>> batch, BulkSwitch bulkSwitch,
+        BulkJobWatcher watcher, ILogger logger, string what,
+        Func<CancellationToken, Task<IntercomBulkJob>> send)
+    {
+        // Every item of a batch comes from the same run, so the first one's token stops the batch with the run.
+        var token = batch[0].Token;
+        try
+        {
+            var job = await SendAsync(bulkSwitch, logger, () => send(token)).ConfigureAwait(false);
+            if (job == null)
+            {
+                batch.CompleteEach(false);
+                return;
+            }
+
+            var finished = await watcher.WaitAsync(job, what, token).ConfigureAwait(false);
+            if (finished != IntercomBulkJobState.Completed)
+            {
+                logger.LogInformation("Bulk job {JobId} ({What}) ended {State}: its items are written one by one.",
+                    job.Id, what, finished);
+            }
+
+            batch.CompleteEach(finished == IntercomBulkJobState.Completed);
+        }
+        catch (Exception ex)
+        {
+            batch.FailEach(ex);
         }
     }
 
