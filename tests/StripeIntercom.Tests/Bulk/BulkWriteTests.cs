@@ -247,6 +247,31 @@ public class BulkWriteTests
         Assert.Equal(Customers, rig.State.Counters["POST /contacts"]);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(5)]
+    public async Task A_lost_job_of_a_small_run_with_production_retries_stops_it_and_the_next_run_finishes(int count)
+    {
+        await using var rig = await StartAsync();
+        var profiles = ProfileBuilder.BuildMany(count);
+        rig.State.ArmFault(FakeFaultKind.LoseBulkJob, count: 1, route: "POST /contacts/bulk");
+
+        var stopped = await FaultRig.SyncAllAsync(rig.Job(ResilienceOptions.ForIntercom(), settings: Settings()),
+            profiles);
+
+        Assert.IsType<ServiceUnavailableException>(stopped.StopError);
+        Assert.Empty(stopped.Results);
+        Assert.Equal(profiles.Select(p => p.Id), stopped.Unfinished);
+        Assert.Empty(rig.LiveContacts());
+
+        var job = rig.Job(ResilienceOptions.ForIntercom(), settings: Settings());
+        var next = await FaultRig.SyncAllAsync(job, profiles);
+        Assert.Null(next.StopError);
+        Assert.All(next.Results, r => Assert.Equal(SyncAction.Created, r.Action));
+        rig.AssertExactlyOnce(profiles);
+        rig.AssertContactsComplete(job.Contacts, profiles);
+    }
+
     [Fact]
     public async Task Auto_writes_one_by_one_until_the_run_has_queued_its_threshold_then_in_bulk()
     {
