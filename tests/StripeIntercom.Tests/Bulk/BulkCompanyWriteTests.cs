@@ -51,15 +51,7 @@ public class BulkCompanyWriteTests
             s.CompanyIdMetadataKey = AccountKey;
             s.WriteMode = mode;
             s.WhatIf = whatIf;
-            s.BulkWrites = new BulkWriteOptions
-            {
-                FlushDelay = TimeSpan.FromMilliseconds(100),
-                FirstPoll = TimeSpan.FromMilliseconds(100),
-                MaxPollInterval = TimeSpan.FromMilliseconds(400),
-                SearchDelay = TimeSpan.FromMilliseconds(100),
-                SearchLag = TimeSpan.FromSeconds(2),
-                StallTimeout = TimeSpan.FromSeconds(3),
-            };
+            s.BulkWrites = BulkTestOptions.Fast(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(2));
         });
         var contacts = new List<SyncResult>();
         var companies = new List<CompanySyncResult>();

@@ -24,15 +24,7 @@ public class BulkWriteTests
     {
         LookupMode = ContactLookupMode.Bulk,
         WriteMode = mode,
-        BulkWrites = new BulkWriteOptions
-        {
-            FlushDelay = TimeSpan.FromMilliseconds(100),
-            FirstPoll = TimeSpan.FromMilliseconds(100),
-            MaxPollInterval = TimeSpan.FromMilliseconds(400),
-            SearchDelay = TimeSpan.FromMilliseconds(500),
-            SearchLag = TimeSpan.FromSeconds(4),
-            StallTimeout = TimeSpan.FromSeconds(3),
-        },
+        BulkWrites = BulkTestOptions.Fast(TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(4)),
     };
 
     private static Task<FaultRig> StartAsync(Action<FakeIntercomOptions>? configure = null) =>
