@@ -189,8 +189,7 @@ public sealed class ContactSynchronizer
             return;
         }
 
-        using var turn = BulkWrites == null ? null
-            : await BulkWrites.OneByOneAsync(cancellationToken).ConfigureAwait(false);
+        using var turn = await OneByOneAsync(cancellationToken).ConfigureAwait(false);
         await _client.ArchiveContactAsync(match.Contact.Id, cancellationToken).ConfigureAwait(false);
         _lookup.Remove(match.Contact.Id);
     }
@@ -366,8 +365,7 @@ public sealed class ContactSynchronizer
 
         // One by one: the per-contact mode, or a create the bulk job did not make (rejected, or below Auto's
         // threshold); a contact that appeared meanwhile answers 409 and is adopted below.
-        using var turn = BulkWrites == null ? null
-            : await BulkWrites.OneByOneAsync(cancellationToken).ConfigureAwait(false);
+        using var turn = await OneByOneAsync(cancellationToken).ConfigureAwait(false);
         IntercomContact created;
         try
         {
@@ -459,8 +457,7 @@ public sealed class ContactSynchronizer
             return;
         }
 
-        using var turn = BulkWrites == null ? null
-            : await BulkWrites.OneByOneAsync(cancellationToken).ConfigureAwait(false);
+        using var turn = await OneByOneAsync(cancellationToken).ConfigureAwait(false);
         IntercomContact updated;
         try
         {
@@ -476,6 +473,13 @@ public sealed class ContactSynchronizer
         }
         _lookup.RecordOwnWrite(updated, DraftLink(draft));
     }
+
+    /// <summary>
+    /// A turn for a write made one by one while the run writes in bulk (it keeps many more customers in flight than
+    /// calls at a time); none without bulk writes, where the runner's throttle limit already bounds the calls.
+    /// </summary>
+    private async Task<IDisposable?> OneByOneAsync(CancellationToken cancellationToken) =>
+        BulkWrites == null ? null : await BulkWrites.OneByOneAsync(cancellationToken).ConfigureAwait(false);
 
     private string? DraftLink(ContactDraft draft) =>
         draft.CustomAttributes.TryGetValue(_map.LinkAttributeName, out var link) ? link as string : null;
