@@ -2,7 +2,7 @@ using StripeIntercom.Bulk;
 
 namespace StripeIntercom.Tests.Bulk;
 
-/// <summary>Bulk write timings for tests against the fake: batches leave, jobs are polled and give up quickly.</summary>
+/// <summary>Bulk write timings for tests against the fake: batches leave, jobs are polled and give up fast.</summary>
 internal static class BulkTestOptions
 {
     /// <param name="searchDelay">Wait before the first search for a create job's contacts.</param>
