@@ -44,6 +44,9 @@ public sealed class DataAttributeInitializer
     /// <summary>Intercom's limit of custom attributes per workspace and model.</summary>
     public int MaxCustomAttributes { get; set; } = 250;
 
+    /// <summary>Attribute creates sent side by side.</summary>
+    private const int CreatesAtOnce = 8;
+
     /// <summary>
     /// Before a write carrying <paramref name="values"/>: checks the map's attributes once, then again only when a
     /// value names an attribute not made yet (a computed attribute whose type was unknown until a value showed up).
@@ -75,6 +78,64 @@ public sealed class DataAttributeInitializer
         finally
         {
             _ensureGate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Creates the attributes <see cref="CreatesAtOnce"/> at a time (a first sync into a new workspace makes a few
+    /// dozen, and each is a round trip), then logs them in map order. When a create fails, the first failure in map
+    /// order is thrown once the others have ended.
+    /// </summary>
+    private async Task CreateAllAsync(IReadOnlyList<AttributeDefinition> attributes,
+        CancellationToken cancellationToken)
+    {
+        using var turns = new SemaphoreSlim(CreatesAtOnce);
+        var creates = attributes.Select(async attribute =>
+        {
+            await turns.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await _client.CreateDataAttributeAsync(attribute.Name, attribute.DataType!.Value,
+                    attribute.Description, Model, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                turns.Release();
+            }
+        }).ToList();
+        try
+        {
+            await Task.WhenAll(creates).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Task.WhenAll throws whichever failure came first in time; the caller gets the first in map order.
+            await creates.First(t => t.IsFaulted || t.IsCanceled).ConfigureAwait(false);
+            throw;
+        }
+        finally
+        {
+            for (var i = 0; i < attributes.Count; i++)
+            {
+                if (creates[i].Status == TaskStatus.RanToCompletion)
+                {
+                    LogCreated(attributes[i]);
+                }
+            }
+        }
+    }
+
+    private void LogCreated(AttributeDefinition attribute)
+    {
+        if (Model == "contact")
+        {
+            _logger.LogInformation("Created Intercom attribute {Name} ({DataType})", attribute.Name,
+                attribute.DataType!.Value.ToWireName());
+        }
+        else
+        {
+            _logger.LogInformation("Created Intercom {Model} attribute {Name} ({DataType})", Model, attribute.Name,
+                attribute.DataType!.Value.ToWireName());
         }
     }
 
@@ -135,28 +196,16 @@ public sealed class DataAttributeInitializer
                 MaxCustomAttributes);
         }
 
-        foreach (var attribute in missing)
+        if (whatIf)
         {
-            if (whatIf)
-            {
-                results.Add(
-                    new DataAttributeResult(attribute.Name, attribute.DataType, DataAttributeAction.WouldCreate));
-                continue;
-            }
-            await _client.CreateDataAttributeAsync(attribute.Name, attribute.DataType!.Value, attribute.Description,
-                Model, cancellationToken).ConfigureAwait(false);
-            if (Model == "contact")
-            {
-                _logger.LogInformation("Created Intercom attribute {Name} ({DataType})", attribute.Name,
-                    attribute.DataType.Value.ToWireName());
-            }
-            else
-            {
-                _logger.LogInformation("Created Intercom {Model} attribute {Name} ({DataType})", Model, attribute.Name,
-                    attribute.DataType.Value.ToWireName());
-            }
-
-            results.Add(new DataAttributeResult(attribute.Name, attribute.DataType, DataAttributeAction.Created));
+            results.AddRange(missing.Select(a =>
+                new DataAttributeResult(a.Name, a.DataType, DataAttributeAction.WouldCreate)));
+        }
+        else
+        {
+            await CreateAllAsync(missing, cancellationToken).ConfigureAwait(false);
+            results.AddRange(missing.Select(a =>
+                new DataAttributeResult(a.Name, a.DataType, DataAttributeAction.Created)));
         }
 
         // Report in map order, whatever order the work happened in.
