@@ -23,7 +23,7 @@ internal sealed class CanceledSubscriptions
     private readonly ILogger _logger;
     private readonly bool _listAll;
     private readonly DateTimeOffset? _createdAfter;
-    private Dictionary<string, SubscriptionSummary>? _lastByCustomer;
+    private Task<Dictionary<string, SubscriptionSummary>>? _listing;
 
     /// <param name="listAll">List every canceled subscription once (created after <paramref name="createdAfter"/>)
     /// instead of per customer.</param>
@@ -38,17 +38,29 @@ internal sealed class CanceledSubscriptions
         _createdAfter = createdAfter;
     }
 
+    /// <summary>
+    /// Starts the listing of every canceled subscription (with <c>listAll</c>), so that it runs beside the customer
+    /// pages instead of holding up the first churned customer. A failure surfaces in <see cref="LastOfAsync"/>.
+    /// </summary>
+    public void StartListing(CancellationToken cancellationToken)
+    {
+        if (_listAll && _listing == null)
+        {
+            _listing = ListAllAsync(cancellationToken);
+            // Observed here too, for a read that ends before any customer asks.
+            _listing.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted,
+                TaskScheduler.Default);
+        }
+    }
+
     /// <returns>The summary of the customer's last ended subscription; null when it never had one.</returns>
     public async Task<SubscriptionSummary?> LastOfAsync(string customerId, CancellationToken cancellationToken)
     {
         if (_listAll)
         {
-            if (_lastByCustomer == null)
-            {
-                _lastByCustomer = await ListAllAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            return _lastByCustomer.TryGetValue(customerId, out var last) ? last : null;
+            StartListing(cancellationToken);
+            var lastByCustomer = await _listing!.ConfigureAwait(false);
+            return lastByCustomer.TryGetValue(customerId, out var last) ? last : null;
         }
 
         var options = new SubscriptionListOptions

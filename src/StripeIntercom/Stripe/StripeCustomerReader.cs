@@ -25,6 +25,10 @@ public sealed class StripeCustomerReader : IDisposable
 {
     public const int PageSize = 100;
 
+    /// <summary>Calls made side by side for one page's customers whose subscriptions the page did not carry
+    /// whole.</summary>
+    private const int ExtraReadsAtOnce = 8;
+
     /// <summary>Stripe keeps events for 30 days, so deleted customers are only known that far back.</summary>
     public static readonly TimeSpan EventRetention = TimeSpan.FromDays(30);
 
@@ -124,23 +128,15 @@ public sealed class StripeCustomerReader : IDisposable
         var yielded = 0;
         var canceled = CanceledFor(query);
         var liveIds = query.IncludeDeleted ? new HashSet<string>(StringComparer.Ordinal) : null;
-        var options = new CustomerListOptions
+        await foreach (var page in LivePagesAsync(query, cancellationToken).ConfigureAwait(false))
         {
-            Email = query.Email,
-            Created = CreatedRange(query),
-            Expand = ListExpansions.ToList(),
-            StartingAfter = query.StartingAfter,
-        };
-        while (true)
-        {
-            var remaining = Remaining(query, yielded);
-            if (remaining == 0)
+            if (page.Data.Any(c => c.Subscriptions is { HasMore: false, Data.Count: 0 }))
             {
-                yield break;
+                // A customer without a live subscription asks for its last canceled one: the listing of them runs
+                // while the page's other reads do.
+                canceled.StartListing(cancellationToken);
             }
 
-            options.Limit = Math.Min(PageSize, remaining);
-            var page = await ListCustomersPageAsync(options, query, cancellationToken).ConfigureAwait(false);
             var subscriptionsByCustomer =
                 await SubscriptionsOfPageAsync(page.Data, cancellationToken).ConfigureAwait(false);
             foreach (var customer in page.Data)
@@ -155,12 +151,6 @@ public sealed class StripeCustomerReader : IDisposable
                     yield break;
                 }
             }
-            if (!page.HasMore || page.Data.Count == 0)
-            {
-                break;
-            }
-
-            options.StartingAfter = page.Data[page.Data.Count - 1].Id;
         }
 
         if (liveIds == null)
@@ -179,6 +169,75 @@ public sealed class StripeCustomerReader : IDisposable
             if (++yielded == query.First)
             {
                 yield break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The query's pages of live customers, newest first. Each page is requested as soon as the one before it arrives,
+    /// so it is on its way while that one's subscriptions are completed and its customers synced; a read that ends
+    /// early cancels the page still on its way.
+    /// </summary>
+    private async IAsyncEnumerable<StripeList<Customer>> LivePagesAsync(CustomerQuery query,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var limit = Math.Min(PageSize, Remaining(query, 0));
+        if (limit == 0)
+        {
+            yield break;
+        }
+
+        var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var options = new CustomerListOptions
+        {
+            Email = query.Email,
+            Created = CreatedRange(query),
+            Expand = ListExpansions.ToList(),
+            StartingAfter = query.StartingAfter,
+            Limit = limit,
+        };
+        var requested = limit;
+        Task<StripeList<Customer>>? next = ListCustomersPageAsync(options, query, stop.Token);
+        try
+        {
+            while (next != null)
+            {
+                var page = await next.ConfigureAwait(false);
+                next = null;
+                limit = Math.Min(PageSize, Remaining(query, requested));
+                if (page.HasMore && page.Data.Count > 0 && limit > 0)
+                {
+                    // The listing's options as the request left them: a resume point that no longer existed has
+                    // turned into a created range, which every later page keeps.
+                    options = new CustomerListOptions
+                    {
+                        Email = options.Email,
+                        Created = options.Created,
+                        Expand = options.Expand,
+                        StartingAfter = page.Data[page.Data.Count - 1].Id,
+                        Limit = limit,
+                    };
+                    requested += limit;
+                    next = ListCustomersPageAsync(options, query, stop.Token);
+                }
+
+                yield return page;
+            }
+        }
+        finally
+        {
+            if (next == null)
+            {
+                stop.Dispose();
+            }
+            else
+            {
+                stop.Cancel();
+                _ = next.ContinueWith(t =>
+                {
+                    stop.Dispose();
+                    return t.Exception;
+                }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
             }
         }
     }
@@ -313,33 +372,61 @@ public sealed class StripeCustomerReader : IDisposable
 
     /// <summary>
     /// Each customer's subscriptions: the embedded list, or, where Stripe cut it (has_more), a full subscriptions
-    /// listing for that customer; a subscription whose items carry discounts is read again with them expanded. Then
-    /// makes sure every product, tiered price and coupon named is in the catalog, so mapping needs no further calls.
+    /// listing for that customer; a subscription whose items carry discounts is read again with them expanded. These
+    /// reads go <see cref="ExtraReadsAtOnce"/> at a time: the page's customers wait for them all. Then makes sure
+    /// every product, tiered price and coupon named is in the catalog, so mapping needs no further calls.
     /// </summary>
     private async Task<Dictionary<string, IReadOnlyList<Subscription>>> SubscriptionsOfPageAsync(
         IReadOnlyList<Customer> customers, CancellationToken cancellationToken)
     {
+        using var turns = new SemaphoreSlim(ExtraReadsAtOnce);
+        var lists = await Task.WhenAll(customers.Select(c => SubscriptionsOfAsync(c, turns, cancellationToken)))
+            .ConfigureAwait(false);
         var result = new Dictionary<string, IReadOnlyList<Subscription>>(StringComparer.Ordinal);
-        foreach (var customer in customers)
+        for (var i = 0; i < customers.Count; i++)
         {
-            var embedded = customer.Subscriptions;
-            var subscriptions = embedded == null || embedded.HasMore
-                ? await ListSubscriptionsAsync(customer.Id, cancellationToken).ConfigureAwait(false)
-                : embedded.Data;
-            for (var i = 0; i < subscriptions.Count; i++)
-            {
-                if (HasUnexpandedItemDiscounts(subscriptions[i]))
-                {
-                    subscriptions[i] = await SendAsync(() => _subscriptions.GetAsync(subscriptions[i].Id,
-                        new SubscriptionGetOptions { Expand = SingleSubscriptionExpansions.ToList() }, null,
-                            cancellationToken)).ConfigureAwait(false);
-                }
-            }
-            result[customer.Id] = subscriptions;
+            result[customers[i].Id] = lists[i];
         }
+
         await _catalog.EnsureAsync(customers, result.Values.SelectMany(s => s), cancellationToken)
             .ConfigureAwait(false);
         return result;
+    }
+
+    private async Task<IReadOnlyList<Subscription>> SubscriptionsOfAsync(Customer customer, SemaphoreSlim turns,
+        CancellationToken cancellationToken)
+    {
+        var embedded = customer.Subscriptions;
+        var subscriptions = embedded == null || embedded.HasMore
+            ? await TakingTurnAsync(turns, () => ListSubscriptionsAsync(customer.Id, cancellationToken),
+                cancellationToken).ConfigureAwait(false)
+            : embedded.Data;
+        for (var i = 0; i < subscriptions.Count; i++)
+        {
+            if (HasUnexpandedItemDiscounts(subscriptions[i]))
+            {
+                var id = subscriptions[i].Id;
+                subscriptions[i] = await TakingTurnAsync(turns, () => SendAsync(() => _subscriptions.GetAsync(id,
+                    new SubscriptionGetOptions { Expand = SingleSubscriptionExpansions.ToList() }, null,
+                    cancellationToken)), cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return subscriptions;
+    }
+
+    private static async Task<T> TakingTurnAsync<T>(SemaphoreSlim turns, Func<Task<T>> read,
+        CancellationToken cancellationToken)
+    {
+        await turns.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await read().ConfigureAwait(false);
+        }
+        finally
+        {
+            turns.Release();
+        }
     }
 
     private static bool HasUnexpandedItemDiscounts(Subscription subscription) =>
