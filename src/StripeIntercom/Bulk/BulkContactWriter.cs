@@ -51,15 +51,25 @@ public sealed class BulkContactWriter
 
 
     /// <summary>
-    /// Creates the contact in a bulk job. Returns the contact that holds <paramref name="write"/>'s external_id once
-    /// the job is done (made by the job, or by another writer first: the caller compares), or null when the caller is
-    /// to create it itself (a run still below <see cref="BulkWriteOptions.AutoThreshold"/>, or a create the job
-    /// rejected).
+    /// Whether a create job that ended completed is followed by a search for the contacts it made, so that their
+    /// Intercom ids are known. A run whose later phases address contacts by id (the company phase attaches them,
+    /// billing events go to them) needs it; without it such contacts are reported Created without an id, which saves
+    /// the search and the wait for Intercom's search to catch up with the job.
+    /// </summary>
+    public bool LooksUpCreatedContacts { get; set; } = true;
+
+    /// <summary>
+    /// Creates the contact in a bulk job. The outcome holds the contact with the write's external_id once the job is
+    /// done (made by the job, or by another writer first: the caller compares), says it was created without looking
+    /// it up (<see cref="LooksUpCreatedContacts"/> off and a job that created every item), or hands the create back
+    /// for the caller to make itself (a run still below <see cref="BulkWriteOptions.AutoThreshold"/>, or a create the
+    /// job rejected).
     /// </summary>
     /// <exception cref="ArgumentException">
     /// A write without an external_id: it could not be found afterwards.
     /// </exception>
-    public async Task<IntercomContact?> CreateAsync(IntercomContactWrite write, CancellationToken cancellationToken)
+    public async Task<BulkCreateOutcome> CreateAsync(IntercomContactWrite write,
+        CancellationToken cancellationToken)
     {
         if (write == null || string.IsNullOrEmpty(write.ExternalId))
         {
@@ -68,7 +78,7 @@ public sealed class BulkContactWriter
 
         if (!_switch.CountWrite())
         {
-            return null;
+            return BulkCreateOutcome.WriteOneByOne;
         }
 
         var pending = new PendingCreate(write, cancellationToken);
@@ -128,12 +138,18 @@ public sealed class BulkContactWriter
                 () => _client.CreateContactsInBulkAsync(writes, cancellationToken: token)).ConfigureAwait(false);
             if (job == null)
             {
-                batch.CompleteEach(null);
+                batch.CompleteEach(BulkCreateOutcome.WriteOneByOne);
                 return;
             }
 
             var finished = await _watcher.WaitAsync(job, "create of " + batch.Count + " contacts", token)
                 .ConfigureAwait(false);
+            if (finished == IntercomBulkJobState.Completed && !LooksUpCreatedContacts)
+            {
+                batch.CompleteEach(BulkCreateOutcome.CreatedUnlooked);
+                return;
+            }
+
             var found = await _reconciler.FindCreatedAsync(writes,
                 allCreated: finished == IntercomBulkJobState.Completed, token).ConfigureAwait(false);
             var missing = writes.Count(w => !found.ContainsKey(w.ExternalId!));
@@ -147,8 +163,8 @@ public sealed class BulkContactWriter
             foreach (var pending in batch)
             {
                 pending.Completion.TrySetResult(found.TryGetValue(pending.Write.ExternalId!, out var contact)
-                    ? contact
-                    : null);
+                    ? BulkCreateOutcome.Found(contact)
+                    : BulkCreateOutcome.WriteOneByOne);
             }
         }
         catch (Exception ex)
@@ -162,7 +178,7 @@ public sealed class BulkContactWriter
             token => _client.UpdateContactsInBulkAsync(batch.Select(p => (p.ContactId, p.Write)).ToList(),
                 cancellationToken: token));
 
-    private sealed class PendingCreate : BulkItem<IntercomContact?>
+    private sealed class PendingCreate : BulkItem<BulkCreateOutcome>
     {
         public PendingCreate(IntercomContactWrite write, CancellationToken token) : base(token) => Write = write;
 

@@ -41,7 +41,11 @@ public sealed class SyncJob : IDisposable
         if (settings.MayWriteInBulk)
         {
             contacts.BulkWrites = new BulkContactWriter(services.Intercom, settings.WriteMode, settings.ThrottleLimit,
-                settings.BulkWrites, _logger);
+                settings.BulkWrites, _logger)
+            {
+                // The company phase attaches contacts by id, and billing events are sent to one.
+                LooksUpCreatedContacts = settings.SyncCompanies || settings.SyncEvents,
+            };
         }
 
         Contacts = contacts;

@@ -356,11 +356,21 @@ public sealed class ContactSynchronizer
         }
 
         await EnsureAttributesAsync(draft, cancellationToken).ConfigureAwait(false);
-        if (BulkWrites != null && draft.ExternalId != null
-            && await BulkWrites.CreateAsync(write, cancellationToken).ConfigureAwait(false) is IntercomContact made)
+        if (BulkWrites != null && draft.ExternalId != null)
         {
-            await SettleBulkCreateAsync(made, draft, result, cancellationToken).ConfigureAwait(false);
-            return;
+            var outcome = await BulkWrites.CreateAsync(write, cancellationToken).ConfigureAwait(false);
+            if (outcome.Contact is IntercomContact made)
+            {
+                await SettleBulkCreateAsync(made, draft, result, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            if (outcome.Created)
+            {
+                // Made as written by a job that created every item; its id was not looked up (no later phase needs
+                // it), so the result carries none.
+                return;
+            }
         }
 
         // One by one: the per-contact mode, or a create the bulk job did not make (rejected, or below Auto's
