@@ -42,7 +42,7 @@ foreach (var scenario in scenarios)
     Console.WriteLine(Table.Render([row]));
 }
 
-Table.CompareCounterparts(rows);
+Table.CompareCounterparts(rows, options.StripeLive);
 var report = Table.Report(rows, options);
 Console.WriteLine();
 Console.WriteLine(report);
@@ -178,11 +178,15 @@ namespace StripeIntercom.Benchmarks
 
         /// <summary>
         /// Bulk scenarios against their per-contact counterparts run in the same invocation: the wall-time speed-up
-        /// (target at least 5x) and the calls per customer side by side. Without the counterpart, says so.
+        /// (target at least 5x) and the calls per customer side by side. Without the counterpart, says so. Beside it,
+        /// the most the client's Stripe budget lets the run reach: its Stripe calls cannot all be sent sooner than
+        /// one budget a second allows, whatever Intercom does.
         /// </summary>
-        public static void CompareCounterparts(IReadOnlyList<Row> rows)
+        public static void CompareCounterparts(IReadOnlyList<Row> rows, bool stripeLive)
         {
             const double target = 5;
+            var stripePerSecond = StripeIntercom.Resilience.RateLimitBudget.ForStripe(testMode: !stripeLive)
+                .MaxRequestsPerWindow;
             foreach (var row in rows.Where(r => r.Counterpart is not null))
             {
                 var other = rows.FirstOrDefault(r => r.Scenario == row.Counterpart);
@@ -199,6 +203,15 @@ namespace StripeIntercom.Benchmarks
                     + $"{(met ? "met" : "NOT MET")}); Intercom calls per customer "
                     + $"{F((double)other.IntercomCalls / other.Customers, 3)} -> "
                     + $"{F((double)row.IntercomCalls / row.Customers, 3)}");
+                var stripeFloor = Math.Max(0, row.StripeCalls - stripePerSecond) / (double)stripePerSecond;
+                if (stripeFloor > 0)
+                {
+                    row.Notes.Add($"Stripe budget: {N((int)row.StripeCalls)} Stripe calls at the client's "
+                        + $"{(stripeLive ? "live" : "test")}-mode {stripePerSecond} a second cannot all be sent in "
+                        + $"less than {F(stripeFloor, 1)} s, so this run can be at most "
+                        + $"{F(other.WallSeconds / stripeFloor, 1)}x faster than {other.Scenario}");
+                }
+
                 row.Passed = row.Passed && met;
             }
         }
