@@ -29,6 +29,13 @@ public sealed class StripeCustomerReader : IDisposable
     /// whole.</summary>
     private const int ExtraReadsAtOnce = 8;
 
+    /// <summary>
+    /// Customer pages read, with their extra calls started, ahead of the customers being yielded: the first churned
+    /// customer waits for the whole canceled listing, and a consumer writing in bulk waits for Intercom's setup, while
+    /// the reading of Stripe goes on.
+    /// </summary>
+    internal const int PagesAhead = 8;
+
     /// <summary>Stripe keeps events for 30 days, so deleted customers are only known that far back.</summary>
     public static readonly TimeSpan EventRetention = TimeSpan.FromDays(30);
 
@@ -117,8 +124,9 @@ public sealed class StripeCustomerReader : IDisposable
         SendAsync(() => _customers.ListAsync(new CustomerListOptions { Limit = 1 }, null, cancellationToken));
 
     /// <summary>
-    /// Streams profiles page by page (100 customers a page, newest first): each page is mapped and yielded before the
-    /// next is requested. Deleted customers follow the live ones when <see cref="CustomerQuery.IncludeDeleted"/>.
+    /// Streams profiles page by page (100 customers a page, newest first), in order; pages and their extra calls are
+    /// read up to <see cref="PagesAhead"/> pages ahead of the customers yielded. Deleted customers follow the live ones
+    /// when <see cref="CustomerQuery.IncludeDeleted"/>.
     /// </summary>
     /// <exception cref="StripeCredentialsException">Stripe rejected the key.</exception>
     public async IAsyncEnumerable<CustomerProfile> ReadAsync(CustomerQuery? query = null,
@@ -128,17 +136,10 @@ public sealed class StripeCustomerReader : IDisposable
         var yielded = 0;
         var canceled = CanceledFor(query);
         var liveIds = query.IncludeDeleted ? new HashSet<string>(StringComparer.Ordinal) : null;
-        await foreach (var page in LivePagesAsync(query, cancellationToken).ConfigureAwait(false))
+        var pages = ReadAhead.Of(LivePageReadsAsync(query, canceled), PagesAhead, cancellationToken);
+        await foreach (var (page, subscriptionsOfPage) in pages.ConfigureAwait(false))
         {
-            if (page.Data.Any(c => c.Subscriptions is { HasMore: false, Data.Count: 0 }))
-            {
-                // A customer without a live subscription asks for its last canceled one: the listing of them runs
-                // while the page's other reads do.
-                canceled.StartListing(cancellationToken);
-            }
-
-            var subscriptionsByCustomer =
-                await SubscriptionsOfPageAsync(page.Data, cancellationToken).ConfigureAwait(false);
+            var subscriptionsByCustomer = await subscriptionsOfPage.ConfigureAwait(false);
             foreach (var customer in page.Data)
             {
                 liveIds?.Add(customer.Id);
@@ -170,6 +171,31 @@ public sealed class StripeCustomerReader : IDisposable
             {
                 yield break;
             }
+        }
+    }
+
+    /// <summary>
+    /// The query's pages of live customers, each with the reads that complete its customers' subscriptions already
+    /// started.
+    /// </summary>
+    private async IAsyncEnumerable<(StripeList<Customer> Page, Task<Dictionary<string, IReadOnlyList<Subscription>>>
+        Subscriptions)> LivePageReadsAsync(CustomerQuery query, CanceledSubscriptions canceled,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await foreach (var page in LivePagesAsync(query, cancellationToken).ConfigureAwait(false))
+        {
+            if (page.Data.Any(c => c.Subscriptions is { HasMore: false, Data.Count: 0 }))
+            {
+                // A customer without a live subscription asks for its last canceled one: the listing of them runs
+                // beside the pages.
+                canceled.StartListing(cancellationToken);
+            }
+
+            var subscriptions = SubscriptionsOfPageAsync(page.Data, cancellationToken);
+            // Observed here too, for a read that stops before its consumer reaches this page.
+            _ = subscriptions.ContinueWith(t => t.Exception, CancellationToken.None,
+                TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            yield return (page, subscriptions);
         }
     }
 
