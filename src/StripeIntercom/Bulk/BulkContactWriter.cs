@@ -117,6 +117,17 @@ public sealed class BulkContactWriter
     public Task<IDisposable> OneByOneAsync(CancellationToken cancellationToken) =>
         _oneByOne.EnterAsync(cancellationToken);
 
+    /// <summary>
+    /// The run will submit no more customers: the last partial batches leave once the writes of the customers still
+    /// in flight stop coming (<see cref="BulkWriteOptions.LastBatchQuiet"/>), instead of waiting out
+    /// <see cref="BulkWriteOptions.FlushDelay"/>.
+    /// </summary>
+    public void FinishSoon()
+    {
+        _creates.FinishSoon();
+        _updates.FinishSoon();
+    }
+
     /// <inheritdoc cref="BulkSwitch.IsBulk"/>
     public bool IsBulk => _switch.IsBulk;
 

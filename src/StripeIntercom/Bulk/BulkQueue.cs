@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.Linq;
 using System.Threading.Tasks;
 
@@ -7,17 +8,24 @@ namespace StripeIntercom.Bulk;
 
 /// <summary>
 /// Collects items into batches of <see cref="BulkWriteOptions.BatchSize"/>: a full batch leaves at once, a partial
-/// one <see cref="BulkWriteOptions.FlushDelay"/> after its first item arrived. Items whose run stopped are dropped
-/// before sending.
+/// one <see cref="BulkWriteOptions.FlushDelay"/> after its first item arrived, or, once <see cref="FinishSoon"/> said
+/// that few items are still to come, as soon as none has come for <see cref="BulkWriteOptions.LastBatchQuiet"/>.
+/// Items whose run stopped are dropped before sending.
 /// </summary>
 internal sealed class BulkQueue<T>
     where T : BulkItem
 {
+    private static readonly TimeSpan MinimumStep = TimeSpan.FromMilliseconds(5);
+
     private readonly object _gate = new object();
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly BulkWriteOptions _options;
     private readonly Func<IReadOnlyList<T>, Task> _send;
     private List<T> _pending = new List<T>();
     private bool _flushScheduled;
+    private bool _finishing;
+    private TimeSpan _firstPendingAt;
+    private TimeSpan _lastAddedAt;
 
     /// <param name="send">Sends one batch; it completes every item and never throws.</param>
     public BulkQueue(BulkWriteOptions options, Func<IReadOnlyList<T>, Task> send)
@@ -32,6 +40,12 @@ internal sealed class BulkQueue<T>
         var scheduleFlush = false;
         lock (_gate)
         {
+            _lastAddedAt = _clock.Elapsed;
+            if (_pending.Count == 0)
+            {
+                _firstPendingAt = _lastAddedAt;
+            }
+
             _pending.Add(item);
             if (_pending.Count >= _options.BatchSize)
             {
@@ -55,14 +69,48 @@ internal sealed class BulkQueue<T>
         }
     }
 
-    private async Task FlushLaterAsync()
+    /// <summary>
+    /// Few items are still to come (the run has read its last customer): the partial batch leaves once none has come
+    /// for <see cref="BulkWriteOptions.LastBatchQuiet"/> instead of waiting out the flush delay. Holds until that
+    /// batch leaves; a straggler after it waits the flush delay again.
+    /// </summary>
+    public void FinishSoon()
     {
-        await Task.Delay(_options.FlushDelay).ConfigureAwait(false);
-        List<T> batch;
         lock (_gate)
         {
-            _flushScheduled = false;
-            batch = TakeBatch();
+            _finishing = true;
+        }
+    }
+
+    private async Task FlushLaterAsync()
+    {
+        List<T> batch;
+        while (true)
+        {
+            TimeSpan wait;
+            lock (_gate)
+            {
+                var now = _clock.Elapsed;
+                var due = _firstPendingAt + _options.FlushDelay;
+                if (_finishing && _lastAddedAt + _options.LastBatchQuiet < due)
+                {
+                    due = _lastAddedAt + _options.LastBatchQuiet;
+                }
+
+                if (_pending.Count == 0 || now >= due)
+                {
+                    _flushScheduled = false;
+                    _finishing = false;
+                    batch = TakeBatch();
+                    break;
+                }
+
+                // Waking at least every quiet interval notices a FinishSoon that came meanwhile.
+                var step = _options.LastBatchQuiet > MinimumStep ? _options.LastBatchQuiet : MinimumStep;
+                wait = due - now < step ? due - now : step;
+            }
+
+            await Task.Delay(wait).ConfigureAwait(false);
         }
 
         Send(batch);

@@ -19,6 +19,13 @@ public sealed class BulkWriteOptions
     public TimeSpan FlushDelay { get; set; } = TimeSpan.FromMilliseconds(300);
 
     /// <summary>
+    /// Once a run has read its last customer, how long a partial batch waits after its latest write before it is
+    /// sent: the run's last writes follow each other within milliseconds, so the last batch need not wait out
+    /// <see cref="FlushDelay"/>.
+    /// </summary>
+    public TimeSpan LastBatchQuiet { get; set; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>
     /// Customers a run keeps in flight while writing in bulk: enough to fill many batches at once, and to go on
     /// reading Stripe while the first customers wait for the read of every Intercom contact (a workspace of 10,000
     /// contacts takes about 70 pages of them).

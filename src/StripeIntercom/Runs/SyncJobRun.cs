@@ -53,6 +53,7 @@ public sealed class SyncJobRun : IDisposable
         {
             _bulkWrites = bulk;
             bulk.WentBulk += WidenForBulk;
+            _runner.SubmissionEnded += bulk.FinishSoon;
             if (bulk.IsBulk)
             {
                 WidenForBulk();

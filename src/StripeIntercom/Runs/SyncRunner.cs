@@ -29,6 +29,7 @@ public sealed class SyncRunner : IDisposable
     private readonly OrderedRunner<SyncResult> _engine;
     private readonly object _gate = new object();
     private bool _completed;
+    private int _submissionEnded;
 
     /// <param name="onReported">
     /// Told each result in input order, one at a time (from whichever thread finished the customer); a run that stops
@@ -156,6 +157,10 @@ public sealed class SyncRunner : IDisposable
     /// <summary>Keeps up to <paramref name="throttleLimit"/> customers in flight from now on.</summary>
     public void Widen(int throttleLimit) => _engine.Widen(throttleLimit);
 
+    /// <summary>Raised once, when <see cref="CompleteAsync"/> is first called: no more customers will be
+    /// submitted.</summary>
+    public event Action? SubmissionEnded;
+
     /// <summary>
     /// Stops the run: the syncs in flight are cancelled and nothing more is reported after the first unfinished
     /// customer.
@@ -168,6 +173,11 @@ public sealed class SyncRunner : IDisposable
     /// </summary>
     public async Task CompleteAsync()
     {
+        if (Interlocked.Exchange(ref _submissionEnded, 1) == 0)
+        {
+            SubmissionEnded?.Invoke();
+        }
+
         await _engine.CompleteAsync().ConfigureAwait(false);
         lock (_gate)
         {

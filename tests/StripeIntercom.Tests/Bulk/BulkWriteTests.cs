@@ -63,6 +63,27 @@ public class BulkWriteTests
     }
 
     [Fact]
+    public async Task The_last_partial_batch_leaves_when_the_run_has_read_its_last_customer()
+    {
+        await using var rig = await StartAsync();
+        var profiles = ProfileBuilder.BuildMany(Customers);
+        var settings = Settings();
+        // A partial batch mid-run would wait this long; the run's last one must not.
+        settings.BulkWrites!.FlushDelay = TimeSpan.FromSeconds(30);
+        var job = rig.Job(settings: settings);
+
+        var elapsed = System.Diagnostics.Stopwatch.StartNew();
+        var report = await FaultRig.SyncAllAsync(job, profiles, writers: 8);
+
+        Assert.Null(report.StopError);
+        Assert.True(elapsed.Elapsed < settings.BulkWrites.FlushDelay, $"the run took {elapsed.Elapsed}");
+        Assert.All(report.Results, r => Assert.Equal(SyncAction.Created, r.Action));
+        rig.AssertExactlyOnce(profiles);
+        // 100, 100 and the last 50: the last batch still gathered every write that came.
+        Assert.Equal(3, rig.State.Counters["POST /contacts/bulk"]);
+    }
+
+    [Fact]
     public async Task A_run_sending_billing_events_finds_what_each_job_created_and_reports_every_contact_id()
     {
         await using var rig = await StartAsync();
