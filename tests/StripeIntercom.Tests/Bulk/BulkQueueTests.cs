@@ -3,7 +3,9 @@ using Xunit;
 
 namespace StripeIntercom.Tests.Bulk;
 
-/// <summary>When a partial batch leaves: after the flush delay, or once its writes stop coming at the run's end.</summary>
+/// <summary>
+/// When a partial batch leaves: after the flush delay, or once its writes stop coming at the run's end.
+/// </summary>
 public sealed class BulkQueueTests
 {
     // Far apart, so that which of the two a batch waited for is never in doubt.
