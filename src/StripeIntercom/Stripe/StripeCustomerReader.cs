@@ -136,17 +136,14 @@ public sealed class StripeCustomerReader : IDisposable
         var yielded = 0;
         var canceled = CanceledFor(query);
         var liveIds = query.IncludeDeleted ? new HashSet<string>(StringComparer.Ordinal) : null;
-        var pages = ReadAhead.Of(LivePageReadsAsync(query, canceled), PagesAhead, cancellationToken);
-        await foreach (var (page, subscriptionsOfPage) in pages.ConfigureAwait(false))
+        var pages = ReadAhead.Of(LivePageProfilesAsync(query, canceled), PagesAhead, cancellationToken);
+        await foreach (var profilesOfPage in pages.ConfigureAwait(false))
         {
-            var subscriptionsByCustomer = await subscriptionsOfPage.ConfigureAwait(false);
-            foreach (var customer in page.Data)
+            foreach (var nextProfile in await profilesOfPage.ConfigureAwait(false))
             {
-                liveIds?.Add(customer.Id);
-                var subscriptions = subscriptionsByCustomer[customer.Id];
-                var lastCanceled = subscriptions.Count == 0
-                    ? await canceled.LastOfAsync(customer.Id, cancellationToken).ConfigureAwait(false) : null;
-                yield return CustomerProfileMapper.Map(customer, subscriptions, lastCanceled, _catalog, _logger);
+                var profile = await nextProfile.ConfigureAwait(false);
+                liveIds?.Add(profile.Id);
+                yield return profile;
                 if (++yielded == query.First)
                 {
                     yield break;
@@ -175,11 +172,12 @@ public sealed class StripeCustomerReader : IDisposable
     }
 
     /// <summary>
-    /// The query's pages of live customers, each with the reads that complete its customers' subscriptions already
-    /// started.
+    /// The query's pages of live customers, each as the profiles of its customers in order: mapped as soon as the
+    /// page's extra reads are done, so that pages waiting for the consumer hold profiles rather than Stripe's objects;
+    /// a churned customer's once the canceled listing is done.
     /// </summary>
-    private async IAsyncEnumerable<(StripeList<Customer> Page, Task<Dictionary<string, IReadOnlyList<Subscription>>>
-        Subscriptions)> LivePageReadsAsync(CustomerQuery query, CanceledSubscriptions canceled,
+    private async IAsyncEnumerable<Task<IReadOnlyList<Task<CustomerProfile>>>> LivePageProfilesAsync(
+        CustomerQuery query, CanceledSubscriptions canceled,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await foreach (var page in LivePagesAsync(query, cancellationToken).ConfigureAwait(false))
@@ -191,11 +189,50 @@ public sealed class StripeCustomerReader : IDisposable
                 canceled.StartListing(cancellationToken);
             }
 
-            var subscriptions = SubscriptionsOfPageAsync(page.Data, cancellationToken);
+            var profiles = ProfilesOfPageAsync(page.Data, canceled, cancellationToken);
             // Observed here too, for a read that stops before its consumer reaches this page.
-            _ = subscriptions.ContinueWith(t => t.Exception, CancellationToken.None,
+            _ = profiles.ContinueWith(t => t.Exception, CancellationToken.None,
                 TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-            yield return (page, subscriptions);
+            yield return profiles;
+        }
+    }
+
+    private async Task<IReadOnlyList<Task<CustomerProfile>>> ProfilesOfPageAsync(IReadOnlyList<Customer> customers,
+        CanceledSubscriptions canceled, CancellationToken cancellationToken)
+    {
+        var subscriptionsByCustomer =
+            await SubscriptionsOfPageAsync(customers, cancellationToken).ConfigureAwait(false);
+        var profiles = new List<Task<CustomerProfile>>(customers.Count);
+        foreach (var customer in customers)
+        {
+            var subscriptions = subscriptionsByCustomer[customer.Id];
+            profiles.Add(subscriptions.Count == 0
+                ? ProfileOfChurnedAsync(customer, canceled, cancellationToken)
+                : Mapped(() => CustomerProfileMapper.Map(customer, subscriptions, null, _catalog, _logger)));
+        }
+
+        return profiles;
+    }
+
+    private async Task<CustomerProfile> ProfileOfChurnedAsync(Customer customer, CanceledSubscriptions canceled,
+        CancellationToken cancellationToken)
+    {
+        var lastCanceled = await canceled.LastOfAsync(customer.Id, cancellationToken).ConfigureAwait(false);
+        return CustomerProfileMapper.Map(customer, Array.Empty<Subscription>(), lastCanceled, _catalog, _logger);
+    }
+
+    /// <summary>A mapping that fails reaches the consumer at its own customer, after the ones before it.</summary>
+    private static Task<CustomerProfile> Mapped(Func<CustomerProfile> map)
+    {
+        try
+        {
+            return Task.FromResult(map());
+        }
+        catch (Exception e)
+        {
+            var failed = new TaskCompletionSource<CustomerProfile>();
+            failed.SetException(e);
+            return failed.Task;
         }
     }
 
