@@ -9,10 +9,10 @@ namespace StripeIntercom.Tests.Faults;
 public class StripeFaultTests
 {
     [Fact]
-    public async Task Reading_500_customers_through_503s_and_connection_resets_yields_every_profile_exactly_once()
+    public async Task Reading_2500_customers_through_503s_and_connection_resets_yields_every_profile_exactly_once()
     {
         await using var server = await FakeStripeServer.StartAsync(
-            new FakeStripeOptions { CustomerCount = 500, Seed = 7, RequestsPerSecond = 0 });
+            new FakeStripeOptions { CustomerCount = 2500, Seed = 7, RequestsPerSecond = 0 });
         var live = server.State.LiveCustomers().Select(c => c.Id).OrderBy(x => x, StringComparer.Ordinal).ToList();
         var counters = new ResilienceCounters();
         var options = FaultRig.FastOptions();
@@ -32,8 +32,10 @@ public class StripeFaultTests
         await foreach (var profile in reader.ReadAsync(CustomerQuery.All))
         {
             ids.Add(profile.Id);
-            // Only while another page is still to come, so every fault has a request to fire on.
-            if (ids.Count % 100 == 50 && ids.Count + 100 < live.Count)
+            // Only once the faults before have fired (so no request meets more of them than its retries), and while
+            // pages beyond the ones read ahead are still to come, so every fault has a request to fire on.
+            if (ids.Count % 100 == 50 && server.Faults.Pending == 0
+                && ids.Count + (StripeCustomerReader.PagesAhead + 3) * 100 < live.Count)
             {
                 server.Faults.Inject(1, status: 503);
                 server.Faults.Inject(1, resetConnection: true);
