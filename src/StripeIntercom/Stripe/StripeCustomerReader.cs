@@ -202,12 +202,15 @@ public sealed class StripeCustomerReader : IDisposable
     {
         var subscriptionsByCustomer =
             await SubscriptionsOfPageAsync(customers, cancellationToken).ConfigureAwait(false);
+        // A read of a few customers asks Stripe for each churned one's last subscription: as many at a time as the
+        // page's other extra reads.
+        var turns = new SemaphoreSlim(ExtraReadsAtOnce);
         var profiles = new List<Task<CustomerProfile>>(customers.Count);
         foreach (var customer in customers)
         {
             var subscriptions = subscriptionsByCustomer[customer.Id];
             profiles.Add(subscriptions.Count == 0
-                ? ProfileOfChurnedAsync(customer, canceled, cancellationToken)
+                ? ProfileOfChurnedAsync(customer, canceled, turns, cancellationToken)
                 : Mapped(() => CustomerProfileMapper.Map(customer, subscriptions, null, _catalog, _logger)));
         }
 
@@ -215,9 +218,10 @@ public sealed class StripeCustomerReader : IDisposable
     }
 
     private async Task<CustomerProfile> ProfileOfChurnedAsync(Customer customer, CanceledSubscriptions canceled,
-        CancellationToken cancellationToken)
+        SemaphoreSlim turns, CancellationToken cancellationToken)
     {
-        var lastCanceled = await canceled.LastOfAsync(customer.Id, cancellationToken).ConfigureAwait(false);
+        var lastCanceled = await TakingTurnAsync(turns, () => canceled.LastOfAsync(customer.Id, cancellationToken),
+            cancellationToken).ConfigureAwait(false);
         return CustomerProfileMapper.Map(customer, Array.Empty<Subscription>(), lastCanceled, _catalog, _logger);
     }
 
