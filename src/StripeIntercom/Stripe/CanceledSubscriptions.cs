@@ -48,8 +48,7 @@ internal sealed class CanceledSubscriptions
         {
             _listing = ListAllAsync(cancellationToken);
             // Observed here too, for a read that ends before any customer asks.
-            _listing.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted,
-                TaskScheduler.Default);
+            _listing.ObserveFailure();
         }
     }
 

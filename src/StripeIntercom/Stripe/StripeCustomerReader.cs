@@ -190,9 +190,7 @@ public sealed class StripeCustomerReader : IDisposable
             }
 
             var profiles = ProfilesOfPageAsync(page.Data, canceled, cancellationToken);
-            // Observed here too, for a read that stops before its consumer reaches this page.
-            _ = profiles.ContinueWith(t => t.Exception, CancellationToken.None,
-                TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            profiles.ObserveFailure();
             yield return profiles;
         }
     }
@@ -234,9 +232,7 @@ public sealed class StripeCustomerReader : IDisposable
         }
         catch (Exception e)
         {
-            var failed = new TaskCompletionSource<CustomerProfile>();
-            failed.SetException(e);
-            return failed.Task;
+            return Task.FromException<CustomerProfile>(e);
         }
     }
 
